@@ -1,0 +1,1 @@
+"""Every side effect: the relational read model, search indexing, notifications, documents."""

@@ -1,0 +1,115 @@
+"""The relational read model (SQLAlchemy 2, typed). A projection of the case event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    name_ar: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    parent: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), default=None)
+    region: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    stage: Mapped[str] = mapped_column(String(32), index=True)
+    owner_agency: Mapped[str] = mapped_column(String(64), index=True)
+    region: Mapped[str | None] = mapped_column(String(64), default=None)
+    category: Mapped[str] = mapped_column(String(32))
+    sensitivity: Mapped[str] = mapped_column(String(16))
+    offence: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(32), default=None)
+    stalled: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    in_transit: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    seq: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]]
+
+
+class CaseEventRow(Base):
+    """The permanent record: one row per accepted action or clock event, written exactly once."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    actor_username: Mapped[str | None] = mapped_column(String(128), default=None)
+    actor_role: Mapped[str | None] = mapped_column(String(32), default=None)
+    actor_agency: Mapped[str | None] = mapped_column(String(64), default=None)
+    fields: Mapped[dict[str, Any]]
+
+
+class CaseAgency(Base):
+    """Every agency that has held the case: the 'involvement' part of the access predicate."""
+
+    __tablename__ = "case_agencies"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class Person(Base):
+    """One identity per national ID, across every case and agency."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    national_id: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class PartyRow(Base):
+    __tablename__ = "parties"
+    __table_args__ = (Index("ix_parties_name_normalized", "name_normalized"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    party_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    name_normalized: Mapped[str] = mapped_column(String(300))
+    national_id: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+
+
+class CaseNumber(Base):
+    """Per agency and year, the last case number given (numbers are never reused)."""
+
+    __tablename__ = "case_numbers"
+
+    agency: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,70 @@
+"""The Mizan worker: runs the case workflow and its activities on the task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.database import default_engine
+from activities.readmodel import record_events
+from core.settings import get_settings
+from search.client import get_client
+from search.indexing import index_case
+from search.indices import ensure_indices
+from workflows.case import CaseWorkflow
+
+log = logging.getLogger("mizan.worker")
+
+
+#: deterministic, side-effect-free modules the workflow shares with the rest of Mizan; passed through the
+#: sandbox so that their dataclasses are the same classes inside and out (and their type hints resolve)
+PASSTHROUGH = ("core", "activities.contracts", "workflows.search_attributes", "zoneinfo", "yaml")
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
+
+
+def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[CaseWorkflow],
+        workflow_runner=workflow_runner(),
+        activities=[record_events, index_case],
+        activity_executor=executor,
+        max_concurrent_activities=16,
+    )
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    default_engine()
+    ensure_indices(get_client())
+    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, settings.task_queue, executor)
+        async with worker:
+            settings.run_dir.mkdir(parents=True, exist_ok=True)
+            ready = settings.run_dir / "worker.ready"
+            ready.write_text("ready\n")
+            log.info("worker polling %s", settings.task_queue)
+            try:
+                await stop.wait()
+            finally:
+                ready.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""FastAPI: the REST API (OpenAPI). Keycloak tokens are checked here."""

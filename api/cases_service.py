@@ -1,0 +1,200 @@
+"""The case service: the one path that both the REST API and the web forms call."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.contracts import ActionResult
+from activities.models import Case, CaseEventRow, CaseNumber
+from activities.snapshots import state_from_json
+from api.access import readable_statement
+from api.agencies import AgencyTree
+from api.errors import ApiError, from_refusal
+from api.schemas import CasePage, CasePublic, CaseSummary, ClockPublic, EventPublic
+from core.access import may_see, viewer_for
+from core.case import ActionCommand, Actor, AgencyRef, CaseStart, CaseState
+from core.clocks import TRIPOLI, RuleBook, load_rulebook
+from core.procedure import ACTIONS_BY_NAME, FieldKind
+from core.refusal import Refusal
+from core.settings import get_settings
+from core.transitions import allowed_actions, decide_open
+from workflows.case import CaseWorkflow
+
+IDEMPOTENCY_NAMESPACE = uuid.UUID("5d1c7c55-0b5e-4a4e-9a53-6d697a616e21")
+
+
+@lru_cache
+def rulebook() -> RuleBook:
+    settings = get_settings()
+    return load_rulebook(settings.rules, settings.idle_days)
+
+
+def workflow_id(case_id: str) -> str:
+    return f"case-{case_id}"
+
+
+def _targets(action: str, fields: dict[str, Any], tree: AgencyTree) -> dict[str, AgencyRef]:
+    rule = ACTIONS_BY_NAME.get(action)
+    targets: dict[str, AgencyRef] = {}
+    if rule is None:
+        return targets
+    for spec in rule.fields:
+        if spec.kind is FieldKind.agency and isinstance(fields.get(spec.name), str):
+            ref = tree.ref(fields[spec.name])
+            if ref is not None:
+                targets[spec.name] = ref
+    return targets
+
+
+def _refusal_from(error: BaseException) -> ApiError | None:
+    cause = error.cause if isinstance(error, WorkflowUpdateFailedError) else error
+    while cause is not None and not isinstance(cause, ApplicationError):
+        cause = cause.__cause__
+    if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
+        detail = cause.details[0]
+        extra = {"field": detail["field"]} if detail.get("field") else {}
+        return ApiError(int(detail.get("status", 409)), str(detail.get("code", cause.type or "refused")),
+                        str(detail.get("message", cause.message)), str(detail.get("message_ar", "")), **extra)
+    return None
+
+
+def allocate_number(session: Session, agency: str, year: int) -> str:
+    row = session.get(CaseNumber, (agency, year), with_for_update=True)
+    if row is None:
+        row = CaseNumber(agency=agency, year=year, last=0)
+        session.add(row)
+    row.last += 1
+    session.flush()
+    return f"{agency}/{year}/{row.last:05d}"
+
+
+async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str | None, session: Session,
+                    temporal: Client) -> tuple[ActionResult, str]:
+    """Validate with the procedure table, then start the case's workflow and wait until it is on record."""
+    settings = get_settings()
+    command = ActionCommand("open_case", actor, fields, {}, idempotency_key or "")
+    try:
+        decide_open(command, datetime.now(UTC))
+    except Refusal as refusal:
+        raise from_refusal(refusal) from None
+    if idempotency_key:
+        case_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{actor.username}:{idempotency_key}").hex
+        existing = session.get(Case, case_id)
+        if existing is not None:
+            return ActionResult(case_id, 1, existing.stage, existing.owner_agency, None), existing.number  # type: ignore[arg-type]
+    else:
+        case_id = uuid.uuid4().hex
+    number = allocate_number(session, actor.agency, datetime.now(TRIPOLI).year)
+    session.commit()
+    start = WithStartWorkflowOperation(
+        CaseWorkflow.run, CaseStart(case_id=case_id, number=number, rules=rulebook(), command=command),
+        id=workflow_id(case_id), task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    try:
+        result = await temporal.execute_update_with_start_workflow(CaseWorkflow.opened, start_workflow_operation=start)
+    except (WorkflowUpdateFailedError, RPCError) as error:
+        refused = _refusal_from(error)
+        if refused is not None:
+            raise refused from None
+        raise
+    return result, number
+
+
+async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], idempotency_key: str | None,
+              session: Session, temporal: Client) -> ActionResult:
+    if action not in ACTIONS_BY_NAME or action == "open_case":
+        raise ApiError(404, "unknown_action", f"no action named {action}", "إجراء غير معروف")
+    if session.get(Case, case_id) is None:
+        raise ApiError(404, "case_not_found", "no such case", "القضية غير موجودة")
+    # who may act is the workflow validator's decision (core.transitions), made on the live state
+    tree = AgencyTree.load(session)
+    command = ActionCommand(action, actor, fields, _targets(action, fields, tree), idempotency_key or "")
+    handle = temporal.get_workflow_handle(workflow_id(case_id))
+    update_id = f"{action}:{actor.username}:{idempotency_key}" if idempotency_key else None
+    try:
+        result: ActionResult = await handle.execute_update(CaseWorkflow.act, command, id=update_id)
+    except WorkflowUpdateFailedError as error:
+        refused = _refusal_from(error)
+        if refused is not None:
+            raise refused from None
+        raise
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise ApiError(409, "case_closed", "the case is closed", "القضية مغلقة") from None
+        raise
+    return result
+
+
+def _clock_public(state: CaseState) -> list[ClockPublic]:
+    out = []
+    for clock in state.open_clocks():
+        rule = state.rules.clock(clock.name)
+        out.append(ClockPublic(
+            clock_id=clock.clock_id, name=clock.name, label_ar=rule.label_ar, label_en=rule.label_en,
+            subject=clock.subject, started_at=clock.started_at, expires_at=clock.expires_at,
+            expires_at_local=clock.expires_at.astimezone(TRIPOLI).isoformat(), status=clock.status))
+    return out
+
+
+def visible_case(actor: Actor, case_id: str, session: Session) -> tuple[Case, CaseState]:
+    row = session.get(Case, case_id)
+    if row is None:
+        raise ApiError(404, "case_not_found", "no such case", "القضية غير موجودة")
+    state = state_from_json(row.snapshot)
+    if not may_see(viewer_for(actor), state.sensitivity, state.agencies_involved):
+        raise ApiError(403, "forbidden", "you may not see this case", "لا تملك صلاحية الاطلاع على هذه القضية")
+    return row, state
+
+
+def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
+    row, state = visible_case(actor, case_id, session)
+    events = session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id)
+                             .order_by(CaseEventRow.seq))
+    handoff = state.handoff
+    return CasePublic(
+        id=state.case_id, number=state.number, stage=state.stage, outcome=state.outcome,
+        owner_agency=state.owner_agency, region=state.region, category=state.category,
+        sensitivity=state.sensitivity, offence=state.offence, place=state.place, narrative=state.narrative,
+        opened_at=state.opened_at, in_transit=row.in_transit, stalled=bool(state.stalled),
+        stalled_reasons=[s.reason for s in state.stalled],
+        parties=[vars(p) for p in state.parties],
+        verdicts=[{k: v for k, v in vars(v).items()} for v in state.verdicts],
+        hearings=[vars(h) for h in state.hearings], charges=state.charges,
+        pending_handoff=vars(handoff) if handoff and handoff.acknowledged_at is None else None,
+        open_clocks=_clock_public(state), agencies_involved=state.agencies_involved,
+        allowed_actions=allowed_actions(state, actor, datetime.now(UTC)),
+        timeline=[EventPublic(seq=e.seq, name=e.name, at=e.at, actor=e.actor_username, role=e.actor_role,
+                              agency=e.actor_agency, fields=e.fields) for e in events],
+    )
+
+
+def list_cases(actor: Actor, session: Session, *, stage: str | None, agency: str | None, stalled: bool | None,
+               offset: int, limit: int) -> CasePage:
+    statement = readable_statement(viewer_for(actor))
+    if stage:
+        statement = statement.where(Case.stage == stage)
+    if agency:
+        statement = statement.where(Case.owner_agency == agency)
+    if stalled is not None:
+        statement = statement.where(Case.stalled == stalled)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(statement.order_by(Case.updated_at.desc(), Case.id).offset(offset).limit(limit))
+    items = [CaseSummary(id=r.id, number=r.number, stage=r.stage, owner_agency=r.owner_agency,
+                         category=r.category, offence=r.offence, outcome=r.outcome, stalled=r.stalled,
+                         in_transit=r.in_transit, opened_at=r.opened_at, updated_at=r.updated_at) for r in rows]
+    return CasePage(items=items, total=total, offset=offset, limit=limit)

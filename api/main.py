@@ -1,0 +1,35 @@
+"""The ASGI app: `uvicorn api.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from activities.database import default_engine
+from api.errors import install_error_handlers
+from api.routers import cases, search, system
+from core.settings import get_settings
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    default_engine()
+    app.state.temporal = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    yield
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Mizan ميزان", version="0.1.0", lifespan=lifespan,
+                  description="The integrated, shared criminal case-tracking platform (Libya).")
+    install_error_handlers(app)
+    app.include_router(system.router)
+    app.include_router(cases.router)
+    app.include_router(search.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Mizan's core: settings, the procedure table and the pure rules every layer reads."""

@@ -1,0 +1,43 @@
+"""Who may see which case: one predicate, compiled for one case here, for SQL in
+`api.access` and for OpenSearch in `search.query` (parity is tested on fixtures).
+
+A case is visible to a viewer whose agencies have held it; national viewers (CID investigators,
+national supervisors, auditors) also see every case that is not sealed; citizens see no case file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.case import Actor
+
+NATIONAL_ROLES = frozenset({"investigator", "auditor", "admin"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    national: bool
+    agencies: frozenset[str]
+
+    @property
+    def sees_nothing(self) -> bool:
+        return not self.national and not self.agencies
+
+
+def viewer_for(actor: Actor) -> Viewer:
+    if "citizen" in actor.roles and len(actor.roles) == 1:
+        return Viewer(national=False, agencies=frozenset())
+    national = actor.national or bool(NATIONAL_ROLES & set(actor.roles))
+    agencies = {actor.agency} if actor.agency else set()
+    if "supervisor" in actor.roles:
+        agencies |= set(actor.scope)
+    return Viewer(national=national, agencies=frozenset(agencies))
+
+
+def may_see(viewer: Viewer, sensitivity: str, agencies_involved: Iterable[str]) -> bool:
+    if viewer.sees_nothing:
+        return False
+    if viewer.agencies & set(agencies_involved):
+        return True
+    return viewer.national and sensitivity != "sealed"

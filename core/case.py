@@ -1,0 +1,175 @@
+"""A case's state and its events: plain dataclasses, carried by the workflow and the read model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.clocks import RuleBook
+
+
+@dataclass
+class AgencyRef:
+    code: str
+    kind: str
+    region: str | None = None
+
+
+@dataclass
+class Actor:
+    """Who acts, as the API established it from a verified token and the agency tree."""
+
+    username: str
+    roles: list[str]
+    agency: str
+    agency_kind: str
+    region: str | None = None
+    scope: list[str] = field(default_factory=list)  # agencies a supervisor oversees
+    national: bool = False  # a supervisor or investigator whose scope is the whole country
+
+
+@dataclass
+class ActorRef:
+    username: str
+    role: str
+    agency: str
+
+
+@dataclass
+class ActionCommand:
+    action: str
+    actor: Actor
+    fields: dict[str, Any] = field(default_factory=dict)
+    targets: dict[str, AgencyRef] = field(default_factory=dict)  # agency fields, resolved by the API
+    request_id: str = ""
+
+
+@dataclass
+class CaseEvent:
+    seq: int
+    name: str  # an action name, or a clock event: clock_warning / clock_expired / verdict_final / ...
+    at: datetime
+    actor: ActorRef | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Party:
+    party_id: str
+    role: str
+    name: str
+    national_id: str | None = None
+    custody: str = "free"  # free | police_custody | detained
+    detention_days_extended: int = 0
+
+
+@dataclass
+class Clock:
+    clock_id: str
+    name: str
+    started_at: datetime
+    expires_at: datetime
+    warn_at: datetime
+    subject: str | None = None  # a party id, for per-person clocks and per-accused windows
+    status: str = "open"  # open | stopped | expired
+    warned: bool = False
+
+
+@dataclass
+class Handoff:
+    handoff_id: str
+    action: str
+    from_agency: str
+    to_agency: str
+    at: datetime
+    clock_id: str
+    acknowledged_at: datetime | None = None
+    escalated: bool = False
+
+
+@dataclass
+class Verdict:
+    party_id: str
+    result: str  # convicted | acquitted
+    in_absentia: bool
+    at: datetime
+    court: str
+    level: str  # the stage it was given in: trial | appeal | cassation
+    sentence: str | None = None
+    served_at: datetime | None = None
+    final: bool = False
+    challenged: bool = False
+
+
+@dataclass
+class Hearing:
+    at: datetime
+    court: str
+    room: str | None = None
+
+
+@dataclass
+class StalledReason:
+    reason: str  # clock name, or "idle"
+    since: datetime
+    clock_id: str | None = None
+
+
+@dataclass
+class CaseState:
+    case_id: str
+    number: str
+    stage: str
+    owner_agency: str
+    region: str | None
+    offence: str
+    category: str
+    sensitivity: str
+    opened_at: datetime
+    occurred_at: datetime
+    rules: RuleBook
+    place: str = ""
+    narrative: str = ""
+    parties: list[Party] = field(default_factory=list)
+    clocks: list[Clock] = field(default_factory=list)
+    handoff: Handoff | None = None
+    verdicts: list[Verdict] = field(default_factory=list)
+    hearings: list[Hearing] = field(default_factory=list)
+    charges: list[str] = field(default_factory=list)
+    agencies_involved: list[str] = field(default_factory=list)
+    opening_station: str = ""
+    referring_prosecution: str | None = None
+    outcome: str | None = None
+    stalled: list[StalledReason] = field(default_factory=list)
+    merged_into: str | None = None
+    seq: int = 0
+    last_activity_at: datetime | None = None
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    def party(self, party_id: str) -> Party | None:
+        return next((p for p in self.parties if p.party_id == party_id), None)
+
+    def open_clocks(self) -> list[Clock]:
+        return [c for c in self.clocks if c.status == "open"]
+
+    def accused(self) -> list[Party]:
+        return [p for p in self.parties if p.role in ("accused", "suspect")]
+
+    def latest_verdict(self, party_id: str) -> Verdict | None:
+        found = [v for v in self.verdicts if v.party_id == party_id]
+        return found[-1] if found else None
+
+
+@dataclass
+class CaseStart:
+    """The workflow's input: a new case (`command`) or a carried-over state (continue-as-new)."""
+
+    case_id: str
+    number: str
+    rules: RuleBook
+    command: ActionCommand | None = None
+    state: CaseState | None = None
+    pending_events: list[CaseEvent] = field(default_factory=list)
+    recorded_seq: int = 0
+    indexed_seq: int = 0

@@ -1,0 +1,176 @@
+"""Checks an action's fields against its FieldSpecs and returns them clean (JSON-ready)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from core.case import AgencyRef, CaseState
+from core.clocks import TRIPOLI
+from core.procedure import ActionRule, FieldKind, FieldSpec
+from core.refusal import Refusal, invalid
+
+NATIONAL_ID = re.compile(r"^\d{12}$")
+PARTY_ROLES = {"suspect", "accused", "victim", "complainant", "witness"}
+MAX_TEXT = 20_000
+
+
+def parse_instant(value: Any, name: str) -> datetime:
+    """An ISO 8601 instant; a value without an offset is read as Tripoli local time."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise invalid(name, f"{name} is not a date and time (ISO 8601)",
+                          "التاريخ والوقت غير صالحين", "invalid_datetime") from exc
+    else:
+        raise invalid(name, f"{name} must be a date and time", "يجب إدخال تاريخ ووقت", "invalid_datetime")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=TRIPOLI)
+    return parsed
+
+
+def _text(value: Any, name: str, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise invalid(name, f"{name} is required", "هذا الحقل مطلوب", "missing_field")
+        return None
+    if not isinstance(value, str):
+        raise invalid(name, f"{name} must be text", "يجب أن يكون نصاً")
+    if len(value) > MAX_TEXT:
+        raise invalid(name, f"{name} is too long", "النص طويل جداً")
+    return value.strip()
+
+
+def check_national_id(value: Any, name: str = "national_id") -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not NATIONAL_ID.match(value):
+        raise invalid(name, "a national ID has exactly 12 digits", "الرقم الوطني يتكون من 12 رقماً",
+                      "invalid_national_id")
+    return value
+
+
+def _party(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise invalid(name, "each party needs a role and a name", "يجب تحديد صفة الطرف واسمه")
+    role = value.get("role")
+    if role not in PARTY_ROLES:
+        raise invalid(f"{name}.role", f"party role must be one of {sorted(PARTY_ROLES)}", "صفة الطرف غير صحيحة")
+    party_name = _text(value.get("name"), f"{name}.name", True)
+    return {"role": role, "name": party_name,
+            "national_id": check_national_id(value.get("national_id"), f"{name}.national_id")}
+
+
+def check_fields(rule: ActionRule, raw: dict[str, Any], state: CaseState | None, now: datetime,
+                 targets: dict[str, AgencyRef]) -> dict[str, Any]:
+    unknown = set(raw) - {f.name for f in rule.fields}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise invalid(name, f"unknown field {name} for {rule.name}", "حقل غير معروف لهذا الإجراء", "unknown_field")
+    clean: dict[str, Any] = {}
+    for spec in rule.fields:
+        value = _check_one(spec, raw.get(spec.name), state, now, targets)
+        if value is not None:
+            clean[spec.name] = value
+    return clean
+
+
+def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: datetime,
+               targets: dict[str, AgencyRef]) -> Any:
+    name = spec.name
+    missing = value is None or value == "" or value == []
+    if missing:
+        if spec.required:
+            raise invalid(name, f"{name} is required", "هذا الحقل مطلوب", "missing_field")
+        return None
+    kind = spec.kind
+    if kind is FieldKind.text:
+        return _text(value, name, spec.required)
+    if kind is FieldKind.national_id:
+        return check_national_id(value, name)
+    if kind is FieldKind.choice:
+        if value not in spec.choices:
+            raise invalid(name, f"{name} must be one of {list(spec.choices)}", "القيمة غير مقبولة", "invalid_choice")
+        return value
+    if kind is FieldKind.integer:
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise invalid(name, f"{name} must be a positive whole number", "يجب إدخال عدد صحيح موجب")
+        return value
+    if kind is FieldKind.past_datetime:
+        instant = parse_instant(value, name)
+        if instant > now:
+            raise invalid(name, f"{name} cannot be in the future", "لا يمكن أن يكون التاريخ في المستقبل",
+                          "datetime_in_future")
+        return instant.isoformat()
+    if kind is FieldKind.future_datetime:
+        instant = parse_instant(value, name)
+        if instant <= now:
+            raise invalid(name, f"{name} must be in the future", "يجب أن يكون الموعد في المستقبل",
+                          "datetime_in_past")
+        return instant.isoformat()
+    if kind is FieldKind.texts:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise invalid(name, f"{name} must be a non-empty list of texts", "يجب إدخال قائمة غير فارغة")
+        return [v.strip() for v in value]
+    if kind is FieldKind.parties:
+        if not isinstance(value, list):
+            raise invalid(name, "parties must be a list", "الأطراف يجب أن تكون قائمة")
+        return [_party(p, f"{name}[{i}]") for i, p in enumerate(value)]
+    if kind is FieldKind.party:
+        if state is None or state.party(str(value)) is None:
+            raise invalid(name, f"no party {value} in this case", "لا يوجد طرف بهذا الرقم في القضية",
+                          "unknown_party")
+        return str(value)
+    if kind is FieldKind.agency:
+        target = targets.get(name)
+        if target is None:
+            raise invalid(name, f"unknown agency {value}", "الجهة غير معروفة", "unknown_agency")
+        if spec.agency_kinds and target.kind not in spec.agency_kinds:
+            raise invalid(name, f"{value} is not a {' or '.join(spec.agency_kinds)}", "نوع الجهة غير مناسب",
+                          "wrong_agency_kind")
+        return target.code
+    if kind is FieldKind.verdicts:
+        return _verdicts(value, name, state)
+    if kind in (FieldKind.document, FieldKind.case):
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,128}", value):
+            raise invalid(name, f"{name} is not a valid reference", "المرجع غير صالح")
+        return value
+    raise Refusal("unsupported_field", 422, f"unsupported field kind {kind}", "نوع حقل غير مدعوم", name)
+
+
+def _verdicts(value: Any, name: str, state: CaseState | None) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not value:
+        raise invalid(name, "a verdict is needed for each accused", "يجب إدخال حكم لكل متهم")
+    clean = []
+    for i, item in enumerate(value):
+        where = f"{name}[{i}]"
+        if not isinstance(item, dict):
+            raise invalid(where, "each verdict is an object", "صيغة الحكم غير صحيحة")
+        party_id = str(item.get("party_id", ""))
+        if state is None or state.party(party_id) is None:
+            raise invalid(f"{where}.party_id", f"no party {party_id} in this case", "لا يوجد طرف بهذا الرقم",
+                          "unknown_party")
+        result = item.get("result")
+        if result not in ("convicted", "acquitted"):
+            raise invalid(f"{where}.result", "result is convicted or acquitted", "الحكم إدانة أو براءة",
+                          "invalid_choice")
+        sentence = item.get("sentence")
+        if result == "convicted" and not (isinstance(sentence, str) and sentence.strip()):
+            raise invalid(f"{where}.sentence", "a conviction needs a sentence", "حكم الإدانة يتطلب بيان العقوبة",
+                          "sentence_required")
+        if result == "acquitted" and sentence:
+            raise invalid(f"{where}.sentence", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
+                          "sentence_with_acquittal")
+        clean.append({"party_id": party_id, "result": result,
+                      "sentence": sentence.strip() if isinstance(sentence, str) else None,
+                      "in_absentia": bool(item.get("in_absentia", False))})
+    ids = [v["party_id"] for v in clean]
+    if len(set(ids)) != len(ids):
+        raise invalid(name, "one verdict per accused", "حكم واحد لكل متهم", "duplicate_verdict")
+    return clean

@@ -1,0 +1,84 @@
+"""All configuration, read from `MIZAN_*` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MIZAN_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    state_dir: Path = ROOT / ".mizan"
+
+    api_port: int = 8000
+    keycloak_port: int = 8080
+    keycloak_management_port: int = 9000
+    opensearch_port: int = 9200
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+
+    keycloak_version: str = "26.5.6"
+    opensearch_version: str = "2.19.6"
+    java_home: Path | None = None
+
+    temporal_namespace: str = "default"
+    task_queue: str = "mizan-cases"
+
+    realm: str = "mizan"
+    api_audience: str = "mizan-api"
+    web_client_id: str = "mizan-web"
+    cli_client_id: str = "mizan-cli"
+
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under state_dir")
+    index_prefix: str = "mizan"
+
+    rules: Path | None = Field(default=None, description="YAML/JSON file overriding clock rules")
+    idle_days: int = 30
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.state_dir / 'mizan.db'}"
+
+    @property
+    def temporal_address(self) -> str:
+        return f"{self.host}:{self.temporal_port}"
+
+    @property
+    def keycloak_url(self) -> str:
+        return f"http://{self.host}:{self.keycloak_port}"
+
+    @property
+    def opensearch_url(self) -> str:
+        return f"http://{self.host}:{self.opensearch_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.keycloak_url}/realms/{self.realm}"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.state_dir / "cache"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.state_dir / "logs"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.state_dir / "run"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,78 @@
+"""The demo agencies and users: a realistic Libyan set for `./mizan up`, the tests and the realm.
+
+Defined once here; the Keycloak realm import and the agency seed are both made from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    code: str
+    kind: str
+    name_ar: str
+    name_en: str
+    parent: str | None
+    region: str | None
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    agency: str
+    first_name: str
+    last_name: str
+    national_id: str | None = None
+
+
+DEMO_PASSWORD = "mizan"
+
+AGENCIES: tuple[DemoAgency, ...] = (
+    DemoAgency("moi", "ministry", "وزارة الداخلية", "Ministry of Interior", None, None),
+    DemoAgency("dir.tripoli", "directorate", "مديرية أمن طرابلس", "Tripoli Security Directorate", "moi", "tripoli"),
+    DemoAgency("station.tripoli.central", "police_station", "مركز شرطة طرابلس المركز", "Tripoli Central Police Station", "dir.tripoli", "tripoli"),
+    DemoAgency("station.tripoli.souq_aljuma", "police_station", "مركز شرطة سوق الجمعة", "Souq al-Juma Police Station", "dir.tripoli", "tripoli"),
+    DemoAgency("dir.benghazi", "directorate", "مديرية أمن بنغازي", "Benghazi Security Directorate", "moi", "benghazi"),
+    DemoAgency("station.benghazi.central", "police_station", "مركز شرطة بنغازي المركز", "Benghazi Central Police Station", "dir.benghazi", "benghazi"),
+    DemoAgency("station.benghazi.alberka", "police_station", "مركز شرطة البركة", "Al-Berka Police Station", "dir.benghazi", "benghazi"),
+    DemoAgency("cid", "cid", "جهاز المباحث الجنائية", "Criminal Investigation Department", "moi", None),
+    DemoAgency("pros.tripoli", "prosecution_office", "نيابة طرابلس الابتدائية", "Tripoli Prosecution Office", None, "tripoli"),
+    DemoAgency("pros.benghazi", "prosecution_office", "نيابة بنغازي الابتدائية", "Benghazi Prosecution Office", None, "benghazi"),
+    DemoAgency("court.tripoli", "court", "محكمة طرابلس الابتدائية", "Tripoli Court of First Instance", None, "tripoli"),
+    DemoAgency("court.benghazi", "court", "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi"),
+    DemoAgency("court.appeal.tripoli", "court", "محكمة استئناف طرابلس", "Tripoli Court of Appeal", None, "tripoli"),
+    DemoAgency("supreme_court", "supreme_court", "المحكمة العليا", "Supreme Court", None, None),
+    DemoAgency("prison.aljdaida", "prison", "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
+    DemoAgency("records", "records_office", "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
+)
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser("officer.tripoli", "police_officer", "station.tripoli.central", "سالم", "الورفلي"),
+    DemoUser("chief.tripoli", "station_chief", "station.tripoli.central", "خالد", "الترهوني"),
+    DemoUser("officer.benghazi", "police_officer", "station.benghazi.central", "فرج", "العبيدي"),
+    DemoUser("chief.benghazi", "station_chief", "station.benghazi.central", "عوض", "المغربي"),
+    DemoUser("investigator", "investigator", "cid", "مفتاح", "الزوي"),
+    DemoUser("prosecutor.tripoli", "prosecutor", "pros.tripoli", "نوري", "القماطي"),
+    DemoUser("chiefpros.tripoli", "chief_prosecutor", "pros.tripoli", "عبد الحميد", "الصيد"),
+    DemoUser("prosecutor.benghazi", "prosecutor", "pros.benghazi", "أسامة", "الفاخري"),
+    DemoUser("chiefpros.benghazi", "chief_prosecutor", "pros.benghazi", "ميلاد", "الشريف"),
+    DemoUser("clerk.tripoli", "court_clerk", "court.tripoli", "هدى", "بن عمران"),
+    DemoUser("judge.tripoli", "judge", "court.tripoli", "مصطفى", "الغرياني"),
+    DemoUser("clerk.benghazi", "court_clerk", "court.benghazi", "فاطمة", "البرعصي"),
+    DemoUser("judge.benghazi", "judge", "court.benghazi", "إبراهيم", "المسماري"),
+    DemoUser("clerk.appeal", "court_clerk", "court.appeal.tripoli", "نجاة", "الكيلاني"),
+    DemoUser("judge.appeal", "judge", "court.appeal.tripoli", "علي", "الهوني"),
+    DemoUser("clerk.supreme", "court_clerk", "supreme_court", "سعاد", "المنتصر"),
+    DemoUser("judge.supreme", "judge", "supreme_court", "محمد", "الحافي"),
+    DemoUser("warden", "prison_officer", "prison.aljdaida", "رمضان", "الككلي"),
+    DemoUser("supervisor.tripoli", "supervisor", "dir.tripoli", "جمال", "بن نوبة"),
+    DemoUser("supervisor", "supervisor", "moi", "عمر", "المختار"),
+    DemoUser("auditor", "auditor", "moi", "ليلى", "السنوسي"),
+    DemoUser("records", "records_officer", "records", "منى", "الزنتاني"),
+    DemoUser("citizen1", "citizen", "", "أحمد", "المبروك", national_id="119850012345"),
+    DemoUser("citizen2", "citizen", "", "مريم", "التاجوري", national_id="219920054321"),
+    DemoUser("admin", "admin", "moi", "مدير", "النظام"),
+)

@@ -1,0 +1,1 @@
+"""Cross-agency search: index definitions (Arabic analysis), indexing, and the one query builder."""

@@ -1,0 +1,1 @@
+"""Temporal workflows: deterministic, one long-lived workflow per case."""

@@ -1,0 +1,163 @@
+"""The case workflow: the source of truth for one case while it is open.
+
+Every action is the Update `act`, whose validator runs the procedure table (`core.transitions`)
+before anything reaches history. Accepted events go to an outbox that the main loop flushes, in
+order, to the permanent event log (activity `record_events`), then to the search index. Clocks are
+durable timers: the loop sleeps until the next warning or expiry in the case's state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributePair
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.contracts import INDEX_CASE, RECORD_EVENTS, ActionResult, IndexCase, RecordEvents
+    from core import transitions
+    from core.case import ActionCommand, CaseEvent, CaseStart, CaseState
+    from core.refusal import Refusal
+    from core.vocabulary import Stage
+    from workflows import search_attributes as sa
+
+STAGE_KEY = SearchAttributeKey.for_keyword(sa.STAGE)
+OWNER_KEY = SearchAttributeKey.for_keyword(sa.OWNER_AGENCY)
+REGION_KEY = SearchAttributeKey.for_keyword(sa.REGION)
+STALLED_KEY = SearchAttributeKey.for_bool(sa.STALLED)
+CATEGORY_KEY = SearchAttributeKey.for_keyword(sa.CATEGORY)
+SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
+
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0,
+                             maximum_interval=timedelta(seconds=30))
+#: events in history before the case carries its state into a fresh run
+CONTINUE_AS_NEW_AFTER = 5_000
+
+
+def refusal_error(refusal: Refusal) -> ApplicationError:
+    return ApplicationError(refusal.message_en, {**refusal.as_dict(), "status": refusal.status},
+                            type=refusal.code, non_retryable=True)
+
+
+@workflow.defn(name="Case")
+class CaseWorkflow:
+    @workflow.init
+    def __init__(self, start: CaseStart) -> None:
+        self._outbox: list[CaseEvent] = list(start.pending_events)
+        self._recorded_seq = start.recorded_seq
+        self._indexed_seq = start.indexed_seq
+        self._wake = False
+        self._refusal: Refusal | None = None
+        self._first_event: CaseEvent | None = None
+        if start.state is not None:
+            self._state = start.state
+            return
+        assert start.command is not None
+        try:
+            event = transitions.decide_open(start.command, workflow.now())
+        except Refusal as refusal:
+            # the API checked the same rule before starting; a refusal here ends the run, recording nothing
+            self._refusal = refusal
+            event = None
+        if event is not None:
+            self._state = transitions.new_case(start.case_id, start.number, start.rules, event)
+            self._outbox.append(event)
+            self._first_event = event
+
+    @workflow.run
+    async def run(self, start: CaseStart) -> str:
+        if self._refusal is not None:
+            raise refusal_error(self._refusal)
+        while True:
+            for event in transitions.due_clock_events(self._state, workflow.now()):
+                self._commit(event)
+            await self._flush()
+            self._upsert_search_attributes()
+            if self._finished() and workflow.all_handlers_finished():
+                return self._state.outcome or ""
+            if self._should_continue_as_new():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._flush()
+                workflow.continue_as_new(CaseStart(
+                    case_id=self._state.case_id, number=self._state.number, rules=self._state.rules,
+                    state=self._state, pending_events=self._outbox, recorded_seq=self._recorded_seq,
+                    indexed_seq=self._indexed_seq))
+            due = transitions.next_clock_instant(self._state)
+            timeout = None if due is None else max((due - workflow.now()).total_seconds(), 0.001)
+            try:
+                await workflow.wait_condition(lambda: self._wake, timeout=timeout)
+            except asyncio.TimeoutError:
+                pass
+            self._wake = False
+
+    @workflow.update(name="act")
+    async def act(self, command: ActionCommand) -> ActionResult:
+        try:
+            # decided again: another update may have changed the state since validation
+            event = transitions.decide(self._state, command, workflow.now())
+        except Refusal as refusal:
+            raise refusal_error(refusal) from None
+        self._commit(event)
+        await workflow.wait_condition(lambda: self._recorded_seq >= event.seq)
+        return ActionResult(case_id=self._state.case_id, seq=event.seq, stage=self._state.stage,
+                            owner_agency=self._state.owner_agency, event=event)
+
+    @workflow.update(name="opened")
+    async def opened(self) -> ActionResult:
+        """The answer to open_case (sent with the start): returns once the opening is on record."""
+        if self._refusal is not None:
+            raise refusal_error(self._refusal)
+        await workflow.wait_condition(lambda: self._recorded_seq >= 1)
+        return ActionResult(case_id=self._state.case_id, seq=1, stage=self._state.stage,
+                            owner_agency=self._state.owner_agency, event=self._first_event)  # type: ignore[arg-type]
+
+    @act.validator
+    def validate_act(self, command: ActionCommand) -> None:
+        try:
+            transitions.decide(self._state, command, workflow.now())
+        except Refusal as refusal:
+            raise refusal_error(refusal) from None
+
+    @workflow.query(name="state")
+    def state(self) -> CaseState:
+        return self._state
+
+    def _commit(self, event: CaseEvent) -> None:
+        transitions.apply(self._state, event)
+        self._outbox.append(event)
+        self._wake = True
+
+    async def _flush(self) -> None:
+        while self._outbox:
+            batch = list(self._outbox)
+            await workflow.execute_activity(
+                RECORD_EVENTS, RecordEvents(self._state.case_id, batch, self._state),
+                start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
+            del self._outbox[: len(batch)]
+            self._recorded_seq = batch[-1].seq
+        if self._indexed_seq < self._recorded_seq:
+            seq = self._recorded_seq
+            await workflow.execute_activity(
+                INDEX_CASE, IndexCase(self._state.case_id, seq),
+                start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
+            self._indexed_seq = max(self._indexed_seq, seq)
+
+    def _finished(self) -> bool:
+        return self._state.stage == Stage.closed and self._state.outcome != "archived" and not self._outbox
+
+    def _should_continue_as_new(self) -> bool:
+        info = workflow.info()
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > CONTINUE_AS_NEW_AFTER
+
+    def _upsert_search_attributes(self) -> None:
+        state = self._state
+        workflow.upsert_search_attributes([
+            SearchAttributePair(STAGE_KEY, state.stage),
+            SearchAttributePair(OWNER_KEY, state.owner_agency),
+            SearchAttributePair(REGION_KEY, state.region or ""),
+            SearchAttributePair(STALLED_KEY, bool(state.stalled)),
+            SearchAttributePair(CATEGORY_KEY, state.category),
+            SearchAttributePair(SENSITIVITY_KEY, state.sensitivity),
+        ])
