@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from activities import audit as _audit_tables  # noqa: F401 - registers the audit tables
 from activities.models import Base
 from core.settings import get_settings
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Query, Request
 
-from api import cases_service
+from api import audit_trail, cases_service
 from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.errors import ApiError
 from api.schemas import ActionPublic, CaseCreate, CaseCreated, CasePage, CasePublic
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -15,29 +16,50 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 @router.post("", status_code=201, response_model=CaseCreated, operation_id="open_case")
 async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
-                    idempotency_key: Annotated[str | None, Header()] = None) -> CaseCreated:
+                    request: Request, idempotency_key: Annotated[str | None, Header()] = None) -> CaseCreated:
     fields = body.model_dump(mode="json")
-    result, number = await cases_service.open_case(user, fields, idempotency_key, session, temporal)
+    try:
+        result, number = await cases_service.open_case(user, fields, idempotency_key, session, temporal)
+    except ApiError as error:
+        audit_trail.record(user, request, "case.action", outcome=f"refused:{error.code}",
+                           detail={"action": "open_case"})
+        raise
+    audit_trail.record(user, request, "case.action", case_id=result.case_id, detail={"action": "open_case"})
     return CaseCreated(id=result.case_id, number=number, stage=result.stage)
 
 
 @router.get("", response_model=CasePage, operation_id="list_cases")
-def list_cases(user: CurrentUser, session: SessionDep, stage: str | None = None, agency: str | None = None,
-               stalled: bool | None = None, offset: Annotated[int, Query(ge=0)] = 0,
+def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: str | None = None,
+               agency: str | None = None, stalled: bool | None = None, offset: Annotated[int, Query(ge=0)] = 0,
                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> CasePage:
-    return cases_service.list_cases(user, session, stage=stage, agency=agency, stalled=stalled, offset=offset,
+    page = cases_service.list_cases(user, session, stage=stage, agency=agency, stalled=stalled, offset=offset,
                                     limit=limit)
+    audit_trail.record(user, request, "case.list", detail={"stage": stage, "agency": agency, "stalled": stalled,
+                                                           "offset": offset, "hits": page.total})
+    return page
 
 
 @router.get("/{case_id}", response_model=CasePublic, operation_id="get_case")
-def get_case(case_id: str, user: CurrentUser, session: SessionDep) -> CasePublic:
-    return cases_service.get_case(user, case_id, session)
+def get_case(case_id: str, user: CurrentUser, session: SessionDep, request: Request) -> CasePublic:
+    try:
+        case = cases_service.get_case(user, case_id, session)
+    except ApiError as error:
+        audit_trail.record(user, request, "case.read", case_id=case_id, outcome=f"refused:{error.code}")
+        raise
+    audit_trail.record(user, request, "case.read", case_id=case_id)
+    return case
 
 
 @router.post("/{case_id}/actions/{action}", response_model=ActionPublic, operation_id="take_action")
 async def take_action(case_id: str, action: str, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
-                      body: Annotated[dict[str, Any] | None, Body()] = None,
+                      request: Request, body: Annotated[dict[str, Any] | None, Body()] = None,
                       idempotency_key: Annotated[str | None, Header()] = None) -> ActionPublic:
-    result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
+    try:
+        result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
+    except ApiError as error:
+        audit_trail.record(user, request, "case.action", case_id=case_id, outcome=f"refused:{error.code}",
+                           detail={"action": action})
+        raise
+    audit_trail.record(user, request, "case.action", case_id=case_id, detail={"action": action, "seq": result.seq})
     return ActionPublic(case_id=result.case_id, seq=result.seq, stage=result.stage,
                         owner_agency=result.owner_agency, action=action)

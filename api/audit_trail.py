@@ -1,0 +1,30 @@
+"""Audit from the API: every action and every read of a case file, refused ones included.
+
+Written in a transaction of its own, so a refusal (whose request transaction is rolled back) is
+still on record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from activities.audit import Who, audit
+from activities.database import session_scope
+from core.case import Actor
+
+KNOWN_ROLES = ("police_officer", "station_chief", "investigator", "prosecutor", "chief_prosecutor", "court_clerk",
+               "judge", "prison_officer", "records_officer", "supervisor", "auditor", "citizen", "admin")
+
+
+def who(actor: Actor, request: Request | None) -> Who:
+    role = next((r for r in actor.roles if r in KNOWN_ROLES), "")
+    address = request.client.host if request is not None and request.client else None
+    return Who(actor.username, role, actor.agency, address)
+
+
+def record(actor: Actor, request: Request | None, action: str, *, case_id: str | None = None,
+           outcome: str = "ok", detail: dict[str, Any] | None = None) -> None:
+    with session_scope() as session:
+        audit(session, who(actor, request), action, case_id=case_id, outcome=outcome, detail=detail)
