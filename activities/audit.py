@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import JSON, DateTime, Integer, String, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from activities.models import Base, BigId
@@ -66,14 +67,28 @@ def _digest(prev_hash: str, record: AuditRecord) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def _lock_head(session: Session) -> AuditChainHead:
+    """The chain's head, locked until the caller's transaction ends: appenders queue here, one at a time."""
+    # Write before reading: SQLite ignores FOR UPDATE and its driver begins a transaction only at the first
+    # write, so a read-then-write would let two appenders read the same head and fork the chain. A write
+    # first takes SQLite's database lock (PostgreSQL's row lock) before the head is read.
+    touched = session.execute(update(AuditChainHead).where(AuditChainHead.id == 1)
+                              .values(last_id=AuditChainHead.last_id)).rowcount  # type: ignore[attr-defined]
+    if not touched:
+        try:
+            with session.begin_nested():
+                session.add(AuditChainHead(id=1, last_id=0, last_hash=GENESIS))
+        except IntegrityError:
+            pass  # another appender created it first; the lock below waits for it
+    head = session.get(AuditChainHead, 1, with_for_update=True, populate_existing=True)
+    assert head is not None
+    return head
+
+
 def audit(session: Session, who: Who, action: str, *, case_id: str | None = None, outcome: str = "ok",
           detail: dict[str, Any] | None = None, at: datetime | None = None) -> AuditRecord:
     """Append one record to the chain, inside the caller's transaction."""
-    head = session.get(AuditChainHead, 1, with_for_update=True)
-    if head is None:
-        head = AuditChainHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    head = _lock_head(session)
     record = AuditRecord(at=at or datetime.now(UTC),
                          username=who.username, role=who.role, agency=who.agency, action=action, case_id=case_id,
                          outcome=outcome, address=who.address, detail=detail or {}, prev_hash=head.last_hash,

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -22,7 +33,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
 
 
 class Agency(Base):
@@ -113,3 +124,101 @@ class CaseNumber(Base):
     agency: Mapped[str] = mapped_column(String(64), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseGrant(Base):
+    """An explicit grant: the agency may see the case (sealed ones too) without having held it."""
+
+    __tablename__ = "case_grants"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), primary_key=True, index=True)
+    granted_by: Mapped[str] = mapped_column(String(128))
+    granted_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Document(Base):
+    """A stored document, by content: the bytes live on disk under `settings.documents_dir`, keyed by sha256."""
+
+    __tablename__ = "documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime]
+    first_case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+class CriminalRecord(Base):
+    """One final conviction of one accused in one case (السجل الجنائي), written from the procedure."""
+
+    __tablename__ = "criminal_records"
+    __table_args__ = (UniqueConstraint("case_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    party_id: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None, index=True)
+    national_id: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_normalized: Mapped[str] = mapped_column(String(300), index=True)
+    offence: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(32))
+    sensitivity: Mapped[str] = mapped_column(String(16))
+    sentence: Mapped[str | None] = mapped_column(Text, default=None)
+    court: Mapped[str] = mapped_column(String(64))
+    verdict_at: Mapped[datetime]
+    final_at: Mapped[datetime]
+    executed_at: Mapped[datetime | None] = mapped_column(default=None)
+    recorded_at: Mapped[datetime]
+
+
+class RehabilitationOrder(Base):
+    """رد الاعتبار: a court's (or the law's) order that clears one record entry from certificates."""
+
+    __tablename__ = "rehabilitation_orders"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("criminal_records.id"), unique=True)
+    order_number: Mapped[str] = mapped_column(String(64))
+    ordered_at: Mapped[datetime]
+    court: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[datetime]
+
+
+class Certificate(Base):
+    """A citizen's request for a criminal-status certificate and, once issued, the certificate.
+
+    The PDF lives under `state_dir/certificates/`, its Ed25519 signature here."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    national_id: Mapped[str] = mapped_column(String(12), index=True)
+    holder_name: Mapped[str] = mapped_column(String(300))
+    requested_by: Mapped[str] = mapped_column(String(128))
+    purpose: Mapped[str] = mapped_column(String(300))
+    english: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # computing | in_review | issued | rejected
+    result: Mapped[str | None] = mapped_column(String(16), default=None)  # clean | convictions
+    finding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    listed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"entries": [...]} printed on it
+    rejection_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    requested_at: Mapped[datetime]
+    review_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by: Mapped[str | None] = mapped_column(String(128), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    verification_code: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
+    issued_at: Mapped[datetime | None] = mapped_column(default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revocation_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    signature: Mapped[str | None] = mapped_column(String(128), default=None)  # base64 Ed25519 over the PDF bytes
+    key_id: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -10,6 +10,7 @@ from temporalio import activity
 from activities.contracts import RECORD_EVENTS, RecordEvents
 from activities.database import session_scope
 from activities.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
+from activities.records import project_criminal_records
 from activities.snapshots import to_json
 from core.arabic import normalize_name
 from core.case import CaseEvent, CaseState
@@ -70,6 +71,7 @@ def project_case(session: Session, state: CaseState) -> None:
         session.add(PartyRow(case_id=state.case_id, party_id=party.party_id, role=party.role, name=party.name,
                              name_normalized=normalize_name(party.name), national_id=party.national_id,
                              person_id=person_id))
+    project_criminal_records(session, state)
 
 
 def person_for(session: Session, national_id: str, name: str) -> int:

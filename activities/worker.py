@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.certificates import CERTIFICATE_ACTIVITIES
 from activities.database import default_engine
 from activities.readmodel import record_events
 from core.settings import get_settings
@@ -18,13 +19,15 @@ from search.client import get_client
 from search.indexing import index_case
 from search.indices import ensure_indices
 from workflows.case import CaseWorkflow
+from workflows.certificate import CertificateWorkflow
 
 log = logging.getLogger("mizan.worker")
 
 
 #: deterministic, side-effect-free modules the workflow shares with the rest of Mizan; passed through the
 #: sandbox so that their dataclasses are the same classes inside and out (and their type hints resolve)
-PASSTHROUGH = ("core", "activities.contracts", "workflows.search_attributes", "zoneinfo", "yaml")
+PASSTHROUGH = ("core", "activities.contracts", "workflows.search_attributes", "zoneinfo", "yaml",
+               "activities.certificate_contracts")
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -35,9 +38,9 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[CaseWorkflow],
+        workflows=[CaseWorkflow, CertificateWorkflow],
         workflow_runner=workflow_runner(),
-        activities=[record_events, index_case],
+        activities=[record_events, index_case, *CERTIFICATE_ACTIVITIES],
         activity_executor=executor,
         max_concurrent_activities=16,
     )

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy.orm import Session
 
-from activities.models import Case, CaseAgency
+from activities.models import Case, CaseAgency, CaseGrant
 from core.access import Viewer
 
 
-def readable_statement(viewer: Viewer) -> Select[tuple[Case]]:
+def readable_statement(viewer: Viewer) -> Select[Case]:
     statement = select(Case)
     if viewer.sees_nothing:
         return statement.where(false())
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if viewer.agencies:
-        conditions.append(exists().where(and_(CaseAgency.case_id == Case.id,
-                                              CaseAgency.agency_code.in_(sorted(viewer.agencies)))))
+        agencies = sorted(viewer.agencies)
+        # the case's holders: agencies that held it, and agencies granted it
+        conditions.append(exists().where(and_(CaseAgency.case_id == Case.id, CaseAgency.agency_code.in_(agencies))))
+        conditions.append(exists().where(and_(CaseGrant.case_id == Case.id, CaseGrant.agency_code.in_(agencies))))
     if viewer.national:
         conditions.append(Case.sensitivity != "sealed")
     return statement.where(or_(*conditions))
+
+
+def granted_agencies(session: Session, case_id: str) -> list[str]:
+    """The agencies holding an explicit grant on the case (the `granted` argument of may_see)."""
+    return sorted(session.scalars(select(CaseGrant.agency_code).where(CaseGrant.case_id == case_id)))

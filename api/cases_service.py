@@ -21,7 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.contracts import ActionResult
 from activities.models import Case, CaseEventRow, CaseNumber
 from activities.snapshots import state_from_json
-from api.access import readable_statement
+from api.access import granted_agencies, readable_statement
 from api.agencies import AgencyTree
 from api.errors import ApiError, from_refusal
 from api.schemas import CasePage, CasePublic, CaseSummary, ClockPublic, EventPublic
@@ -112,6 +112,9 @@ async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str |
         if refused is not None:
             raise refused from None
         raise
+    if idempotency_key:
+        # a concurrent retry may have started the workflow first, under the number it drew: answer with that one
+        number = session.scalar(select(Case.number).where(Case.id == case_id)) or number
     return result, number
 
 
@@ -156,7 +159,7 @@ def visible_case(actor: Actor, case_id: str, session: Session) -> tuple[Case, Ca
     if row is None:
         raise ApiError(404, "case_not_found", "no such case", "القضية غير موجودة")
     state = state_from_json(row.snapshot)
-    if not may_see(viewer_for(actor), state.sensitivity, state.agencies_involved):
+    if not may_see(viewer_for(actor), state.sensitivity, state.agencies_involved, granted_agencies(session, case_id)):
         raise ApiError(403, "forbidden", "you may not see this case", "لا تملك صلاحية الاطلاع على هذه القضية")
     return row, state
 

@@ -10,7 +10,20 @@ from temporalio.client import Client
 
 from activities.database import default_engine
 from api.errors import install_error_handlers
-from api.routers import cases, search, system
+from api.routers import (
+    audit,
+    cases,
+    certificates,
+    certificates_web,
+    criminal_records,
+    documents,
+    grants,
+    people,
+    search,
+    system,
+    verify,
+)
+from api.web.mount import install as install_web
 from core.settings import get_settings
 
 
@@ -29,6 +42,15 @@ def create_app() -> FastAPI:
     app.include_router(system.router)
     app.include_router(cases.router)
     app.include_router(search.router)
+    app.include_router(people.router)
+    app.include_router(grants.router)
+    app.include_router(audit.router)
+    app.include_router(documents.router)
+    app.include_router(certificates.router)
+    app.include_router(certificates_web.router)
+    app.include_router(criminal_records.router)
+    app.include_router(verify.router)
+    install_web(app)
     return app
 
 

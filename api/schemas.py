@@ -114,11 +114,20 @@ class SearchHit(BaseModel):
     id: str
     number: str
     stage: str
+    outcome: str | None = None
     owner_agency: str
+    directorate: str | None = None
     category: str
+    sensitivity: str = "normal"
     offence: str
+    opened_at: datetime | None = None
     score: float | None
-    highlights: dict[str, list[str]]
+    highlights: dict[str, list[str]] = Field(description="matched fragments, the match inside <mark>…</mark>")
+
+
+class FacetBucket(BaseModel):
+    value: str
+    count: int
 
 
 class SearchPage(BaseModel):
@@ -126,3 +135,84 @@ class SearchPage(BaseModel):
     total: int
     offset: int
     limit: int
+    sort: str = "relevance"
+    facets: dict[str, list[FacetBucket]] = {}
+
+
+class PersonCase(BaseModel):
+    case_id: str
+    number: str
+    stage: str
+    owner_agency: str
+    party_id: str
+    role: str
+    name: str
+
+
+class PersonCandidate(BaseModel):
+    """`identity`: one person by national ID, across cases. `name_match`: a party without an ID whose
+    name matches; offered for a human to judge, never merged into an identity."""
+
+    kind: str = Field(examples=["identity", "name_match"])
+    national_id: str | None
+    name: str
+    name_normalized: str
+    names_seen: list[str]
+    score: float
+    cases: list[PersonCase]
+
+
+class PeoplePage(BaseModel):
+    items: list[PersonCandidate]
+    total: int
+
+
+class GrantCreate(BaseModel):
+    agency: str = Field(examples=["cid"])
+    reason: str = Field(min_length=3, examples=["طلب النيابة العامة للاطلاع"])
+
+
+class GrantPublic(BaseModel):
+    case_id: str
+    agency: str
+    granted_by: str
+    granted_at: datetime
+    reason: str
+
+
+class AuditRecordPublic(BaseModel):
+    id: int
+    at: datetime
+    username: str
+    role: str
+    agency: str
+    action: str
+    case_id: str | None
+    outcome: str
+    address: str | None
+    detail: dict[str, Any]
+    hash: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditRecordPublic]
+    total: int
+    offset: int
+    limit: int
+
+
+class DocumentPublic(BaseModel):
+    ref: str = Field(examples=["sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
+    title: str | None = None
+    size: int
+    content_type: str
+    filename: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class DocumentAttached(BaseModel):
+    document: DocumentPublic
+    case_id: str
+    seq: int
+    stored: bool  # false when the same bytes were already in the store

@@ -1,8 +1,9 @@
 """Who may see which case: one predicate, compiled for one case here, for SQL in
 `api.access` and for OpenSearch in `search.query` (parity is tested on fixtures).
 
-A case is visible to a viewer whose agencies have held it; national viewers (CID investigators,
-national supervisors, auditors) also see every case that is not sealed; citizens see no case file.
+A case is visible to a viewer whose agencies have held it or hold an explicit grant on it (its
+"holders"); national viewers (CID investigators, national supervisors, auditors) also see every case
+that is not sealed; citizens see no case file.
 """
 
 from __future__ import annotations
@@ -35,9 +36,14 @@ def viewer_for(actor: Actor) -> Viewer:
     return Viewer(national=national, agencies=frozenset(agencies))
 
 
-def may_see(viewer: Viewer, sensitivity: str, agencies_involved: Iterable[str]) -> bool:
+def case_holders(agencies_involved: Iterable[str], granted: Iterable[str] = ()) -> set[str]:
+    """The agencies that see a case whatever its sensitivity: those that held it, those granted it."""
+    return set(agencies_involved) | set(granted)
+
+
+def may_see(viewer: Viewer, sensitivity: str, agencies_involved: Iterable[str], granted: Iterable[str] = ()) -> bool:
     if viewer.sees_nothing:
         return False
-    if viewer.agencies & set(agencies_involved):
+    if viewer.agencies & case_holders(agencies_involved, granted):
         return True
     return viewer.national and sensitivity != "sealed"

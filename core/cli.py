@@ -167,7 +167,7 @@ def _require_api_rules(settings: Settings) -> None:
     from core.clocks import load_rulebook
 
     expected = load_rulebook(settings.rules).version
-    with urllib.request.urlopen(f"{settings.api_url}/api/v1/procedure", timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{settings.api_url}/api/v1/procedure", timeout=10) as response:
         running = json.load(response)["rules_version"]
     if running != expected:
         from infra.launcher import LaunchError
@@ -200,8 +200,11 @@ def cmd_bench(args: list[str]) -> int:
     return code if isinstance(code, int) else 0
 
 
-# Commands defined in other packages (imported only when run) go here, e.g.:
-# lazy_command("audit", "audit.cli:main", "verify the tamper-evident audit log")
+# Commands defined in other packages, imported only when run
+lazy_command("audit", "activities.audit_cli:main", "the tamper-evident audit log: audit verify")
+lazy_command("reindex", "search.maintenance:reindex_main",
+             "rebuild the search index from the read model, swap the alias")
+lazy_command("search", "search.maintenance:search_main", "search index maintenance: search check [--dry-run]")
 
 
 def _benches() -> list[str]:

@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     rules: Path | None = Field(default=None, description="YAML/JSON file overriding clock rules")
     idle_days: int = 30
 
+    # the criminal-status certificate (شهادة الحالة الجنائية)
+    certificate_validity_months: int = Field(default=3, description="how long an issued certificate is valid")
+    certificate_review_hours: float = Field(default=48, description="a records officer's review clock; escalates after")
+    record_rules: Path | None = Field(default=None, description="YAML/JSON file overriding the record lapse rules")
+    certificate_font_dir: Path = Path("/usr/share/fonts/opentype/fonts-hosny-amiri")  # Debian's fonts-hosny-amiri
+    public_url: str | None = Field(default=None, description="the address verifiers reach; default: api_url")
+    verify_rate_per_minute: int = Field(default=60, description="public verification requests per client address")
+    verify_burst: int = 20
+
+    document_max_bytes: int = Field(default=25 * 1024 * 1024, description="largest document upload accepted")
+
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'mizan.db'}"
@@ -69,6 +80,10 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.state_dir / "cache"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.state_dir / "documents"
 
     @property
     def log_dir(self) -> Path:

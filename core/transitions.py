@@ -343,9 +343,11 @@ def _start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: s
 
 
 def _stop_clocks(state: CaseState, names: tuple[str, ...], subject: str | None = None) -> None:
+    """Stop the matching open clocks; what they (or their expired predecessors) flagged is resolved too."""
     for clock in state.clocks:
-        if clock.status == "open" and clock.name in names and (subject is None or clock.subject == subject):
-            clock.status = "stopped"
+        if clock.name in names and (subject is None or clock.subject == subject):
+            if clock.status == "open":
+                clock.status = "stopped"
             _clear_stalled(state, clock.name, clock.clock_id)
 
 

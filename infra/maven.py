@@ -72,5 +72,6 @@ def fetch_with_dependencies(coordinate: str, dest_dir: Path) -> list[Path]:
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=dest_dir)
     if result.returncode != 0:
-        raise MavenError(f"could not fetch {coordinate} with dependencies:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+        raise MavenError(f"could not fetch {coordinate} with dependencies:\n"
+                         f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     return sorted((dest_dir / "lib").glob("*.jar"))

@@ -57,7 +57,7 @@ class Service(ABC):
     @abstractmethod
     def healthy(self) -> bool: ...
 
-    def after_start(self) -> None:
+    def after_start(self) -> None:  # noqa: B027 - optional hook, a no-op unless a service needs it
         """One-time set-up once healthy (e.g. create indices); idempotent."""
 
 
@@ -69,7 +69,7 @@ def port_open(host: str, port: int) -> bool:
 
 def http_ok(url: str, timeout: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - local URL
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return 200 <= response.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False

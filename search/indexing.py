@@ -1,30 +1,69 @@
-"""Indexing activity: the case document, versioned by the case's event sequence."""
+"""Indexing: the case document, versioned by the case's event sequence (external versioning), so an
+older update never overwrites a newer one and a repeated one changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConflictError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from temporalio import activity
 
 from activities.contracts import INDEX_CASE, IndexCase
 from activities.database import session_scope
-from activities.models import Case
+from activities.models import Agency, Case, CaseGrant
 from activities.snapshots import state_from_json
+from core.case import CaseState
 from search.client import get_client
 from search.documents import case_document
 from search.indices import cases_alias
 
 
+def directorate_of(session: Session, station: str) -> str | None:
+    """The security directorate over a police station (its nearest `directorate` ancestor)."""
+    code: str | None = station
+    seen: set[str] = set()
+    while code and code not in seen:
+        seen.add(code)
+        agency = session.get(Agency, code)
+        if agency is None:
+            return None
+        if agency.kind == "directorate":
+            return agency.code
+        code = agency.parent
+    return None
+
+
+def document_for(session: Session, state: CaseState, grants: list[str] | None = None) -> dict[str, Any]:
+    if grants is None:
+        grants = list(session.scalars(select(CaseGrant.agency_code).where(CaseGrant.case_id == state.case_id)))
+    return case_document(state, directorate=directorate_of(session, state.opening_station), granted=grants)
+
+
+def put_document(client: OpenSearch, document: dict[str, Any], index: str | None = None) -> bool:
+    """Index one document at its case's sequence; False when a newer version is already there."""
+    try:
+        # through the alias, never auto-creating an unmapped index under its name
+        client.index(index=index or cases_alias(), id=document["case_id"], body=document,
+                     version=document["seq"], version_type="external_gte", require_alias=index is None)
+    except ConflictError:
+        return False
+    return True
+
+
+def index_from_read_model(case_id: str, client: OpenSearch | None = None) -> int:
+    """Index the case as the read model has it now (its state, grants and directorate)."""
+    with session_scope() as session:
+        row = session.get(Case, case_id)
+        if row is None:
+            raise RuntimeError(f"case {case_id} is not in the read model yet")
+        document = document_for(session, state_from_json(row.snapshot))
+    put_document(client or get_client(), document)
+    return int(document["seq"])
+
+
 @activity.defn(name=INDEX_CASE)
 def index_case(request: IndexCase) -> int:
-    """Index the case as the read model has it now; an older version never overwrites a newer one."""
-    with session_scope() as session:
-        row = session.get(Case, request.case_id)
-        if row is None:
-            raise RuntimeError(f"case {request.case_id} is not in the read model yet")
-        state = state_from_json(row.snapshot)
-    try:
-        get_client().index(index=cases_alias(), id=state.case_id, body=case_document(state),
-                           version=state.seq, version_type="external_gte")
-    except ConflictError:
-        pass  # a newer version is already indexed
-    return state.seq
+    return index_from_read_model(request.case_id)

@@ -1,60 +1,103 @@
-"""Index definitions, versioned behind an alias: a mapping change is a new index and an alias swap."""
+"""Index definitions, versioned behind an alias: a mapping change is a new index, filled in bulk from
+the read model, then an atomic alias swap (`search.maintenance.reindex`). Searches always go to the
+alias, so they keep working throughout.
+
+Physical indices are named `<prefix>-cases-v<mapping version>-<build>`; the mapping's `_meta`
+carries its version, so a worker that starts with a newer definition knows the alias is behind.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from opensearchpy import OpenSearch
 
 from core.settings import get_settings
+from search.names import synonym_rules
 
-CASES_VERSION = 1
+CASES_VERSION = 2
+
+#: the same folding as core.arabic.normalize_name, done by OpenSearch at index and query time
+_NAME_CHAR_FILTERS: dict[str, Any] = {
+    # arabic_normalization folds أ/إ/آ, ة, ى, tatweel and diacritics; these two it leaves alone
+    "name_letters": {"type": "mapping", "mappings": ["ؤ => و", "ئ => ي", "ٱ => ا"]},
+    # "عبد الله" and "عبدالله" are one name: join before the tokenizer splits them
+    "name_abd": {"type": "pattern_replace", "pattern": "عبد\\s+ال", "replacement": "عبدال"},
+}
+
+_NAME_FILTERS: dict[str, Any] = {
+    "name_ibn": {"type": "pattern_replace", "pattern": "^ابن$", "replacement": "بن"},
+    # particles that come and go between spellings of one name (bin/ibn/al-) carry no identity
+    "name_particles": {"type": "stop", "stopwords": ["بن", "بنت", "al", "el", "bin", "ben", "ibn", "bint"]},
+    "name_latin": {"type": "synonym", "synonyms": synonym_rules()},
+    # "المبروك" / "مبروك" / "Mabrouk": the article is dropped from names of 3+ letters after it
+    "name_article": {"type": "pattern_replace", "pattern": "^ال(.{3,})$", "replacement": "$1"},
+    "name_edge": {"type": "edge_ngram", "min_gram": 2, "max_gram": 15},
+}
+
+_NAME_BASE = ["lowercase", "decimal_digit", "arabic_normalization", "name_ibn"]
 
 CASES_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "number_of_replicas": 0,
     "analysis": {
-        "filter": {
-            "name_edge": {"type": "edge_ngram", "min_gram": 2, "max_gram": 15},
-        },
+        "char_filter": _NAME_CHAR_FILTERS,
+        "filter": _NAME_FILTERS,
         "analyzer": {
-            # names: Arabic-normalised, never stemmed (a stem would merge different families)
-            "arabic_name": {
-                "tokenizer": "standard",
-                "filter": ["lowercase", "decimal_digit", "arabic_normalization"],
-            },
-            "arabic_name_prefix": {
-                "tokenizer": "standard",
-                "filter": ["lowercase", "decimal_digit", "arabic_normalization", "name_edge"],
-            },
+            # exact: Arabic-normalised, never stemmed (a stem would merge different families)
+            "name_exact": {"tokenizer": "standard", "char_filter": ["name_letters", "name_abd"],
+                           "filter": _NAME_BASE},
+            # variants: also Latin spellings, particles and the article; queried with fuzziness
+            "name_variant": {"tokenizer": "standard", "char_filter": ["name_letters", "name_abd"],
+                             "filter": ["asciifolding", *_NAME_BASE, "name_particles", "name_latin",
+                                        "name_article"]},
+            "name_prefix": {"tokenizer": "standard", "char_filter": ["name_letters", "name_abd"],
+                            "filter": [*_NAME_BASE, "name_edge"]},
         },
     },
 }
 
+_KEYWORD = {"type": "keyword"}
+_NAME_FIELD = {"type": "text", "analyzer": "name_exact",
+               "fields": {"variants": {"type": "text", "analyzer": "name_variant"},
+                          "prefix": {"type": "text", "analyzer": "name_prefix", "search_analyzer": "name_exact"}}}
+_ARABIC_TEXT = {"type": "text", "analyzer": "arabic", "fields": {"en": {"type": "text", "analyzer": "english"}}}
+
 CASES_MAPPINGS: dict[str, Any] = {
+    "_meta": {"mapping_version": CASES_VERSION},
     "dynamic": "strict",
     "properties": {
-        "case_id": {"type": "keyword"},
-        "number": {"type": "keyword"},
-        "stage": {"type": "keyword"},
-        "outcome": {"type": "keyword"},
-        "owner_agency": {"type": "keyword"},
-        "agencies_involved": {"type": "keyword"},
-        "region": {"type": "keyword"},
-        "category": {"type": "keyword"},
-        "sensitivity": {"type": "keyword"},
+        "case_id": _KEYWORD,
+        "number": _KEYWORD,
+        "stage": _KEYWORD,
+        "outcome": _KEYWORD,
+        "owner_agency": _KEYWORD,
+        "agencies_involved": _KEYWORD,
+        "directorate": _KEYWORD,
+        "region": _KEYWORD,
+        "category": _KEYWORD,
+        "sensitivity": _KEYWORD,
+        # the access fields: agencies that held the case or hold a grant (core.access.may_see)
+        "access_agencies": _KEYWORD,
+        "granted_agencies": _KEYWORD,
         "stalled": {"type": "boolean"},
-        "offence": {"type": "text", "analyzer": "arabic", "fields": {"en": {"type": "text", "analyzer": "english"}}},
-        "narrative": {"type": "text", "analyzer": "arabic",
-                      "fields": {"en": {"type": "text", "analyzer": "english"}}},
+        "offence": _ARABIC_TEXT,
+        "narrative": _ARABIC_TEXT,
         "place": {"type": "text", "analyzer": "arabic"},
-        "names": {"type": "text", "analyzer": "arabic_name",
-                  "fields": {"prefix": {"type": "text", "analyzer": "arabic_name_prefix",
-                                        "search_analyzer": "arabic_name"}}},
-        "national_ids": {"type": "keyword"},
-        "charges": {"type": "text", "analyzer": "arabic"},
+        "charges": _ARABIC_TEXT,
+        "names": _NAME_FIELD,
+        "national_ids": _KEYWORD,
+        "parties": {"type": "nested", "properties": {
+            "party_id": _KEYWORD,
+            "role": _KEYWORD,
+            "name": _NAME_FIELD,
+            "name_normalized": _KEYWORD,
+            "national_id": _KEYWORD,
+        }},
         "opened_at": {"type": "date"},
         "occurred_at": {"type": "date"},
+        "updated_at": {"type": "date"},
         "seq": {"type": "integer"},
     },
 }
@@ -64,14 +107,71 @@ def cases_alias() -> str:
     return f"{get_settings().index_prefix}-cases"
 
 
-def cases_index(version: int = CASES_VERSION) -> str:
-    return f"{cases_alias()}-v{version}"
+def new_index_name(version: int = CASES_VERSION) -> str:
+    build = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"{cases_alias()}-v{version}-{build}"
+
+
+def create_index(client: OpenSearch, version: int = CASES_VERSION, *, bulk_load: bool = False) -> str:
+    """A new, empty physical index of the current definition (not yet behind the alias)."""
+    if version != CASES_VERSION:
+        raise ValueError(f"only the current definition (v{CASES_VERSION}) can be created")
+    name = new_index_name(version)
+    settings = dict(CASES_SETTINGS)
+    if bulk_load:
+        settings["refresh_interval"] = "-1"  # no refresh while filling: set back by `finish_bulk_load`
+    client.indices.create(index=name, body={"settings": settings, "mappings": CASES_MAPPINGS})
+    return name
+
+
+def finish_bulk_load(client: OpenSearch, index: str) -> None:
+    client.indices.put_settings(index=index, body={"index": {"refresh_interval": "1s"}})
+    client.indices.refresh(index=index)
+
+
+def alias_target(client: OpenSearch) -> str | None:
+    alias = cases_alias()
+    if not client.indices.exists_alias(name=alias):
+        return None
+    targets = list(client.indices.get_alias(name=alias))
+    return targets[0] if targets else None
+
+
+def mapping_version(client: OpenSearch, index: str) -> int:
+    mapping = client.indices.get_mapping(index=index)[index]["mappings"]
+    return int(mapping.get("_meta", {}).get("mapping_version", 1))
+
+
+def swap_alias(client: OpenSearch, new_index: str) -> str | None:
+    """Point the alias at `new_index` in one atomic step; the previous index is returned, not deleted
+    (searches already resolved to it finish there)."""
+    alias, previous = cases_alias(), alias_target(client)
+    actions: list[dict[str, Any]] = [{"add": {"index": new_index, "alias": alias}}]
+    if previous and previous != new_index:
+        actions.insert(0, {"remove": {"index": previous, "alias": alias}})
+    client.indices.update_aliases(body={"actions": actions})
+    return previous
+
+
+def drop_old_indices(client: OpenSearch, keep: set[str]) -> list[str]:
+    """Delete this alias's physical indices other than `keep` (the live one and the one it replaced)."""
+    existing = client.indices.get(index=f"{cases_alias()}-v*", ignore_unavailable=True)
+    dropped = sorted(name for name in existing if name not in keep)
+    for name in dropped:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    return dropped
 
 
 def ensure_indices(client: OpenSearch) -> None:
-    """Create the current index and point the alias at it, if not done yet (idempotent)."""
-    alias, index = cases_alias(), cases_index()
-    if not client.indices.exists(index=index):
-        client.indices.create(index=index, body={"settings": CASES_SETTINGS, "mappings": CASES_MAPPINGS})
-    if not client.indices.exists_alias(name=alias):
-        client.indices.put_alias(index=index, name=alias)
+    """At worker start: the alias exists and serves the current definition.
+
+    A missing alias gets a fresh index; an alias on an older definition is rebuilt from the read
+    model into a new index and swapped (the migration path for every mapping change).
+    """
+    target = alias_target(client)
+    if target is None:
+        swap_alias(client, create_index(client))
+    elif mapping_version(client, target) < CASES_VERSION:
+        from search.maintenance import reindex  # the rebuild reads the read model; imported only when due
+
+        reindex(client)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from core.settings import Settings, get_settings
 
@@ -66,3 +68,52 @@ def api(settings: Settings, tokens: Tokens) -> Iterator[Api]:
     client = Api(settings, tokens)
     yield client
     client.close()
+
+
+# ======================================================================================
+# 3. A database engine per backend: SQLite always, PostgreSQL when MIZAN_TEST_POSTGRES_URL is set
+#
+# `db_engine` runs the test once per backend, on an empty schema of Mizan's tables. Each
+# PostgreSQL run gets a schema of its own (dropped afterwards), so runs never see each other's rows.
+# ======================================================================================
+
+POSTGRES_URL_VARIABLE = "MIZAN_TEST_POSTGRES_URL"
+
+
+def _postgres_engine(url: str, schema: str) -> Engine:
+    from sqlalchemy.engine import make_url
+
+    from activities.database import make_engine
+
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return make_engine(scoped.render_as_string(hide_password=False))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    from sqlalchemy import create_engine, text
+
+    from activities.database import ensure_schema, make_engine
+
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'mizan.db'}")
+        ensure_schema(engine)
+        yield engine
+        engine.dispose()
+        return
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"PostgreSQL run skipped: {POSTGRES_URL_VARIABLE} is not set (.ci/run sets it)")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = _postgres_engine(url, schema)
+    try:
+        ensure_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

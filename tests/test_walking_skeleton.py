@@ -70,7 +70,8 @@ def test_case_walks_from_report_to_final_judgment(api: Api) -> None:
         return response.json()  # type: ignore[no-any-return]
 
     # an officer may not refer: only the station chief does (403), and a judge can't act in police_inquiry
-    assert step(officer, "refer_to_prosecution", {"to_agency": "pros.tripoli"}, 403)["error"]["code"] == "forbidden_role"
+    refused = step(officer, "refer_to_prosecution", {"to_agency": "pros.tripoli"}, 403)
+    assert refused["error"]["code"] == "forbidden_role"
     assert step(judge, "record_verdict", {"verdicts": []}, 409)["error"]["code"] == "wrong_stage"
 
     assert step(chief, "refer_to_prosecution", {"to_agency": "pros.tripoli"})["stage"] == "prosecution"

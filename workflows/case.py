@@ -8,7 +8,6 @@ durable timers: the loop sleeps until the next warning or expiry in the case's s
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -88,7 +87,7 @@ class CaseWorkflow:
             timeout = None if due is None else max((due - workflow.now()).total_seconds(), 0.001)
             try:
                 await workflow.wait_condition(lambda: self._wake, timeout=timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._wake = False
 

@@ -1,30 +1,59 @@
-"""Cross-agency search: always through search.query.build_query, which applies the access filter."""
+"""Cross-agency search: always through search.service, i.e. search.query's builder and its access filter.
+Every search is audited: who, role, agency (the audit record's own columns), the query and the hits."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
+from api import audit_trail
 from api.deps import CurrentUser
-from api.schemas import SearchHit, SearchPage
+from api.errors import ApiError
+from api.schemas import SearchPage
 from core.access import viewer_for
+from core.case import Actor
 from search.client import get_client
-from search.indices import cases_alias
-from search.query import CaseQuery, build_query
+from search.query import MAX_WINDOW, CaseQuery
+from search.service import search_cases as run_search
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
 
+def refuse_if_blind(user: Actor, request: Request, action: str, detail: dict[str, object]) -> None:
+    """Citizens (and anyone without an agency) search nothing: say so rather than answer empty."""
+    if viewer_for(user).sees_nothing:
+        audit_trail.record(user, request, action, outcome="refused:forbidden_role", detail=detail)
+        raise ApiError(403, "forbidden_role", "your role may not search case files",
+                       "لا يسمح دورك بالبحث في ملفات القضايا")
+
+
 @router.get("/search", response_model=SearchPage, operation_id="search_cases")
-def search_cases(user: CurrentUser, q: str = "", stage: str | None = None, category: str | None = None,
-                 agency: str | None = None, offset: Annotated[int, Query(ge=0)] = 0,
+def search_cases(user: CurrentUser, request: Request,
+                 q: Annotated[str, Query(max_length=200, description="number, national ID, name or free text")] = "",
+                 stage: str | None = None, category: str | None = None,
+                 agency: Annotated[str | None, Query(description="an agency that has held the case")] = None,
+                 directorate: Annotated[str | None, Query(description="directorate of the opening station")] = None,
+                 date_field: Literal["opened_at", "occurred_at"] = "opened_at",
+                 date_from: date | None = None, date_to: date | None = None,
+                 sort: Literal["relevance", "newest", "oldest", "updated"] = "relevance",
+                 offset: Annotated[int, Query(ge=0)] = 0,
                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchPage:
-    query = CaseQuery(text=q, stage=stage, category=category, agency=agency, offset=offset, limit=limit)
-    response = get_client().search(index=cases_alias(), body=build_query(viewer_for(user), query))
-    hits = response["hits"]
-    items = [SearchHit(id=h["_source"]["case_id"], number=h["_source"]["number"], stage=h["_source"]["stage"],
-                       owner_agency=h["_source"]["owner_agency"], category=h["_source"]["category"],
-                       offence=h["_source"]["offence"], score=h.get("_score"), highlights=h.get("highlight", {}))
-             for h in hits["hits"]]
-    return SearchPage(items=items, total=hits["total"]["value"], offset=offset, limit=limit)
+    query = CaseQuery(text=q, stage=stage, category=category, agency=agency, directorate=directorate,
+                      date_field=date_field, date_from=date_from, date_to=date_to, sort=sort, offset=offset,
+                      limit=limit)
+    detail: dict[str, object] = {"q": q, "stage": stage, "category": category, "agency": agency,
+                                 "directorate": directorate, "date_field": date_field,
+                                 "date_from": date_from.isoformat() if date_from else None,
+                                 "date_to": date_to.isoformat() if date_to else None, "sort": sort, "offset": offset}
+    refuse_if_blind(user, request, "search.cases", detail)
+    if offset + limit > MAX_WINDOW:
+        raise ApiError(422, "page_too_deep", f"offset + limit may not exceed {MAX_WINDOW}: narrow the search",
+                       "الصفحة المطلوبة أبعد مما يسمح به: ضيّق البحث", field="offset")
+    if date_from and date_to and date_from > date_to:
+        raise ApiError(422, "invalid_date_range", "date_from is after date_to",
+                       "تاريخ البداية بعد تاريخ النهاية", field="date_from")
+    page = run_search(get_client(), viewer_for(user), query)
+    audit_trail.record(user, request, "search.cases", detail={**detail, "hits": page.total})
+    return page

@@ -1,0 +1,155 @@
+"""The certificate workflow's activities: compute the record, open and escalate the review, issue
+(render, sign, store) or reject. Each is idempotent: a retry after success changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from temporalio import activity
+
+from activities import certificate_signing
+from activities.audit import Who, audit
+from activities.certificate_contracts import (
+    COMPUTE_RECORD,
+    ESCALATE_REVIEW,
+    ISSUE_CERTIFICATE,
+    OPEN_REVIEW,
+    REJECT_CERTIFICATE,
+    CertificateStart,
+    IssueCertificate,
+    OpenReview,
+    RecordEntry,
+    RecordFinding,
+    RejectCertificate,
+)
+from activities.certificate_pdf import CertificateDocument, render_certificate
+from activities.database import session_scope
+from activities.models import Certificate
+from activities.records import compute_record
+from core.records import certificate_expiry
+from core.settings import get_settings
+
+#: the records office acting through its workflow, for the audit log
+SYSTEM = Who(username="system", role="system", agency="records")
+OFFICER_ROLE = "records_officer"
+#: no 0/O or 1/I: a code is read aloud and typed from paper
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def pdf_path(certificate_id: str) -> Path:
+    return get_settings().state_dir / "certificates" / f"{certificate_id}.pdf"
+
+
+def verify_url(code: str) -> str:
+    settings = get_settings()
+    return f"{(settings.public_url or settings.api_url).rstrip('/')}/verify/{code}"
+
+
+def new_verification_code() -> str:
+    """MZN- and three groups of five from a 32-letter alphabet: 75 random bits."""
+    letters = "".join(secrets.choice(CODE_ALPHABET) for _ in range(15))
+    return "MZN-" + "-".join(letters[i:i + 5] for i in range(0, 15, 5))
+
+
+def _entry_json(entry: RecordEntry) -> dict[str, Any]:
+    data = asdict(entry)
+    data["final_at"] = entry.final_at.isoformat()
+    return data
+
+
+def _officer(username: str) -> Who:
+    return SYSTEM if username == "system" else Who(username, OFFICER_ROLE, "records")
+
+
+def _row(session: Any, certificate_id: str) -> Certificate:
+    row = session.get(Certificate, certificate_id)
+    if row is None:
+        raise LookupError(f"no certificate request {certificate_id}")
+    return row  # type: ignore[no-any-return]
+
+
+@activity.defn(name=COMPUTE_RECORD)
+def compute_certificate_record(start: CertificateStart) -> RecordFinding:
+    with session_scope() as session:
+        finding = compute_record(session, start.national_id, start.holder_name, datetime.now(UTC))
+        row = _row(session, start.certificate_id)
+        row.finding = {"entries": [_entry_json(e) for e in finding.entries],
+                       "doubtful": [_entry_json(e) for e in finding.doubtful],
+                       "excluded": finding.excluded, "rules_version": finding.rules_version}
+        audit(session, SYSTEM, "certificate.compute", detail={
+            "certificate_id": start.certificate_id, "entries": len(finding.entries),
+            "doubtful": len(finding.doubtful), "excluded": finding.excluded, "rules_version": finding.rules_version})
+    return finding
+
+
+@activity.defn(name=OPEN_REVIEW)
+def open_certificate_review(request: OpenReview) -> None:
+    with session_scope() as session:
+        row = _row(session, request.certificate_id)
+        if row.status != "computing":
+            return
+        row.status, row.review_due_at = "in_review", request.due_at
+        audit(session, SYSTEM, "certificate.review_opened", detail={
+            "certificate_id": row.id, "due_at": request.due_at.isoformat()})
+
+
+@activity.defn(name=ESCALATE_REVIEW)
+def escalate_certificate_review(certificate_id: str) -> None:
+    with session_scope() as session:
+        row = _row(session, certificate_id)
+        if row.escalated or row.status != "in_review":
+            return
+        row.escalated = True
+        audit(session, SYSTEM, "certificate.review_escalated", outcome="escalated", detail={
+            "certificate_id": row.id, "due_at": row.review_due_at.isoformat() if row.review_due_at else None})
+
+
+@activity.defn(name=ISSUE_CERTIFICATE)
+def issue_certificate(request: IssueCertificate) -> None:
+    settings = get_settings()
+    with session_scope() as session:
+        row = _row(session, request.certificate_id)
+        if row.status == "issued":
+            return
+        issued_at = datetime.now(UTC)
+        code = new_verification_code()
+        expires_at = certificate_expiry(issued_at, settings.certificate_validity_months)
+        pdf = render_certificate(CertificateDocument(
+            holder_name=row.holder_name, national_id=row.national_id, purpose=row.purpose, listed=request.listed,
+            issued_at=issued_at, expires_at=expires_at, verification_code=code, verify_url=verify_url(code),
+            english=row.english))
+        signature = certificate_signing.sign(pdf)
+        path = pdf_path(row.id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(pdf)
+        temporary.replace(path)
+        row.status, row.result = "issued", "convictions" if request.listed else "clean"
+        row.listed = {"entries": [_entry_json(e) for e in request.listed]}
+        row.verification_code, row.issued_at, row.expires_at = code, issued_at, expires_at
+        row.pdf_sha256, row.signature, row.key_id = hashlib.sha256(pdf).hexdigest(), signature.value, signature.key_id
+        row.decided_by, row.decided_at = request.decided_by, issued_at
+        audit(session, _officer(request.decided_by), "certificate.issue", detail={
+            "certificate_id": row.id, "result": row.result, "listed": [e.record_id for e in request.listed],
+            "sha256": row.pdf_sha256, "key_id": signature.key_id})
+
+
+@activity.defn(name=REJECT_CERTIFICATE)
+def reject_certificate(request: RejectCertificate) -> None:
+    with session_scope() as session:
+        row = _row(session, request.certificate_id)
+        if row.status == "rejected":
+            return
+        row.status, row.rejection_reason = "rejected", request.reason
+        row.decided_by, row.decided_at = request.decided_by, datetime.now(UTC)
+        audit(session, _officer(request.decided_by), "certificate.reject", outcome="rejected",
+              detail={"certificate_id": row.id, "reason": request.reason})
+
+
+CERTIFICATE_ACTIVITIES = (compute_certificate_record, open_certificate_review, escalate_certificate_review,
+                          issue_certificate, reject_certificate)

@@ -1,0 +1,62 @@
+"""Explicit grants: a chief prosecutor or a supervisor who may see a case lets another agency see it
+(sealed cases included: DOMAIN.md, `sensitivity`). Audited; the search document follows at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+
+from activities.models import Agency, CaseGrant
+from api import audit_trail
+from api.access import granted_agencies
+from api.cases_service import visible_case
+from api.deps import CurrentUser, SessionDep
+from api.errors import ApiError
+from api.schemas import GrantCreate, GrantPublic
+from search.indexing import index_from_read_model
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+GRANTING_ROLES = frozenset({"chief_prosecutor", "supervisor"})
+
+
+def _public(grant: CaseGrant) -> GrantPublic:
+    return GrantPublic(case_id=grant.case_id, agency=grant.agency_code, granted_by=grant.granted_by,
+                       granted_at=grant.granted_at, reason=grant.reason)
+
+
+@router.get("/{case_id}/grants", response_model=list[GrantPublic], operation_id="list_grants")
+def list_grants(case_id: str, user: CurrentUser, session: SessionDep, request: Request) -> list[GrantPublic]:
+    visible_case(user, case_id, session)
+    audit_trail.record(user, request, "case.grants.read", case_id=case_id,
+                       detail={"agencies": granted_agencies(session, case_id)})
+    return [_public(g) for g in session.scalars(select(CaseGrant).where(CaseGrant.case_id == case_id)
+                                                .order_by(CaseGrant.agency_code))]
+
+
+@router.post("/{case_id}/grants", status_code=201, response_model=GrantPublic, operation_id="grant_case_access")
+def grant_access(case_id: str, body: GrantCreate, user: CurrentUser, session: SessionDep,
+                 request: Request) -> GrantPublic:
+    detail = {"agency": body.agency, "reason": body.reason}
+    try:
+        if not GRANTING_ROLES & set(user.roles):
+            raise ApiError(403, "forbidden_role", "only a chief prosecutor or a supervisor grants access",
+                           "منح الاطلاع من صلاحية رئيس النيابة أو المشرف")
+        visible_case(user, case_id, session)  # one grants only what one may see
+        if session.get(Agency, body.agency) is None:
+            raise ApiError(422, "unknown_agency", f"no agency {body.agency}", "جهة غير معروفة", field="agency")
+    except ApiError as error:
+        audit_trail.record(user, request, "case.grant", case_id=case_id, outcome=f"refused:{error.code}",
+                           detail=detail)
+        raise
+    grant = session.get(CaseGrant, (case_id, body.agency))
+    if grant is None:
+        grant = CaseGrant(case_id=case_id, agency_code=body.agency, granted_by=user.username,
+                          granted_at=datetime.now(UTC), reason=body.reason)
+        session.add(grant)
+    session.commit()
+    index_from_read_model(case_id)  # the grant widens the document's access fields now, not at the next event
+    audit_trail.record(user, request, "case.grant", case_id=case_id, detail=detail)
+    return _public(grant)

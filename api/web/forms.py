@@ -1,0 +1,205 @@
+"""Forms built from the procedure table (core.procedure FieldSpecs), and posted forms read back.
+
+One widget per FieldKind; labels come from FieldSpec.label_ar / label_en. What a form posts is
+turned back into the same `fields` dict that the REST API's JSON body carries, so the service and
+the workflow validate it exactly once, and their refusal is shown next to the field it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from api.agencies import AgencyTree
+from api.web.i18n import N_, gettext_for
+from core.clocks import TRIPOLI
+from core.procedure import ActionRule, FieldKind, FieldSpec
+
+CHOICE_LABELS = {
+    "contravention": N_("Contravention"), "misdemeanour": N_("Misdemeanour"), "felony": N_("Felony"),
+    "normal": N_("Normal"), "sealed": N_("Sealed"),
+    "suspect": N_("Suspect"), "accused": N_("Accused"), "victim": N_("Victim"),
+    "complainant": N_("Complainant"), "witness": N_("Witness"),
+    "death": N_("Death of the accused"), "prescription": N_("Prescription"), "amnesty": N_("Amnesty"),
+    "convicted": N_("Convicted"), "acquitted": N_("Acquitted"),
+}
+PARTY_ROLES = ("suspect", "accused", "victim", "complainant", "witness")
+# free text a person writes at length gets a multi-line box; names, places and titles a single line
+LONG_TEXTS = frozenset({"narrative", "text", "instructions", "grounds", "reasons", "summary", "detail", "terms",
+                        "description", "reason", "ground"})
+DEFAULT_PARTY_ROWS = 2
+MAX_PARTY_ROWS = 20
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def field_key(path: str) -> str:
+    """A field path as the services report it (`parties[0].national_id`) as an HTML id suffix."""
+    return re.sub(r"[\[\].]+", "-", path).strip("-")
+
+
+def choice_label(language: str, value: str) -> str:
+    message = CHOICE_LABELS.get(value)
+    return gettext_for(language, message) if message else value
+
+
+@dataclass
+class Widget:
+    name: str
+    kind: str  # text | textarea | national_id | datetime | select | number | lines | parties | verdicts | ref
+    label: str
+    required: bool
+    value: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)  # parties / verdicts
+
+    @property
+    def key(self) -> str:
+        return field_key(self.name)
+
+
+@dataclass
+class FormError:
+    message: str
+    field: str | None  # a widget key, or None for the whole form
+
+    @classmethod
+    def of(cls, language: str, message_en: str, message_ar: str, key: str | None) -> FormError:
+        return cls(message_ar if language == "ar" and message_ar else message_en, key)
+
+
+@dataclass
+class FormContext:
+    """What a form needs besides its specs: the case's parties, the agency tree, the language."""
+
+    language: str
+    tree: AgencyTree
+    parties: list[dict[str, Any]] = field(default_factory=list)
+    accused_ids: list[str] = field(default_factory=list)
+
+
+def label_of(spec: FieldSpec | ActionRule, language: str) -> str:
+    return spec.label_ar if language == "ar" else spec.label_en
+
+
+def now_local() -> str:
+    return datetime.now(TRIPOLI).strftime(DATETIME_LOCAL)
+
+
+def widgets_for(rule: ActionRule, context: FormContext, posted: Mapping[str, str] | None = None) -> list[Widget]:
+    """One widget per field of `rule`, filled from `posted` (a re-shown form) or with defaults."""
+    values = posted or {}
+    return [_widget(spec, context, values, fresh=posted is None) for spec in rule.fields]
+
+
+def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], *, fresh: bool) -> Widget:
+    language = context.language
+    widget = Widget(spec.name, "text", label_of(spec, language), spec.required, values.get(spec.name, ""))
+    kind = spec.kind
+    if kind is FieldKind.text:
+        widget.kind = "textarea" if spec.name in LONG_TEXTS else "text"
+    elif kind is FieldKind.national_id:
+        widget.kind = "national_id"
+    elif kind in (FieldKind.past_datetime, FieldKind.future_datetime):
+        widget.kind = "datetime"
+        if fresh and kind is FieldKind.past_datetime and spec.name != "occurred_at":
+            widget.value = now_local()  # an arrest or a service is usually recorded as it happens
+    elif kind is FieldKind.integer:
+        widget.kind = "number"
+    elif kind is FieldKind.texts:
+        widget.kind = "lines"
+    elif kind is FieldKind.choice:
+        widget.kind = "select"
+        widget.options = [(c, choice_label(language, c)) for c in spec.choices]
+        if fresh and not spec.required:
+            widget.value = spec.choices[0]
+    elif kind is FieldKind.agency:
+        widget.kind = "select"
+        agencies = [a for a in context.tree.by_code.values() if not spec.agency_kinds or a.kind in spec.agency_kinds]
+        widget.options = [(a.code, a.name_ar if language == "ar" else a.name_en)
+                          for a in sorted(agencies, key=lambda a: a.code)]
+    elif kind is FieldKind.party:
+        widget.kind = "select"
+        widget.options = [(p["party_id"], f"{p['name']} — {choice_label(language, p['role'])}")
+                          for p in context.parties]
+    elif kind is FieldKind.parties:
+        widget.kind = "parties"
+        count = int(values.get("party_rows", DEFAULT_PARTY_ROWS) or DEFAULT_PARTY_ROWS)
+        count = max(1, min(count, MAX_PARTY_ROWS))
+        widget.rows = [{k: values.get(f"parties-{i}-{k}", "") for k in ("role", "name", "national_id")}
+                       for i in range(count)]
+        widget.options = [(r, choice_label(language, r)) for r in PARTY_ROLES]
+    elif kind is FieldKind.verdicts:
+        widget.kind = "verdicts"
+        names = {p["party_id"]: p["name"] for p in context.parties}
+        widget.rows = [{"party_id": pid, "name": names.get(pid, pid),
+                        "result": values.get(f"verdicts-{i}-result", ""),
+                        "sentence": values.get(f"verdicts-{i}-sentence", ""),
+                        "in_absentia": values.get(f"verdicts-{i}-in_absentia", "")}
+                       for i, pid in enumerate(context.accused_ids)]
+        widget.options = [(r, choice_label(language, r)) for r in ("convicted", "acquitted")]
+    else:  # document, case: a reference typed or pasted in
+        widget.kind = "ref"
+    return widget
+
+
+def fields_from_form(rule: ActionRule, form: Mapping[str, str]) -> dict[str, Any]:
+    """The posted form as the action's `fields` (what the REST API receives as JSON)."""
+    fields: dict[str, Any] = {}
+    for spec in rule.fields:
+        if spec.kind is FieldKind.parties:
+            parties = _parties(form)
+            if parties:
+                fields[spec.name] = parties
+        elif spec.kind is FieldKind.verdicts:
+            fields[spec.name] = _verdicts(form)
+        elif spec.kind is FieldKind.texts:
+            lines = [line.strip() for line in form.get(spec.name, "").splitlines() if line.strip()]
+            if lines:
+                fields[spec.name] = lines
+        else:
+            value = form.get(spec.name, "").strip()
+            if value:
+                fields[spec.name] = value
+    return fields
+
+
+def _filled_party_rows(form: Mapping[str, str]) -> list[int]:
+    rows = int(form.get("party_rows", DEFAULT_PARTY_ROWS) or DEFAULT_PARTY_ROWS)
+    # an untouched row is not a party
+    return [i for i in range(min(rows, MAX_PARTY_ROWS))
+            if any(form.get(f"parties-{i}-{k}", "").strip() for k in ("role", "name", "national_id"))]
+
+
+def _parties(form: Mapping[str, str]) -> list[dict[str, str | None]]:
+    parties = []
+    for i in _filled_party_rows(form):
+        row = {k: form.get(f"parties-{i}-{k}", "").strip() for k in ("role", "name", "national_id")}
+        parties.append({"role": row["role"], "name": row["name"], "national_id": row["national_id"] or None})
+    return parties
+
+
+def error_field(form: Mapping[str, str], path: str | None) -> str | None:
+    """The widget key a refusal's field path points at; party indexes count only the rows filled in."""
+    if not path:
+        return None
+    match = re.fullmatch(r"parties\[(\d+)\](.*)", path)
+    if match:
+        filled = _filled_party_rows(form)
+        index = int(match[1])
+        if index < len(filled):
+            path = f"parties[{filled[index]}]{match[2]}"
+    return field_key(path)
+
+
+def _verdicts(form: Mapping[str, str]) -> list[dict[str, Any]]:
+    verdicts = []
+    i = 0
+    while f"verdicts-{i}-party_id" in form:
+        verdicts.append({"party_id": form[f"verdicts-{i}-party_id"], "result": form.get(f"verdicts-{i}-result") or None,
+                         "sentence": form.get(f"verdicts-{i}-sentence", "").strip() or None,
+                         "in_absentia": form.get(f"verdicts-{i}-in_absentia") == "on"})
+        i += 1
+    return verdicts

@@ -1,0 +1,22 @@
+"""`install(app)`: the web's pages, error pages and static files on the API app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.web.config import STATIC_DIR, vendor_dir
+from api.web.i18n import compile_catalogs
+from api.web.routes import CsrfRejected, LoginRequired, csrf_rejected_handler, login_required_handler, root_router
+from api.web.routes import router as pages_router
+
+
+def install(app: FastAPI) -> None:
+    compile_catalogs()  # cheap when the .mo files are up to date
+    vendor_dir().mkdir(parents=True, exist_ok=True)
+    app.include_router(pages_router)
+    app.include_router(root_router)
+    app.add_exception_handler(LoginRequired, login_required_handler)
+    app.add_exception_handler(CsrfRejected, csrf_rejected_handler)
+    app.mount("/web/static", StaticFiles(directory=STATIC_DIR), name="web_static")
+    app.mount("/web/vendor", StaticFiles(directory=vendor_dir()), name="web_vendor")

@@ -1,0 +1,131 @@
+"""Jinja2 environments (one per language, so translations never leak between requests) and the
+filters every page shares: dates in Africa/Tripoli, time left, and the domain's labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from babel.dates import format_datetime
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from api.cases_service import rulebook
+from api.web.config import LANGUAGES, TEMPLATES_DIR
+from api.web.forms import choice_label
+from api.web.i18n import N_, translations
+from core.clocks import TRIPOLI
+from core.procedure import ACTIONS_BY_NAME
+from core.vocabulary import STAGE_LABELS, Stage
+
+# Babel's Arabic keeps Western digits (as Libya writes them), so every number on a page has one script
+BABEL_LOCALES = {"ar": "ar_LY", "en": "en_GB"}
+ROLE_LABELS = {
+    "police_officer": N_("Police officer"), "station_chief": N_("Station chief"), "investigator": N_("Investigator"),
+    "prosecutor": N_("Prosecutor"), "chief_prosecutor": N_("Chief prosecutor"), "court_clerk": N_("Court clerk"),
+    "judge": N_("Judge"), "prison_officer": N_("Prison officer"), "records_officer": N_("Records officer"),
+    "supervisor": N_("Supervisor"), "auditor": N_("Auditor"), "citizen": N_("Citizen"), "admin": N_("Administrator"),
+}
+EVENT_LABELS = {
+    "clock_warning": N_("Deadline approaching"), "clock_expired": N_("Deadline passed"),
+    "idle": N_("No activity for too long"),
+}
+OUTCOME_LABELS = {
+    "archived": N_("Archived"), "acquitted": N_("Acquitted"), "convicted": N_("Convicted"),
+    "reconciled": N_("Reconciled"), "lapsed": N_("Lapsed"), "merged": N_("Merged"),
+}
+
+
+def local_datetime(value: datetime | str | None, language: str) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(value.astimezone(TRIPOLI), "dd/MM/yyyy HH:mm", tzinfo=TRIPOLI,
+                           locale=BABEL_LOCALES[language])
+
+
+def time_element(value: datetime | str | None, language: str) -> Markup:
+    """A <time>, isolated left-to-right so that "date time" keeps its order inside Arabic text."""
+    text = local_datetime(value, language)
+    if not text:
+        return Markup("")
+    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert instant is not None
+    return Markup('<time datetime="{}" dir="ltr">{}</time>').format(instant.isoformat(), text)
+
+
+def time_left(expires_at: datetime, now: datetime, language: str) -> str:
+    gettext = translations(language).gettext
+    seconds = int((expires_at - now).total_seconds())
+    amount = abs(seconds)
+    days, rest = divmod(amount, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        span = gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    elif hours:
+        span = gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    elif minutes:
+        span = gettext("%(minutes)d min") % {"minutes": minutes}
+    else:
+        span = gettext("under a minute")
+    return (gettext("%(span)s left") if seconds > 0 else gettext("passed %(span)s ago")) % {"span": span}
+
+
+def _labels(language: str) -> dict[str, Any]:
+    gettext = translations(language).gettext
+    ar = language == "ar"
+
+    def stage(name: str) -> str:
+        labels = STAGE_LABELS.get(Stage(name)) if name in Stage.__members__ else None
+        return (labels[0] if ar else labels[1]) if labels else name
+
+    def action(name: str) -> str:
+        rule = ACTIONS_BY_NAME.get(name)
+        if rule is not None:
+            return rule.label_ar if ar else rule.label_en
+        return gettext(EVENT_LABELS[name]) if name in EVENT_LABELS else name
+
+    def role(name: str) -> str:
+        return gettext(ROLE_LABELS[name]) if name in ROLE_LABELS else name
+
+    def clock(name: str) -> str:
+        """A clock's label from the rule table in force; `idle` is the idle-period check."""
+        if name in EVENT_LABELS:
+            return gettext(EVENT_LABELS[name])
+        rule = rulebook().clocks.get(name)
+        return (rule.label_ar if ar else rule.label_en) if rule else name
+
+    def outcome(name: str | None) -> str:
+        return gettext(OUTCOME_LABELS[name]) if name in OUTCOME_LABELS else (name or "")
+
+    return {"stage_label": stage, "action_label": action, "role_label": role, "outcome_label": outcome,
+            "clock_label": clock,
+            "choice_label": lambda value: choice_label(language, value),
+            "local_datetime": lambda value: time_element(value, language),
+            "time_left": lambda expires_at, now: time_left(expires_at, now, language)}
+
+
+def highlight(fragment: str) -> Markup:
+    """A search fragment: everything escaped (it is case text), then only the index's <mark> tags restored."""
+    escaped = str(escape(fragment))
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+@lru_cache
+def environment(language: str) -> Environment:
+    assert language in LANGUAGES
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_labels(language))
+    env.filters["highlight"] = highlight
+    env.globals["language"] = language
+    env.globals["direction"] = "rtl" if language == "ar" else "ltr"
+    return env
+
+
+def render(language: str, template: str, context: dict[str, Any]) -> str:
+    return environment(language).get_template(template).render(context)

@@ -1,0 +1,463 @@
+"""The agencies' web: server-rendered pages over the same service code as the REST API.
+
+Every page needs a Keycloak login (api.web.oidc); every form carries the session's CSRF token;
+every case read, list, search and action goes through api.cases_service / the search route's code
+and is audited like its REST twin.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from api import audit_trail, cases_service
+from api.agencies import AgencyTree
+from api.audit_trail import who
+from api.deps import SessionDep, TemporalDep, actor_for
+from api.errors import ApiError
+from api.schemas import CasePublic, SearchPage
+from api.web import oidc
+from api.web.assets import htmx_path
+from api.web.forms import FormContext, FormError, Widget, error_field, fields_from_form, widgets_for
+from api.web.i18n import LANGUAGE_COOKIE, language_of
+from api.web.rendering import render
+from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, WebSession, sign, unsign
+from api.web.views import WorkItem, may_supervise, my_work, stalled_cases
+from core.access import viewer_for
+from core.case import Actor
+from core.procedure import ACTIONS_BY_NAME, ActionRule
+from search.client import get_client as get_search_client
+from search.query import CaseQuery
+from search.service import search_cases as run_search
+
+router = APIRouter(prefix="/web", include_in_schema=False)
+root_router = APIRouter(include_in_schema=False)
+
+HOME = "/web/"
+LANGUAGE_COOKIE_DAYS = 365
+
+
+class CsrfRejected(Exception):
+    """A form without this session's token: refused, whatever it asked."""
+
+
+class LoginRequired(Exception):
+    """No live session: a GET goes to the login; a POST keeps its form and shows the expired page."""
+
+    def __init__(self, expired: bool) -> None:
+        super().__init__("login required")
+        self.expired = expired
+
+
+@dataclass
+class Page:
+    """The request's user and language, and what every page template needs."""
+
+    request: Request
+    language: str
+    session: WebSession
+    actor: Actor
+    tree: AgencyTree
+
+    def agency_name(self, code: str | None) -> str:
+        agency = self.tree.by_code.get(code or "")
+        if agency is None:
+            return code or ""
+        return agency.name_ar if self.language == "ar" else agency.name_en
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        base = {"page": self, "user": self.session.user, "actor": self.actor, "csrf": self.session.csrf,
+                "agency_name": self.agency_name, "htmx": _htmx_url(), "path": self.request.url.path,
+                "may_supervise": may_supervise(self.actor), "primary_role": who(self.actor, None).role,
+                "now": datetime.now(UTC),
+                "switch_language_url": _language_url(self.request, "en" if self.language == "ar" else "ar")}
+        return HTMLResponse(render(self.language, template, base | context), status_code=status,
+                            headers=_no_store())
+
+
+def _htmx_url() -> str | None:
+    path = htmx_path()
+    return f"/web/vendor/{path.parent.name}/{path.name}" if path.exists() else None
+
+
+def _no_store() -> dict[str, str]:
+    # pages carry case files: never cached, never framed
+    return {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+            "X-Content-Type-Options": "nosniff"}
+
+
+def _language_url(request: Request, language: str) -> str:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"/web/language?{urlencode({'lang': language, 'next': here})}"
+
+
+def _language(request: Request) -> str:
+    return language_of(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def _safe_next(value: str | None) -> str:
+    """Only our own pages: never an open redirect."""
+    if value and value.startswith("/web/") and not value.startswith("//"):
+        return value
+    return HOME
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+async def _session(request: Request) -> WebSession:
+    sid = unsign(request.cookies.get(SESSION_COOKIE))
+    session = STORE.get(sid) if sid else None
+    if session is None:
+        raise LoginRequired(expired=sid is not None)
+    if oidc.needs_refresh(session):
+        renewed = await oidc.refresh(session)
+        if renewed is None:
+            STORE.drop(session.sid)
+            raise LoginRequired(expired=True)
+        STORE.create(renewed)
+        session = renewed
+    return session
+
+
+async def _page(request: Request, db: SessionDep) -> Page:
+    session = await _session(request)
+    tree = AgencyTree.load(db)
+    return Page(request, _language(request), session, actor_for(session.user, tree), tree)
+
+
+async def _form(request: Request, page: Page) -> FormData:
+    form = await request.form()
+    if not secrets.compare_digest(str(form.get("csrf_token", "")), page.session.csrf):
+        raise CsrfRejected()
+    return form
+
+
+def _values(form: FormData) -> dict[str, str]:
+    return {k: str(v) for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+
+
+def _error_page(page: Page, error: ApiError) -> HTMLResponse:
+    message = error.message_ar if page.language == "ar" and error.message_ar else error.message
+    return page.render("error.html", status=error.status, status_code=error.status, message=message)
+
+
+def _restore(request: Request, path: str) -> tuple[StashedForm | None, str | None]:
+    """A form kept from an expired session, if it belongs on this page (and its key)."""
+    key = unsign(request.cookies.get(STASH_COOKIE))
+    stash = STORE.peek_stash(key) if key else None
+    if stash is None or stash.path != path:
+        return None, None
+    return stash, key
+
+
+def _consume_stash(response: Response, key: str | None) -> Response:
+    if key:
+        STORE.take_stash(key)
+        response.delete_cookie(STASH_COOKIE, path="/web")
+    return response
+
+
+# ------------------------------------------------------------------------------------- login
+
+
+@root_router.get("/")
+def root() -> RedirectResponse:
+    return RedirectResponse(HOME, status_code=303)
+
+
+@router.get("/login")
+def login(request: Request, next: str | None = None) -> Response:
+    if request.headers.get("HX-Request"):
+        # htmx cannot follow a redirect to Keycloak's origin: the browser navigates here itself
+        return Response(status_code=200, headers={"HX-Redirect": str(request.url)})
+    state, pending, challenge = oidc.new_login(_safe_next(next))
+    STORE.begin_login(state, pending)
+    url = oidc.authorization_url(state, pending, challenge, str(request.url_for("auth_callback")), _language(request))
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/auth/callback", name="auth_callback")
+async def auth_callback(request: Request, state: str = "", code: str = "", error: str = "") -> Response:
+    language = _language(request)
+    pending = STORE.finish_login(state) if state else None
+    if error or not code or pending is None:
+        return HTMLResponse(render(language, "signed_out.html", {"reason": "failed", "csrf": ""}), status_code=400,
+                            headers=_no_store())
+    try:
+        session = await oidc.complete_login(code, pending, str(request.url_for("auth_callback")))
+    except oidc.LoginFailed:
+        return HTMLResponse(render(language, "signed_out.html", {"reason": "failed", "csrf": ""}), status_code=400,
+                            headers=_no_store())
+    STORE.create(session)
+    response = RedirectResponse(pending.next_path, status_code=303)
+    response.set_cookie(SESSION_COOKIE, sign(session.sid), httponly=True, samesite="lax", secure=_secure(request),
+                        path="/")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, db: SessionDep) -> Response:
+    page = await _page(request, db)
+    await _form(request, page)
+    STORE.drop(page.session.sid)
+    after = str(request.url_for("signed_out"))
+    response = RedirectResponse(oidc.logout_url(page.session.id_token, after), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/signed-out", name="signed_out")
+def signed_out(request: Request) -> HTMLResponse:
+    return HTMLResponse(render(_language(request), "signed_out.html", {"reason": "logout", "csrf": ""}),
+                        headers=_no_store())
+
+
+@router.get("/expired")
+def expired(request: Request, next: str | None = None) -> HTMLResponse:
+    return _expired_page(request, _safe_next(next), kept=False)
+
+
+def _expired_page(request: Request, next_path: str, *, kept: bool) -> HTMLResponse:
+    login_url = f"/web/login?next={quote(next_path)}"
+    return HTMLResponse(render(_language(request), "signed_out.html",
+                               {"reason": "expired", "kept": kept, "login_url": login_url, "csrf": ""}),
+                        status_code=401, headers=_no_store())
+
+
+@router.get("/language")
+def switch_language(request: Request, lang: str = "ar", next: str | None = None) -> RedirectResponse:
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language_of(lang), max_age=LANGUAGE_COOKIE_DAYS * 86400, samesite="lax",
+                        secure=_secure(request), path="/")
+    return response
+
+
+async def csrf_rejected_handler(request: Request, exc: Exception) -> Response:
+    return HTMLResponse(render(_language(request), "signed_out.html", {"reason": "csrf", "csrf": ""}),
+                        status_code=403, headers=_no_store())
+
+
+async def login_required_handler(request: Request, exc: Exception) -> Response:
+    """A GET goes (back) to the login; a POST's form is kept for after the login, and explained."""
+    assert isinstance(exc, LoginRequired)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "POST":
+        if exc.expired:
+            return _expired_page(request, _safe_next(here), kept=False)
+        login_url = f"/web/login?next={quote(_safe_next(here))}"
+        if request.headers.get("HX-Request"):
+            # an htmx request cannot follow a redirect to Keycloak's origin: have the browser navigate
+            return Response(status_code=200, headers={"HX-Redirect": login_url})
+        return RedirectResponse(login_url, status_code=303)
+    form = await request.form()
+    items = tuple((k, str(v)) for k, v in form.multi_items() if k != "csrf_token" and isinstance(v, str))
+    page_path = _page_of(request.url.path)
+    key = STORE.stash(StashedForm(path=page_path, action_path=request.url.path, items=items,
+                                  created=datetime.now(UTC).timestamp()))
+    response = _expired_page(request, page_path, kept=True)
+    response.set_cookie(STASH_COOKIE, sign(key), httponly=True, samesite="lax", secure=_secure(request), path="/web")
+    return response
+
+
+def _page_of(action_path: str) -> str:
+    """The page a form was posted from: /web/cases/{id}/actions/{a} belongs to /web/cases/{id}."""
+    if "/actions/" in action_path:
+        return action_path.split("/actions/")[0]
+    return action_path
+
+
+# ------------------------------------------------------------------------------------- pages
+
+
+@router.get("/")
+async def work(request: Request, db: SessionDep) -> HTMLResponse:
+    page = await _page(request, db)
+    work = my_work(page.actor, db, datetime.now(UTC))
+    audit_trail.record(page.actor, request, "case.list", detail={"view": "web.my_work", "hits": len(work.items)})
+    return page.render("work.html", work=work)
+
+
+@router.get("/stalled")
+async def stalled(request: Request, db: SessionDep) -> HTMLResponse:
+    page = await _page(request, db)
+    if not may_supervise(page.actor):
+        return _error_page(page, ApiError(403, "forbidden", "only supervisors see the stalled cases",
+                                          "لا يطلع على القضايا المتعثرة إلا المشرفون"))
+    items: list[WorkItem] = stalled_cases(page.actor, db, datetime.now(UTC))
+    audit_trail.record(page.actor, request, "case.list", detail={"view": "web.stalled", "hits": len(items)})
+    return page.render("stalled.html", items=items)
+
+
+SEARCH_FILTERS = ("stage", "category", "agency")
+
+
+@router.get("/search")
+async def search(request: Request, db: SessionDep, q: str = "", stage: str | None = None,
+                 category: str | None = None, agency: str | None = None) -> HTMLResponse:
+    page = await _page(request, db)
+    viewer = viewer_for(page.actor)
+    if viewer.sees_nothing:
+        return _error_page(page, ApiError(403, "forbidden_role", "your role may not search case files",
+                                          "لا يسمح دورك بالبحث في ملفات القضايا"))
+    filters = {"stage": stage or None, "category": category or None, "agency": agency or None}
+    results: SearchPage | None = None
+    failed = False
+    if q.strip() or any(filters.values()):
+        query = CaseQuery(text=q.strip()[:200], stage=filters["stage"], category=filters["category"],
+                          agency=filters["agency"], limit=50)
+        try:
+            results = run_search(get_search_client(), viewer, query)
+        except Exception:  # the index being down must not take the page down with it
+            failed = True
+        audit_trail.record(page.actor, request, "search.cases", outcome="error" if failed else "ok",
+                           detail={"q": q, **filters, "via": "web", "hits": results.total if results else 0})
+    return page.render("search.html", q=q, filters=filters, results=results, failed=failed,
+                       facet_url=lambda name, value: _search_url(q, filters, name, value))
+
+
+def _search_url(q: str, filters: dict[str, str | None], name: str, value: str | None) -> str:
+    """The same search with one facet set (or cleared, with value None)."""
+    params = {"q": q, **{k: v for k, v in filters.items() if v}}
+    params.pop(name, None)
+    if value is not None:
+        params[name] = value
+    return f"/web/search?{urlencode(params)}"
+
+
+# ------------------------------------------------------------------------------------- open a case
+
+OPEN_CASE = ACTIONS_BY_NAME["open_case"]
+
+
+def _open_form(page: Page, values: dict[str, str] | None, errors: list[FormError], status: int = 200,
+               restored: bool = False) -> HTMLResponse:
+    widgets = widgets_for(OPEN_CASE, FormContext(page.language, page.tree), values)
+    return page.render("open_case.html", status=status, rule=OPEN_CASE, widgets=widgets, errors=errors,
+                       error_for=_errors_by_field(errors), restored=restored,
+                       party_rows=len(next(w for w in widgets if w.kind == "parties").rows))
+
+
+@router.get("/cases/new")
+async def open_case_form(request: Request, db: SessionDep) -> Response:
+    page = await _page(request, db)
+    stash, key = _restore(request, request.url.path)
+    values = dict(stash.items) if stash else None
+    return _consume_stash(_open_form(page, values, [], restored=stash is not None), key)
+
+
+@router.post("/cases/new")
+async def open_case_submit(request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
+    page = await _page(request, db)
+    values = _values(await _form(request, page))
+    if "add_party_row" in values:  # "another party": the same form, one row longer, nothing lost
+        values["party_rows"] = str(int(values.get("party_rows") or 0) + 1)
+        return _open_form(page, values, [])
+    fields = fields_from_form(OPEN_CASE, values)
+    fields.setdefault("sensitivity", "normal")
+    try:
+        result, _ = await cases_service.open_case(page.actor, fields, values.get("idempotency_key"), db, temporal)
+    except ApiError as error:
+        audit_trail.record(page.actor, request, "case.action", outcome=f"refused:{error.code}",
+                           detail={"action": "open_case", "via": "web"})
+        failure = FormError.of(page.language, error.message, error.message_ar,
+                               error_field(values, error.extra.get("field")))
+        return _open_form(page, values, [failure], status=error.status)
+    audit_trail.record(page.actor, request, "case.action", case_id=result.case_id,
+                       detail={"action": "open_case", "via": "web"})
+    return RedirectResponse(f"/web/cases/{result.case_id}?done=open_case", status_code=303)
+
+
+# ------------------------------------------------------------------------------------- the case page
+
+
+def _errors_by_field(errors: list[FormError]) -> dict[str, str]:
+    return {e.field: e.message for e in errors if e.field}
+
+
+def _action_forms(page: Page, case: CasePublic, open_action: str | None, values: dict[str, str] | None
+                  ) -> list[tuple[ActionRule, list[Widget]]]:
+    context = FormContext(page.language, page.tree, parties=case.parties,
+                          accused_ids=[p["party_id"] for p in case.parties if p["role"] in ("accused", "suspect")])
+    forms = []
+    for name in case.allowed_actions:
+        rule = ACTIONS_BY_NAME[name]
+        forms.append((rule, widgets_for(rule, context, values if name == open_action else None)))
+    return forms
+
+
+def _case_page(page: Page, case: CasePublic, *, status: int = 200, open_action: str | None = None,
+               values: dict[str, str] | None = None, errors: list[FormError] | None = None, done: str | None = None,
+               restored: bool = False) -> HTMLResponse:
+    errors = errors or []
+    return page.render("case.html", status=status, case=case, forms=_action_forms(page, case, open_action, values),
+                       open_action=open_action, errors=errors, error_for=_errors_by_field(errors),
+                       done=done if done in ACTIONS_BY_NAME else None, restored=restored,
+                       parties_by_id={p["party_id"]: p for p in case.parties},
+                       documents_available=_documents_available(page.request))
+
+
+def _documents_available(request: Request) -> bool:
+    """Document storage is another issue's; link it once its routes exist."""
+    return any(getattr(route, "path", "").startswith("/api/v1/cases/{case_id}/documents")
+               for route in request.app.routes)
+
+
+def _read_case(page: Page, case_id: str, db: SessionDep) -> CasePublic | HTMLResponse:
+    try:
+        case = cases_service.get_case(page.actor, case_id, db)
+    except ApiError as error:
+        audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, outcome=f"refused:{error.code}",
+                           detail={"via": "web"})
+        return _error_page(page, error)
+    audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, detail={"via": "web"})
+    return case
+
+
+@router.get("/cases/{case_id}")
+async def case_page(case_id: str, request: Request, db: SessionDep, done: str | None = None) -> Response:
+    page = await _page(request, db)
+    case = _read_case(page, case_id, db)
+    if isinstance(case, HTMLResponse):
+        return case
+    stash, key = _restore(request, request.url.path)
+    if stash is not None:
+        action = stash.action_path.rsplit("/", 1)[-1]
+        return _consume_stash(_case_page(page, case, open_action=action, values=dict(stash.items), restored=True), key)
+    return _case_page(page, case, done=done)
+
+
+@router.post("/cases/{case_id}/actions/{action}")
+async def case_action(case_id: str, action: str, request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
+    page = await _page(request, db)
+    values = _values(await _form(request, page))
+    rule = ACTIONS_BY_NAME.get(action)
+    try:
+        if rule is None or action == "open_case":
+            raise ApiError(404, "unknown_action", f"no action named {action}", "إجراء غير معروف")
+        result = await cases_service.act(page.actor, case_id, action, fields_from_form(rule, values),
+                                         values.get("idempotency_key"), db, temporal)
+    except ApiError as error:
+        audit_trail.record(page.actor, request, "case.action", case_id=case_id, outcome=f"refused:{error.code}",
+                           detail={"action": action, "via": "web"})
+        case = _read_case(page, case_id, db)
+        if isinstance(case, HTMLResponse):
+            return case
+        failure = FormError.of(page.language, error.message, error.message_ar,
+                               error_field(values, error.extra.get("field")))
+        if action not in case.allowed_actions:
+            # the action is no longer open to this user (someone else moved the case): say why, keep the page
+            return _case_page(page, case, status=error.status, errors=[failure])
+        return _case_page(page, case, status=error.status, open_action=action, values=values, errors=[failure])
+    audit_trail.record(page.actor, request, "case.action", case_id=case_id,
+                       detail={"action": action, "seq": result.seq, "via": "web"})
+    return RedirectResponse(f"/web/cases/{case_id}?done={action}", status_code=303)
+

@@ -1,0 +1,122 @@
+"""What the work lists show, read through the same access filter as every other case query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from activities.models import Case
+from activities.snapshots import state_from_json
+from api.access import readable_statement
+from core.access import viewer_for
+from core.case import Actor, CaseState
+from core.clocks import Expiry
+from core.vocabulary import Stage
+
+WORK_LIMIT = 500
+SUPERVISING_ROLES = frozenset({"supervisor", "station_chief", "chief_prosecutor", "admin"})
+
+
+@dataclass
+class ClockDue:
+    name: str
+    subject: str | None
+    expires_at: datetime
+    expired: bool
+
+
+@dataclass
+class WorkItem:
+    case_id: str
+    number: str
+    stage: str
+    offence: str
+    category: str
+    owner_agency: str
+    updated_at: datetime
+    awaiting_my_receipt: bool
+    stalled: bool
+    clocks_due: list[ClockDue] = field(default_factory=list)  # past their warning point, soonest first
+    stalled_reasons: list[tuple[str, datetime]] = field(default_factory=list)
+
+    @property
+    def next_deadline(self) -> datetime | None:
+        return self.clocks_due[0].expires_at if self.clocks_due else None
+
+    def urgency(self) -> tuple[int, float, float]:
+        """Expired clocks first, then the nearest deadline, then files waiting for receipt, then the rest."""
+        if any(c.expired for c in self.clocks_due):
+            rank = 0
+        elif self.clocks_due:
+            rank = 1
+        elif self.awaiting_my_receipt:
+            rank = 2
+        elif self.stalled:
+            rank = 3
+        else:
+            rank = 4
+        deadline = self.next_deadline.timestamp() if self.next_deadline else float("inf")
+        return rank, deadline, -self.updated_at.timestamp()
+
+
+@dataclass
+class MyWork:
+    items: list[WorkItem]
+
+    @property
+    def awaiting_receipt(self) -> list[WorkItem]:
+        return [i for i in self.items if i.awaiting_my_receipt]
+
+    @property
+    def clocks_due(self) -> list[tuple[WorkItem, ClockDue]]:
+        due = [(item, clock) for item in self.items for clock in item.clocks_due]
+        return sorted(due, key=lambda pair: pair[1].expires_at)
+
+
+def _due(state: CaseState, now: datetime) -> list[ClockDue]:
+    """Running clocks past their warning point, and expired ones that call for someone to act (a lapsed
+    appeal window only made a verdict final: nothing to do)."""
+    due = [ClockDue(c.name, c.subject, c.expires_at, c.expires_at <= now) for c in state.clocks
+           if (c.status == "open" and c.warn_at <= now)
+           or (c.status == "expired" and state.rules.clock(c.name).expiry is Expiry.escalate)]
+    return sorted(due, key=lambda c: c.expires_at)
+
+
+def _item(row: Case, state: CaseState, actor: Actor, now: datetime) -> WorkItem:
+    handoff = state.handoff
+    awaiting = (handoff is not None and handoff.acknowledged_at is None and handoff.to_agency == actor.agency)
+    return WorkItem(
+        case_id=row.id, number=row.number, stage=row.stage, offence=row.offence, category=row.category,
+        owner_agency=row.owner_agency, updated_at=row.updated_at, awaiting_my_receipt=awaiting,
+        stalled=row.stalled, clocks_due=_due(state, now),
+        stalled_reasons=[(s.reason, s.since) for s in state.stalled])
+
+
+def _cases(session: Session, statement: Select[Any]) -> list[Case]:
+    # typed loosely: api.access.readable_statement's `Select[tuple[Case]]` reads as rows of tuples to mypy
+    return list(session.scalars(statement))
+
+
+def my_work(actor: Actor, session: Session, now: datetime) -> MyWork:
+    """The open cases my agency holds now (a file handed to it is held from the hand-off), by urgency."""
+    statement = (readable_statement(viewer_for(actor))
+                 .where(Case.owner_agency == actor.agency, Case.stage != Stage.closed.value)
+                 .order_by(Case.updated_at.desc()).limit(WORK_LIMIT))
+    items = [_item(row, state_from_json(row.snapshot), actor, now) for row in _cases(session, statement)]
+    return MyWork(sorted(items, key=WorkItem.urgency))
+
+
+def may_supervise(actor: Actor) -> bool:
+    return bool(SUPERVISING_ROLES & set(actor.roles))
+
+
+def stalled_cases(actor: Actor, session: Session, now: datetime) -> list[WorkItem]:
+    """Stalled cases in the supervisor's scope (what they may see), with why, longest stalled first."""
+    statement = (readable_statement(viewer_for(actor)).where(Case.stalled.is_(True))
+                 .order_by(Case.updated_at).limit(WORK_LIMIT))
+    items = [_item(row, state_from_json(row.snapshot), actor, now) for row in _cases(session, statement)]
+    return sorted(items, key=lambda i: min((since for _, since in i.stalled_reasons), default=i.updated_at))

@@ -1,0 +1,1 @@
+"""Benchmarks: `./mizan bench <name>` runs `bench/<name>.py`'s `main`; results go to bench/results/."""

@@ -1,0 +1,131 @@
+"""The criminal record's rules, pure: which final convictions a certificate lists, when a record
+lapses, when a name is a doubtful match, and when a certificate expires.
+
+The lapse periods are statutory figures not confirmed from the law's text (DOMAIN.md *(verify)*):
+they are a versioned rule table, overridable by a file (`MIZAN_RECORD_RULES`), never literals in code.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from core.arabic import normalize_name
+from core.clocks import TRIPOLI
+
+RECORD_RULES_VERSION = "2026.1"
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    category: str
+    label_ar: str
+    label_en: str
+    listed: bool  # does a final conviction of this category appear on a certificate at all
+    lapse_years: int | None  # drops off N years after execution (or finality); None: only rehabilitation clears it
+    verify: bool = False  # statutory figure not confirmed from the law's text
+
+
+@dataclass(frozen=True)
+class RecordRules:
+    version: str
+    rules: dict[str, RecordRule]
+
+    def rule(self, category: str) -> RecordRule:
+        # an unknown category is listed and never lapses: a certificate errs towards the officer's review
+        return self.rules.get(category) or RecordRule(category, category, category, True, None)
+
+
+DEFAULT_RECORD_RULES: tuple[RecordRule, ...] = (
+    RecordRule("contravention", "مخالفة", "Contravention", listed=False, lapse_years=None),
+    RecordRule("misdemeanour", "جنحة", "Misdemeanour", listed=True, lapse_years=3, verify=True),
+    RecordRule("felony", "جناية", "Felony", listed=True, lapse_years=6, verify=True),
+)
+
+
+def default_record_rules() -> RecordRules:
+    return RecordRules(RECORD_RULES_VERSION, {r.category: r for r in DEFAULT_RECORD_RULES})
+
+
+def load_record_rules(path: Path | None) -> RecordRules:
+    """The default table with categories overridden by the YAML or JSON file at `path`, e.g.
+    `{"version": "2026.2", "categories": {"misdemeanour": {"lapse_years": 5}}}`."""
+    book = default_record_rules()
+    if path is None:
+        return book
+    text = Path(path).read_text(encoding="utf-8")
+    if path.suffix in {".yaml", ".yml"}:
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+    else:
+        data = json.loads(text)
+    rules = dict(book.rules)
+    for category, changes in (data.get("categories") or {}).items():
+        base = rules.get(category) or RecordRule(category, category, category, True, None)
+        rules[category] = replace(base, **changes)
+    return RecordRules(str(data.get("version") or f"{book.version}+local"), rules)
+
+
+class Exclusion(StrEnum):
+    not_listed = "not_listed"  # the category never appears on a certificate (contraventions)
+    rehabilitated = "rehabilitated"  # رد الاعتبار
+    lapsed = "lapsed"  # the rule table's period has passed
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    category: str
+    final_at: datetime
+    executed_at: datetime | None
+    rehabilitated_at: datetime | None
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = at.month - 1 + months
+    year, month = at.year + month_index // 12, month_index % 12 + 1
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day)
+
+
+def exclusion(facts: RecordFacts, rules: RecordRules, now: datetime) -> Exclusion | None:
+    """Why a final conviction is left off a certificate computed at `now`, or None when it is listed."""
+    rule = rules.rule(facts.category)
+    if not rule.listed:
+        return Exclusion.not_listed
+    if facts.rehabilitated_at is not None and facts.rehabilitated_at <= now:
+        return Exclusion.rehabilitated
+    if rule.lapse_years is not None:
+        start = facts.executed_at or facts.final_at
+        if add_months(start, 12 * rule.lapse_years) <= now:
+            return Exclusion.lapsed
+    return None
+
+
+def names_may_match(citizen_name: str, party_name: str) -> bool:
+    """A doubtful match: the same normalised name, or the same first and last names (a citizen's
+    account name is often shorter than the four-part name a police report records)."""
+    citizen, party = normalize_name(citizen_name).split(), normalize_name(party_name).split()
+    if not citizen or not party:
+        return False
+    if citizen == party:
+        return True
+    return len(citizen) >= 2 and citizen[0] == party[0] and citizen[-1] == party[-1]
+
+
+def certificate_expiry(issued_at: datetime, months: int) -> datetime:
+    """The instant a certificate stops being valid: the end of the day, in Tripoli, `months` after issue."""
+    local = issued_at.astimezone(TRIPOLI).date()
+    last_day = add_months(datetime.combine(local, time(0)), months).date()
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=TRIPOLI).astimezone(ZoneInfo("UTC"))
+
+
+def last_valid_day(expires_at: datetime) -> date:
+    """The day shown as "valid until": the Tripoli day that ends at the expiry instant."""
+    return (expires_at.astimezone(TRIPOLI) - timedelta(microseconds=1)).date()

@@ -1,0 +1,106 @@
+"""Running searches: the query from search.query (access filter included), the answer shaped for the API.
+
+The REST routers and the benchmark call these; nothing else sends a search to OpenSearch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from opensearchpy import OpenSearch
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from activities.models import Person
+from api.schemas import FacetBucket, PeoplePage, PersonCandidate, PersonCase, SearchHit, SearchPage
+from core.access import Viewer
+from core.arabic import normalize_name
+from search.indices import cases_alias
+from search.query import FACETS, CaseQuery, build_people_query, build_query
+
+
+def _facets(aggregations: Mapping[str, Any]) -> dict[str, list[FacetBucket]]:
+    facets = {name: [FacetBucket(value=str(b["key"]), count=b["doc_count"])
+                     for b in aggregations.get(name, {}).get("buckets", [])] for name in FACETS}
+    facets["opened_year"] = [FacetBucket(value=b["key_as_string"][:4], count=b["doc_count"])
+                             for b in aggregations.get("opened_year", {}).get("buckets", [])]
+    return facets
+
+
+def shape_cases(response: Mapping[str, Any], query: CaseQuery) -> SearchPage:
+    hits = response["hits"]
+    items = []
+    for hit in hits["hits"]:
+        source = hit["_source"]
+        items.append(SearchHit(
+            id=source["case_id"], number=source["number"], stage=source["stage"], outcome=source.get("outcome"),
+            owner_agency=source["owner_agency"], directorate=source.get("directorate"),
+            category=source["category"], sensitivity=source["sensitivity"], offence=source["offence"],
+            opened_at=source.get("opened_at"), score=hit.get("_score"), highlights=hit.get("highlight", {})))
+    return SearchPage(items=items, total=hits["total"]["value"], offset=query.offset, limit=query.limit,
+                      sort=query.sort, facets=_facets(response.get("aggregations", {})))
+
+
+def search_cases(client: OpenSearch, viewer: Viewer, query: CaseQuery) -> SearchPage:
+    return shape_cases(client.search(index=cases_alias(), body=build_query(viewer, query)), query)
+
+
+class _Candidate:
+    def __init__(self, kind: str, national_id: str | None, name: str, name_normalized: str) -> None:
+        self.kind, self.national_id, self.name, self.name_normalized = kind, national_id, name, name_normalized
+        self.names_seen: list[str] = []
+        self.score = 0.0
+        self.cases: dict[str, PersonCase] = {}
+
+    def add(self, source: Mapping[str, Any], party: Mapping[str, Any], score: float) -> None:
+        self.score = max(self.score, score)
+        if party["name"] not in self.names_seen:
+            self.names_seen.append(party["name"])
+        self.cases.setdefault(source["case_id"], PersonCase(
+            case_id=source["case_id"], number=source["number"], stage=source["stage"],
+            owner_agency=source["owner_agency"], party_id=party["party_id"], role=party["role"], name=party["name"]))
+
+    def public(self) -> PersonCandidate:
+        return PersonCandidate(kind=self.kind, national_id=self.national_id, name=self.name,
+                               name_normalized=self.name_normalized, names_seen=self.names_seen, score=self.score,
+                               cases=list(self.cases.values()))
+
+
+def _matching_parties(response: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Mapping[str, Any], float]]:
+    found = []
+    for hit in response["hits"]["hits"]:
+        for inner in hit["inner_hits"]["parties"]["hits"]["hits"]:
+            found.append((hit["_source"], inner["_source"], float(inner.get("_score") or hit.get("_score") or 0)))
+    return found
+
+
+def search_people(client: OpenSearch, session: Session, viewer: Viewer, *, name: str = "",
+                  national_id: str = "") -> PeoplePage:
+    """Candidate identities: a national ID is one person in every case; a party without an ID whose
+    name matches is its own candidate (never merged). Only cases the viewer may see are used."""
+    first = client.search(index=cases_alias(), body=build_people_query(
+        viewer, name=name, national_ids=[national_id] if national_id else []))
+    matches = _matching_parties(first)
+    ids = sorted({p["national_id"] for _, p, _ in matches if p.get("national_id")})
+    if ids:
+        # one identity is all of that person's visible cases, however their name was spelled there
+        every_case = client.search(index=cases_alias(), body=build_people_query(viewer, national_ids=ids))
+        scores = {p["national_id"]: s for _, p, s in matches if p.get("national_id")}
+        matches += [(c, p, scores.get(p.get("national_id") or "", 0.0)) for c, p, _ in _matching_parties(every_case)]
+    people = {p.national_id: p.name for p in session.scalars(select(Person).where(Person.national_id.in_(ids)))}
+    candidates: dict[tuple[str, str], _Candidate] = {}
+    for source, party, score in matches:
+        national = party.get("national_id")
+        if national:
+            key = ("identity", national)
+            registered = people.get(national, party["name"])
+            candidate = candidates.setdefault(key, _Candidate("identity", national, registered,
+                                                              normalize_name(registered)))
+        else:
+            key = ("name_match", f"{source['case_id']}/{party['party_id']}")
+            candidate = candidates.setdefault(key, _Candidate("name_match", None, party["name"],
+                                                              party["name_normalized"]))
+        candidate.add(source, party, score)
+    items = sorted((c.public() for c in candidates.values()), key=lambda c: (-c.score, c.kind, c.name))
+    return PeoplePage(items=items, total=len(items))

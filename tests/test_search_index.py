@@ -1,0 +1,213 @@
+"""The case index against the real OpenSearch: analyzers, name variants, sealed cases and grants,
+ordered indexing, reindex with an alias swap while searching, and the check command's repairs."""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from opensearchpy import OpenSearch
+from search_fixtures import build_case, demo_actors, index, store
+
+from activities.database import session_scope
+from core.access import Viewer, viewer_for
+from core.arabic import normalize_name
+from core.case import CaseState
+from search.client import get_client
+from search.indexing import document_for, put_document
+from search.indices import alias_target, cases_alias, ensure_indices
+from search.maintenance import check, reindex
+from search.query import CaseQuery, build_people_query
+from search.service import search_cases
+
+INVESTIGATOR = Viewer(national=True, agencies=frozenset({"cid"}))
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[OpenSearch]:
+    os_client = get_client()
+    ensure_indices(os_client)
+    yield os_client
+
+
+def _analyze(client: OpenSearch, analyzer: str, text: str) -> list[str]:
+    response = client.indices.analyze(index=cases_alias(), body={"analyzer": analyzer, "text": text})
+    return [t["token"] for t in response["tokens"]]
+
+
+@pytest.mark.parametrize("name", ["أحمد عبد الله المبروك", "إبراهيم مُحَمَّد الورفلى", "فاطمة بنت علي",
+                                  "يوسف ابن خالد الترهوني", "عبد الرحمن مؤمن الزوي", "محمـــد سالم"])
+def test_exact_name_analyzer_agrees_with_normalize_name(client: OpenSearch, name: str) -> None:
+    # the index and the SQL read model (parties.name_normalized) fold names the same way
+    assert _analyze(client, "name_exact", name) == normalize_name(name).split()
+
+
+def test_variant_analyzer_folds_latin_spellings_and_particles(client: OpenSearch) -> None:
+    arabic = _analyze(client, "name_variant", "محمد عبد الله المبروك")
+    assert arabic == ["محمد", "عبدالله", "مبروك"]
+    for latin in ("Mohamed Abdallah El-Mabrouk", "Muhammad Abdullah Mabrouk", "MOHAMMED ABDULLAH AL MABROUK"):
+        assert _analyze(client, "name_variant", latin) == arabic
+    assert _analyze(client, "name_variant", "علي بن عمر") == _analyze(client, "name_variant", "علي ابن عمر")
+
+
+def test_arabic_narrative_is_stemmed_and_has_an_english_subfield(client: OpenSearch) -> None:
+    assert _analyze(client, "arabic", "المحكمة") == ["محكم"]
+    assert _analyze(client, "english", "stolen phones") == ["stolen", "phone"]
+
+
+def _ids(client: OpenSearch, viewer: Viewer, text: str, **filters: object) -> set[str]:
+    page = search_cases(client, viewer, CaseQuery(text=text, limit=100, **filters))  # type: ignore[arg-type]
+    return {hit.id for hit in page.items}
+
+
+@pytest.fixture(scope="module")
+def named_cases(client: OpenSearch) -> dict[str, CaseState]:
+    rng = random.Random(7)
+    tag = uuid.uuid4().hex[:6]
+    people = {
+        "abdallah": [{"role": "accused", "name": f"أحمد عبدالله المبروك {tag}", "national_id": "119900011111"}],
+        "latin": [{"role": "accused", "name": f"Mohamed Abdallah Elwarfalli {tag}"}],
+        "hamza": [{"role": "victim", "name": f"إبراهيم يوسف الزوي {tag}"}],
+        "ta_marbuta": [{"role": "complainant", "name": f"فاطمة خليفة الككلي {tag}"}],
+        "ibn": [{"role": "suspect", "name": f"سالم ابن عمر الشريف {tag}"}],
+    }
+    states = {key: build_case(rng, parties=parties, sensitivity="normal") for key, parties in people.items()}
+    store(list(states.values()))
+    index(client, list(states.values()))
+    return states | {"_tag": tag}  # type: ignore[dict-item, return-value]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("احمد عبد الله المبروك", "abdallah"),       # no hamza, "عبد الله" spaced
+    ("أحمد عبدالله", "abdallah"),
+    ("Ahmed Abdullah", "abdallah"),                # Latin spelling of the Arabic name in the file
+    ("محمد عبد الله الورفلي", "latin"),           # Arabic spelling of the Latin name in the file
+    ("Muhammad Abdullah", "latin"),
+    ("ابراهيم يوسف", "hamza"),
+    ("فاطمه الككلي", "ta_marbuta"),
+    ("سالم بن عمر", "ibn"),
+    ("المبروق", "abdallah"),                       # a typo, tolerated by the variants field
+])
+def test_name_variants_are_found(client: OpenSearch, named_cases: dict[str, CaseState], typed: str,
+                                 expected: str) -> None:
+    found = _ids(client, INVESTIGATOR, f"{typed} {named_cases['_tag']}")  # type: ignore[str-bytes-safe]
+    assert named_cases[expected].case_id in found
+
+
+def test_national_id_and_number_are_exact(client: OpenSearch, named_cases: dict[str, CaseState]) -> None:
+    case = named_cases["abdallah"]
+    assert case.case_id in _ids(client, INVESTIGATOR, "119900011111")
+    assert _ids(client, INVESTIGATOR, case.number) == {case.case_id}
+
+
+def test_highlights_mark_the_arabic_match(client: OpenSearch, named_cases: dict[str, CaseState]) -> None:
+    page = search_cases(client, INVESTIGATOR, CaseQuery(text=f"احمد {named_cases['_tag']}"))  # type: ignore[str-bytes-safe]
+    hit = next(h for h in page.items if h.id == named_cases["abdallah"].case_id)
+    assert any("<mark>أحمد</mark>" in fragment for fragment in hit.highlights["names"])
+
+
+def test_people_query_names_the_matching_party(client: OpenSearch, named_cases: dict[str, CaseState]) -> None:
+    body = build_people_query(INVESTIGATOR, name="Mohammed Abdullah Elwarfalli")
+    response = client.search(index=cases_alias(), body=body)
+    parties = [inner["_source"] for hit in response["hits"]["hits"]
+               for inner in hit["inner_hits"]["parties"]["hits"]["hits"]]
+    assert any(p["name"].startswith("Mohamed Abdallah") for p in parties)
+
+
+def test_sealed_cases_only_for_holders_and_grants(client: OpenSearch) -> None:
+    rng = random.Random(11)
+    tag = uuid.uuid4().hex[:6]
+    sealed = build_case(rng, station="station.tripoli.central", sensitivity="sealed", depth=1,
+                        parties=[{"role": "victim", "name": f"مريم التاجوري {tag}"}])
+    store([sealed])
+    index(client, [sealed])
+    actors = {v.username: viewer_for(v.actor) for v in demo_actors()}
+    assert sealed.case_id not in _ids(client, actors["investigator"], tag)
+    assert sealed.case_id not in _ids(client, actors["prosecutor.benghazi"], tag)
+    assert sealed.case_id in _ids(client, actors["officer.tripoli"], tag)       # the opening station held it
+    assert sealed.case_id in _ids(client, actors["prosecutor.tripoli"], tag)    # the prosecution held it
+    assert sealed.case_id in _ids(client, actors["supervisor.tripoli"], tag)    # in the supervisor's subtree
+    assert sealed.case_id not in _ids(client, actors["auditor"], tag)           # national, but never held it
+    store([], grants={sealed.case_id: ["cid"]})
+    index(client, [sealed])
+    assert sealed.case_id in _ids(client, actors["investigator"], tag)
+    assert sealed.case_id not in _ids(client, actors["prosecutor.benghazi"], tag)
+
+
+def test_out_of_order_updates_never_overwrite_a_newer_version(client: OpenSearch) -> None:
+    rng = random.Random(3)
+    case = build_case(rng, depth=2, sensitivity="normal")  # seq 4: opened, referred, acknowledged, referred
+    early = build_case(random.Random(3), depth=0, sensitivity="normal")
+    early.case_id, early.number = case.case_id, case.number  # the same case, as it was at seq 1
+    store([case])
+    with session_scope() as session:
+        newer, older = document_for(session, case), document_for(session, early)
+    assert put_document(client, newer)
+    assert not put_document(client, older)        # arrives late: refused
+    assert put_document(client, newer)            # a retry of the same version: accepted, changes nothing
+    stored = client.get(index=cases_alias(), id=case.case_id)
+    assert stored["_version"] == case.seq == 4
+    assert stored["_source"]["stage"] == "trial"
+
+
+def test_reindex_swaps_the_alias_while_searches_keep_working(client: OpenSearch,
+                                                             named_cases: dict[str, CaseState]) -> None:
+    expected = named_cases["abdallah"].case_id
+    query = f"احمد {named_cases['_tag']}"  # type: ignore[str-bytes-safe]
+    failures: list[str] = []
+    searched = 0
+    done = threading.Event()
+
+    def keep_searching() -> None:
+        nonlocal searched
+        while not done.is_set():
+            try:
+                if expected not in _ids(client, INVESTIGATOR, query):
+                    failures.append("missing during reindex")
+            except Exception as error:  # any error is a failure of "searches working throughout"
+                failures.append(repr(error))
+            searched += 1
+
+    before = alias_target(client)
+    searcher = threading.Thread(target=keep_searching)
+    searcher.start()
+    try:
+        first = reindex(client)
+        second = reindex(client)
+    finally:
+        done.set()
+        searcher.join()
+    assert failures == []
+    assert searched > 0
+    assert first.previous == before and second.previous == first.index
+    assert alias_target(client) == second.index
+    assert before in second.dropped  # the index before last is removed; the one just replaced is kept
+    assert not client.indices.exists(index=before)
+
+
+def test_check_repairs_deleted_stale_and_extra_documents(client: OpenSearch) -> None:
+    rng = random.Random(5)
+    deleted, altered = build_case(rng), build_case(rng)
+    store([deleted, altered])
+    index(client, [deleted, altered])
+    assert check(client, repair=False).clean
+    client.delete(index=cases_alias(), id=deleted.case_id)
+    stale = client.get(index=cases_alias(), id=altered.case_id)["_source"] | {"stage": "closed"}
+    client.index(index=cases_alias(), id=altered.case_id, body=stale, version=altered.seq,
+                 version_type="external_gte")
+    ghost = stale | {"case_id": "ghost-" + uuid.uuid4().hex}
+    client.index(index=cases_alias(), id=ghost["case_id"], body=ghost, version=1, version_type="external")
+    client.indices.refresh(index=cases_alias())
+
+    report = check(client, repair=True)
+    assert deleted.case_id in report.missing
+    assert altered.case_id in report.stale
+    assert ghost["case_id"] in report.extra
+    assert report.repaired
+    assert client.get(index=cases_alias(), id=deleted.case_id)["_source"]["case_id"] == deleted.case_id
+    assert client.get(index=cases_alias(), id=altered.case_id)["_source"]["stage"] == altered.stage
+    assert not client.exists(index=cases_alias(), id=ghost["case_id"])
+    assert check(client, repair=False).clean

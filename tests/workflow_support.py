@@ -1,0 +1,92 @@
+"""Running the real case workflow on Temporal's test servers, with in-memory activities."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from temporalio import activity
+from temporalio.client import Client, WorkflowHandle
+
+from activities.contracts import INDEX_CASE, RECORD_EVENTS, IndexCase, RecordEvents
+from core.case import ActionCommand, Actor, CaseEvent, CaseStart, CaseState
+from core.clocks import RuleBook, default_rulebook
+from workflows.case import CaseWorkflow
+
+REGIONS = {"station.tripoli.central": ("police_station", "tripoli"), "pros.tripoli": ("prosecution_office", "tripoli"),
+           "court.tripoli": ("court", "tripoli"), "court.appeal.tripoli": ("court", "tripoli"),
+           "supreme_court": ("supreme_court", None), "dir.tripoli": ("directorate", "tripoli")}
+
+
+def actor(role: str, agency: str) -> Actor:
+    kind, region = REGIONS[agency]
+    return Actor(username=f"{role}@{agency}", roles=[role], agency=agency, agency_kind=kind, region=region)
+
+
+@dataclass
+class EventLog:
+    """Stands in for the read model: what `record_events` was asked to write, per case."""
+
+    events: dict[str, dict[int, CaseEvent]] = field(default_factory=lambda: defaultdict(dict))
+    states: dict[str, CaseState] = field(default_factory=dict)
+    indexed: dict[str, int] = field(default_factory=dict)
+
+    def activities(self) -> list[Any]:
+        @activity.defn(name=RECORD_EVENTS)
+        async def record_events(request: RecordEvents) -> int:
+            for event in request.events:
+                self.events[request.case_id].setdefault(event.seq, event)
+            self.states[request.case_id] = request.state
+            return len(request.events)
+
+        @activity.defn(name=INDEX_CASE)
+        async def index_case(request: IndexCase) -> int:
+            self.indexed[request.case_id] = request.seq
+            return request.seq
+
+        return [record_events, index_case]
+
+    def names(self, case_id: str) -> list[str]:
+        return [self.events[case_id][seq].name for seq in sorted(self.events[case_id])]
+
+
+def report(category: str = "misdemeanour", accused: int = 1, **extra: Any) -> dict[str, Any]:
+    return {"offence": "سرقة", "category": category, "place": "طرابلس", "narrative": "وقائع البلاغ",
+            "occurred_at": (datetime.now(UTC) - timedelta(days=2)).isoformat(),
+            "parties": [{"role": "accused", "name": f"متهم رقم {i + 1}"} for i in range(accused)], **extra}
+
+
+async def open_case(client: Client, task_queue: str, rules: RuleBook | None = None,
+                    **report_fields: Any) -> WorkflowHandle[CaseWorkflow, str]:
+    case_id = uuid.uuid4().hex
+    command = ActionCommand("open_case", actor("police_officer", "station.tripoli.central"), report(**report_fields))
+    handle = await client.start_workflow(
+        CaseWorkflow.run, CaseStart(case_id, f"T/{case_id[:6]}", rules or default_rulebook(), command),
+        id=f"case-{case_id}", task_queue=task_queue)
+    await handle.execute_update(CaseWorkflow.opened)
+    return handle
+
+
+async def act(handle: WorkflowHandle[CaseWorkflow, str], who: Actor, action: str, **fields: Any) -> Any:
+    from core.case import AgencyRef
+
+    targets = {}
+    if isinstance(fields.get("to_agency"), str):
+        kind, region = REGIONS[fields["to_agency"]]
+        targets["to_agency"] = AgencyRef(fields["to_agency"], kind, region)
+    return await handle.execute_update(CaseWorkflow.act, ActionCommand(action, who, fields, targets))
+
+
+OFFICER = actor("police_officer", "station.tripoli.central")
+CHIEF = actor("station_chief", "station.tripoli.central")
+PROSECUTOR = actor("prosecutor", "pros.tripoli")
+CHIEFPROS = actor("chief_prosecutor", "pros.tripoli")
+CLERK = actor("court_clerk", "court.tripoli")
+JUDGE = actor("judge", "court.tripoli")
+APPEAL_CLERK = actor("court_clerk", "court.appeal.tripoli")
+APPEAL_JUDGE = actor("judge", "court.appeal.tripoli")
+SUPREME_CLERK = actor("court_clerk", "supreme_court")
+SUPREME_JUDGE = actor("judge", "supreme_court")

@@ -1,0 +1,128 @@
+"""The certificate workflow: one run per citizen's request for a criminal-status certificate.
+
+It computes the record; a clean record with no doubtful name match is issued at once. Otherwise a
+records officer reviews it: the review has its own durable clock, and when it runs out the review
+is escalated (an audited event, flagged in the officers' queue) and still waits for a decision. The
+officer's decision is the Update `decide`, whose validator refuses anything that is not theirs to
+decide before it reaches history.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.certificate_contracts import (
+        COMPUTE_RECORD,
+        ESCALATE_REVIEW,
+        ISSUE_CERTIFICATE,
+        OPEN_REVIEW,
+        REJECT_CERTIFICATE,
+        CertificateStart,
+        CertificateStatus,
+        IssueCertificate,
+        OpenReview,
+        RecordFinding,
+        RejectCertificate,
+        ReviewDecision,
+    )
+    from core.refusal import Refusal, conflict, forbidden, invalid
+
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0,
+                             maximum_interval=timedelta(seconds=30))
+ACTIVITY_TIMEOUT = timedelta(seconds=60)
+OFFICER_ROLE = "records_officer"
+SETTLED = ("in_review", "issued", "rejected")
+
+
+def _refused(refusal: Refusal) -> ApplicationError:
+    return ApplicationError(refusal.message_en, {**refusal.as_dict(), "status": refusal.status},
+                            type=refusal.code, non_retryable=True)
+
+
+@workflow.defn(name="Certificate")
+class CertificateWorkflow:
+    @workflow.init
+    def __init__(self, start: CertificateStart) -> None:
+        self._id = start.certificate_id
+        self._status = "computing"
+        self._escalated = False
+        self._finding: RecordFinding | None = None
+        self._decision: ReviewDecision | None = None
+
+    @workflow.run
+    async def run(self, start: CertificateStart) -> str:
+        finding: RecordFinding = await workflow.execute_activity(
+            COMPUTE_RECORD, start, result_type=RecordFinding, start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY)
+        self._finding = finding
+        if not finding.entries and not finding.doubtful:
+            await self._activity(ISSUE_CERTIFICATE, IssueCertificate(self._id, [], "system"))
+            self._status = "issued"
+            return self._status
+        review = timedelta(hours=start.review_hours)
+        await self._activity(OPEN_REVIEW, OpenReview(self._id, workflow.now() + review))
+        self._status = "in_review"
+        try:
+            await workflow.wait_condition(lambda: self._decision is not None, timeout=review)
+        except TimeoutError:
+            self._escalated = True
+            await self._activity(ESCALATE_REVIEW, self._id)
+            await workflow.wait_condition(lambda: self._decision is not None)
+        decision = self._decision
+        assert decision is not None
+        if decision.kind == "reject":
+            await self._activity(REJECT_CERTIFICATE, RejectCertificate(self._id, decision.reason, decision.officer))
+            self._status = "rejected"
+        else:
+            candidates = finding.entries + finding.doubtful
+            listed = [e for e in candidates if e.record_id in set(decision.record_ids)]
+            await self._activity(ISSUE_CERTIFICATE, IssueCertificate(self._id, listed, decision.officer))
+            self._status = "issued"
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._status
+
+    async def _activity(self, name: str, argument: object) -> None:
+        await workflow.execute_activity(name, argument, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                                        retry_policy=ACTIVITY_RETRY)
+
+    def _current(self) -> CertificateStatus:
+        return CertificateStatus(self._id, self._status, self._escalated)
+
+    @workflow.update(name="settled")
+    async def settled(self) -> CertificateStatus:
+        """The answer to the request (sent with the start): returns once issued or sent to review."""
+        await workflow.wait_condition(lambda: self._status in SETTLED)
+        return self._current()
+
+    @workflow.update(name="decide")
+    async def decide(self, decision: ReviewDecision) -> CertificateStatus:
+        self._decision = decision
+        await workflow.wait_condition(lambda: self._status in ("issued", "rejected"))
+        return self._current()
+
+    @decide.validator
+    def validate_decide(self, decision: ReviewDecision) -> None:
+        if OFFICER_ROLE not in decision.officer_roles:
+            raise _refused(forbidden("forbidden_role", "only a records officer decides on a certificate",
+                                     "يقرر في الشهادة موظف السجل الجنائي فقط"))
+        if self._status != "in_review" or self._decision is not None:
+            raise _refused(conflict("not_in_review", "this certificate request is not awaiting review",
+                                    "طلب الشهادة هذا ليس قيد المراجعة"))
+        if decision.kind not in ("issue", "reject"):
+            raise _refused(invalid("kind", "a decision is issue or reject", "القرار إما إصدار أو رفض"))
+        if decision.kind == "reject" and not decision.reason.strip():
+            raise _refused(invalid("reason", "a rejection needs a reason, shown to the citizen",
+                                   "يلزم بيان سبب الرفض ليطلع عليه المواطن"))
+        known = {e.record_id for e in (self._finding.entries + self._finding.doubtful)} if self._finding else set()
+        if decision.kind == "issue" and not set(decision.record_ids) <= known:
+            raise _refused(invalid("record_ids", "only convictions found for this request may be listed",
+                                   "لا يجوز إدراج إلا السوابق التي ظهرت في هذا الطلب"))
+
+    @workflow.query(name="status")
+    def status(self) -> CertificateStatus:
+        return self._current()
