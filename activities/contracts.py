@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.case import CaseEvent, CaseState
+from core.case import CaseEvent
+from core.clocks import RuleBook
 
 
 @dataclass
 class RecordEvents:
-    """Append events to the case's permanent log and project them into the read model."""
+    """Append events to the case's permanent log and fold them into the read model's state.
+
+    Only the events travel: the projection is the fold of the log (core.transitions.apply), so the
+    read model can always be rebuilt from the log. `number` and `rules` start the fold of a new case.
+    """
 
     case_id: str
+    number: str
+    rules: RuleBook
     events: list[CaseEvent]
-    state: CaseState  # the state after the last of `events`
 
 
 @dataclass

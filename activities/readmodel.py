@@ -11,36 +11,59 @@ from activities.contracts import RECORD_EVENTS, RecordEvents
 from activities.database import session_scope
 from activities.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
 from activities.records import project_criminal_records
-from activities.snapshots import to_json
+from activities.snapshots import event_from_row, state_from_json, to_json
 from core.arabic import normalize_name
-from core.case import CaseEvent, CaseState
+from core.case import CaseState
+from core.transitions import apply, new_case
 
 
 @activity.defn(name=RECORD_EVENTS)
 def record_events(request: RecordEvents) -> int:
-    """Append the events not yet in the log, then bring the case's projection up to `state`."""
+    """Append the events not yet in the log and fold them into the case's projection."""
     with session_scope() as session:
-        written = append_events(session, request.case_id, request.events, request.state)
+        written = append_events(session, request)
     return written
 
 
-def append_events(session: Session, case_id: str, events: list[CaseEvent], state: CaseState) -> int:
-    project_case(session, state)
-    known = set(session.scalars(select(CaseEventRow.seq).where(
-        CaseEventRow.case_id == case_id, CaseEventRow.seq.in_([e.seq for e in events]))))
-    written = 0
-    for event in events:
-        if event.seq in known:
+def append_events(session: Session, request: RecordEvents) -> int:
+    """Idempotent: events already in the log (by case and seq) are neither written nor folded again."""
+    case_id = request.case_id
+    row = session.get(Case, case_id, with_for_update=True)
+    state = state_from_json(row.snapshot) if row is not None else None
+    rows: list[CaseEventRow] = []
+    for event in sorted(request.events, key=lambda e: e.seq):
+        if state is not None and event.seq <= state.seq:
             continue
-        session.add(CaseEventRow(
+        if state is None:
+            state = new_case(case_id, request.number, request.rules, event)
+        else:
+            apply(state, event)
+        rows.append(CaseEventRow(
             case_id=case_id, seq=event.seq, name=event.name, at=event.at,
             actor_username=event.actor.username if event.actor else None,
             actor_role=event.actor.role if event.actor else None,
             actor_agency=event.actor.agency if event.actor else None,
             fields=to_json(event)["fields"],
         ))
-        written += 1
-    return written
+    if rows and state is not None:
+        project_case(session, state)  # the case row first: events refer to it
+        session.add_all(rows)
+    return len(rows)
+
+
+def rebuild_state(session: Session, case_id: str) -> CaseState:
+    """The case's state as the fold of its permanent event log (for repairs and checks)."""
+    rows = list(session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id)
+                                .order_by(CaseEventRow.seq)))
+    case = session.get(Case, case_id)
+    if case is None or not rows:
+        raise LookupError(f"no events for case {case_id}")
+    snapshot = state_from_json(case.snapshot)
+    events = [event_from_row(r) for r in rows]
+    state = new_case(case_id, snapshot.number, snapshot.rules, events[0])
+    for event in events[1:]:
+        apply(state, event)
+    return state
 
 
 def project_case(session: Session, state: CaseState) -> None:
@@ -61,6 +84,7 @@ def project_case(session: Session, state: CaseState) -> None:
     else:
         for key, value in values.items():
             setattr(row, key, value)
+        session.flush()
     known_agencies = set(session.scalars(select(CaseAgency.agency_code).where(CaseAgency.case_id == state.case_id)))
     for agency in state.agencies_involved:
         if agency not in known_agencies:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 from temporalio.api.common.v1 import Payload
@@ -24,3 +25,12 @@ def state_from_json(data: dict[str, Any]) -> CaseState:
     payload = Payload(metadata={"encoding": b"json/plain"}, data=json.dumps(data).encode())
     state: CaseState = _CONVERTER.from_payload(payload, CaseState)
     return state
+
+
+def event_from_row(row: Any) -> CaseEvent:
+    """A logged event (a `case_events` row) back into a CaseEvent, for folding."""
+    from core.case import ActorRef
+
+    actor = ActorRef(row.actor_username, row.actor_role or "", row.actor_agency or "") if row.actor_username else None
+    at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=UTC)
+    return CaseEvent(seq=row.seq, name=row.name, at=at, actor=actor, fields=dict(row.fields))

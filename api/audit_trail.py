@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from activities.audit import Who, audit
 from activities.database import session_scope
@@ -28,3 +29,9 @@ def record(actor: Actor, request: Request | None, action: str, *, case_id: str |
            outcome: str = "ok", detail: dict[str, Any] | None = None) -> None:
     with session_scope() as session:
         audit(session, who(actor, request), action, case_id=case_id, outcome=outcome, detail=detail)
+
+
+async def record_async(actor: Actor, request: Request | None, action: str, *, case_id: str | None = None,
+                       outcome: str = "ok", detail: dict[str, Any] | None = None) -> None:
+    """`record` for async endpoints: the database write must not block the event loop."""
+    await run_in_threadpool(record, actor, request, action, case_id=case_id, outcome=outcome, detail=detail)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -60,6 +61,12 @@ def _targets(action: str, fields: dict[str, Any], tree: AgencyTree) -> dict[str,
     return targets
 
 
+def _existing_case_targets(session: Session, case_id: str, action: str, fields: dict[str, Any]) -> dict[str, AgencyRef]:
+    if session.get(Case, case_id) is None:
+        raise ApiError(404, "case_not_found", "no such case", "القضية غير موجودة")
+    return _targets(action, fields, AgencyTree.load(session))
+
+
 def _refusal_from(error: BaseException) -> ApiError | None:
     cause = error.cause if isinstance(error, WorkflowUpdateFailedError) else error
     while cause is not None and not isinstance(cause, ApplicationError):
@@ -93,13 +100,13 @@ async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str |
         raise from_refusal(refusal) from None
     if idempotency_key:
         case_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{actor.username}:{idempotency_key}").hex
-        existing = session.get(Case, case_id)
+        existing = await run_in_threadpool(session.get, Case, case_id)
         if existing is not None:
-            return ActionResult(case_id, 1, existing.stage, existing.owner_agency, None), existing.number  # type: ignore[arg-type]
+            first = ActionResult(case_id, 1, existing.stage, existing.owner_agency, None)  # type: ignore[arg-type]
+            return first, existing.number
     else:
         case_id = uuid.uuid4().hex
-    number = allocate_number(session, actor.agency, datetime.now(TRIPOLI).year)
-    session.commit()
+    number = await run_in_threadpool(_allocate_and_commit, session, actor.agency)
     start = WithStartWorkflowOperation(
         CaseWorkflow.run, CaseStart(case_id=case_id, number=number, rules=rulebook(), command=command),
         id=workflow_id(case_id), task_queue=settings.task_queue,
@@ -114,19 +121,23 @@ async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str |
         raise
     if idempotency_key:
         # a concurrent retry may have started the workflow first, under the number it drew: answer with that one
-        number = session.scalar(select(Case.number).where(Case.id == case_id)) or number
+        number = await run_in_threadpool(session.scalar, select(Case.number).where(Case.id == case_id)) or number
     return result, number
+
+
+def _allocate_and_commit(session: Session, agency: str) -> str:
+    number = allocate_number(session, agency, datetime.now(TRIPOLI).year)
+    session.commit()
+    return number
 
 
 async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], idempotency_key: str | None,
               session: Session, temporal: Client) -> ActionResult:
     if action not in ACTIONS_BY_NAME or action == "open_case":
         raise ApiError(404, "unknown_action", f"no action named {action}", "إجراء غير معروف")
-    if session.get(Case, case_id) is None:
-        raise ApiError(404, "case_not_found", "no such case", "القضية غير موجودة")
+    targets = await run_in_threadpool(_existing_case_targets, session, case_id, action, fields)
     # who may act is the workflow validator's decision (core.transitions), made on the live state
-    tree = AgencyTree.load(session)
-    command = ActionCommand(action, actor, fields, _targets(action, fields, tree), idempotency_key or "")
+    command = ActionCommand(action, actor, fields, targets, idempotency_key or "")
     handle = temporal.get_workflow_handle(workflow_id(case_id))
     update_id = f"{action}:{actor.username}:{idempotency_key}" if idempotency_key else None
     try:

@@ -173,3 +173,5 @@ class CaseStart:
     pending_events: list[CaseEvent] = field(default_factory=list)
     recorded_seq: int = 0
     indexed_seq: int = 0
+    #: events in history before the case carries its state into a fresh run
+    history_limit: int = 5_000

@@ -129,3 +129,5 @@ async def test_two_accused_have_separate_windows_and_final_when_both_lapse(env) 
     await act(handle, CHIEFPROS, "close_case")
     assert await handle.result() == "convicted"
     assert log.names(state.case_id)[-1] == "close_case"
+    # the fold of the logged events is exactly the workflow's own state
+    assert log.states[state.case_id] == await handle.query(CaseWorkflow.state)

@@ -14,6 +14,7 @@ from temporalio.client import Client, WorkflowHandle
 from activities.contracts import INDEX_CASE, RECORD_EVENTS, IndexCase, RecordEvents
 from core.case import ActionCommand, Actor, CaseEvent, CaseStart, CaseState
 from core.clocks import RuleBook, default_rulebook
+from core.transitions import apply, new_case
 from workflows.case import CaseWorkflow
 
 REGIONS = {"station.tripoli.central": ("police_station", "tripoli"), "pros.tripoli": ("prosecution_office", "tripoli"),
@@ -37,10 +38,18 @@ class EventLog:
     def activities(self) -> list[Any]:
         @activity.defn(name=RECORD_EVENTS)
         async def record_events(request: RecordEvents) -> int:
+            # the same fold the read model does: the log's state must equal the workflow's
+            written = 0
             for event in request.events:
-                self.events[request.case_id].setdefault(event.seq, event)
-            self.states[request.case_id] = request.state
-            return len(request.events)
+                if event.seq in self.events[request.case_id]:
+                    continue
+                self.events[request.case_id][event.seq] = event
+                if request.case_id not in self.states:
+                    self.states[request.case_id] = new_case(request.case_id, request.number, request.rules, event)
+                else:
+                    apply(self.states[request.case_id], event)
+                written += 1
+            return written
 
         @activity.defn(name=INDEX_CASE)
         async def index_case(request: IndexCase) -> int:
@@ -59,12 +68,13 @@ def report(category: str = "misdemeanour", accused: int = 1, **extra: Any) -> di
             "parties": [{"role": "accused", "name": f"متهم رقم {i + 1}"} for i in range(accused)], **extra}
 
 
-async def open_case(client: Client, task_queue: str, rules: RuleBook | None = None,
+async def open_case(client: Client, task_queue: str, rules: RuleBook | None = None, history_limit: int = 5_000,
                     **report_fields: Any) -> WorkflowHandle[CaseWorkflow, str]:
     case_id = uuid.uuid4().hex
     command = ActionCommand("open_case", actor("police_officer", "station.tripoli.central"), report(**report_fields))
     handle = await client.start_workflow(
-        CaseWorkflow.run, CaseStart(case_id, f"T/{case_id[:6]}", rules or default_rulebook(), command),
+        CaseWorkflow.run, CaseStart(case_id, f"T/{case_id[:6]}", rules or default_rulebook(), command,
+                                    history_limit=history_limit),
         id=f"case-{case_id}", task_queue=task_queue)
     await handle.execute_update(CaseWorkflow.opened)
     return handle

@@ -8,6 +8,7 @@ durable timers: the loop sleeps until the next warning or expiry in the case's s
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -31,8 +32,6 @@ SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
 
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0,
                              maximum_interval=timedelta(seconds=30))
-#: events in history before the case carries its state into a fresh run
-CONTINUE_AS_NEW_AFTER = 5_000
 
 
 def refusal_error(refusal: Refusal) -> ApplicationError:
@@ -48,6 +47,8 @@ class CaseWorkflow:
         self._recorded_seq = start.recorded_seq
         self._indexed_seq = start.indexed_seq
         self._wake = False
+        self._history_limit = start.history_limit
+        self._search_attributes: dict[str, object] = {}
         self._refusal: Refusal | None = None
         self._first_event: CaseEvent | None = None
         if start.state is not None:
@@ -69,24 +70,31 @@ class CaseWorkflow:
     async def run(self, start: CaseStart) -> str:
         if self._refusal is not None:
             raise refusal_error(self._refusal)
+        # indexing runs beside the event log, so a slow index never holds up the next action
+        indexer = asyncio.create_task(self._index_loop())
         while True:
             for event in transitions.due_clock_events(self._state, workflow.now()):
                 self._commit(event)
-            await self._flush()
+            await self._record_pending()
             self._upsert_search_attributes()
             if self._finished() and workflow.all_handlers_finished():
+                await workflow.wait_condition(lambda: self._indexed_seq >= self._recorded_seq)
+                indexer.cancel()
                 return self._state.outcome or ""
             if self._should_continue_as_new():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                await self._flush()
+                # every accepted Update gets its answer before the run ends; indexing resumes in the next run
+                while self._outbox or not workflow.all_handlers_finished():
+                    await self._record_pending()
+                    await workflow.wait_condition(lambda: bool(self._outbox) or workflow.all_handlers_finished())
                 workflow.continue_as_new(CaseStart(
                     case_id=self._state.case_id, number=self._state.number, rules=self._state.rules,
-                    state=self._state, pending_events=self._outbox, recorded_seq=self._recorded_seq,
-                    indexed_seq=self._indexed_seq))
+                    state=self._state, recorded_seq=self._recorded_seq, indexed_seq=self._indexed_seq,
+                    history_limit=self._history_limit))
             due = transitions.next_clock_instant(self._state)
             timeout = None if due is None else max((due - workflow.now()).total_seconds(), 0.001)
             try:
-                await workflow.wait_condition(lambda: self._wake, timeout=timeout)
+                await workflow.wait_condition(
+                    lambda: self._wake or (self._finished() and workflow.all_handlers_finished()), timeout=timeout)
             except TimeoutError:
                 pass
             self._wake = False
@@ -128,15 +136,23 @@ class CaseWorkflow:
         self._outbox.append(event)
         self._wake = True
 
-    async def _flush(self) -> None:
+    async def _record_pending(self) -> None:
+        """Write the outbox to the case's permanent event log, in order, exactly once (idempotent by seq).
+
+        A local activity: the write happens inside the workflow task that accepted the action, so the
+        Update returns once the event is on record without a second round trip through the server.
+        """
         while self._outbox:
             batch = list(self._outbox)
-            await workflow.execute_activity(
-                RECORD_EVENTS, RecordEvents(self._state.case_id, batch, self._state),
+            await workflow.execute_local_activity(
+                RECORD_EVENTS, RecordEvents(self._state.case_id, self._state.number, self._state.rules, batch),
                 start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
             del self._outbox[: len(batch)]
             self._recorded_seq = batch[-1].seq
-        if self._indexed_seq < self._recorded_seq:
+
+    async def _index_loop(self) -> None:
+        while True:
+            await workflow.wait_condition(lambda: self._indexed_seq < self._recorded_seq)
             seq = self._recorded_seq
             await workflow.execute_activity(
                 INDEX_CASE, IndexCase(self._state.case_id, seq),
@@ -148,10 +164,18 @@ class CaseWorkflow:
 
     def _should_continue_as_new(self) -> bool:
         info = workflow.info()
-        return info.is_continue_as_new_suggested() or info.get_current_history_length() > CONTINUE_AS_NEW_AFTER
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > self._history_limit
 
     def _upsert_search_attributes(self) -> None:
+        """Keep Temporal's visibility in step with the case (no personal data), only when it changed."""
         state = self._state
+        wanted: dict[str, object] = {
+            sa.STAGE: state.stage, sa.OWNER_AGENCY: state.owner_agency, sa.REGION: state.region or "",
+            sa.STALLED: bool(state.stalled), sa.CATEGORY: state.category, sa.SENSITIVITY: state.sensitivity,
+        }
+        if wanted == self._search_attributes:
+            return
+        self._search_attributes = wanted
         workflow.upsert_search_attributes([
             SearchAttributePair(STAGE_KEY, state.stage),
             SearchAttributePair(OWNER_KEY, state.owner_agency),

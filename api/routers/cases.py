@@ -21,10 +21,11 @@ async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, te
     try:
         result, number = await cases_service.open_case(user, fields, idempotency_key, session, temporal)
     except ApiError as error:
-        audit_trail.record(user, request, "case.action", outcome=f"refused:{error.code}",
+        await audit_trail.record_async(user, request, "case.action", outcome=f"refused:{error.code}",
                            detail={"action": "open_case"})
         raise
-    audit_trail.record(user, request, "case.action", case_id=result.case_id, detail={"action": "open_case"})
+    await audit_trail.record_async(user, request, "case.action", case_id=result.case_id,
+                                   detail={"action": "open_case"})
     return CaseCreated(id=result.case_id, number=number, stage=result.stage)
 
 
@@ -57,9 +58,10 @@ async def take_action(case_id: str, action: str, user: CurrentUser, session: Ses
     try:
         result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
     except ApiError as error:
-        audit_trail.record(user, request, "case.action", case_id=case_id, outcome=f"refused:{error.code}",
-                           detail={"action": action})
+        await audit_trail.record_async(user, request, "case.action", case_id=case_id,
+                                       outcome=f"refused:{error.code}", detail={"action": action})
         raise
-    audit_trail.record(user, request, "case.action", case_id=case_id, detail={"action": action, "seq": result.seq})
+    await audit_trail.record_async(user, request, "case.action", case_id=case_id,
+                                   detail={"action": action, "seq": result.seq})
     return ActionPublic(case_id=result.case_id, seq=result.seq, stage=result.stage,
                         owner_agency=result.owner_agency, action=action)
