@@ -210,5 +210,6 @@ def list_cases(actor: Actor, session: Session, *, stage: str | None, agency: str
     rows = session.scalars(statement.order_by(Case.updated_at.desc(), Case.id).offset(offset).limit(limit))
     items = [CaseSummary(id=r.id, number=r.number, stage=r.stage, owner_agency=r.owner_agency,
                          category=r.category, offence=r.offence, outcome=r.outcome, stalled=r.stalled,
+                         stalled_reasons=[s["reason"] for s in r.snapshot.get("stalled", [])],
                          in_transit=r.in_transit, opened_at=r.opened_at, updated_at=r.updated_at) for r in rows]
     return CasePage(items=items, total=total, offset=offset, limit=limit)

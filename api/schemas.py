@@ -98,6 +98,7 @@ class CaseSummary(BaseModel):
     offence: str
     outcome: str | None
     stalled: bool
+    stalled_reasons: list[str] = []  # why: the expired clocks (police_custody, handoff_ack, stage_sla…) or idle
     in_transit: bool
     opened_at: datetime
     updated_at: datetime
