@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from activities import audit as _audit_tables  # noqa: F401 - registers the audit tables
@@ -31,8 +34,38 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10)
 
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def all_metadata() -> MetaData:
+    """Every read-model table (the audit tables live in their own module)."""
+    return Base.metadata
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
 def ensure_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Bring the schema to the newest migration (idempotent; safe with several processes starting)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # one migrator at a time when the API and the worker start together
+            connection.execute(text("SELECT pg_advisory_xact_lock(7243001)"))
+        command.upgrade(_alembic_config(connection), "head")
+
+
+def pending_model_changes(engine: Engine) -> list[object]:
+    """Differences between the models and the migrated schema: empty when a migration covers them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return list(compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                     all_metadata()))
 
 
 @lru_cache

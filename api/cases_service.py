@@ -16,8 +16,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from activities.contracts import ActionResult
 from activities.models import Case, CaseEventRow, CaseNumber
@@ -26,6 +25,7 @@ from api.access import granted_agencies, readable_statement
 from api.agencies import AgencyTree
 from api.errors import ApiError, from_refusal
 from api.schemas import CasePage, CasePublic, CaseSummary, ClockPublic, EventPublic
+from api.workflow_updates import refusal_from, send_update
 from core.access import may_see, viewer_for
 from core.case import ActionCommand, Actor, AgencyRef, CaseStart, CaseState
 from core.clocks import TRIPOLI, RuleBook, load_rulebook
@@ -67,18 +67,6 @@ def _existing_case_targets(session: Session, case_id: str, action: str, fields: 
     return _targets(action, fields, AgencyTree.load(session))
 
 
-def _refusal_from(error: BaseException) -> ApiError | None:
-    cause = error.cause if isinstance(error, WorkflowUpdateFailedError) else error
-    while cause is not None and not isinstance(cause, ApplicationError):
-        cause = cause.__cause__
-    if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
-        detail = cause.details[0]
-        extra = {"field": detail["field"]} if detail.get("field") else {}
-        return ApiError(int(detail.get("status", 409)), str(detail.get("code", cause.type or "refused")),
-                        str(detail.get("message", cause.message)), str(detail.get("message_ar", "")), **extra)
-    return None
-
-
 def allocate_number(session: Session, agency: str, year: int) -> str:
     row = session.get(CaseNumber, (agency, year), with_for_update=True)
     if row is None:
@@ -113,9 +101,11 @@ async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str |
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     try:
-        result = await temporal.execute_update_with_start_workflow(CaseWorkflow.opened, start_workflow_operation=start)
+        # by name, with its result type: mypy cannot match temporalio's typing of an async Update method
+        result: ActionResult = await temporal.execute_update_with_start_workflow(
+            "opened", start_workflow_operation=start, result_type=ActionResult)
     except (WorkflowUpdateFailedError, RPCError) as error:
-        refused = _refusal_from(error)
+        refused = refusal_from(error)
         if refused is not None:
             raise refused from None
         raise
@@ -140,18 +130,8 @@ async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], i
     command = ActionCommand(action, actor, fields, targets, idempotency_key or "")
     handle = temporal.get_workflow_handle(workflow_id(case_id))
     update_id = f"{action}:{actor.username}:{idempotency_key}" if idempotency_key else None
-    try:
-        result: ActionResult = await handle.execute_update(CaseWorkflow.act, command, id=update_id)
-    except WorkflowUpdateFailedError as error:
-        refused = _refusal_from(error)
-        if refused is not None:
-            raise refused from None
-        raise
-    except RPCError as error:
-        if error.status == RPCStatusCode.NOT_FOUND:
-            raise ApiError(409, "case_closed", "the case is closed", "القضية مغلقة") from None
-        raise
-    return result
+    return await send_update(handle, "act", command, result_type=ActionResult, update_id=update_id,
+                             when_finished=ApiError(409, "case_closed", "the case is closed", "القضية مغلقة"))
 
 
 def _clock_public(state: CaseState) -> list[ClockPublic]:

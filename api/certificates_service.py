@@ -13,16 +13,14 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError, RPCStatusCode
 
 from activities import certificate_signing
 from activities.certificate_contracts import CertificateStart, CertificateStatus, ReviewDecision
 from activities.certificates import pdf_path
 from activities.models import Certificate, CriminalRecord, Person
 from api.auth import TokenUser
-from api.cases_service import _refusal_from
 from api.certificate_schemas import (
     CertificateCreate,
     CertificatePublic,
@@ -33,6 +31,7 @@ from api.certificate_schemas import (
     VerificationPublic,
 )
 from api.errors import ApiError
+from api.workflow_updates import send_update
 from core.case import Actor
 from core.settings import get_settings
 from workflows.certificate import CertificateWorkflow
@@ -191,18 +190,8 @@ async def decide(who: Requester, certificate_id: str, decision: ReviewDecision, 
     if row is None:
         raise _not_found()
     handle = temporal.get_workflow_handle(workflow_id(certificate_id))
-    try:
-        status = await handle.execute_update("decide", decision, result_type=CertificateStatus)
-    except WorkflowUpdateFailedError as error:
-        refused = _refusal_from(error)
-        if refused is not None:
-            raise refused from None
-        raise
-    except RPCError as error:
-        if error.status == RPCStatusCode.NOT_FOUND:
-            raise ApiError(409, "not_in_review", "this certificate request is not awaiting review",
-                           "طلب الشهادة هذا ليس قيد المراجعة") from None
-        raise
+    status = await send_update(handle, "decide", decision, result_type=CertificateStatus, when_finished=ApiError(
+        409, "not_in_review", "this certificate request is not awaiting review", "طلب الشهادة هذا ليس قيد المراجعة"))
     session.refresh(row)
     assert row.status == status.status
     return row

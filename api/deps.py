@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from activities.database import _factory
+from activities.database import session_scope
 from api.agencies import AgencyTree
 from api.auth import InvalidToken, TokenUser, verify_token
 from api.errors import ApiError
@@ -17,15 +17,8 @@ from core.case import Actor
 
 
 def get_session() -> Iterator[Session]:
-    session = _factory()()
-    try:
+    with session_scope() as session:
         yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

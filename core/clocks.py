@@ -7,12 +7,13 @@ Africa/Tripoli, and both the display and the expiry decision use that instant.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from core.rule_files import read_rule_file
 
 TRIPOLI = ZoneInfo("Africa/Tripoli")
 RULES_VERSION = "2026.1"
@@ -110,13 +111,7 @@ def load_rulebook(path: Path | None, idle_days: int = 30) -> RuleBook:
     book = replace(default_rulebook(), idle_days=idle_days)
     if path is None:
         return book
-    text = Path(path).read_text(encoding="utf-8")
-    if path.suffix in {".yaml", ".yml"}:
-        import yaml
-
-        data = yaml.safe_load(text) or {}
-    else:
-        data = json.loads(text)
+    data = read_rule_file(path)
     clocks = dict(book.clocks)
     for name, changes in (data.get("clocks") or {}).items():
         if name not in clocks:

@@ -8,7 +8,6 @@ they are a versioned rule table, overridable by a file (`MIZAN_RECORD_RULES`), n
 from __future__ import annotations
 
 import calendar
-import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from core.arabic import normalize_name
 from core.clocks import TRIPOLI
+from core.rule_files import read_rule_file
 
 RECORD_RULES_VERSION = "2026.1"
 
@@ -58,13 +58,7 @@ def load_record_rules(path: Path | None) -> RecordRules:
     book = default_record_rules()
     if path is None:
         return book
-    text = Path(path).read_text(encoding="utf-8")
-    if path.suffix in {".yaml", ".yml"}:
-        import yaml
-
-        data = yaml.safe_load(text) or {}
-    else:
-        data = json.loads(text)
+    data = read_rule_file(path)
     rules = dict(book.rules)
     for category, changes in (data.get("categories") or {}).items():
         base = rules.get(category) or RecordRule(category, category, category, True, None)

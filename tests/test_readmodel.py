@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from activities.contracts import RecordEvents
+from activities.database import ensure_schema, pending_model_changes
 from activities.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
 from activities.readmodel import append_events, rebuild_state
 from activities.snapshots import state_from_json
@@ -67,3 +68,8 @@ def test_one_person_per_national_id_across_cases(db_engine: Engine) -> None:
         witness = session.scalar(select(PartyRow).where(PartyRow.role == "witness", PartyRow.case_id == "c-a"))
         assert witness is not None and witness.person_id is None  # no ID: never merged into an identity
         assert witness.name_normalized == "علي"
+
+
+def test_the_migrations_build_exactly_the_models(db_engine: Engine) -> None:
+    ensure_schema(db_engine)  # a second upgrade is a no-op
+    assert pending_model_changes(db_engine) == []

@@ -11,7 +11,7 @@ from typing import Any
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 
-from activities.contracts import INDEX_CASE, RECORD_EVENTS, IndexCase, RecordEvents
+from activities.contracts import INDEX_CASE, RECORD_EVENTS, ActionResult, IndexCase, RecordEvents
 from core.case import ActionCommand, Actor, CaseEvent, CaseStart, CaseState
 from core.clocks import RuleBook, default_rulebook
 from core.transitions import apply, new_case
@@ -76,7 +76,7 @@ async def open_case(client: Client, task_queue: str, rules: RuleBook | None = No
         CaseWorkflow.run, CaseStart(case_id, f"T/{case_id[:6]}", rules or default_rulebook(), command,
                                     history_limit=history_limit),
         id=f"case-{case_id}", task_queue=task_queue)
-    await handle.execute_update(CaseWorkflow.opened)
+    await handle.execute_update("opened", result_type=ActionResult)
     return handle
 
 
@@ -87,7 +87,7 @@ async def act(handle: WorkflowHandle[CaseWorkflow, str], who: Actor, action: str
     if isinstance(fields.get("to_agency"), str):
         kind, region = REGIONS[fields["to_agency"]]
         targets["to_agency"] = AgencyRef(fields["to_agency"], kind, region)
-    return await handle.execute_update(CaseWorkflow.act, ActionCommand(action, who, fields, targets))
+    return await handle.execute_update("act", ActionCommand(action, who, fields, targets), result_type=ActionResult)
 
 
 OFFICER = actor("police_officer", "station.tripoli.central")

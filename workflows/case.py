@@ -12,8 +12,7 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributePair
-from temporalio.exceptions import ApplicationError
+from temporalio.common import SearchAttributeKey
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import INDEX_CASE, RECORD_EVENTS, ActionResult, IndexCase, RecordEvents
@@ -22,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from core.refusal import Refusal
     from core.vocabulary import Stage
     from workflows import search_attributes as sa
+    from workflows.common import ACTIVITY_RETRY, refusal_error
 
 STAGE_KEY = SearchAttributeKey.for_keyword(sa.STAGE)
 OWNER_KEY = SearchAttributeKey.for_keyword(sa.OWNER_AGENCY)
@@ -30,13 +30,6 @@ STALLED_KEY = SearchAttributeKey.for_bool(sa.STALLED)
 CATEGORY_KEY = SearchAttributeKey.for_keyword(sa.CATEGORY)
 SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
 
-ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0,
-                             maximum_interval=timedelta(seconds=30))
-
-
-def refusal_error(refusal: Refusal) -> ApplicationError:
-    return ApplicationError(refusal.message_en, {**refusal.as_dict(), "status": refusal.status},
-                            type=refusal.code, non_retryable=True)
 
 
 @workflow.defn(name="Case")
@@ -177,10 +170,10 @@ class CaseWorkflow:
             return
         self._search_attributes = wanted
         workflow.upsert_search_attributes([
-            SearchAttributePair(STAGE_KEY, state.stage),
-            SearchAttributePair(OWNER_KEY, state.owner_agency),
-            SearchAttributePair(REGION_KEY, state.region or ""),
-            SearchAttributePair(STALLED_KEY, bool(state.stalled)),
-            SearchAttributePair(CATEGORY_KEY, state.category),
-            SearchAttributePair(SENSITIVITY_KEY, state.sensitivity),
+            STAGE_KEY.value_set(state.stage),
+            OWNER_KEY.value_set(state.owner_agency),
+            REGION_KEY.value_set(state.region or ""),
+            STALLED_KEY.value_set(bool(state.stalled)),
+            CATEGORY_KEY.value_set(state.category),
+            SENSITIVITY_KEY.value_set(state.sensitivity),
         ])

@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.certificate_contracts import (
@@ -30,18 +28,12 @@ with workflow.unsafe.imports_passed_through():
         RejectCertificate,
         ReviewDecision,
     )
-    from core.refusal import Refusal, conflict, forbidden, invalid
+    from core.refusal import conflict, forbidden, invalid
+    from workflows.common import ACTIVITY_RETRY, refusal_error
 
-ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0,
-                             maximum_interval=timedelta(seconds=30))
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 OFFICER_ROLE = "records_officer"
 SETTLED = ("in_review", "issued", "rejected")
-
-
-def _refused(refusal: Refusal) -> ApplicationError:
-    return ApplicationError(refusal.message_en, {**refusal.as_dict(), "status": refusal.status},
-                            type=refusal.code, non_retryable=True)
 
 
 @workflow.defn(name="Certificate")
@@ -108,19 +100,19 @@ class CertificateWorkflow:
     @decide.validator
     def validate_decide(self, decision: ReviewDecision) -> None:
         if OFFICER_ROLE not in decision.officer_roles:
-            raise _refused(forbidden("forbidden_role", "only a records officer decides on a certificate",
+            raise refusal_error(forbidden("forbidden_role", "only a records officer decides on a certificate",
                                      "يقرر في الشهادة موظف السجل الجنائي فقط"))
         if self._status != "in_review" or self._decision is not None:
-            raise _refused(conflict("not_in_review", "this certificate request is not awaiting review",
+            raise refusal_error(conflict("not_in_review", "this certificate request is not awaiting review",
                                     "طلب الشهادة هذا ليس قيد المراجعة"))
         if decision.kind not in ("issue", "reject"):
-            raise _refused(invalid("kind", "a decision is issue or reject", "القرار إما إصدار أو رفض"))
+            raise refusal_error(invalid("kind", "a decision is issue or reject", "القرار إما إصدار أو رفض"))
         if decision.kind == "reject" and not decision.reason.strip():
-            raise _refused(invalid("reason", "a rejection needs a reason, shown to the citizen",
+            raise refusal_error(invalid("reason", "a rejection needs a reason, shown to the citizen",
                                    "يلزم بيان سبب الرفض ليطلع عليه المواطن"))
         known = {e.record_id for e in (self._finding.entries + self._finding.doubtful)} if self._finding else set()
         if decision.kind == "issue" and not set(decision.record_ids) <= known:
-            raise _refused(invalid("record_ids", "only convictions found for this request may be listed",
+            raise refusal_error(invalid("record_ids", "only convictions found for this request may be listed",
                                    "لا يجوز إدراج إلا السوابق التي ظهرت في هذا الطلب"))
 
     @workflow.query(name="status")
