@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import (
@@ -68,13 +69,20 @@ def _existing_case_targets(session: Session, case_id: str, action: str, fields: 
 
 
 def allocate_number(session: Session, agency: str, year: int) -> str:
-    row = session.get(CaseNumber, (agency, year), with_for_update=True)
-    if row is None:
-        row = CaseNumber(agency=agency, year=year, last=0)
-        session.add(row)
-    row.last += 1
-    session.flush()
-    return f"{agency}/{year}/{row.last:05d}"
+    """The next number of the agency's year. One atomic UPDATE … RETURNING: SQLite ignores
+    SELECT … FOR UPDATE, and two concurrent openings must never draw the same number."""
+    bump = (update(CaseNumber).where(CaseNumber.agency == agency, CaseNumber.year == year)
+            .values(last=CaseNumber.last + 1).returning(CaseNumber.last))
+    last = session.scalar(bump)
+    if last is None:
+        try:
+            with session.begin_nested():
+                session.add(CaseNumber(agency=agency, year=year, last=1))
+            last = 1
+        except IntegrityError:  # another opening created the counter first
+            last = session.scalar(bump)
+    assert last is not None
+    return f"{agency}/{year}/{last:05d}"
 
 
 async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str | None, session: Session,

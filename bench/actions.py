@@ -423,7 +423,7 @@ def main(args: list[str] | None = None) -> int:
     try:
         result = asyncio.run(run_all(ns, settings))
     except (BenchFailure, ApiError, httpx.HTTPError) as error:
-        print(f"bench actions failed: {error}", file=sys.stderr)
+        print(f"bench actions failed: {error!r}", file=sys.stderr)
         return 1
     ns.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
