@@ -40,3 +40,4 @@ class ActionResult:
 
 RECORD_EVENTS = "record_events"
 INDEX_CASE = "index_case"
+DELIVER_MERGE = "deliver_merge"

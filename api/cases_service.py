@@ -28,7 +28,7 @@ from api.errors import ApiError, from_refusal
 from api.schemas import CasePage, CasePublic, CaseSummary, ClockPublic, EventPublic
 from api.workflow_updates import refusal_from, send_update
 from core.access import may_see, viewer_for
-from core.case import ActionCommand, Actor, AgencyRef, CaseStart, CaseState
+from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
 from core.clocks import TRIPOLI, RuleBook, load_rulebook
 from core.procedure import ACTIONS_BY_NAME, FieldKind
 from core.refusal import Refusal
@@ -62,10 +62,21 @@ def _targets(action: str, fields: dict[str, Any], tree: AgencyTree) -> dict[str,
     return targets
 
 
-def _existing_case_targets(session: Session, case_id: str, action: str, fields: dict[str, Any]) -> dict[str, AgencyRef]:
+def _resolve_references(session: Session, actor: Actor, case_id: str, action: str,
+                        fields: dict[str, Any]) -> tuple[dict[str, AgencyRef], dict[str, CaseRef]]:
+    """The agencies and cases an action's fields name, as the pure validator needs to judge them."""
     if session.get(Case, case_id) is None:
         raise ApiError(404, "case_not_found", "no such case", "القضية غير موجودة")
-    return _targets(action, fields, AgencyTree.load(session))
+    cases: dict[str, CaseRef] = {}
+    rule = ACTIONS_BY_NAME[action]
+    viewer = viewer_for(actor)
+    for spec in rule.fields:
+        value = fields.get(spec.name)
+        if spec.kind is FieldKind.case and isinstance(value, str) and (other := session.get(Case, value)):
+            state = state_from_json(other.snapshot)
+            cases[spec.name] = CaseRef(other.id, other.stage,
+                                       may_see(viewer, state.sensitivity, state.agencies_involved))
+    return _targets(action, fields, AgencyTree.load(session)), cases
 
 
 def allocate_number(session: Session, agency: str, year: int) -> str:
@@ -133,9 +144,9 @@ async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], i
               session: Session, temporal: Client) -> ActionResult:
     if action not in ACTIONS_BY_NAME or action == "open_case":
         raise ApiError(404, "unknown_action", f"no action named {action}", "إجراء غير معروف")
-    targets = await run_in_threadpool(_existing_case_targets, session, case_id, action, fields)
+    targets, cases = await run_in_threadpool(_resolve_references, session, actor, case_id, action, fields)
     # who may act is the workflow validator's decision (core.transitions), made on the live state
-    command = ActionCommand(action, actor, fields, targets, idempotency_key or "")
+    command = ActionCommand(action, actor, fields, targets, idempotency_key or "", cases)
     handle = temporal.get_workflow_handle(workflow_id(case_id))
     update_id = f"{action}:{actor.username}:{idempotency_key}" if idempotency_key else None
     return await send_update(handle, "act", command, result_type=ActionResult, update_id=update_id,

@@ -17,6 +17,15 @@ class AgencyRef:
 
 
 @dataclass
+class CaseRef:
+    """Another case named in a field (merge_into), as the API found it for the caller."""
+
+    case_id: str
+    stage: str
+    visible: bool
+
+
+@dataclass
 class Actor:
     """Who acts, as the API established it from a verified token and the agency tree."""
 
@@ -43,6 +52,7 @@ class ActionCommand:
     fields: dict[str, Any] = field(default_factory=dict)
     targets: dict[str, AgencyRef] = field(default_factory=dict)  # agency fields, resolved by the API
     request_id: str = ""
+    cases: dict[str, CaseRef] = field(default_factory=dict)  # case fields, resolved by the API
 
 
 @dataclass
@@ -145,7 +155,8 @@ class CaseState:
     merged_into: str | None = None
     seq: int = 0
     last_activity_at: datetime | None = None
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)  # evidence and documents, by reference
+    merged_from: list[str] = field(default_factory=list)  # cases joined into this one
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.party_id == party_id), None)
@@ -159,6 +170,17 @@ class CaseState:
     def latest_verdict(self, party_id: str) -> Verdict | None:
         found = [v for v in self.verdicts if v.party_id == party_id]
         return found[-1] if found else None
+
+
+@dataclass
+class MergeDelivery:
+    """A merged case's parties and evidence, handed to the case it was joined into."""
+
+    source_case_id: str
+    source_number: str
+    target_case_id: str
+    parties: list[Party]
+    documents: list[dict[str, Any]]
 
 
 @dataclass

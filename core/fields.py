@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from core.case import AgencyRef, CaseState
+from core.case import AgencyRef, CaseRef, CaseState
 from core.clocks import TRIPOLI
 from core.procedure import ActionRule, FieldKind, FieldSpec
 from core.refusal import Refusal, invalid
@@ -66,21 +66,21 @@ def _party(value: Any, name: str) -> dict[str, Any]:
 
 
 def check_fields(rule: ActionRule, raw: dict[str, Any], state: CaseState | None, now: datetime,
-                 targets: dict[str, AgencyRef]) -> dict[str, Any]:
+                 targets: dict[str, AgencyRef], cases: dict[str, CaseRef] | None = None) -> dict[str, Any]:
     unknown = set(raw) - {f.name for f in rule.fields}
     if unknown:
         name = sorted(unknown)[0]
         raise invalid(name, f"unknown field {name} for {rule.name}", "حقل غير معروف لهذا الإجراء", "unknown_field")
     clean: dict[str, Any] = {}
     for spec in rule.fields:
-        value = _check_one(spec, raw.get(spec.name), state, now, targets)
+        value = _check_one(spec, raw.get(spec.name), state, now, targets, cases or {})
         if value is not None:
             clean[spec.name] = value
     return clean
 
 
 def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: datetime,
-               targets: dict[str, AgencyRef]) -> Any:
+               targets: dict[str, AgencyRef], cases: dict[str, CaseRef]) -> Any:
     name = spec.name
     missing = value is None or value == "" or value == []
     if missing:
@@ -137,7 +137,13 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
         return target.code
     if kind is FieldKind.verdicts:
         return _verdicts(value, name, state)
-    if kind in (FieldKind.document, FieldKind.case):
+    if kind is FieldKind.case:
+        ref = cases.get(name)
+        if ref is None or not ref.visible or (state is not None and ref.case_id == state.case_id):
+            raise invalid(name, "name another existing case (one you may see)",
+                          "يجب تحديد قضية أخرى قائمة يحق لك الاطلاع عليها", "invalid_case_reference")
+        return ref.case_id
+    if kind is FieldKind.document:
         if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,128}", value):
             raise invalid(name, f"{name} is not a valid reference", "المرجع غير صالح")
         return value

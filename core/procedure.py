@@ -122,11 +122,13 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.police_inquiry, Stage.prosecution), OWNER_ANY, Who.owner,
         (F("description", K.text, label_ar="الوصف", label_en="Description"),
          F("document", K.document, required=False, label_ar="مستند", label_en="Document")),
+        effects=("keep_evidence",),
     ),
     ActionRule(
         "attach_document", "إرفاق مستند", "Attach a document", OPEN_STAGES, OWNER_ANY, Who.owner,
         (F("document", K.document, label_ar="المستند", label_en="Document"),
          F("title", K.text, label_ar="العنوان", label_en="Title")),
+        effects=("keep_evidence",),
     ),
     ActionRule(
         "record_arrest", "تسجيل القبض", "Record an arrest", _stages(Stage.police_inquiry), POLICE, Who.owner,
@@ -278,7 +280,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         "merge_into", "ضم إلى قضية", "Merge into another case", _stages(Stage.police_inquiry, Stage.prosecution),
         _roles(Role.chief_prosecutor), Who.owner,
         (F("target_case_id", K.case, label_ar="القضية", label_en="Target case"),),
-        effects=("close:merged",),
+        guard="merge_target_open", effects=("close:merged",),
     ),
     ActionRule(
         "reassign", "إعادة إسناد", "Reassign", OPEN_STAGES, _roles(Role.supervisor), Who.scope,

@@ -20,6 +20,7 @@ from core.case import (
     Clock,
     Handoff,
     Hearing,
+    MergeDelivery,
     Party,
     StalledReason,
     Verdict,
@@ -31,6 +32,8 @@ from core.refusal import Refusal, conflict, forbidden
 from core.vocabulary import Stage
 
 CLOCK_EVENTS = ("clock_warning", "clock_expired")
+MERGED_IN = "merged_in"  # a system event: another case's file joined this one (merge_into)
+MERGEABLE_STAGES = (Stage.police_inquiry, Stage.prosecution)
 
 
 # ---------------------------------------------------------------- who may act
@@ -183,6 +186,10 @@ def _g_reconcilable(state: CaseState, fields: dict[str, Any], now: datetime) -> 
                        "لا يجوز الصلح في الجنايات")
 
 
+def _g_merge_target_open(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
+    pass  # checked in decide(), where the target's stage is known
+
+
 def _g_same_kind_target(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
     pass  # checked in decide(), where the target's kind is known
 
@@ -206,6 +213,7 @@ GUARDS: dict[str, Callable[[CaseState, dict[str, Any], datetime], None]] = {
     "nothing_left_to_execute": _g_nothing_left_to_execute,
     "reconcilable": _g_reconcilable,
     "same_kind_target": _g_same_kind_target,
+    "merge_target_open": _g_merge_target_open,
 }
 
 
@@ -249,9 +257,12 @@ def decide(state: CaseState, command: ActionCommand, now: datetime) -> CaseEvent
             and not implied_ack and rule.who is not Who.scope):
         raise conflict("handoff_pending", "the file is in transit: the receiving agency must acknowledge it",
                        "الملف قيد الإحالة: يجب على الجهة المستلمة تأكيد الاستلام")
-    fields = check_fields(rule, command.fields, state, now, command.targets)
+    fields = check_fields(rule, command.fields, state, now, command.targets, command.cases)
     if rule.guard:
         GUARDS[rule.guard](state, fields, now)
+    if rule.name == "merge_into" and command.cases["target_case_id"].stage not in MERGEABLE_STAGES:
+        raise conflict("merge_target_not_open", "a case can only be joined to a case in inquiry or prosecution",
+                       "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
     if rule.name == "reassign":
         target = command.targets["to_agency"]
         if not _in_scope(command.actor, target.code):
@@ -310,6 +321,9 @@ def apply(state: CaseState, event: CaseEvent) -> None:
     state.seq = event.seq
     if event.name in CLOCK_EVENTS:
         _apply_clock_event(state, event)
+        return
+    if event.name == MERGED_IN:
+        _apply_merged_in(state, event)
         return
     state.last_activity_at = event.at
     _clear_stalled(state, "idle")
@@ -517,6 +531,36 @@ def _e_close(state: CaseState, event: CaseEvent, outcome: str) -> None:
     state.stage = Stage.closed
 
 
+def _e_keep_evidence(state: CaseState, event: CaseEvent, _: str) -> None:
+    state.documents.append({"seq": event.seq, "kind": event.name, "case_id": state.case_id,
+                            "title": event.fields.get("title") or event.fields.get("description", ""),
+                            "document": event.fields.get("document")})
+
+
+def _apply_merged_in(state: CaseState, event: CaseEvent) -> None:
+    state.last_activity_at = event.at
+    state.merged_from.append(event.fields["source_case_id"])
+    known_ids = {p.national_id for p in state.parties if p.national_id}
+    for party in event.fields["parties"]:
+        if party.get("national_id") and party["national_id"] in known_ids:
+            continue  # the same person is already a party here
+        _add_party(state, {"role": party["role"], "name": party["name"], "national_id": party.get("national_id")})
+    state.documents.extend(event.fields["documents"])
+
+
+def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -> CaseEvent:
+    """Validate the arrival of a merged case's file (the merge_into of another case)."""
+    if state.stage not in MERGEABLE_STAGES:
+        raise conflict("merge_target_not_open", "a case can only be joined to a case in inquiry or prosecution",
+                       "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
+    if delivery.source_case_id == state.case_id or delivery.source_case_id in state.merged_from:
+        raise conflict("already_merged", "this case was already joined here", "سبق ضم هذه القضية")
+    return CaseEvent(seq=state.seq + 1, name=MERGED_IN, at=now, actor=None, fields={
+        "source_case_id": delivery.source_case_id, "source_number": delivery.source_number,
+        "parties": [{"role": p.role, "name": p.name, "national_id": p.national_id} for p in delivery.parties],
+        "documents": list(delivery.documents)})
+
+
 def _e_reassign(state: CaseState, event: CaseEvent, _: str) -> None:
     pass  # the hand-off moves ownership
 
@@ -547,6 +591,7 @@ EFFECTS: dict[str, Callable[[CaseState, CaseEvent, str], None]] = {
     "criminal_record": _e_criminal_record,
     "close": _e_close,
     "reassign": _e_reassign,
+    "keep_evidence": _e_keep_evidence,
 }
 
 

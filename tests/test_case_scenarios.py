@@ -27,6 +27,7 @@ from workflow_support import (
 )
 
 from activities.worker import workflow_runner
+from core.case import CaseRef
 from workflows.case import CaseWorkflow
 
 pytestmark = pytest.mark.no_stack
@@ -158,3 +159,23 @@ async def test_a_long_case_continues_as_new_with_its_state(env) -> None:  # type
     assert state.seq == 26 and len(state.parties) == 1
     assert sorted(log.events[state.case_id]) == list(range(1, 27))  # every event recorded once
     assert log.states[state.case_id] == state
+
+
+async def test_merge_into_hands_parties_and_evidence_to_the_other_case(env) -> None:  # type: ignore[no-untyped-def]
+    environment, log = env
+    target = await open_case(environment.client, QUEUE)
+    source = await open_case(environment.client, QUEUE, accused=2)
+    await act(source, OFFICER, "add_evidence", description="سكين ضبطت بمسرح الجريمة")
+    for handle in (target, source):
+        await to_prosecution(handle)
+    source_state = await source.query(CaseWorkflow.state)
+    target_state = await target.query(CaseWorkflow.state)
+    await act(source, CHIEFPROS, "merge_into", target_case_id=target_state.case_id,
+              cases={"target_case_id": CaseRef(target_state.case_id, target_state.stage, True)})
+    assert await source.result() == "merged"
+    merged = await target.query(CaseWorkflow.state)
+    assert merged.merged_from == [source_state.case_id]
+    assert [p.name for p in merged.parties] == ["متهم رقم 1", "متهم رقم 1", "متهم رقم 2"]
+    assert [d["title"] for d in merged.documents] == ["سكين ضبطت بمسرح الجريمة"]
+    assert log.names(merged.case_id)[-1] == "merged_in"
+    assert log.states[merged.case_id] == merged

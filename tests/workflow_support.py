@@ -12,7 +12,8 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 
 from activities.contracts import INDEX_CASE, RECORD_EVENTS, ActionResult, IndexCase, RecordEvents
-from core.case import ActionCommand, Actor, CaseEvent, CaseStart, CaseState
+from activities.merging import deliver_merge
+from core.case import ActionCommand, Actor, CaseEvent, CaseRef, CaseStart, CaseState
 from core.clocks import RuleBook, default_rulebook
 from core.transitions import apply, new_case
 from workflows.case import CaseWorkflow
@@ -56,7 +57,7 @@ class EventLog:
             self.indexed[request.case_id] = request.seq
             return request.seq
 
-        return [record_events, index_case]
+        return [record_events, index_case, deliver_merge]
 
     def names(self, case_id: str) -> list[str]:
         return [self.events[case_id][seq].name for seq in sorted(self.events[case_id])]
@@ -80,14 +81,16 @@ async def open_case(client: Client, task_queue: str, rules: RuleBook | None = No
     return handle
 
 
-async def act(handle: WorkflowHandle[CaseWorkflow, str], who: Actor, action: str, **fields: Any) -> Any:
+async def act(handle: WorkflowHandle[CaseWorkflow, str], who: Actor, action: str,
+              cases: dict[str, CaseRef] | None = None, **fields: Any) -> Any:
     from core.case import AgencyRef
 
     targets = {}
     if isinstance(fields.get("to_agency"), str):
         kind, region = REGIONS[fields["to_agency"]]
         targets["to_agency"] = AgencyRef(fields["to_agency"], kind, region)
-    return await handle.execute_update("act", ActionCommand(action, who, fields, targets), result_type=ActionResult)
+    command = ActionCommand(action, who, fields, targets, cases=cases or {})
+    return await handle.execute_update("act", command, result_type=ActionResult)
 
 
 OFFICER = actor("police_officer", "station.tripoli.central")

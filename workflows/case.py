@@ -15,9 +15,16 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeKey
 
 with workflow.unsafe.imports_passed_through():
-    from activities.contracts import INDEX_CASE, RECORD_EVENTS, ActionResult, IndexCase, RecordEvents
+    from activities.contracts import (
+        DELIVER_MERGE,
+        INDEX_CASE,
+        RECORD_EVENTS,
+        ActionResult,
+        IndexCase,
+        RecordEvents,
+    )
     from core import transitions
-    from core.case import ActionCommand, CaseEvent, CaseStart, CaseState
+    from core.case import ActionCommand, CaseEvent, CaseStart, CaseState, MergeDelivery
     from core.refusal import Refusal
     from core.vocabulary import Stage
     from workflows import search_attributes as sa
@@ -41,6 +48,7 @@ class CaseWorkflow:
         self._indexed_seq = start.indexed_seq
         self._wake = False
         self._history_limit = start.history_limit
+        self._merge_delivered = False
         self._search_attributes: dict[str, object] = {}
         self._refusal: Refusal | None = None
         self._first_event: CaseEvent | None = None
@@ -70,6 +78,8 @@ class CaseWorkflow:
                 self._commit(event)
             await self._record_pending()
             self._upsert_search_attributes()
+            if self._state.outcome == "merged" and not self._merge_delivered:
+                await self._deliver_merge()
             if self._finished() and workflow.all_handlers_finished():
                 await workflow.wait_condition(lambda: self._indexed_seq >= self._recorded_seq)
                 indexer.cancel()
@@ -113,6 +123,25 @@ class CaseWorkflow:
         return ActionResult(case_id=self._state.case_id, seq=1, stage=self._state.stage,
                             owner_agency=self._state.owner_agency, event=self._first_event)  # type: ignore[arg-type]
 
+    @workflow.update(name="absorb")
+    async def absorb(self, delivery: MergeDelivery) -> ActionResult:
+        """Another case was joined to this one (its merge_into): take over its parties and evidence."""
+        try:
+            event = transitions.decide_merged_in(self._state, delivery, workflow.now())
+        except Refusal as refusal:
+            raise refusal_error(refusal) from None
+        self._commit(event)
+        await workflow.wait_condition(lambda: self._recorded_seq >= event.seq)
+        return ActionResult(case_id=self._state.case_id, seq=event.seq, stage=self._state.stage,
+                            owner_agency=self._state.owner_agency, event=event)
+
+    @absorb.validator
+    def validate_absorb(self, delivery: MergeDelivery) -> None:
+        try:
+            transitions.decide_merged_in(self._state, delivery, workflow.now())
+        except Refusal as refusal:
+            raise refusal_error(refusal) from None
+
     @act.validator
     def validate_act(self, command: ActionCommand) -> None:
         try:
@@ -142,6 +171,16 @@ class CaseWorkflow:
                 start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
             del self._outbox[: len(batch)]
             self._recorded_seq = batch[-1].seq
+
+    async def _deliver_merge(self) -> None:
+        """After merge_into is on record, the case it joined receives its parties and evidence."""
+        state = self._state
+        assert state.merged_into is not None
+        await workflow.execute_activity(
+            DELIVER_MERGE, MergeDelivery(state.case_id, state.number, state.merged_into, state.parties,
+                                         state.documents),
+            start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
+        self._merge_delivered = True
 
     async def _index_loop(self) -> None:
         while True:
