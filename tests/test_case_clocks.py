@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporal_env import time_skipping
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from workflow_support import (
@@ -19,6 +20,7 @@ from workflow_support import (
     PROSECUTOR,
     EventLog,
     act,
+    actor,
     open_case,
 )
 
@@ -131,3 +133,30 @@ async def test_two_accused_have_separate_windows_and_final_when_both_lapse(env) 
     assert log.names(state.case_id)[-1] == "close_case"
     # the fold of the logged events is exactly the workflow's own state
     assert log.states[state.case_id] == await handle.query(CaseWorkflow.state)
+
+
+async def test_stage_sla_and_idle_period_flag_a_forgotten_case(env) -> None:  # type: ignore[no-untyped-def]
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    await environment.sleep(timedelta(days=29))
+    assert not (await handle.query(CaseWorkflow.state)).stalled
+    await environment.sleep(timedelta(days=3))
+    state = await handle.query(CaseWorkflow.state)
+    assert sorted(s.reason for s in state.stalled) == ["idle", "stage_sla"]
+    # moving on clears both: a new stage, a new SLA, and activity
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    state = await handle.query(CaseWorkflow.state)
+    assert state.stalled == []
+
+
+async def test_a_supervisor_reassigns_within_scope_only(env) -> None:  # type: ignore[no-untyped-def]
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    regional = actor("supervisor", "dir.tripoli")
+    regional.scope = ["dir.tripoli", "station.tripoli.central", "station.tripoli.souq_aljuma"]
+    await act(handle, regional, "reassign", to_agency="station.tripoli.souq_aljuma", reason="تخفيف العبء")
+    state = await handle.query(CaseWorkflow.state)
+    assert (state.owner_agency, state.handoff.to_agency) == ("station.tripoli.souq_aljuma",  # type: ignore[union-attr]
+                                                             "station.tripoli.souq_aljuma")
+    with pytest.raises(WorkflowUpdateFailedError):  # Benghazi is outside the Tripoli supervisor's scope
+        await act(handle, regional, "reassign", to_agency="station.benghazi.central", reason="x")

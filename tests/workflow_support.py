@@ -20,7 +20,9 @@ from workflows.case import CaseWorkflow
 
 REGIONS = {"station.tripoli.central": ("police_station", "tripoli"), "pros.tripoli": ("prosecution_office", "tripoli"),
            "court.tripoli": ("court", "tripoli"), "court.appeal.tripoli": ("court", "tripoli"),
-           "supreme_court": ("supreme_court", None), "dir.tripoli": ("directorate", "tripoli")}
+           "supreme_court": ("supreme_court", None), "dir.tripoli": ("directorate", "tripoli"),
+           "station.tripoli.souq_aljuma": ("police_station", "tripoli"),
+           "station.benghazi.central": ("police_station", "benghazi")}
 
 
 def actor(role: str, agency: str) -> Actor:
