@@ -222,3 +222,18 @@ class Certificate(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     signature: Mapped[str | None] = mapped_column(String(128), default=None)  # base64 Ed25519 over the PDF bytes
     key_id: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class WebSessionRow(Base):
+    """The web's server-side state, by a random key that only a signed cookie carries: a login session
+    (its Keycloak tokens never leave the server), a PKCE login in progress, or a form posted after a
+    session had ended. Kept in the database so that any API process, or one restarted, serves it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # session | login | stash
+    username: Mapped[str | None] = mapped_column(String(128), default=None, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -5,13 +5,14 @@ Screenshots of every page, Arabic (RTL) and English, go to tests/artifacts/web/.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from support import wait_for
+from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expect, sync_playwright
+from support import Api, wait_for
 
 from core.clocks import TRIPOLI
 from core.settings import Settings
@@ -309,4 +310,72 @@ def test_logout_ends_the_keycloak_session_too(browser: Browser, base_url: str) -
     shot(page, "signed-out-ar")
     page.goto(f"{base_url}/web/")
     expect(page.locator("#username")).to_be_visible()  # Keycloak asks again: its session ended as well
+    context.close()
+
+
+def _police_case(api: Api) -> str:
+    report = {
+        "offence": "سرقة دراجة نارية", "category": "misdemeanour",
+        "occurred_at": (datetime.now(TRIPOLI) - timedelta(days=1)).isoformat(),
+        "place": "طرابلس، سوق الجمعة", "narrative": "أبلغ المشتكي عن سرقة دراجته النارية من أمام منزله.",
+        "parties": [{"role": "accused", "name": ACCUSED, "national_id": "119900044444"}],
+    }
+    response = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=report)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def test_an_officer_uploads_a_document_another_agency_cannot_download_it(browser: Browser, base_url: str,
+                                                                         api: Api) -> None:
+    case_id = _police_case(api)
+    pdf = f"%PDF-1.4\n% mizan web test {uuid.uuid4().hex}\n%%EOF\n".encode()  # new bytes each run
+    context, page = login(browser, base_url, "officer.tripoli")
+    page.goto(f"{base_url}/web/cases/{case_id}")
+    expect(page.locator("#no-documents")).to_be_visible()
+    # the upload form is the action's form: no second, typed-reference form beside it
+    expect(page.locator("#action-attach_document")).to_have_count(0)
+
+    # a refused upload: the reason in Arabic, the title kept
+    page.fill("#upload-title", "محضر الضبط")
+    page.set_input_files("#upload-file", files=FilePayload(name="ملاحظات.txt", mimeType="text/plain",
+                                                           buffer="ليس مستنداً".encode()))
+    page.click("#upload-submit")
+    expect(page.locator("#upload-form .alert.error")).to_contain_text("يجب أن يكون المستند بصيغة PDF")
+    expect(page.locator("#upload-file-error")).to_be_visible()
+    expect(page.locator("#upload-title")).to_have_value("محضر الضبط")
+    shot(page, "case-upload-refused-ar")
+
+    page.set_input_files("#upload-file", files=FilePayload(name="محضر.pdf", mimeType="application/pdf", buffer=pdf))
+    page.click("#upload-submit")
+    done(page)
+    expect(page.locator("#documents")).to_contain_text("محضر الضبط")
+    expect(page.locator("#timeline")).to_contain_text("إرفاق مستند")
+    shot(page, "case-documents-ar")
+    with page.expect_download() as download:
+        page.click("#documents a.document-link")
+    assert Path(download.value.path()).read_bytes() == pdf
+    link = page.locator("#documents a.document-link").get_attribute("href")
+    assert link is not None
+    context.close()
+
+    context, page = login(browser, base_url, "officer.benghazi")
+    response = page.goto(f"{base_url}{link}")
+    assert response is not None and response.status == 403
+    expect(page.locator("main")).to_contain_text("لا تملك صلاحية الاطلاع على هذه القضية")
+    context.close()
+
+
+def test_a_web_session_is_served_by_another_api_process(browser: Browser, base_url: str) -> None:
+    """The session lives in the database: a second app (a restarted or another API process) knows the cookie."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    context, _ = login(browser, base_url, "officer.tripoli")
+    cookie = next(c for c in context.cookies() if c["name"] == "mizan_session")
+    other_process = TestClient(create_app(), base_url=base_url)  # no lifespan: it shares only the database
+    other_process.cookies.set("mizan_session", cookie["value"])
+    response = other_process.get("/web/", follow_redirects=False)
+    assert response.status_code == 200, response.headers.get("location")
+    assert "مركز شرطة طرابلس المركز" in response.text
     context.close()

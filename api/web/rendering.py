@@ -74,6 +74,16 @@ def time_left(expires_at: datetime, now: datetime, language: str) -> str:
     return (gettext("%(span)s left") if seconds > 0 else gettext("passed %(span)s ago")) % {"span": span}
 
 
+def file_size(size: int, language: str) -> str:
+    """A size in bytes, KB or MB (of 1024), Western digits like every other number on the page."""
+    gettext = translations(language).gettext
+    if size >= 1024 * 1024:
+        return gettext("%(amount)s MB") % {"amount": f"{size / (1024 * 1024):.1f}".removesuffix(".0")}
+    if size >= 1024:
+        return gettext("%(amount)s KB") % {"amount": f"{size / 1024:.1f}".removesuffix(".0")}
+    return gettext("%(amount)s bytes") % {"amount": size}
+
+
 def _labels(language: str) -> dict[str, Any]:
     gettext = translations(language).gettext
     ar = language == "ar"
@@ -105,7 +115,8 @@ def _labels(language: str) -> dict[str, Any]:
             "clock_label": clock,
             "choice_label": lambda value: choice_label(language, value),
             "local_datetime": lambda value: time_element(value, language),
-            "time_left": lambda expires_at, now: time_left(expires_at, now, language)}
+            "time_left": lambda expires_at, now: time_left(expires_at, now, language),
+            "file_size": lambda size: file_size(size, language)}
 
 
 def highlight(fragment: str) -> Markup:

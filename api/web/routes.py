@@ -14,10 +14,12 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
 
-from api import audit_trail, cases_service
+from api import audit_trail, cases_service, documents_service
 from api.agencies import AgencyTree
 from api.audit_trail import who
 from api.deps import SessionDep, TemporalDep, actor_for
@@ -33,6 +35,7 @@ from api.web.views import WorkItem, may_supervise, my_work, stalled_cases
 from core.access import viewer_for
 from core.case import Actor
 from core.procedure import ACTIONS_BY_NAME, ActionRule
+from core.settings import get_settings
 from search.client import get_client as get_search_client
 from search.query import CaseQuery
 from search.service import search_cases as run_search
@@ -41,6 +44,7 @@ router = APIRouter(prefix="/web", include_in_schema=False)
 root_router = APIRouter(include_in_schema=False)
 
 HOME = "/web/"
+DOCUMENTS_PATH_SUFFIX = "/documents"
 LANGUAGE_COOKIE_DAYS = 365
 
 
@@ -115,7 +119,7 @@ def _secure(request: Request) -> bool:
 
 async def _session(request: Request) -> WebSession:
     sid = unsign(request.cookies.get(SESSION_COOKIE))
-    session = STORE.get(sid) if sid else None
+    session = await run_in_threadpool(STORE.get, sid) if sid else None
     if session is None:
         raise LoginRequired(expired=sid is not None)
     if oidc.needs_refresh(session):
@@ -269,10 +273,11 @@ async def login_required_handler(request: Request, exc: Exception) -> Response:
 
 
 def _page_of(action_path: str) -> str:
-    """The page a form was posted from: /web/cases/{id}/actions/{a} belongs to /web/cases/{id}."""
+    """The page a form was posted from: /web/cases/{id}/actions/{a} and /web/cases/{id}/documents belong
+    to /web/cases/{id}."""
     if "/actions/" in action_path:
         return action_path.split("/actions/")[0]
-    return action_path
+    return action_path.removesuffix(DOCUMENTS_PATH_SUFFIX)
 
 
 # ------------------------------------------------------------------------------------- pages
@@ -389,26 +394,27 @@ def _action_forms(page: Page, case: CasePublic, open_action: str | None, values:
                           accused_ids=[p["party_id"] for p in case.parties if p["role"] in ("accused", "suspect")])
     forms = []
     for name in case.allowed_actions:
+        if name == documents_service.ATTACH:
+            continue  # its form is the upload form in the documents panel: a file, not a typed reference
         rule = ACTIONS_BY_NAME[name]
         forms.append((rule, widgets_for(rule, context, values if name == open_action else None)))
     return forms
 
 
-def _case_page(page: Page, case: CasePublic, *, status: int = 200, open_action: str | None = None,
+def _case_page(page: Page, case: CasePublic, db: Session, *, status: int = 200, open_action: str | None = None,
                values: dict[str, str] | None = None, errors: list[FormError] | None = None, done: str | None = None,
                restored: bool = False) -> HTMLResponse:
+    """The case page; `open_action` names the form re-shown with `values` and `errors` (the upload form's
+    name is documents_service.ATTACH, like its action's)."""
     errors = errors or []
     return page.render("case.html", status=status, case=case, forms=_action_forms(page, case, open_action, values),
                        open_action=open_action, errors=errors, error_for=_errors_by_field(errors),
                        done=done if done in ACTIONS_BY_NAME else None, restored=restored,
                        parties_by_id={p["party_id"]: p for p in case.parties},
-                       documents_available=_documents_available(page.request))
-
-
-def _documents_available(request: Request) -> bool:
-    """Document storage is another issue's; link it once its routes exist."""
-    return any(getattr(route, "path", "").startswith("/api/v1/cases/{case_id}/documents")
-               for route in request.app.routes)
+                       documents=documents_service.documents_of(db, case.id),
+                       may_upload=documents_service.ATTACH in case.allowed_actions,
+                       max_document_bytes=get_settings().document_max_bytes,
+                       upload_title=(values or {}).get("title", "") if open_action == documents_service.ATTACH else "")
 
 
 def _read_case(page: Page, case_id: str, db: SessionDep) -> CasePublic | HTMLResponse:
@@ -430,9 +436,17 @@ async def case_page(case_id: str, request: Request, db: SessionDep, done: str | 
         return case
     stash, key = _restore(request, request.url.path)
     if stash is not None:
-        action = stash.action_path.rsplit("/", 1)[-1]
-        return _consume_stash(_case_page(page, case, open_action=action, values=dict(stash.items), restored=True), key)
-    return _case_page(page, case, done=done)
+        action = _action_of(stash.action_path)
+        return _consume_stash(_case_page(page, case, db, open_action=action, values=dict(stash.items), restored=True),
+                              key)
+    return _case_page(page, case, db, done=done)
+
+
+def _action_of(action_path: str) -> str:
+    """The form a posted path belongs to: an action's name, or the upload form's."""
+    if action_path.endswith(DOCUMENTS_PATH_SUFFIX):
+        return documents_service.ATTACH
+    return action_path.rsplit("/", 1)[-1]
 
 
 @router.post("/cases/{case_id}/actions/{action}")
@@ -455,9 +469,46 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
                                error_field(values, error.extra.get("field")))
         if action not in case.allowed_actions:
             # the action is no longer open to this user (someone else moved the case): say why, keep the page
-            return _case_page(page, case, status=error.status, errors=[failure])
-        return _case_page(page, case, status=error.status, open_action=action, values=values, errors=[failure])
+            return _case_page(page, case, db, status=error.status, errors=[failure])
+        return _case_page(page, case, db, status=error.status, open_action=action, values=values, errors=[failure])
     audit_trail.record(page.actor, request, "case.action", case_id=case_id,
                        detail={"action": action, "seq": result.seq, "via": "web"})
     return RedirectResponse(f"/web/cases/{case_id}?done={action}", status_code=303)
 
+
+
+# ------------------------------------------------------------------------------------- documents
+
+
+@router.post("/cases/{case_id}/documents")
+async def upload_document(case_id: str, request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
+    page = await _page(request, db)
+    form = await _form(request, page)
+    upload = form.get("file")
+    values = _values(form)
+    try:
+        await documents_service.attach(page.actor, case_id, upload if isinstance(upload, UploadFile) else None,
+                                       values.get("title"), request, db, temporal, values.get("idempotency_key"),
+                                       via="web")
+    except ApiError as error:
+        case = _read_case(page, case_id, db)
+        if isinstance(case, HTMLResponse):
+            return case
+        failure = FormError.of(page.language, error.message, error.message_ar, error.extra.get("field"))
+        if documents_service.ATTACH not in case.allowed_actions:
+            return _case_page(page, case, db, status=error.status, errors=[failure])
+        # the file cannot be put back into a file input: the title is kept, the file chosen again
+        return _case_page(page, case, db, status=error.status, open_action=documents_service.ATTACH, values=values,
+                          errors=[failure])
+    return RedirectResponse(f"/web/cases/{case_id}?done={documents_service.ATTACH}#documents-title", status_code=303)
+
+
+@router.get("/cases/{case_id}/documents/{ref}")
+async def download_document(case_id: str, ref: str, request: Request, db: SessionDep) -> Response:
+    page = await _page(request, db)
+    try:
+        opened = await run_in_threadpool(documents_service.open_document, page.actor, case_id, ref, request, db, "web")
+    except ApiError as error:
+        return _error_page(page, error)
+    return FileResponse(opened.path, media_type=opened.row.content_type, filename=opened.row.filename,
+                        headers=documents_service.DOWNLOAD_HEADERS | _no_store())
