@@ -88,14 +88,16 @@ def percentile(values: list[float], q: float) -> float:
 
 @dataclass
 class Run:
-    """One run's latencies (ms, client side) and its active seconds (the passes, not the waits between)."""
+    """One run's latencies (ms, client side), its active seconds (the passes, not the waits between) and the
+    CPU each process spent during it."""
 
     name: str
     latencies_ms: list[float] = field(default_factory=list)
     active_seconds: float = 0.0
     workflow_ids: list[str] = field(default_factory=list)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, float | int]:
+    def summary(self) -> dict[str, Any]:
         count = len(self.latencies_ms)
         return {
             "actions": count, "active_seconds": round(self.active_seconds, 3),
@@ -105,6 +107,8 @@ class Run:
             "p99_ms": round(percentile(self.latencies_ms, 99), 2),
             "mean_ms": round(sum(self.latencies_ms) / count, 2) if count else float("nan"),
             "max_ms": round(max(self.latencies_ms), 2) if count else float("nan"),
+            "cpu_ms_per_action": {name: round(seconds * 1000 / count, 2) for name, seconds in self.cpu_seconds.items()
+                                  if count and seconds > 0},
         }
 
 
@@ -120,16 +124,45 @@ async def _timed(run: Run, limit: asyncio.Semaphore, call: Callable[[], Awaitabl
     return result
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its reaped children, from /proc (0 where there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(extra: dict[str, int]) -> dict[str, int]:
+    """The services' pids (from their pid files in the run directory), this bench client, and `extra`."""
+    pids = {"bench client": os.getpid(), **extra}
+    for pid_file in sorted(get_settings().run_dir.glob("*.pid")):
+        try:
+            pids[pid_file.stem] = int(pid_file.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
 async def _two_passes(run: Run, cases: int, up_to_hearing: Callable[[int], Awaitable[Any]],
-                      verdict: Callable[[Any], Awaitable[None]]) -> None:
-    started = time.perf_counter()
-    handles = await asyncio.gather(*(up_to_hearing(n) for n in range(cases)))
-    run.active_seconds += time.perf_counter() - started
+                      verdict: Callable[[Any], Awaitable[None]], extra_pids: dict[str, int] | None = None) -> None:
+    pids = _processes(extra_pids or {})
+    spent = dict.fromkeys(pids, 0.0)
+
+    async def measured(step: Callable[[], Awaitable[Any]]) -> Any:
+        before = {name: _cpu_seconds(pid) for name, pid in pids.items()}
+        started = time.perf_counter()
+        result = await step()
+        run.active_seconds += time.perf_counter() - started
+        for name, pid in pids.items():
+            spent[name] += _cpu_seconds(pid) - before[name]
+        return result
+
+    handles = await measured(lambda: asyncio.gather(*(up_to_hearing(n) for n in range(cases))))
     run.workflow_ids = [str(handle) for handle in handles]
     await asyncio.sleep((HEARING_LEAD + timedelta(milliseconds=500)).total_seconds())
-    started = time.perf_counter()
-    await asyncio.gather(*(verdict(handle) for handle in handles))
-    run.active_seconds += time.perf_counter() - started
+    await measured(lambda: asyncio.gather(*(verdict(handle) for handle in handles)))
+    run.cpu_seconds = {name: round(seconds, 2) for name, seconds in spent.items()}
 
 
 # -- 1. the API -------------------------------------------------------------------------------------------
@@ -253,7 +286,7 @@ async def raw_run(settings: Settings, workflows: int, concurrency: int) -> Run:
             handle = client.get_workflow_handle(workflow_id)
             await _timed(run, limit, lambda: handle.execute_update(RawWorkflow.append, "verdict"))
 
-        await _two_passes(run, workflows, up_to_hearing, verdict)
+        await _two_passes(run, workflows, up_to_hearing, verdict, {"raw worker": worker.pid})
         await asyncio.gather(*(client.get_workflow_handle(i).signal(RawWorkflow.finish) for i in run.workflow_ids))
     finally:
         worker.terminate()
@@ -374,6 +407,14 @@ def markdown(result: dict[str, Any]) -> str:
         lines += [f"- of which HTTP + token + actor + audit (api − service): {c['p50_http_token_audit_ms']} ms",
                   f"- of which case workflow + record_events + read model (service − raw): "
                   f"{c['p50_case_workflow_and_read_model_ms']} ms"]
+    lines += ["", "CPU per action (ms, all processes on this machine; "
+              f"{result['cpus']} cores):", "", "| process | " + " | ".join(runs) + " |", "|---" * (1 + len(runs)) + "|"]
+    processes = sorted({name for run in runs.values() for name in run["cpu_ms_per_action"]})
+    for process in [*processes, "total"]:
+        cells = " | ".join(
+            str(round(sum(run["cpu_ms_per_action"].values()), 2) if process == "total"
+                else run["cpu_ms_per_action"].get(process, "")) for run in runs.values())
+        lines.append(f"| {process} | {cells} |")
     histories = result["workflow_histories"]
     lines += ["", "Workflow histories (mean ms per span):", "", "| span | " + " | ".join(histories) + " |",
               "|---" * (1 + len(histories)) + "|"]
