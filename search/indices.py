@@ -103,6 +103,11 @@ CASES_MAPPINGS: dict[str, Any] = {
 }
 
 
+def dynamic_settings() -> dict[str, Any]:
+    """Settings that may change on a live index: applied at creation and again at every worker start."""
+    return {"translog": {"durability": get_settings().search_translog_durability, "sync_interval": "5s"}}
+
+
 def cases_alias() -> str:
     return f"{get_settings().index_prefix}-cases"
 
@@ -117,7 +122,7 @@ def create_index(client: OpenSearch, version: int = CASES_VERSION, *, bulk_load:
     if version != CASES_VERSION:
         raise ValueError(f"only the current definition (v{CASES_VERSION}) can be created")
     name = new_index_name(version)
-    settings = dict(CASES_SETTINGS)
+    settings = {**CASES_SETTINGS, **dynamic_settings()}
     if bulk_load:
         settings["refresh_interval"] = "-1"  # no refresh while filling: set back by `finish_bulk_load`
     client.indices.create(index=name, body={"settings": settings, "mappings": CASES_MAPPINGS})
@@ -175,3 +180,5 @@ def ensure_indices(client: OpenSearch) -> None:
         from search.maintenance import reindex  # the rebuild reads the read model; imported only when due
 
         reindex(client)
+    else:
+        client.indices.put_settings(index=target, body={"index": dynamic_settings()})

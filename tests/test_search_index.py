@@ -16,6 +16,7 @@ from activities.database import session_scope
 from core.access import Viewer, viewer_for
 from core.arabic import normalize_name
 from core.case import CaseState
+from core.settings import get_settings
 from search.client import get_client
 from search.indexing import document_for, put_document
 from search.indices import alias_target, cases_alias, ensure_indices
@@ -211,3 +212,14 @@ def test_check_repairs_deleted_stale_and_extra_documents(client: OpenSearch) -> 
     assert client.get(index=cases_alias(), id=altered.case_id)["_source"]["stage"] == altered.stage
     assert not client.exists(index=cases_alias(), id=ghost["case_id"])
     assert check(client, repair=False).clean
+
+
+def test_the_live_index_takes_the_translog_setting_at_worker_start(client: OpenSearch) -> None:
+    target = alias_target(client)
+    assert target is not None
+    wanted = get_settings().search_translog_durability
+    client.indices.put_settings(index=target, body={"index": {"translog": {
+        "durability": "request" if wanted == "async" else "async"}}})
+    ensure_indices(client)  # what the worker runs at start
+    settings = client.indices.get_settings(index=target)[target]["settings"]["index"]
+    assert settings["translog"]["durability"] == wanted
