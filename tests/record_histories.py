@@ -32,6 +32,8 @@ from activities.worker import workflow_runner  # noqa: E402
 from workflows.case import CaseWorkflow  # noqa: E402
 
 QUEUE = "histories"
+#: the workflow version these histories are recorded with: v1 before INLINE_INDEX, v2 with it
+VERSION = "v2"
 
 
 async def main() -> None:
@@ -56,7 +58,7 @@ async def main() -> None:
         await act(handle, CHIEFPROS, "close_case")
         await handle.result()
         history = await handle.fetch_history()
-        (HERE / "histories" / "case-acquitted-v1.json").write_text(history.to_json())
+        (HERE / "histories" / f"case-acquitted-{VERSION}.json").write_text(history.to_json())
 
         # archived and reopened, then an unacknowledged hand-off escalated
         handle = await open_case(environment.client, QUEUE)
@@ -67,7 +69,7 @@ async def main() -> None:
         await act(handle, PROSECUTOR, "request_further_inquiry", instructions="سماع الشهود")
         await environment.sleep(timedelta(hours=30))
         history = await handle.fetch_history()
-        (HERE / "histories" / "case-reopened-escalated-v1.json").write_text(history.to_json())
+        (HERE / "histories" / f"case-reopened-escalated-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":
