@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,7 +16,7 @@ from activities.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
 from activities.records import project_criminal_records
 from activities.snapshots import event_from_row, state_from_json, to_json
 from core.arabic import normalize_name
-from core.case import CaseState
+from core.case import CaseState, Party
 from core.transitions import apply, new_case
 
 
@@ -30,6 +33,7 @@ def append_events(session: Session, request: RecordEvents) -> int:
     case_id = request.case_id
     row = session.get(Case, case_id, with_for_update=True)
     state = state_from_json(row.snapshot) if row is not None else None
+    before = ProjectedRows.of(state) if state is not None else None
     rows: list[CaseEventRow] = []
     for event in sorted(request.events, key=lambda e: e.seq):
         if state is not None and event.seq <= state.seq:
@@ -46,7 +50,7 @@ def append_events(session: Session, request: RecordEvents) -> int:
             fields=to_json(event)["fields"],
         ))
     if rows and state is not None:
-        project_case(session, state)  # the case row first: events refer to it
+        project_case(session, state, before)  # the case row first: events refer to it
         session.add_all(rows)
     return len(rows)
 
@@ -66,7 +70,20 @@ def rebuild_state(session: Session, case_id: str) -> CaseState:
     return state
 
 
-def project_case(session: Session, state: CaseState) -> None:
+@dataclass(frozen=True)
+class ProjectedRows:
+    """What a case's party and agency rows were written from: most actions change neither."""
+
+    parties: list[Party]
+    agencies: frozenset[str]
+
+    @classmethod
+    def of(cls, state: CaseState) -> ProjectedRows:
+        return cls(copy.deepcopy(state.parties), frozenset(state.agencies_involved))
+
+
+def project_case(session: Session, state: CaseState, before: ProjectedRows | None = None) -> None:
+    """The case's rows from its state; with `before` (what the rows hold now), only what changed is rewritten."""
     row = session.get(Case, state.case_id)
     if row is not None and row.seq >= state.seq:
         return  # an older or repeated projection never overwrites a newer one
@@ -85,17 +102,27 @@ def project_case(session: Session, state: CaseState) -> None:
         for key, value in values.items():
             setattr(row, key, value)
         session.flush()
-    known_agencies = set(session.scalars(select(CaseAgency.agency_code).where(CaseAgency.case_id == state.case_id)))
+    if before is None or frozenset(state.agencies_involved) != before.agencies:
+        _project_agencies(session, state)
+    if before is None or state.parties != before.parties:
+        _project_parties(session, state)
+    project_criminal_records(session, state)
+
+
+def _project_agencies(session: Session, state: CaseState) -> None:
+    known = set(session.scalars(select(CaseAgency.agency_code).where(CaseAgency.case_id == state.case_id)))
     for agency in state.agencies_involved:
-        if agency not in known_agencies:
+        if agency not in known:
             session.add(CaseAgency(case_id=state.case_id, agency_code=agency))
+
+
+def _project_parties(session: Session, state: CaseState) -> None:
     session.execute(delete(PartyRow).where(PartyRow.case_id == state.case_id))
     for party in state.parties:
         person_id = person_for(session, party.national_id, party.name) if party.national_id else None
         session.add(PartyRow(case_id=state.case_id, party_id=party.party_id, role=party.role, name=party.name,
                              name_normalized=normalize_name(party.name), national_id=party.national_id,
                              person_id=person_id))
-    project_criminal_records(session, state)
 
 
 def person_for(session: Session, national_id: str, name: str) -> int:
