@@ -21,13 +21,14 @@ from search.indexing import index_case
 from search.indices import ensure_indices
 from workflows.case import CaseWorkflow
 from workflows.certificate import CertificateWorkflow
+from workflows.payloads import DATA_CONVERTER
 
 log = logging.getLogger("mizan.worker")
 
 
 #: deterministic, side-effect-free modules the workflow shares with the rest of Mizan; passed through the
 #: sandbox so that their dataclasses are the same classes inside and out (and their type hints resolve)
-PASSTHROUGH = ("core", "activities.contracts", "workflows.search_attributes", "zoneinfo", "yaml",
+PASSTHROUGH = ("core", "activities.contracts", "workflows.search_attributes", "workflows.payloads", "zoneinfo", "yaml",
                "activities.certificate_contracts")
 
 
@@ -52,7 +53,8 @@ async def main() -> None:
     settings = get_settings()
     default_engine()
     ensure_indices(get_client())
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                  data_converter=DATA_CONVERTER)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

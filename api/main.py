@@ -25,13 +25,15 @@ from api.routers import (
 )
 from api.web.mount import install as install_web
 from core.settings import get_settings
+from workflows.payloads import DATA_CONVERTER
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     default_engine()
-    app.state.temporal = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    app.state.temporal = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                              data_converter=DATA_CONVERTER)
     yield
 
 

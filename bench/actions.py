@@ -39,6 +39,7 @@ import httpx
 from api.errors import ApiError
 from core.settings import ROOT, Settings, get_settings
 from infra.demo import DEMO_PASSWORD
+from workflows.payloads import DATA_CONVERTER
 
 RESULTS_DIR = ROOT / "bench" / "results"
 TARGET_THROUGHPUT_RATIO = 0.70
@@ -226,7 +227,8 @@ async def service_run(settings: Settings, cases: int, concurrency: int) -> Run:
     with session_scope() as session:
         tree = AgencyTree.load(session)
         actors = {user: actor_for(verify_token(token), tree) for user, token in tokens.items()}
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                  data_converter=DATA_CONVERTER)
 
     async def open_case(n: int) -> str:
         with session_scope() as session:
@@ -269,7 +271,8 @@ async def raw_run(settings: Settings, workflows: int, concurrency: int) -> Run:
         assert worker.stdout is not None
         if worker.stdout.readline().strip() != "ready":
             raise BenchFailure("the raw worker did not start")
-        client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+        client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                  data_converter=DATA_CONVERTER)
 
         async def up_to_hearing(n: int) -> str:
             workflow_id = f"bench-raw-{task_queue}-{n}"
@@ -303,7 +306,8 @@ async def history_breakdown(settings: Settings, workflow_ids: list[str]) -> dict
     from temporalio.api.enums.v1 import EventType
     from temporalio.client import Client
 
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                  data_converter=DATA_CONVERTER)
     spans: dict[str, list[float]] = {}
 
     def add(name: str, start: datetime, end: datetime) -> None:

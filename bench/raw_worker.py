@@ -14,11 +14,13 @@ from temporalio.worker import Worker
 
 from bench.raw_workflow import RawWorkflow
 from core.settings import get_settings
+from workflows.payloads import DATA_CONVERTER
 
 
 async def serve(task_queue: str) -> None:
     settings = get_settings()
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                  data_converter=DATA_CONVERTER)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -9,6 +9,7 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from workflows.payloads import DATA_CONVERTER
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
 BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
@@ -24,6 +25,7 @@ async def register_search_attributes(client: Client) -> None:
 
 
 async def time_skipping() -> WorkflowEnvironment:
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=str(BIN / "temporal-test-server"))
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=str(BIN / "temporal-test-server"),
+                                                     data_converter=DATA_CONVERTER)
     await register_search_attributes(env.client)
     return env

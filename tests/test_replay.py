@@ -11,6 +11,7 @@ from temporalio.worker import Replayer
 
 from activities.worker import workflow_runner
 from workflows.case import CaseWorkflow
+from workflows.payloads import DATA_CONVERTER
 
 pytestmark = pytest.mark.no_stack
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("case-*.json"))
@@ -23,6 +24,6 @@ def test_there_are_histories_to_replay() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
 async def test_history_replays_with_current_code(path: Path) -> None:
     history = WorkflowHistory.from_json(f"case-{path.stem}", path.read_text())
-    replayer = Replayer(workflows=[CaseWorkflow], workflow_runner=workflow_runner())
+    replayer = Replayer(workflows=[CaseWorkflow], workflow_runner=workflow_runner(), data_converter=DATA_CONVERTER)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None

@@ -1,5 +1,6 @@
-"""activities.snapshots decodes a case as temporalio's own converter does (value_to_type), only faster:
-the same objects from the same JSON, and a refusal where the converter refuses."""
+"""workflows.payloads decodes as temporalio's own converter does (value_to_type), only faster: the same
+objects from the same JSON, and a refusal where the converter refuses; Mizan's data converter writes the
+very payloads the default one writes."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from temporalio.api.common.v1 import Payload
 from temporalio.converter import JSONPlainPayloadConverter, value_to_type
 from test_transitions import CHIEF, JUDGE, OFFICER, T0, act, open_case, to_trial
 
-from activities.snapshots import decoder_for, state_from_json, to_json
+from activities.snapshots import state_from_json, to_json
 from core.case import ActionCommand, CaseEvent, CaseState
 from core.transitions import apply, decide, due_clock_events
+from workflows.payloads import DATA_CONVERTER, decoder_for
 
 pytestmark = pytest.mark.no_stack
 
@@ -87,3 +89,20 @@ def test_the_same_values_and_the_same_refusals(value: Any) -> None:
             decoder_for(Sample)(value)
     else:
         assert decoder_for(Sample)(value) == expected
+
+
+async def test_mizan_data_converter_reads_and_writes_as_the_default_one() -> None:
+    from temporalio.converter import DataConverter
+
+    from activities.contracts import RecordEvents
+
+    state = _states()[3]
+    command = ActionCommand("add_party", OFFICER, {"role": "witness", "name": "شاهد"})
+    messages: list[Any] = [state, command, RecordEvents(state.case_id, state.number, state.rules,
+                                                        [decide(open_case(), command, T0)]), "نص", 3, None]
+    for message in messages:
+        ours = await DATA_CONVERTER.encode([message])
+        assert ours == await DataConverter.default.encode([message])
+        hint = type(message) if message is not None else None
+        assert (await DATA_CONVERTER.decode(ours, [hint] if hint else None))[0] == message
+        assert (await DataConverter.default.decode(ours, [hint] if hint else None))[0] == message
