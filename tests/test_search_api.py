@@ -62,6 +62,8 @@ def test_search_people_sealed_grants_and_audit(api: Api) -> None:
     both = wait_for(lambda: (p := _search(api, "investigator", q=tag))["total"] == 2 and p)
     assert {h["id"] for h in both["items"]} == {normal_id, sealed_id}
     assert api.as_("investigator")("GET", f"/api/v1/cases/{sealed_id}").status_code == 200  # same predicate
+    listed = api.as_("supervisor.tripoli")("GET", f"/api/v1/cases/{sealed_id}/grants")
+    assert [(g["agency"], g["granted_by"]) for g in listed.json()] == [("cid", "supervisor.tripoli")]
 
     # people: one identity by national ID (both files), the Latin-named victim offered apart, unmerged
     people = api.as_("investigator")("GET", "/api/v1/people/search", params={"name": f"محمد عبدالله {tag}"})
@@ -80,7 +82,23 @@ def test_search_people_sealed_grants_and_audit(api: Api) -> None:
     assert api.as_("investigator")("GET", "/api/v1/search", params={"sort": "random"}).status_code == 422
     assert api.as_("investigator")("GET", "/api/v1/people/search").status_code == 422
 
+    # the grant taken back: the sealed file closes to the CID again, in the index and in the read model
+    revoke = f"/api/v1/cases/{sealed_id}/grants/cid"
+    assert api.as_("prosecutor.tripoli")("DELETE", revoke).status_code == 403
+    assert api.as_("supervisor.tripoli")("DELETE", f"/api/v1/cases/{sealed_id}/grants/records").status_code == 404
+    assert api.as_("supervisor.tripoli")("DELETE", revoke).status_code == 204
+    assert api.as_("supervisor.tripoli")("DELETE", revoke).status_code == 404  # once
+    after = wait_for(lambda: (p := _search(api, "investigator", q=tag))["total"] == 1 and p)
+    assert [h["id"] for h in after["items"]] == [normal_id]
+    assert api.as_("investigator")("GET", f"/api/v1/cases/{sealed_id}").status_code == 403
+
     with session_scope() as session:
+        revoked = session.scalars(select(AuditRecord).where(AuditRecord.action == "case.revoke",
+                                                            AuditRecord.case_id == sealed_id)
+                                  .order_by(AuditRecord.id)).all()
+        assert [(r.username, r.outcome) for r in revoked] == [
+            ("prosecutor.tripoli", "refused:forbidden_role"), ("supervisor.tripoli", "refused:grant_not_found"),
+            ("supervisor.tripoli", "ok"), ("supervisor.tripoli", "refused:grant_not_found")]
         records = session.scalars(select(AuditRecord).where(AuditRecord.action.in_(["search.cases", "search.people"]))
                                   .where(AuditRecord.username == "investigator")
                                   .order_by(AuditRecord.id.desc()).limit(20)).all()

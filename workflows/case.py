@@ -201,7 +201,8 @@ class CaseWorkflow:
     async def _indexed_inline(self, request: IndexCase) -> bool:
         """One try as a local activity, in the workflow task that recorded the action: no trip through the
         server (a scheduled activity cost two more workflow tasks per action), and the Update answers once
-        the case is searchable. A failed or slow try is left to the retried activity."""
+        the case is in the index (searchable from its next refresh, within a second). A failed or slow try is
+        left to the retried activity."""
         try:
             await workflow.execute_local_activity(INDEX_CASE, request, start_to_close_timeout=INLINE_INDEX_TIMEOUT,
                                                   retry_policy=SINGLE_TRY)

@@ -1,12 +1,14 @@
 """Explicit grants: a chief prosecutor or a supervisor who may see a case lets another agency see it
-(sealed cases included: DOMAIN.md, `sensitivity`). Audited; the search document follows at once."""
+(sealed cases included: DOMAIN.md, `sensitivity`), and may take the grant back. Audited; the search
+document follows at once."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from activities.models import Agency, CaseGrant
 from api import audit_trail
@@ -15,11 +17,19 @@ from api.cases_service import visible_case
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError
 from api.schemas import GrantCreate, GrantPublic
+from core.case import Actor
 from search.indexing import index_from_read_model
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 GRANTING_ROLES = frozenset({"chief_prosecutor", "supervisor"})
+
+
+def _check_granter(user: Actor, case_id: str, session: Session) -> None:
+    if not GRANTING_ROLES & set(user.roles):
+        raise ApiError(403, "forbidden_role", "only a chief prosecutor or a supervisor grants or revokes access",
+                       "منح الاطلاع وسحبه من صلاحية رئيس النيابة أو المشرف")
+    visible_case(user, case_id, session)  # one grants only what one may see
 
 
 def _public(grant: CaseGrant) -> GrantPublic:
@@ -41,10 +51,7 @@ def grant_access(case_id: str, body: GrantCreate, user: CurrentUser, session: Se
                  request: Request) -> GrantPublic:
     detail = {"agency": body.agency, "reason": body.reason}
     try:
-        if not GRANTING_ROLES & set(user.roles):
-            raise ApiError(403, "forbidden_role", "only a chief prosecutor or a supervisor grants access",
-                           "منح الاطلاع من صلاحية رئيس النيابة أو المشرف")
-        visible_case(user, case_id, session)  # one grants only what one may see
+        _check_granter(user, case_id, session)
         if session.get(Agency, body.agency) is None:
             raise ApiError(422, "unknown_agency", f"no agency {body.agency}", "جهة غير معروفة", field="agency")
     except ApiError as error:
@@ -60,3 +67,25 @@ def grant_access(case_id: str, body: GrantCreate, user: CurrentUser, session: Se
     index_from_read_model(case_id)  # the grant widens the document's access fields now, not at the next event
     audit_trail.record(user, request, "case.grant", case_id=case_id, detail=detail)
     return _public(grant)
+
+
+@router.delete("/{case_id}/grants/{agency}", status_code=204, operation_id="revoke_case_access")
+def revoke_access(case_id: str, agency: str, user: CurrentUser, session: SessionDep, request: Request) -> Response:
+    """The agency no longer sees the case through this grant (it still does if it held the case itself)."""
+    try:
+        _check_granter(user, case_id, session)
+        grant = session.get(CaseGrant, (case_id, agency))
+        if grant is None:
+            raise ApiError(404, "grant_not_found", f"agency {agency} holds no grant on this case",
+                           "لا تملك هذه الجهة إذناً بالاطلاع على القضية")
+    except ApiError as error:
+        audit_trail.record(user, request, "case.revoke", case_id=case_id, outcome=f"refused:{error.code}",
+                           detail={"agency": agency})
+        raise
+    granted_by = grant.granted_by
+    session.delete(grant)
+    session.commit()
+    index_from_read_model(case_id)  # the document's access fields narrow now, not at the next event
+    audit_trail.record(user, request, "case.revoke", case_id=case_id,
+                       detail={"agency": agency, "granted_by": granted_by})
+    return Response(status_code=204)
