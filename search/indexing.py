@@ -18,6 +18,7 @@ from activities.snapshots import state_from_json
 from core.case import CaseState
 from search.client import get_client
 from search.documents import case_document
+from search.group_indexer import GroupIndexer
 from search.indices import cases_alias
 
 
@@ -53,17 +54,28 @@ def put_document(client: OpenSearch, document: dict[str, Any], index: str | None
     return True
 
 
-def index_from_read_model(case_id: str, client: OpenSearch | None = None) -> int:
-    """Index the case as the read model has it now (its state, grants and directorate)."""
+def document_from_read_model(case_id: str) -> dict[str, Any]:
+    """The case's document as the read model has it now (its state, grants and directorate)."""
     with session_scope() as session:
         row = session.get(Case, case_id)
         if row is None:
             raise RuntimeError(f"case {case_id} is not in the read model yet")
-        document = document_for(session, state_from_json(row.snapshot))
+        return document_for(session, state_from_json(row.snapshot))
+
+
+def index_from_read_model(case_id: str, client: OpenSearch | None = None) -> int:
+    """Index the case as the read model has it now, on its own (a grant given or taken back)."""
+    document = document_from_read_model(case_id)
     put_document(client or get_client(), document)
     return int(document["seq"])
 
 
+_GROUP = GroupIndexer(get_client)
+
+
 @activity.defn(name=INDEX_CASE)
 def index_case(request: IndexCase) -> int:
-    return index_from_read_model(request.case_id)
+    """Index the case with whatever other cases' documents are waiting (search.group_indexer)."""
+    document = document_from_read_model(request.case_id)
+    _GROUP.put(document)
+    return int(document["seq"])
