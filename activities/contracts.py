@@ -23,6 +23,14 @@ class RecordEvents:
 
 
 @dataclass
+class Recorded:
+    """What `record_and_index` did: how many events it wrote, and whether the case reached the index."""
+
+    written: int
+    indexed: bool
+
+
+@dataclass
 class IndexCase:
     case_id: str
     seq: int
@@ -39,5 +47,6 @@ class ActionResult:
 
 
 RECORD_EVENTS = "record_events"
+RECORD_AND_INDEX = "record_and_index"
 INDEX_CASE = "index_case"
 DELIVER_MERGE = "deliver_merge"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from temporalio import activity
 
-from activities.contracts import RECORD_EVENTS, RecordEvents
+from activities.contracts import RECORD_AND_INDEX, RECORD_EVENTS, Recorded, RecordEvents
 from activities.database import session_scope
 from activities.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
 from activities.records import project_criminal_records
@@ -18,18 +19,49 @@ from activities.snapshots import event_from_row, state_from_json, to_json
 from core.arabic import normalize_name
 from core.case import CaseState, Party
 from core.transitions import apply, new_case
+from search.indexing import document_for, index_document
+
+log = logging.getLogger(__name__)
+#: an index slower than this is left to the retried activity rather than hold up the action
+INLINE_INDEX_SECONDS = 2.0
 
 
 @activity.defn(name=RECORD_EVENTS)
 def record_events(request: RecordEvents) -> int:
     """Append the events not yet in the log and fold them into the case's projection."""
     with session_scope() as session:
-        written = append_events(session, request)
+        written, _ = fold_events(session, request)
     return written
+
+
+@activity.defn(name=RECORD_AND_INDEX)
+def record_and_index(request: RecordEvents) -> Recorded:
+    """record_events, then the case's document to the search index, in one trip from the workflow.
+
+    An index that fails or is slow is reported, not raised: the events are on record all the same, and
+    retrying the record for the sake of the index would hold up the action; the workflow hands the
+    index to its retried `index_case` activity instead."""
+    with session_scope() as session:
+        written, state = fold_events(session, request)
+        document = document_for(session, state) if state is not None else None
+    if document is None:
+        return Recorded(written, indexed=False)
+    try:
+        index_document(document, timeout=INLINE_INDEX_SECONDS)
+    except Exception as error:  # any failure of the index leaves the record standing
+        log.warning("case %s recorded, not indexed (index_case will retry): %r", request.case_id, error)
+        return Recorded(written, indexed=False)
+    return Recorded(written, indexed=True)
 
 
 def append_events(session: Session, request: RecordEvents) -> int:
     """Idempotent: events already in the log (by case and seq) are neither written nor folded again."""
+    written, _ = fold_events(session, request)
+    return written
+
+
+def fold_events(session: Session, request: RecordEvents) -> tuple[int, CaseState | None]:
+    """append_events, also giving the case's state after the fold (None for a case with no events)."""
     case_id = request.case_id
     row = session.get(Case, case_id, with_for_update=True)
     state = state_from_json(row.snapshot) if row is not None else None
@@ -52,7 +84,7 @@ def append_events(session: Session, request: RecordEvents) -> int:
     if rows and state is not None:
         project_case(session, state, before)  # the case row first: events refer to it
         session.add_all(rows)
-    return len(rows)
+    return len(rows), state
 
 
 def rebuild_state(session: Session, case_id: str) -> CaseState:

@@ -14,7 +14,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.certificates import CERTIFICATE_ACTIVITIES
 from activities.database import default_engine
 from activities.merging import deliver_merge
-from activities.readmodel import record_events
+from activities.readmodel import record_and_index, record_events
 from core.settings import get_settings
 from search.client import get_client
 from search.indexing import index_case
@@ -42,7 +42,7 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
         task_queue=task_queue,
         workflows=[CaseWorkflow, CertificateWorkflow],
         workflow_runner=workflow_runner(),
-        activities=[record_events, index_case, deliver_merge, *CERTIFICATE_ACTIVITIES],
+        activities=[record_events, record_and_index, index_case, deliver_merge, *CERTIFICATE_ACTIVITIES],
         activity_executor=executor,
         max_concurrent_activities=16,
     )

@@ -68,12 +68,13 @@ class GroupIndexer:
         self._start_lock = threading.Lock()
         self._sender: threading.Thread | None = None
 
-    def put(self, document: dict[str, Any]) -> bool:
-        """Index one document with the others waiting; False when a newer version is already there."""
+    def put(self, document: dict[str, Any], timeout: float | None = None) -> bool:
+        """Index one document with the others waiting; False when a newer version is already there.
+        Raises TimeoutError when no answer came within `timeout` seconds (the document may still land)."""
         pending = _Pending(document)
         self._ensure_sender()
         self._queue.put(pending)
-        return pending.answer.result(timeout=ANSWER_TIMEOUT_SECONDS)
+        return pending.answer.result(timeout=timeout or ANSWER_TIMEOUT_SECONDS)
 
     def _ensure_sender(self) -> None:
         with self._start_lock:

@@ -73,9 +73,14 @@ def index_from_read_model(case_id: str, client: OpenSearch | None = None) -> int
 _GROUP = GroupIndexer(get_client)
 
 
+def index_document(document: dict[str, Any], timeout: float | None = None) -> bool:
+    """Index with whatever other cases' documents are waiting (search.group_indexer); False when a newer
+    version is already there."""
+    return _GROUP.put(document, timeout)
+
+
 @activity.defn(name=INDEX_CASE)
 def index_case(request: IndexCase) -> int:
-    """Index the case with whatever other cases' documents are waiting (search.group_indexer)."""
     document = document_from_read_model(request.case_id)
-    _GROUP.put(document)
+    index_document(document)
     return int(document["seq"])

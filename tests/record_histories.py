@@ -32,7 +32,7 @@ from activities.worker import workflow_runner  # noqa: E402
 from workflows.case import CaseWorkflow  # noqa: E402
 
 QUEUE = "histories"
-#: the workflow version these histories are recorded with: v1 before INLINE_INDEX, v2 with it
+#: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it
 VERSION = "v2"
 
 

@@ -11,7 +11,15 @@ from typing import Any
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 
-from activities.contracts import INDEX_CASE, RECORD_EVENTS, ActionResult, IndexCase, RecordEvents
+from activities.contracts import (
+    INDEX_CASE,
+    RECORD_AND_INDEX,
+    RECORD_EVENTS,
+    ActionResult,
+    IndexCase,
+    Recorded,
+    RecordEvents,
+)
 from activities.merging import deliver_merge
 from core.case import ActionCommand, Actor, CaseEvent, CaseRef, CaseStart, CaseState
 from core.clocks import RuleBook, default_rulebook
@@ -37,29 +45,43 @@ class EventLog:
     events: dict[str, dict[int, CaseEvent]] = field(default_factory=lambda: defaultdict(dict))
     states: dict[str, CaseState] = field(default_factory=dict)
     indexed: dict[str, int] = field(default_factory=dict)
+    #: record_and_index reports the index as failed this many times (as an unreachable OpenSearch would)
+    index_failures: int = 0
+
+    def record(self, request: RecordEvents) -> int:
+        # the same fold the read model does: the log's state must equal the workflow's
+        written = 0
+        for event in request.events:
+            if event.seq in self.events[request.case_id]:
+                continue
+            self.events[request.case_id][event.seq] = event
+            if request.case_id not in self.states:
+                self.states[request.case_id] = new_case(request.case_id, request.number, request.rules, event)
+            else:
+                apply(self.states[request.case_id], event)
+            written += 1
+        return written
 
     def activities(self) -> list[Any]:
         @activity.defn(name=RECORD_EVENTS)
         async def record_events(request: RecordEvents) -> int:
-            # the same fold the read model does: the log's state must equal the workflow's
-            written = 0
-            for event in request.events:
-                if event.seq in self.events[request.case_id]:
-                    continue
-                self.events[request.case_id][event.seq] = event
-                if request.case_id not in self.states:
-                    self.states[request.case_id] = new_case(request.case_id, request.number, request.rules, event)
-                else:
-                    apply(self.states[request.case_id], event)
-                written += 1
-            return written
+            return self.record(request)
+
+        @activity.defn(name=RECORD_AND_INDEX)
+        async def record_and_index(request: RecordEvents) -> Recorded:
+            written = self.record(request)
+            if self.index_failures > 0:
+                self.index_failures -= 1
+                return Recorded(written, indexed=False)
+            self.indexed[request.case_id] = self.states[request.case_id].seq
+            return Recorded(written, indexed=True)
 
         @activity.defn(name=INDEX_CASE)
         async def index_case(request: IndexCase) -> int:
-            self.indexed[request.case_id] = request.seq
+            self.indexed[request.case_id] = max(self.indexed.get(request.case_id, 0), request.seq)
             return request.seq
 
-        return [record_events, index_case, deliver_merge]
+        return [record_events, record_and_index, index_case, deliver_merge]
 
     def names(self, case_id: str) -> list[str]:
         return [self.events[case_id][seq].name for seq in sorted(self.events[case_id])]

@@ -5,7 +5,8 @@ before anything reaches history. Accepted events go to an outbox that the main l
 order, to the permanent event log (activity `record_events`), then to the search index. Clocks are
 durable timers: the loop sleeps until the next warning or expiry in the case's state.
 
-Versions (`workflow.patched`): INLINE_INDEX indexes in the workflow task that recorded the action.
+Versions (`workflow.patched`): RECORD_AND_INDEX records and indexes in one local activity, in the
+workflow task that accepted the action; before it, indexing was always the separate activity.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey
-from temporalio.exceptions import ActivityError, ApplicationError
-from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import (
         DELIVER_MERGE,
         INDEX_CASE,
+        RECORD_AND_INDEX,
         RECORD_EVENTS,
         ActionResult,
         IndexCase,
+        Recorded,
         RecordEvents,
     )
     from core import transitions
@@ -32,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from core.refusal import Refusal
     from core.vocabulary import Stage
     from workflows import search_attributes as sa
-    from workflows.common import ACTIVITY_RETRY, SINGLE_TRY, refusal_error
+    from workflows.common import ACTIVITY_RETRY, refusal_error
 
 STAGE_KEY = SearchAttributeKey.for_keyword(sa.STAGE)
 OWNER_KEY = SearchAttributeKey.for_keyword(sa.OWNER_AGENCY)
@@ -41,9 +42,8 @@ STALLED_KEY = SearchAttributeKey.for_bool(sa.STALLED)
 CATEGORY_KEY = SearchAttributeKey.for_keyword(sa.CATEGORY)
 SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
 
-INLINE_INDEX = "index-inline-1"
-#: an inline index that takes longer than this gives way to the retried activity
-INLINE_INDEX_TIMEOUT = timedelta(seconds=2)
+RECORD_AND_INDEX_PATCH = "record-and-index-1"
+
 
 @workflow.defn(name="Case")
 class CaseWorkflow:
@@ -168,15 +168,26 @@ class CaseWorkflow:
         """Write the outbox to the case's permanent event log, in order, exactly once (idempotent by seq).
 
         A local activity: the write happens inside the workflow task that accepted the action, so the
-        Update returns once the event is on record without a second round trip through the server.
+        Update returns once the event is on record without a second round trip through the server. The
+        same activity indexes the case (no scheduled activity, two workflow tasks fewer per action); when
+        that index fails, the events are on record all the same and the index loop's activity retries it.
         """
         while self._outbox:
             batch = list(self._outbox)
-            await workflow.execute_local_activity(
-                RECORD_EVENTS, RecordEvents(self._state.case_id, self._state.number, self._state.rules, batch),
-                start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
+            request = RecordEvents(self._state.case_id, self._state.number, self._state.rules, batch)
+            indexed = False
+            if workflow.patched(RECORD_AND_INDEX_PATCH):
+                recorded = await workflow.execute_local_activity(
+                    RECORD_AND_INDEX, request, result_type=Recorded, start_to_close_timeout=timedelta(seconds=30),
+                    retry_policy=ACTIVITY_RETRY)
+                indexed = recorded.indexed
+            else:
+                await workflow.execute_local_activity(
+                    RECORD_EVENTS, request, start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
             del self._outbox[: len(batch)]
             self._recorded_seq = batch[-1].seq
+            if indexed:
+                self._indexed_seq = max(self._indexed_seq, self._recorded_seq)
 
     async def _deliver_merge(self) -> None:
         """After merge_into is on record, the case it joined receives its parties and evidence."""
@@ -192,24 +203,10 @@ class CaseWorkflow:
         while True:
             await workflow.wait_condition(lambda: self._indexed_seq < self._recorded_seq)
             seq = self._recorded_seq
-            request = IndexCase(self._state.case_id, seq)
-            if not (workflow.patched(INLINE_INDEX) and await self._indexed_inline(request)):
-                await workflow.execute_activity(INDEX_CASE, request, start_to_close_timeout=timedelta(seconds=30),
-                                                retry_policy=ACTIVITY_RETRY)
+            await workflow.execute_activity(
+                INDEX_CASE, IndexCase(self._state.case_id, seq),
+                start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
             self._indexed_seq = max(self._indexed_seq, seq)
-
-    async def _indexed_inline(self, request: IndexCase) -> bool:
-        """One try as a local activity, in the workflow task that recorded the action: no trip through the
-        server (a scheduled activity cost two more workflow tasks per action), and the Update answers once
-        the case is in the index (searchable from its next refresh, within a second). A failed or slow try is
-        left to the retried activity."""
-        try:
-            await workflow.execute_local_activity(INDEX_CASE, request, start_to_close_timeout=INLINE_INDEX_TIMEOUT,
-                                                  retry_policy=SINGLE_TRY)
-        except (ActivityError, ApplicationError, TemporalTimeoutError):
-            # a local activity's failure comes as the activity's own error, not wrapped in ActivityError
-            return False
-        return True
 
     def _finished(self) -> bool:
         return self._state.stage == Stage.closed and self._state.outcome != "archived" and not self._outbox

@@ -12,9 +12,6 @@ from core.refusal import Refusal
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), backoff_coefficient=2.0,
                              maximum_interval=timedelta(seconds=30))
 
-#: one try: a local activity that fails is handed to the retried, regular activity instead
-SINGLE_TRY = RetryPolicy(maximum_attempts=1)
-
 
 def refusal_error(refusal: Refusal) -> ApplicationError:
     """A refusal as the Update's failure: its code, status and both messages travel in the details."""
