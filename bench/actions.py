@@ -289,8 +289,14 @@ async def raw_run(settings: Settings, workflows: int, concurrency: int) -> Run:
             handle = client.get_workflow_handle(workflow_id)
             await _timed(run, limit, lambda: handle.execute_update(RawWorkflow.append, "verdict"))
 
+        async def finish(workflow_id: str) -> None:
+            # ended while the raw worker still runs: left open, it would wait in Temporal for ever
+            handle = client.get_workflow_handle(workflow_id)
+            await handle.signal(RawWorkflow.finish)
+            await handle.result()
+
         await _two_passes(run, workflows, up_to_hearing, verdict, {"raw worker": worker.pid})
-        await asyncio.gather(*(client.get_workflow_handle(i).signal(RawWorkflow.finish) for i in run.workflow_ids))
+        await asyncio.gather(*(finish(i) for i in run.workflow_ids))
     finally:
         worker.terminate()
         worker.wait(timeout=30)
