@@ -54,14 +54,10 @@ def record_and_index(request: RecordEvents) -> Recorded:
     return Recorded(written, indexed=True)
 
 
-def append_events(session: Session, request: RecordEvents) -> int:
-    """Idempotent: events already in the log (by case and seq) are neither written nor folded again."""
-    written, _ = fold_events(session, request)
-    return written
-
-
 def fold_events(session: Session, request: RecordEvents) -> tuple[int, CaseState | None]:
-    """append_events, also giving the case's state after the fold (None for a case with no events)."""
+    """Append the events not yet in the log and fold them into the projection: how many were written, and
+    the case's state after the fold (None for a case with no events). Idempotent: events already in the
+    log (by case and seq) are neither written nor folded again."""
     case_id = request.case_id
     row = session.get(Case, case_id, with_for_update=True)
     state = state_from_json(row.snapshot) if row is not None else None

@@ -21,7 +21,7 @@ from search.indexing import index_case
 from search.indices import ensure_indices
 from workflows.case import CaseWorkflow
 from workflows.certificate import CertificateWorkflow
-from workflows.payloads import DATA_CONVERTER
+from workflows.payloads import connect as connect_temporal
 
 log = logging.getLogger("mizan.worker")
 
@@ -53,8 +53,7 @@ async def main() -> None:
     settings = get_settings()
     default_engine()
     ensure_indices(get_client())
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                  data_converter=DATA_CONVERTER)
+    client = await connect_temporal(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from temporalio.client import Client
 
 from activities.database import default_engine
 from api.errors import install_error_handlers
@@ -25,15 +24,14 @@ from api.routers import (
 )
 from api.web.mount import install as install_web
 from core.settings import get_settings
-from workflows.payloads import DATA_CONVERTER
+from workflows.payloads import connect as connect_temporal
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     default_engine()
-    app.state.temporal = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                              data_converter=DATA_CONVERTER)
+    app.state.temporal = await connect_temporal(settings)
     yield
 
 

@@ -39,7 +39,7 @@ import httpx
 from api.errors import ApiError
 from core.settings import ROOT, Settings, get_settings
 from infra.demo import DEMO_PASSWORD
-from workflows.payloads import DATA_CONVERTER
+from workflows.payloads import connect as connect_temporal
 
 RESULTS_DIR = ROOT / "bench" / "results"
 TARGET_THROUGHPUT_RATIO = 0.70
@@ -213,7 +213,6 @@ async def api_run(settings: Settings, cases: int, concurrency: int) -> Run:
 
 
 async def service_run(settings: Settings, cases: int, concurrency: int) -> Run:
-    from temporalio.client import Client
 
     from activities.database import session_scope
     from api import cases_service
@@ -227,8 +226,7 @@ async def service_run(settings: Settings, cases: int, concurrency: int) -> Run:
     with session_scope() as session:
         tree = AgencyTree.load(session)
         actors = {user: actor_for(verify_token(token), tree) for user, token in tokens.items()}
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                  data_converter=DATA_CONVERTER)
+    client = await connect_temporal(settings)
 
     async def open_case(n: int) -> str:
         with session_scope() as session:
@@ -258,7 +256,7 @@ async def service_run(settings: Settings, cases: int, concurrency: int) -> Run:
 
 
 async def raw_run(settings: Settings, workflows: int, concurrency: int) -> Run:
-    from temporalio.client import Client, WithStartWorkflowOperation
+    from temporalio.client import WithStartWorkflowOperation
     from temporalio.common import WorkflowIDConflictPolicy
 
     from bench.raw_workflow import RawWorkflow
@@ -271,8 +269,7 @@ async def raw_run(settings: Settings, workflows: int, concurrency: int) -> Run:
         assert worker.stdout is not None
         if worker.stdout.readline().strip() != "ready":
             raise BenchFailure("the raw worker did not start")
-        client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                  data_converter=DATA_CONVERTER)
+        client = await connect_temporal(settings)
 
         async def up_to_hearing(n: int) -> str:
             workflow_id = f"bench-raw-{task_queue}-{n}"
@@ -310,10 +307,8 @@ async def history_breakdown(settings: Settings, workflow_ids: list[str]) -> dict
     """Mean durations (ms) in the workflows' histories: Update accepted → completed, each activity
     scheduled → completed, workflow tasks waiting (scheduled → started) and running (started → completed)."""
     from temporalio.api.enums.v1 import EventType
-    from temporalio.client import Client
 
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                  data_converter=DATA_CONVERTER)
+    client = await connect_temporal(settings)
     spans: dict[str, list[float]] = {}
 
     def add(name: str, start: datetime, end: datetime) -> None:

@@ -9,18 +9,16 @@ import asyncio
 import signal
 import sys
 
-from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.raw_workflow import RawWorkflow
 from core.settings import get_settings
-from workflows.payloads import DATA_CONVERTER
+from workflows.payloads import connect as connect_temporal
 
 
 async def serve(task_queue: str) -> None:
     settings = get_settings()
-    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                  data_converter=DATA_CONVERTER)
+    client = await connect_temporal(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

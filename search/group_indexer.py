@@ -36,12 +36,18 @@ class _Pending:
     answer: Future[bool] = field(default_factory=Future)
 
 
+def versioned(document: dict[str, Any]) -> dict[str, Any]:
+    """A case document's id and version: its case's event sequence, external, so that an older update
+    never overwrites a newer one and a repeated one (or one at the same sequence) is accepted."""
+    return {"id": document["case_id"], "version": document["seq"], "version_type": "external_gte"}
+
+
 def bulk_body(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The `_bulk` lines: each document versioned by its case's event sequence, as `put_document` does."""
+    """The `_bulk` lines, each document `versioned` as `put_document` indexes it."""
     body: list[dict[str, Any]] = []
     for document in documents:
-        body.append({"index": {"_id": document["case_id"], "version": document["seq"],
-                               "version_type": "external_gte"}})
+        identity = versioned(document)
+        body.append({"index": {"_id": identity.pop("id"), **identity}})
         body.append(document)
     return body
 

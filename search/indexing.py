@@ -18,7 +18,7 @@ from activities.snapshots import state_from_json
 from core.case import CaseState
 from search.client import get_client
 from search.documents import case_document
-from search.group_indexer import GroupIndexer
+from search.group_indexer import GroupIndexer, versioned
 from search.indices import cases_alias
 
 
@@ -47,8 +47,8 @@ def put_document(client: OpenSearch, document: dict[str, Any], index: str | None
     """Index one document at its case's sequence; False when a newer version is already there."""
     try:
         # through the alias, never auto-creating an unmapped index under its name
-        client.index(index=index or cases_alias(), id=document["case_id"], body=document,
-                     version=document["seq"], version_type="external_gte", require_alias=index is None)
+        client.index(index=index or cases_alias(), body=document, require_alias=index is None,
+                     **versioned(document))
     except ConflictError:
         return False
     return True

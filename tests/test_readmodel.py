@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from activities.contracts import RecordEvents
 from activities.database import ensure_schema, pending_model_changes
 from activities.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
-from activities.readmodel import append_events, rebuild_state
+from activities.readmodel import fold_events, rebuild_state
 from activities.snapshots import state_from_json
 from core.case import ActionCommand, Actor, AgencyRef, CaseEvent, CaseState
 from core.clocks import default_rulebook
@@ -39,7 +39,8 @@ def _case(case_id: str, national_id: str) -> tuple[CaseState, list[CaseEvent]]:
 
 def _record(engine: Engine, case_id: str, events: list[CaseEvent]) -> int:
     with Session(engine) as session, session.begin():
-        return append_events(session, RecordEvents(case_id, f"N/{case_id}", default_rulebook(), events))
+        written, _ = fold_events(session, RecordEvents(case_id, f"N/{case_id}", default_rulebook(), events))
+        return written
 
 
 def test_the_projection_is_the_fold_of_the_log_and_retries_change_nothing(db_engine: Engine) -> None:

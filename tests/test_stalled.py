@@ -8,10 +8,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from support import Api, wait_for
-from temporalio.client import Client
 
 from core.settings import Settings
-from workflows.payloads import DATA_CONVERTER
+from workflows.payloads import connect as connect_temporal
 
 
 def _stalled_ids(api: Api, user: str) -> dict[str, list[str]]:
@@ -22,8 +21,7 @@ def _stalled_ids(api: Api, user: str) -> dict[str, list[str]]:
 
 def _temporal_stalled(settings: Settings, case_id: str) -> bool:
     async def query() -> bool:
-        client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                      data_converter=DATA_CONVERTER)
+        client = await connect_temporal(settings)
         found = [w.id async for w in client.list_workflows(f"MizanStalled = true AND WorkflowId = 'case-{case_id}'")]
         return bool(found)
 

@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from temporalio.api.common.v1 import Payload
+from temporalio.client import Client
 from temporalio.converter import (
     CompositePayloadConverter,
     DataConverter,
@@ -29,6 +30,8 @@ from temporalio.converter import (
     JSONPlainPayloadConverter,
     value_to_type,
 )
+
+from core.settings import Settings
 
 Decoder = Callable[[Any], Any]
 
@@ -58,6 +61,12 @@ class MizanPayloadConverter(CompositePayloadConverter):
 DATA_CONVERTER = dataclasses.replace(DataConverter.default, payload_converter_class=MizanPayloadConverter)
 
 
+async def connect(settings: Settings) -> Client:
+    """A Temporal client of Mizan's: the configured server and namespace, with Mizan's data converter."""
+    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                data_converter=DATA_CONVERTER)
+
+
 @cache
 def decoder_for(hint: Any) -> Decoder:
     """The decoder of one type, built once; the same results and refusals (TypeError) as value_to_type."""
@@ -72,8 +81,8 @@ def decoder_for(hint: Any) -> Decoder:
     if origin is list and len(args) == 1:
         return _list(decoder_for(args[0]))
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = decoder_for(args[0])
-        return lambda value: tuple(_list(item)(value))
+        items = _list(decoder_for(args[0]))
+        return lambda value: tuple(items(value))
     if origin is dict and len(args) == 2 and args[0] is str:
         return _str_dict(None if args[1] is Any else decoder_for(args[1]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
