@@ -65,6 +65,8 @@ class Case(Base):
     updated_at: Mapped[datetime]
     seq: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict[str, Any]]
+    #: grants given or taken back so far: orders the search documents of grant changes (search.documents)
+    access_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CaseEventRow(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from activities.models import Case, CaseAgency, CaseGrant
@@ -27,3 +27,10 @@ def readable_statement(viewer: Viewer) -> Select[Case]:
 def granted_agencies(session: Session, case_id: str) -> list[str]:
     """The agencies holding an explicit grant on the case (the `granted` argument of may_see)."""
     return sorted(session.scalars(select(CaseGrant.agency_code).where(CaseGrant.case_id == case_id)))
+
+
+def bump_access_revision(session: Session, case_id: str) -> None:
+    """Count a grant change on the case row, in the change's own transaction. The UPDATE locks the row
+    that recording an action locks first, so an action's search document built before the change
+    carries the older revision and loses to the change's document (search.documents.document_version)."""
+    session.execute(update(Case).where(Case.id == case_id).values(access_revision=Case.access_revision + 1))

@@ -9,10 +9,23 @@ from core.access import case_holders
 from core.arabic import normalize_name
 from core.case import CaseState
 
+#: a document's version orders it by (case sequence, access revision): an action and a grant change at
+#: the same sequence are told apart, and the later grant wins over an action document built before it
+ACCESS_REVISIONS_PER_SEQ = 1 << 20
 
-def case_document(state: CaseState, *, directorate: str | None = None,
-                  granted: Iterable[str] = ()) -> dict[str, Any]:
-    """`directorate`: the directorate of the opening station; `granted`: agencies with an explicit grant."""
+
+def document_version(document: dict[str, Any]) -> int:
+    """The external version a case document is indexed at."""
+    revision = int(document.get("access_revision", 0))
+    if not 0 <= revision < ACCESS_REVISIONS_PER_SEQ:
+        raise ValueError(f"case {document['case_id']}: access revision {revision} out of range")
+    return int(document["seq"]) * ACCESS_REVISIONS_PER_SEQ + revision
+
+
+def case_document(state: CaseState, *, directorate: str | None = None, granted: Iterable[str] = (),
+                  access_revision: int = 0) -> dict[str, Any]:
+    """`directorate`: the directorate of the opening station; `granted`: agencies with an explicit grant,
+    as of `access_revision` (the read model's count of grant changes on the case)."""
     granted_agencies = sorted(set(granted))
     return {
         "case_id": state.case_id,
@@ -42,4 +55,5 @@ def case_document(state: CaseState, *, directorate: str | None = None,
         "occurred_at": state.occurred_at.isoformat(),
         "updated_at": (state.last_activity_at or state.opened_at).isoformat(),
         "seq": state.seq,
+        "access_revision": access_revision,
     }

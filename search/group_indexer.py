@@ -18,6 +18,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
+from search.documents import document_version
 from search.indices import cases_alias
 
 #: one bulk request carries at most this many documents; the rest go in the next
@@ -37,9 +38,9 @@ class _Pending:
 
 
 def versioned(document: dict[str, Any]) -> dict[str, Any]:
-    """A case document's id and version: its case's event sequence, external, so that an older update
-    never overwrites a newer one and a repeated one (or one at the same sequence) is accepted."""
-    return {"id": document["case_id"], "version": document["seq"], "version_type": "external_gte"}
+    """A case document's id and version (`document_version`), external, so that an older update never
+    overwrites a newer one and a repeated one (or one at the same version) is accepted."""
+    return {"id": document["case_id"], "version": document_version(document), "version_type": "external_gte"}
 
 
 def bulk_body(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:

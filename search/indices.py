@@ -16,7 +16,7 @@ from opensearchpy import OpenSearch
 from core.settings import get_settings
 from search.names import synonym_rules
 
-CASES_VERSION = 2
+CASES_VERSION = 3
 
 #: the same folding as core.arabic.normalize_name, done by OpenSearch at index and query time
 _NAME_CHAR_FILTERS: dict[str, Any] = {
@@ -99,6 +99,7 @@ CASES_MAPPINGS: dict[str, Any] = {
         "occurred_at": {"type": "date"},
         "updated_at": {"type": "date"},
         "seq": {"type": "integer"},
+        "access_revision": {"type": "integer"},
     },
 }
 

@@ -25,6 +25,7 @@ from activities.database import session_scope
 from activities.models import Case, CaseGrant
 from activities.snapshots import state_from_json
 from search.client import get_client
+from search.documents import document_version
 from search.indexing import document_for, put_document
 from search.indices import (
     alias_target,
@@ -42,17 +43,21 @@ CLI_WHO = Who("mizan-cli", "admin", "")
 
 def read_model_documents(session: Session) -> Iterator[dict[str, Any]]:
     """Every case's search document, as the read model has it now."""
-    grants: dict[str, list[str]] = defaultdict(list)
-    for case_id, agency in session.execute(select(CaseGrant.case_id, CaseGrant.agency_code)):
-        grants[case_id].append(agency)
-    for row in session.scalars(select(Case).order_by(Case.id)).yield_per(BATCH):
-        yield document_for(session, state_from_json(row.snapshot), grants.get(row.id, []))
+    for rows in session.scalars(select(Case).order_by(Case.id)).yield_per(BATCH).partitions():
+        # each batch's grants are read after its rows: a document never claims a newer access revision
+        # than its grants (search.indexing.document_for)
+        grants: dict[str, list[str]] = defaultdict(list)
+        query = select(CaseGrant.case_id, CaseGrant.agency_code).where(CaseGrant.case_id.in_([r.id for r in rows]))
+        for case_id, agency in session.execute(query):
+            grants[case_id].append(agency)
+        for row in rows:
+            yield document_for(session, state_from_json(row.snapshot), grants.get(row.id, []), row.access_revision)
 
 
 def bulk_actions(index: str, documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for document in documents:
         yield {"_index": index, "_id": document["case_id"], "_source": document,
-               "_version": document["seq"], "_version_type": "external_gte"}
+               "_version": document_version(document), "_version_type": "external_gte"}
 
 
 def bulk_fill(client: OpenSearch, index: str, documents: Iterator[dict[str, Any]]) -> int:
@@ -89,11 +94,12 @@ def _indexed(client: OpenSearch) -> dict[str, dict[str, Any]]:
 
 
 def _restore_deleted(client: OpenSearch, document: dict[str, Any]) -> None:
-    """A document deleted by hand leaves a tombstone at version seq + 1 for `index.gc_deletes` (60 s),
-    which refuses the document at its own seq. Restoring it at seq + 1 keeps the order: the case's
-    next event (seq + 1) is still accepted (external_gte), and any older one refused."""
+    """A document deleted by hand leaves a tombstone at its version + 1 for `index.gc_deletes` (60 s),
+    which refuses the document at its own version. Restoring it one above keeps the order: the case's
+    next event or grant change is still accepted (external_gte), and any older document refused."""
     try:
-        client.index(index=cases_alias(), id=document["case_id"], body=document, version=document["seq"] + 1,
+        client.index(index=cases_alias(), id=document["case_id"], body=document,
+                     version=document_version(document) + 1,
                      version_type="external_gte", require_alias=True)
     except ConflictError:
         log.warning("case %s: a newer tombstone blocks the repair; run the check again in a minute",

@@ -12,6 +12,7 @@ import pytest
 from opensearchpy import OpenSearch
 
 from search.client import get_client
+from search.documents import document_version
 from search.group_indexer import GroupIndexer, IndexRefused
 from search.indices import cases_alias, ensure_indices
 
@@ -85,5 +86,6 @@ def test_bulk_documents_are_versioned_by_their_sequence() -> None:
     assert indexer.put(document(1, "قديم")) is False  # older: refused, the newer stays
     assert indexer.put(document(2, "سرقة")) is True  # a retry of the same version
     stored = client.get(index=cases_alias(), id=case_id)
-    assert stored["_version"] == 2 and stored["_source"]["offence"] == "سرقة"
-    client.delete(index=cases_alias(), id=case_id, params={"version": 3, "version_type": "external"})
+    assert stored["_version"] == document_version(document(2, "سرقة")) and stored["_source"]["offence"] == "سرقة"
+    client.delete(index=cases_alias(), id=case_id,
+                  params={"version": document_version(document(3, "")), "version_type": "external"})

@@ -13,12 +13,15 @@ from opensearchpy import OpenSearch
 from search_fixtures import build_case, demo_actors, index, store
 
 from activities.database import session_scope
+from activities.models import CaseGrant
+from api.access import bump_access_revision
 from core.access import Viewer, viewer_for
 from core.arabic import normalize_name
 from core.case import CaseState
 from core.settings import get_settings
 from search.client import get_client
-from search.indexing import document_for, put_document
+from search.documents import document_version
+from search.indexing import document_for, index_from_read_model, put_document
 from search.indices import alias_target, cases_alias, ensure_indices
 from search.maintenance import check, reindex
 from search.query import CaseQuery, build_people_query
@@ -151,7 +154,7 @@ def test_out_of_order_updates_never_overwrite_a_newer_version(client: OpenSearch
     assert not put_document(client, older)        # arrives late: refused
     assert put_document(client, newer)            # a retry of the same version: accepted, changes nothing
     stored = client.get(index=cases_alias(), id=case.case_id)
-    assert stored["_version"] == case.seq == 4
+    assert stored["_version"] == document_version(newer) and newer["seq"] == 4
     assert stored["_source"]["stage"] == "trial"
 
 
@@ -198,7 +201,7 @@ def test_check_repairs_deleted_stale_and_extra_documents(client: OpenSearch) -> 
     assert check(client, repair=False).clean
     client.delete(index=cases_alias(), id=deleted.case_id)
     stale = client.get(index=cases_alias(), id=altered.case_id)["_source"] | {"stage": "closed"}
-    client.index(index=cases_alias(), id=altered.case_id, body=stale, version=altered.seq,
+    client.index(index=cases_alias(), id=altered.case_id, body=stale, version=document_version(stale),
                  version_type="external_gte")
     ghost = stale | {"case_id": "ghost-" + uuid.uuid4().hex}
     client.index(index=cases_alias(), id=ghost["case_id"], body=ghost, version=1, version_type="external")
@@ -224,3 +227,21 @@ def test_the_live_index_takes_the_translog_setting_at_worker_start(client: OpenS
     ensure_indices(client)  # what the worker runs at start
     settings = client.indices.get_settings(index=target)[target]["settings"]["index"]
     assert settings["translog"]["durability"] == wanted
+
+
+def test_a_grant_taken_back_wins_over_an_action_document_built_before_it(client: OpenSearch) -> None:
+    """An action's document and a grant change's document share the case's seq; the grant change's
+    access revision orders them, whichever reaches OpenSearch last."""
+    case = build_case(random.Random(11), depth=1, sensitivity="sealed")
+    store([case], {case.case_id: ["cid"]})
+    index(client, [case])
+    with session_scope() as session:
+        built_before = document_for(session, case)  # as record_and_index builds it, before the revoke commits
+    with session_scope() as session:
+        session.delete(session.get(CaseGrant, (case.case_id, "cid")))
+        bump_access_revision(session, case.case_id)
+    index_from_read_model(case.case_id, client)
+    assert not put_document(client, built_before)  # it arrives last: refused
+    stored = client.get(index=cases_alias(), id=case.case_id)["_source"]
+    assert "cid" not in stored["granted_agencies"] and "cid" not in stored["access_agencies"]
+    assert stored["access_revision"] == built_before["access_revision"] + 1

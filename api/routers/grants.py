@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from activities.models import Agency, CaseGrant
 from api import audit_trail
-from api.access import granted_agencies
+from api.access import bump_access_revision, granted_agencies
 from api.cases_service import visible_case
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError
@@ -63,6 +63,7 @@ def grant_access(case_id: str, body: GrantCreate, user: CurrentUser, session: Se
         grant = CaseGrant(case_id=case_id, agency_code=body.agency, granted_by=user.username,
                           granted_at=datetime.now(UTC), reason=body.reason)
         session.add(grant)
+        bump_access_revision(session, case_id)
     session.commit()
     index_from_read_model(case_id)  # the grant widens the document's access fields now, not at the next event
     audit_trail.record(user, request, "case.grant", case_id=case_id, detail=detail)
@@ -84,6 +85,7 @@ def revoke_access(case_id: str, agency: str, user: CurrentUser, session: Session
         raise
     granted_by = grant.granted_by
     session.delete(grant)
+    bump_access_revision(session, case_id)
     session.commit()
     index_from_read_model(case_id)  # the document's access fields narrow now, not at the next event
     audit_trail.record(user, request, "case.revoke", case_id=case_id,
