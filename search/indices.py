@@ -171,13 +171,12 @@ def drop_old_indices(client: OpenSearch, keep: set[str]) -> list[str]:
 def ensure_indices(client: OpenSearch) -> None:
     """At worker start: the alias exists and serves the current definition.
 
-    A missing alias gets a fresh index; an alias on an older definition is rebuilt from the read
-    model into a new index and swapped (the migration path for every mapping change).
+    A missing alias (a new installation, or an OpenSearch that lost its data) and an alias on an older
+    definition (the migration path for every mapping change) are both built from the read model into a
+    new index, and the alias swapped onto it: search never starts empty beside a full read model.
     """
     target = alias_target(client)
-    if target is None:
-        swap_alias(client, create_index(client))
-    elif mapping_version(client, target) < CASES_VERSION:
+    if target is None or mapping_version(client, target) < CASES_VERSION:
         from search.maintenance import reindex  # the rebuild reads the read model; imported only when due
 
         reindex(client)

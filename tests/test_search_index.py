@@ -245,3 +245,20 @@ def test_a_grant_taken_back_wins_over_an_action_document_built_before_it(client:
     stored = client.get(index=cases_alias(), id=case.case_id)["_source"]
     assert "cid" not in stored["granted_agencies"] and "cid" not in stored["access_agencies"]
     assert stored["access_revision"] == built_before["access_revision"] + 1
+
+
+def test_a_lost_index_is_rebuilt_from_the_read_model_at_worker_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    case = build_case(random.Random(12), depth=1)
+    store([case])
+    monkeypatch.setenv("MIZAN_INDEX_PREFIX", f"lost-{uuid.uuid4().hex[:8]}")  # no alias: as if OpenSearch lost it
+    get_settings.cache_clear()
+    client = get_client()
+    try:
+        ensure_indices(client)  # what the worker runs at start
+        client.indices.refresh(index=cases_alias())
+        assert client.get(index=cases_alias(), id=case.case_id)["_source"]["seq"] == case.seq
+        assert check(client, repair=False).clean
+    finally:
+        client.indices.delete(index=f"{cases_alias()}-v*")
+        monkeypatch.undo()
+        get_settings.cache_clear()
