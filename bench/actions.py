@@ -28,7 +28,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -143,6 +144,43 @@ def _processes(extra: dict[str, int]) -> dict[str, int]:
         except (OSError, ValueError, IndexError):
             continue
     return pids
+
+
+def _process_tree(pid: int) -> list[int]:
+    """A process and its descendants (Keycloak's launcher script runs its JVM as a child)."""
+    tree = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            tree += [c for child in (task / "children").read_text().split() for c in _process_tree(int(child))]
+        except OSError:
+            continue
+    return tree
+
+
+def pin(pids: Iterable[int], cores: set[int]) -> None:
+    """Every thread of these processes and their descendants onto `cores`; this process's later children
+    (the raw worker) inherit them."""
+    for pid in {p for root in pids for p in _process_tree(root)}:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                os.sched_setaffinity(int(task.name), cores)
+            except OSError:
+                continue  # a thread that ended meanwhile
+
+
+@contextmanager
+def services_on(cores: set[int] | None) -> Iterator[None]:
+    """With `cores`, the services and this bench run on those cores only, then get all of them back."""
+    if cores is None:
+        yield
+        return
+    everything = os.sched_getaffinity(0)
+    services = _processes({}).values()
+    pin(services, cores)
+    try:
+        yield
+    finally:
+        pin(services, everything)
 
 
 async def _two_passes(run: Run, cases: int, up_to_hearing: Callable[[int], Awaitable[Any]],
@@ -438,6 +476,8 @@ def parse(args: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=10, help="concurrent clients (default 10)")
     parser.add_argument("--skip-service", action="store_true", help="leave out the in-process service run")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where the results go")
+    parser.add_argument("--cores", type=lambda text: {int(c) for c in text.split(",")}, default=None,
+                        help="run the services and the bench on these cores only, e.g. 0 or 0,1 (default: all)")
     return parser.parse_args(args)
 
 
@@ -455,7 +495,7 @@ async def run_all(ns: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         "benchmark": "actions", "started_at": started_at.isoformat(timespec="seconds"), "cases": ns.cases,
         "concurrency": ns.concurrency, "api_url": settings.api_url, "temporal": settings.temporal_address,
         "task_queue": settings.task_queue, "database": settings.db_url.split("://")[0],
-        "cpus": os.cpu_count(), "runs": runs,
+        "cpus": len(os.sched_getaffinity(0)), "runs": runs,
         "comparison": compare(runs["api"], runs.get("service"), runs["raw"]),
         "micro": micro_measurements(settings, token),
         "workflow_histories": histories,
@@ -467,7 +507,8 @@ def main(args: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would bury the report
     settings = get_settings()
     try:
-        result = asyncio.run(run_all(ns, settings))
+        with services_on(ns.cores):
+            result = asyncio.run(run_all(ns, settings))
     except (BenchFailure, ApiError, httpx.HTTPError) as error:
         print(f"bench actions failed: {error!r}", file=sys.stderr)
         return 1
