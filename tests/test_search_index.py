@@ -247,12 +247,13 @@ def test_a_grant_taken_back_wins_over_an_action_document_built_before_it(client:
     assert stored["access_revision"] == built_before["access_revision"] + 1
 
 
-def test_a_lost_index_is_rebuilt_from_the_read_model_at_worker_start(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lost_index_is_rebuilt_from_the_read_model_at_worker_start(client: OpenSearch,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     case = build_case(random.Random(12), depth=1)
     store([case])
+    index(client, [case])  # the live index stays whole; the lost one is another prefix's
     monkeypatch.setenv("MIZAN_INDEX_PREFIX", f"lost-{uuid.uuid4().hex[:8]}")  # no alias: as if OpenSearch lost it
     get_settings.cache_clear()
-    client = get_client()
     try:
         ensure_indices(client)  # what the worker runs at start
         client.indices.refresh(index=cases_alias())
