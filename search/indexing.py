@@ -37,14 +37,13 @@ def directorate_of(session: Session, station: str) -> str | None:
     return None
 
 
-def document_for(session: Session, state: CaseState, grants: list[str] | None = None,
-                 access_revision: int = 0) -> dict[str, Any]:
-    """The case's search document; without `grants`, its grants and access revision are read here."""
+def document_for(session: Session, state: CaseState, grants: list[str] | None = None) -> dict[str, Any]:
+    """The case's search document; without `grants`, they are read here. The access revision comes from
+    the case row, read before the grants: a document may carry newer grants than its revision says, never
+    older ones (a grant change bumps the revision in its own transaction)."""
+    row = session.get(Case, state.case_id)
+    access_revision = row.access_revision if row is not None else 0
     if grants is None:
-        # the revision before the grants: a document may carry newer grants than its revision says,
-        # never older ones (a grant change bumps the revision in the same transaction)
-        row = session.get(Case, state.case_id)
-        access_revision = row.access_revision if row is not None else 0
         grants = list(session.scalars(select(CaseGrant.agency_code).where(CaseGrant.case_id == state.case_id)))
     return case_document(state, directorate=directorate_of(session, state.opening_station), granted=grants,
                          access_revision=access_revision)

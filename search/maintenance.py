@@ -26,6 +26,7 @@ from activities.models import Case, CaseGrant
 from activities.snapshots import state_from_json
 from search.client import get_client
 from search.documents import document_version
+from search.group_indexer import versioned
 from search.indexing import document_for, put_document
 from search.indices import (
     alias_target,
@@ -51,13 +52,14 @@ def read_model_documents(session: Session) -> Iterator[dict[str, Any]]:
         for case_id, agency in session.execute(query):
             grants[case_id].append(agency)
         for row in rows:
-            yield document_for(session, state_from_json(row.snapshot), grants.get(row.id, []), row.access_revision)
+            yield document_for(session, state_from_json(row.snapshot), grants.get(row.id, []))
 
 
 def bulk_actions(index: str, documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for document in documents:
-        yield {"_index": index, "_id": document["case_id"], "_source": document,
-               "_version": document_version(document), "_version_type": "external_gte"}
+        identity = versioned(document)  # the same id and version rule as every other index path
+        yield {"_index": index, "_id": identity["id"], "_source": document, "_version": identity["version"],
+               "_version_type": identity["version_type"]}
 
 
 def bulk_fill(client: OpenSearch, index: str, documents: Iterator[dict[str, Any]]) -> int:
