@@ -4,17 +4,22 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from temporalio import activity
 
-from activities import certificate_signing
-from activities.audit import Who, audit
-from activities.certificate_contracts import (
+from certificates import signing as certificate_signing
+from certificates.paper import new_verification_code, pdf_path, verify_url
+from certificates.pdf import CertificateDocument, render_certificate
+from config.settings import get_settings
+from core.records import RecordEntry, RecordFinding, certificate_expiry
+from store.audit import Who, audit
+from store.database import session_scope
+from store.models import Certificate
+from store.records import compute_record
+from workflows.messages import (
     COMPUTE_RECORD,
     ESCALATE_REVIEW,
     ISSUE_CERTIFICATE,
@@ -23,39 +28,12 @@ from activities.certificate_contracts import (
     CertificateStart,
     IssueCertificate,
     OpenReview,
-    RecordEntry,
-    RecordFinding,
     RejectCertificate,
 )
-from activities.certificate_pdf import CertificateDocument, render_certificate
-from activities.database import session_scope
-from activities.models import Certificate
-from activities.records import compute_record
-from core.records import certificate_expiry
-from core.settings import get_settings
 
 #: the records office acting through its workflow, for the audit log
 SYSTEM = Who(username="system", role="system", agency="records")
 OFFICER_ROLE = "records_officer"
-#: no 0/O or 1/I: a code is read aloud and typed from paper
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def pdf_path(certificate_id: str) -> Path:
-    return get_settings().state_dir / "certificates" / f"{certificate_id}.pdf"
-
-
-def verify_url(code: str) -> str:
-    settings = get_settings()
-    return f"{(settings.public_url or settings.api_url).rstrip('/')}/verify/{code}"
-
-
-def new_verification_code() -> str:
-    """MZN- and three groups of five from a 32-letter alphabet: 75 random bits."""
-    letters = "".join(secrets.choice(CODE_ALPHABET) for _ in range(15))
-    return "MZN-" + "-".join(letters[i:i + 5] for i in range(0, 15, 5))
-
-
 def _entry_json(entry: RecordEntry) -> dict[str, Any]:
     data = asdict(entry)
     data["final_at"] = entry.final_at.isoformat()

@@ -12,24 +12,23 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.certificates import CERTIFICATE_ACTIVITIES
-from activities.database import default_engine
 from activities.merging import deliver_merge
-from activities.readmodel import record_and_index, record_events
-from core.settings import get_settings
+from activities.recording import index_case, record_and_index, record_events
+from config.settings import get_settings
 from search.client import get_client
-from search.indexing import index_case
-from search.indices import ensure_indices
+from search.maintenance import ensure_indices
+from store.database import default_engine
 from workflows.case import CaseWorkflow
 from workflows.certificate import CertificateWorkflow
-from workflows.payloads import connect as connect_temporal
+from workflows.client import connect as connect_temporal
 
 log = logging.getLogger("mizan.worker")
 
 
 #: deterministic, side-effect-free modules the workflow shares with the rest of Mizan; passed through the
 #: sandbox so that their dataclasses are the same classes inside and out (and their type hints resolve)
-PASSTHROUGH = ("core", "activities.contracts", "workflows.search_attributes", "workflows.payloads", "zoneinfo", "yaml",
-               "activities.certificate_contracts")
+PASSTHROUGH = ("core", "workflows.messages", "workflows.search_attributes", "workflows.client", "store.codec",
+               "config", "zoneinfo", "yaml")
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

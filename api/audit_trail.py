@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from activities.audit import Who, audit
-from activities.database import session_scope
 from core.case import Actor
+from store.audit import Who, audit
+from store.database import session_scope
 
 KNOWN_ROLES = ("police_officer", "station_chief", "investigator", "prosecutor", "chief_prosecutor", "court_clerk",
                "judge", "prison_officer", "records_officer", "supervisor", "auditor", "citizen", "admin")

@@ -9,7 +9,7 @@ from typing import Any
 import jwt
 from jwt import PyJWKClient
 
-from core.settings import get_settings
+from config.settings import get_settings
 
 
 @dataclass(frozen=True)

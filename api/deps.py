@@ -9,11 +9,12 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from activities.database import session_scope
-from api.agencies import AgencyTree
 from api.auth import InvalidToken, TokenUser, verify_token
-from api.errors import ApiError
+from core.agencies import AgencyTree
 from core.case import Actor
+from core.refusal import Refusal
+from store.agencies import load_agency_tree
+from store.database import session_scope
 
 
 def get_session() -> Iterator[Session]:
@@ -36,11 +37,11 @@ def get_token_user(request: Request) -> TokenUser:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthorized", "a bearer token is required", "يلزم تسجيل الدخول")
+        raise Refusal("unauthorized", 401, "a bearer token is required", "يلزم تسجيل الدخول")
     try:
         return verify_token(token)
     except InvalidToken as exc:
-        raise ApiError(401, "invalid_token", f"the token is not valid: {exc}", "رمز الدخول غير صالح") from exc
+        raise Refusal("invalid_token", 401, f"the token is not valid: {exc}", "رمز الدخول غير صالح") from exc
 
 
 def actor_for(user: TokenUser, tree: AgencyTree) -> Actor:
@@ -53,7 +54,7 @@ def actor_for(user: TokenUser, tree: AgencyTree) -> Actor:
 
 
 def get_actor(user: Annotated[TokenUser, Depends(get_token_user)], session: SessionDep) -> Actor:
-    return actor_for(user, AgencyTree.load(session))
+    return actor_for(user, load_agency_tree(session))
 
 
 CurrentUser = Annotated[Actor, Depends(get_actor)]

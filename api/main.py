@@ -1,4 +1,4 @@
-"""The ASGI app: `uvicorn api.main:app`."""
+"""The ASGI app: `uvicorn api.main:app`. One router per resource (api/<resource>/router.py), and the web."""
 
 from __future__ import annotations
 
@@ -7,24 +7,22 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from activities.database import default_engine
+from api.audit.router import router as audit_router
+from api.cases.router import router as cases_router
+from api.certificates.router import router as certificates_router
+from api.certificates.web_router import router as certificates_web_router
+from api.documents.router import router as documents_router
 from api.errors import install_error_handlers
-from api.routers import (
-    audit,
-    cases,
-    certificates,
-    certificates_web,
-    criminal_records,
-    documents,
-    grants,
-    people,
-    search,
-    system,
-    verify,
-)
+from api.grants.router import router as grants_router
+from api.people.router import router as people_router
+from api.records.router import router as records_router
+from api.search.router import router as search_router
+from api.system.router import router as system_router
+from api.verify.router import router as verify_router
 from api.web.mount import install as install_web
-from core.settings import get_settings
-from workflows.payloads import connect as connect_temporal
+from config.settings import get_settings
+from store.database import default_engine
+from workflows.client import connect as connect_temporal
 
 
 @asynccontextmanager
@@ -39,17 +37,9 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Mizan ميزان", version="0.1.0", lifespan=lifespan,
                   description="The integrated, shared criminal case-tracking platform (Libya).")
     install_error_handlers(app)
-    app.include_router(system.router)
-    app.include_router(cases.router)
-    app.include_router(search.router)
-    app.include_router(people.router)
-    app.include_router(grants.router)
-    app.include_router(audit.router)
-    app.include_router(documents.router)
-    app.include_router(certificates.router)
-    app.include_router(certificates_web.router)
-    app.include_router(criminal_records.router)
-    app.include_router(verify.router)
+    for router in (system_router, cases_router, search_router, people_router, grants_router, audit_router,
+                   documents_router, certificates_router, certificates_web_router, records_router, verify_router):
+        app.include_router(router)
     install_web(app)
     return app
 

@@ -37,10 +37,11 @@ from typing import Any
 
 import httpx
 
-from api.errors import ApiError
-from core.settings import ROOT, Settings, get_settings
+from config.settings import ROOT, Settings, get_settings
+from core.refusal import Refusal
 from infra.demo import DEMO_PASSWORD
-from workflows.payloads import connect as connect_temporal
+from store.agencies import load_agency_tree
+from workflows.client import connect as connect_temporal
 
 RESULTS_DIR = ROOT / "bench" / "results"
 TARGET_THROUGHPUT_RATIO = 0.70
@@ -236,10 +237,9 @@ async def api_run(settings: Settings, cases: int, concurrency: int) -> Run:
             case_id = str((await request("officer.tripoli", "/api/v1/cases", lambda: _report(n), 201))["id"])
             for user, action, body in HEARING_STEPS:
                 await request(user, f"/api/v1/cases/{case_id}/actions/{action}", body, 200)
-            return f"case-{case_id}"
+            return case_id
 
-        async def verdict(workflow_id: str) -> None:
-            case_id = workflow_id.removeprefix("case-")
+        async def verdict(case_id: str) -> None:
             user, action, body = VERDICT
             await request(user, f"/api/v1/cases/{case_id}/actions/{action}", lambda: body, 200)
 
@@ -252,17 +252,17 @@ async def api_run(settings: Settings, cases: int, concurrency: int) -> Run:
 
 async def service_run(settings: Settings, cases: int, concurrency: int) -> Run:
 
-    from activities.database import session_scope
-    from api import cases_service
-    from api.agencies import AgencyTree
     from api.auth import verify_token
+    from api.cases import service as cases_service
     from api.deps import actor_for
+    from store.agencies import load_agency_tree
+    from store.database import session_scope
 
     run, limit = Run("service"), asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(timeout=60) as http:
         tokens = await fetch_tokens(http, settings)
     with session_scope() as session:
-        tree = AgencyTree.load(session)
+        tree = load_agency_tree(session)
         actors = {user: actor_for(verify_token(token), tree) for user, token in tokens.items()}
     client = await connect_temporal(settings)
 
@@ -279,10 +279,9 @@ async def service_run(settings: Settings, cases: int, concurrency: int) -> Run:
         case_id: str = await _timed(run, limit, lambda: open_case(n))
         for user, action, body in HEARING_STEPS:
             await _timed(run, limit, lambda u=user, a=action, b=body: act(u, case_id, a, b))  # type: ignore[misc]
-        return cases_service.workflow_id(case_id)
+        return case_id
 
-    async def verdict(workflow_id: str) -> None:
-        case_id = workflow_id.removeprefix("case-")
+    async def verdict(case_id: str) -> None:
         user, action, body = VERDICT
         await _timed(run, limit, lambda: act(user, case_id, action, lambda: body))
 
@@ -385,14 +384,13 @@ def _mean_ms(fn: Callable[[], object], repeat: int) -> float:
 
 
 def micro_measurements(settings: Settings, token: str, repeat: int = 200) -> dict[str, float]:
-    from activities.audit import Who, audit
-    from activities.database import ensure_schema, make_engine, session_scope
-    from api.agencies import AgencyTree
     from api.auth import verify_token
+    from store.audit import Who, audit
+    from store.database import ensure_schema, make_engine, session_scope
 
     def load_tree() -> None:
         with session_scope() as session:
-            AgencyTree.load(session)
+            load_agency_tree(session)
 
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{Path(scratch) / 'audit.db'}")
@@ -509,7 +507,7 @@ def main(args: list[str] | None = None) -> int:
     try:
         with services_on(ns.cores):
             result = asyncio.run(run_all(ns, settings))
-    except (BenchFailure, ApiError, httpx.HTTPError) as error:
+    except (BenchFailure, Refusal, httpx.HTTPError) as error:
         print(f"bench actions failed: {error!r}", file=sys.stderr)
         return 1
     ns.out.mkdir(parents=True, exist_ok=True)

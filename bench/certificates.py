@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from core.settings import ROOT, get_settings
+from config.settings import ROOT, get_settings
 from infra.demo import DEMO_PASSWORD
 
 CITIZEN = "citizen2"

@@ -12,8 +12,8 @@ import sys
 from temporalio.worker import Worker
 
 from bench.raw_workflow import RawWorkflow
-from core.settings import get_settings
-from workflows.payloads import connect as connect_temporal
+from config.settings import get_settings
+from workflows.client import connect as connect_temporal
 
 
 async def serve(task_queue: str) -> None:

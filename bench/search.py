@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from core.settings import ROOT, get_settings
+from config.settings import ROOT, get_settings
 
 RESULTS = ROOT / "bench" / "results"
 CHUNK = 2000
@@ -56,9 +56,9 @@ def _name(rng: random.Random) -> str:
 def synthetic_states(count: int, seed: int) -> Iterator[tuple[Any, str]]:
     """CaseState objects (the real document builder turns them into documents) and their directorate."""
     from core.case import CaseState, Party
-    from core.clocks import load_rulebook
+    from core.clocks import default_rulebook
 
-    rules = load_rulebook(None)
+    rules = default_rulebook()
     rng = random.Random(seed)
     base = datetime(2020, 1, 1, tzinfo=UTC)
     for i in range(count):

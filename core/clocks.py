@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from core.rule_files import read_rule_file
 
 TRIPOLI = ZoneInfo("Africa/Tripoli")
 RULES_VERSION = "2026.1"
@@ -102,16 +100,15 @@ def default_rulebook() -> RuleBook:
     return RuleBook(RULES_VERSION, {c.name: c for c in DEFAULT_CLOCKS}, dict(DEFAULT_STAGE_SLA_DAYS))
 
 
-def load_rulebook(path: Path | None, idle_days: int = 30) -> RuleBook:
-    """The default table, with any clock overridden by the JSON or YAML file at `path`.
+def rulebook_with(data: dict[str, Any], idle_days: int = 30) -> RuleBook:
+    """The default table, with any clock overridden by `data` (a rule file's content, read by config.rules).
 
-    The file maps clock names to the fields to change, e.g. `{"clocks": {"appeal_window":
+    `data` maps clock names to the fields to change, e.g. `{"clocks": {"appeal_window":
     {"length": 5, "unit": "seconds"}}, "stage_sla_days": {"trial": 90}}`.
     """
     book = replace(default_rulebook(), idle_days=idle_days)
-    if path is None:
+    if not data:
         return book
-    data = read_rule_file(path)
     clocks = dict(book.clocks)
     for name, changes in (data.get("clocks") or {}).items():
         if name not in clocks:

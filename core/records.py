@@ -2,21 +2,21 @@
 lapses, when a name is a doubtful match, and when a certificate expires.
 
 The lapse periods are statutory figures not confirmed from the law's text (DOMAIN.md *(verify)*):
-they are a versioned rule table, overridable by a file (`MIZAN_RECORD_RULES`), never literals in code.
+they are a versioned rule table, overridable by a file (`MIZAN_RECORD_RULES`, read by config.rules), never
+literals in code.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.arabic import normalize_name
 from core.clocks import TRIPOLI
-from core.rule_files import read_rule_file
 
 RECORD_RULES_VERSION = "2026.1"
 
@@ -52,13 +52,10 @@ def default_record_rules() -> RecordRules:
     return RecordRules(RECORD_RULES_VERSION, {r.category: r for r in DEFAULT_RECORD_RULES})
 
 
-def load_record_rules(path: Path | None) -> RecordRules:
-    """The default table with categories overridden by the YAML or JSON file at `path`, e.g.
-    `{"version": "2026.2", "categories": {"misdemeanour": {"lapse_years": 5}}}`."""
+def record_rules_with(data: dict[str, Any]) -> RecordRules:
+    """The default table with categories overridden by `data` (a rule file's content, read by
+    config.rules), e.g. `{"version": "2026.2", "categories": {"misdemeanour": {"lapse_years": 5}}}`."""
     book = default_record_rules()
-    if path is None:
-        return book
-    data = read_rule_file(path)
     rules = dict(book.rules)
     for category, changes in (data.get("categories") or {}).items():
         base = rules.get(category) or RecordRule(category, category, category, True, None)
@@ -78,6 +75,38 @@ class RecordFacts:
     final_at: datetime
     executed_at: datetime | None
     rehabilitated_at: datetime | None
+
+
+@dataclass
+class RecordEntry:
+    """One final conviction as the review and the certificate show it."""
+
+    record_id: int
+    case_id: str
+    case_number: str
+    name: str
+    national_id: str | None
+    offence: str
+    category: str
+    sentence: str | None
+    court: str
+    court_name_ar: str
+    court_name_en: str
+    final_at: datetime
+
+
+@dataclass
+class RecordFinding:
+    """A citizen's record as a certificate computed at one instant shows it."""
+
+    entries: list[RecordEntry]  # listed convictions of this national ID
+    doubtful: list[RecordEntry]  # convictions of people without a national ID whose name may be this citizen's
+    excluded: dict[str, str] = field(default_factory=dict)  # record id -> why it is left off (Exclusion)
+    rules_version: str = ""
+
+    @property
+    def clean(self) -> bool:
+        return not self.entries and not self.doubtful
 
 
 def add_months(at: datetime, months: int) -> datetime:

@@ -1,8 +1,13 @@
-"""Why an action was refused: a machine-readable code, an HTTP status, and a message in both languages."""
+"""Mizan's one error type: why something was refused. A machine-readable code, an HTTP status, a message
+in both languages, and the field it concerns. Raised by the pure domain, by the services and the API
+alike; it crosses Temporal as an ApplicationError (workflows.common / workflows.client) and leaves the
+API as `{"error": {...}}` (api.errors)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
 
 
 @dataclass
@@ -12,15 +17,22 @@ class Refusal(Exception):
     message_en: str
     message_ar: str
     field: str | None = None
+    #: further machine-readable facts for the client, e.g. `retry_after`
+    details: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message_en}"
+
+    def message(self, language: str) -> str:
+        """The message in the reader's language (Arabic, or English)."""
+        return self.message_ar if language == "ar" and self.message_ar else self.message_en
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
             "code": self.code,
             "message": self.message_en,
-            "message_ar": self.message_ar,
+            "message_ar": self.message_ar or self.message_en,
+            **self.details,
         }
         if self.field:
             data["field"] = self.field
@@ -37,3 +49,11 @@ def conflict(code: str, en: str, ar: str) -> Refusal:
 
 def invalid(field: str, en: str, ar: str, code: str = "invalid_field") -> Refusal:
     return Refusal(code, 422, en, ar, field)
+
+
+def not_found(code: str, en: str, ar: str) -> Refusal:
+    return Refusal(code, 404, en, ar)
+
+
+def unauthorized(code: str, en: str, ar: str) -> Refusal:
+    return Refusal(code, 401, en, ar)

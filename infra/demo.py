@@ -7,15 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class DemoAgency:
-    code: str
-    kind: str
-    name_ar: str
-    name_en: str
-    parent: str | None
-    region: str | None
+from core.agencies import Agency
 
 
 @dataclass(frozen=True)
@@ -30,23 +22,23 @@ class DemoUser:
 
 DEMO_PASSWORD = "mizan"
 
-AGENCIES: tuple[DemoAgency, ...] = (
-    DemoAgency("moi", "ministry", "وزارة الداخلية", "Ministry of Interior", None, None),
-    DemoAgency("dir.tripoli", "directorate", "مديرية أمن طرابلس", "Tripoli Security Directorate", "moi", "tripoli"),
-    DemoAgency("station.tripoli.central", "police_station", "مركز شرطة طرابلس المركز", "Tripoli Central Police Station", "dir.tripoli", "tripoli"),
-    DemoAgency("station.tripoli.souq_aljuma", "police_station", "مركز شرطة سوق الجمعة", "Souq al-Juma Police Station", "dir.tripoli", "tripoli"),
-    DemoAgency("dir.benghazi", "directorate", "مديرية أمن بنغازي", "Benghazi Security Directorate", "moi", "benghazi"),
-    DemoAgency("station.benghazi.central", "police_station", "مركز شرطة بنغازي المركز", "Benghazi Central Police Station", "dir.benghazi", "benghazi"),
-    DemoAgency("station.benghazi.alberka", "police_station", "مركز شرطة البركة", "Al-Berka Police Station", "dir.benghazi", "benghazi"),
-    DemoAgency("cid", "cid", "جهاز المباحث الجنائية", "Criminal Investigation Department", "moi", None),
-    DemoAgency("pros.tripoli", "prosecution_office", "نيابة طرابلس الابتدائية", "Tripoli Prosecution Office", None, "tripoli"),
-    DemoAgency("pros.benghazi", "prosecution_office", "نيابة بنغازي الابتدائية", "Benghazi Prosecution Office", None, "benghazi"),
-    DemoAgency("court.tripoli", "court", "محكمة طرابلس الابتدائية", "Tripoli Court of First Instance", None, "tripoli"),
-    DemoAgency("court.benghazi", "court", "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi"),
-    DemoAgency("court.appeal.tripoli", "court", "محكمة استئناف طرابلس", "Tripoli Court of Appeal", None, "tripoli"),
-    DemoAgency("supreme_court", "supreme_court", "المحكمة العليا", "Supreme Court", None, None),
-    DemoAgency("prison.aljdaida", "prison", "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
-    DemoAgency("records", "records_office", "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
+AGENCIES: tuple[Agency, ...] = (
+    Agency("moi", "ministry", "وزارة الداخلية", "Ministry of Interior", None, None),
+    Agency("dir.tripoli", "directorate", "مديرية أمن طرابلس", "Tripoli Security Directorate", "moi", "tripoli"),
+    Agency("station.tripoli.central", "police_station", "مركز شرطة طرابلس المركز", "Tripoli Central Police Station", "dir.tripoli", "tripoli"),
+    Agency("station.tripoli.souq_aljuma", "police_station", "مركز شرطة سوق الجمعة", "Souq al-Juma Police Station", "dir.tripoli", "tripoli"),
+    Agency("dir.benghazi", "directorate", "مديرية أمن بنغازي", "Benghazi Security Directorate", "moi", "benghazi"),
+    Agency("station.benghazi.central", "police_station", "مركز شرطة بنغازي المركز", "Benghazi Central Police Station", "dir.benghazi", "benghazi"),
+    Agency("station.benghazi.alberka", "police_station", "مركز شرطة البركة", "Al-Berka Police Station", "dir.benghazi", "benghazi"),
+    Agency("cid", "cid", "جهاز المباحث الجنائية", "Criminal Investigation Department", "moi", None),
+    Agency("pros.tripoli", "prosecution_office", "نيابة طرابلس الابتدائية", "Tripoli Prosecution Office", None, "tripoli"),
+    Agency("pros.benghazi", "prosecution_office", "نيابة بنغازي الابتدائية", "Benghazi Prosecution Office", None, "benghazi"),
+    Agency("court.tripoli", "court", "محكمة طرابلس الابتدائية", "Tripoli Court of First Instance", None, "tripoli"),
+    Agency("court.benghazi", "court", "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi"),
+    Agency("court.appeal.tripoli", "court", "محكمة استئناف طرابلس", "Tripoli Court of Appeal", None, "tripoli"),
+    Agency("supreme_court", "supreme_court", "المحكمة العليا", "Supreme Court", None, None),
+    Agency("prison.aljdaida", "prison", "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
+    Agency("records", "records_office", "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
 )
 
 USERS: tuple[DemoUser, ...] = (

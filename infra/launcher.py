@@ -6,7 +6,6 @@ launcher, which then stops the groups it started; and `down` can stop a group an
 
 from __future__ import annotations
 
-import importlib
 import os
 import pwd
 import signal
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from core.settings import Settings
+from config.settings import Settings
 from infra import procs
 from infra.service import Service, port_open
 
@@ -32,25 +31,16 @@ class LaunchError(RuntimeError):
     """A service could not be started; the message says which and why."""
 
 
-def service_stages(settings: Settings, *, strict: bool = True, say: Say = print) -> list[list[Service]]:
-    """The services in start order; the services within a stage start concurrently.
-
-    With `strict=False` a service whose module cannot be imported yet is left out with a warning
-    (for `status` and `down`, which must work on a half-built tree).
-    """
+def service_stages(settings: Settings) -> list[list[Service]]:
+    """The services in start order; the services within a stage start concurrently."""
+    from infra.keycloak import KeycloakService
     from infra.mizan_services import ApiService, WorkerService
+    from infra.opensearch import OpenSearchService
     from infra.temporal import TemporalService
 
-    backing: list[Service] = [TemporalService(settings)]
-    for module, cls in (("infra.keycloak", "KeycloakService"), ("infra.opensearch", "OpenSearchService")):
-        try:
-            backing.append(getattr(__import__(module, fromlist=[cls]), cls)(settings))
-        except (ImportError, AttributeError) as exc:
-            if strict:
-                raise LaunchError(f"{module}.{cls} is not available: {exc}") from exc
-            say(f"warning: {module}.{cls} is not available ({exc}); left out")
     # The worker and API need Temporal, Keycloak and OpenSearch already answering.
-    return [backing, [WorkerService(settings), ApiService(settings)]]
+    return [[TemporalService(settings), KeycloakService(settings), OpenSearchService(settings)],
+            [WorkerService(settings), ApiService(settings)]]
 
 
 def prepare_database(settings: Settings) -> None:
@@ -60,13 +50,22 @@ def prepare_database(settings: Settings) -> None:
 
 
 def load_demo_data(settings: Settings, say: Say) -> None:
+    """The demo agencies into the read model of `settings` (idempotent; the schema is migrated first)."""
+    from sqlalchemy.orm import Session
+
+    from infra.demo import AGENCIES
+    from store.agencies import upsert_agencies
+    from store.database import ensure_schema, make_engine
+
+    engine = make_engine(settings.db_url)
     try:
-        seed = importlib.import_module("activities.seed")
-    except ImportError as exc:
-        # The loader is written separately; `up` stays useful until it lands.
-        say(f"warning: demo agencies not loaded (activities.seed unavailable: {exc})")
-        return
-    seed.load_demo_agencies(settings)
+        ensure_schema(engine)
+        with Session(engine) as session, session.begin():
+            changed = upsert_agencies(session, AGENCIES)
+    finally:
+        engine.dispose()
+    if changed:
+        say(f"demo agencies: {changed} loaded or updated")
 
 
 def tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
@@ -130,7 +129,7 @@ class Launcher:
 
     def __post_init__(self) -> None:
         if self.stages is None:
-            self.stages = service_stages(self.settings, say=self.say)
+            self.stages = service_stages(self.settings)
 
     @property
     def services(self) -> list[Service]:
@@ -264,7 +263,7 @@ class Launcher:
         for stage in reversed(self.stages or []):
             self._stop([svc.name for svc in stage])
         known = {svc.name for svc in self.services}
-        # Pid files of services left out of the stages (e.g. their module failed to import).
+        # Pid files of services no longer in the stages (renamed or removed since they were started).
         self._stop([p.stem for p in sorted(self.run_dir.glob("*.pid")) if p.stem not in known])
 
     def _stop(self, names: list[str]) -> None:

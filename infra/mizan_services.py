@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.settings import ROOT
+from config.settings import ROOT
 from infra import procs
 from infra.service import LaunchSpec, Service, http_ok
 

@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.settings import Settings
+from config.settings import Settings
 from infra import maven
 from infra.service import LaunchSpec, Service
 

@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.settings import Settings
+from config.settings import Settings
 
 
 @dataclass

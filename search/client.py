@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from opensearchpy import OpenSearch
 
-from core.settings import get_settings
+from config.settings import get_settings
 
 
 @lru_cache

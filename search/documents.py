@@ -57,3 +57,9 @@ def case_document(state: CaseState, *, directorate: str | None = None, granted: 
         "seq": state.seq,
         "access_revision": access_revision,
     }
+
+
+def versioned(document: dict[str, Any]) -> dict[str, Any]:
+    """A case document's id and version (`document_version`), external, so that an older update never
+    overwrites a newer one and a repeated one (or one at the same version) is accepted."""
+    return {"id": document["case_id"], "version": document_version(document), "version_type": "external_gte"}

@@ -18,7 +18,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
-from search.documents import document_version
+from search.documents import versioned
 from search.indices import cases_alias
 
 #: one bulk request carries at most this many documents; the rest go in the next
@@ -35,12 +35,6 @@ class IndexRefused(RuntimeError):
 class _Pending:
     document: dict[str, Any]
     answer: Future[bool] = field(default_factory=Future)
-
-
-def versioned(document: dict[str, Any]) -> dict[str, Any]:
-    """A case document's id and version (`document_version`), external, so that an older update never
-    overwrites a newer one and a repeated one (or one at the same version) is accepted."""
-    return {"id": document["case_id"], "version": document_version(document), "version_type": "external_gte"}
 
 
 def bulk_body(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:

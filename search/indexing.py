@@ -9,29 +9,29 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConflictError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from temporalio import activity
 
-from activities.contracts import INDEX_CASE, IndexCase
-from activities.database import session_scope
-from activities.models import Agency, Case, CaseGrant
-from activities.snapshots import state_from_json
 from core.case import CaseState
+from core.vocabulary import AgencyKind
 from search.client import get_client
-from search.documents import case_document
-from search.group_indexer import GroupIndexer, versioned
+from search.documents import case_document, versioned
+from search.group_indexer import GroupIndexer
 from search.indices import cases_alias
+from store.codec import state_from_json
+from store.database import session_scope
+from store.models import AgencyRow, Case, CaseGrant
 
 
 def directorate_of(session: Session, station: str) -> str | None:
-    """The security directorate over a police station (its nearest `directorate` ancestor)."""
+    """The security directorate over a police station (its nearest `directorate` ancestor); row by row,
+    from the session's identity map after the first case (a reindex asks it for every case)."""
     code: str | None = station
     seen: set[str] = set()
     while code and code not in seen:
         seen.add(code)
-        agency = session.get(Agency, code)
+        agency = session.get(AgencyRow, code)
         if agency is None:
             return None
-        if agency.kind == "directorate":
+        if agency.kind == AgencyKind.directorate:
             return agency.code
         code = agency.parent
     return None
@@ -83,10 +83,3 @@ def index_document(document: dict[str, Any], timeout: float | None = None) -> bo
     """Index with whatever other cases' documents are waiting (search.group_indexer); False when a newer
     version is already there."""
     return _GROUP.put(document, timeout)
-
-
-@activity.defn(name=INDEX_CASE)
-def index_case(request: IndexCase) -> int:
-    document = document_from_read_model(request.case_id)
-    index_document(document)
-    return int(document["seq"])

@@ -1,6 +1,6 @@
 """Index definitions, versioned behind an alias: a mapping change is a new index, filled in bulk from
-the read model, then an atomic alias swap (`search.maintenance.reindex`). Searches always go to the
-alias, so they keep working throughout.
+the read model, then an atomic alias swap (`search.maintenance.reindex`, run by `ensure_indices` when the
+alias is behind). Searches always go to the alias, so they keep working throughout.
 
 Physical indices are named `<prefix>-cases-v<mapping version>-<build>`; the mapping's `_meta`
 carries its version, so a worker that starts with a newer definition knows the alias is behind.
@@ -13,7 +13,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
-from core.settings import get_settings
+from config.settings import get_settings
 from search.names import synonym_rules
 
 CASES_VERSION = 3
@@ -166,19 +166,3 @@ def drop_old_indices(client: OpenSearch, keep: set[str]) -> list[str]:
     for name in dropped:
         client.indices.delete(index=name, ignore_unavailable=True)
     return dropped
-
-
-def ensure_indices(client: OpenSearch) -> None:
-    """At worker start: the alias exists and serves the current definition.
-
-    A missing alias (a new installation, or an OpenSearch that lost its data) and an alias on an older
-    definition (the migration path for every mapping change) are both built from the read model into a
-    new index, and the alias swapped onto it: search never starts empty beside a full read model.
-    """
-    target = alias_target(client)
-    if target is None or mapping_version(client, target) < CASES_VERSION:
-        from search.maintenance import reindex  # the rebuild reads the read model; imported only when due
-
-        reindex(client)
-    else:
-        client.indices.put_settings(index=target, body={"index": dynamic_settings()})

@@ -20,22 +20,24 @@ from opensearchpy.exceptions import ConflictError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from activities.audit import Who, audit
-from activities.database import session_scope
-from activities.models import Case, CaseGrant
-from activities.snapshots import state_from_json
 from search.client import get_client
-from search.documents import document_version
-from search.group_indexer import versioned
+from search.documents import document_version, versioned
 from search.indexing import document_for, put_document
 from search.indices import (
+    CASES_VERSION,
     alias_target,
     cases_alias,
     create_index,
     drop_old_indices,
+    dynamic_settings,
     finish_bulk_load,
+    mapping_version,
     swap_alias,
 )
+from store.audit import Who, audit
+from store.codec import state_from_json
+from store.database import session_scope
+from store.models import Case, CaseGrant
 
 BATCH = 500
 log = logging.getLogger("mizan.search")
@@ -196,3 +198,17 @@ def search_main(args: list[str]) -> int:
     print(json.dumps({**report.summary(), "missing_ids": report.missing[:20], "stale_ids": report.stale[:20],
                       "extra_ids": report.extra[:20]}, ensure_ascii=False))
     return 0 if report.clean or report.repaired else 1
+
+
+def ensure_indices(client: OpenSearch) -> None:
+    """At worker start: the alias exists and serves the current definition.
+
+    A missing alias (a new installation, or an OpenSearch that lost its data) and an alias on an older
+    definition (the migration path for every mapping change) are both built from the read model into a
+    new index, and the alias swapped onto it: search never starts empty beside a full read model.
+    """
+    target = alias_target(client)
+    if target is None or mapping_version(client, target) < CASES_VERSION:
+        reindex(client)
+    else:
+        client.indices.put_settings(index=target, body={"index": dynamic_settings()})

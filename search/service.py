@@ -1,4 +1,4 @@
-"""Running searches: the query from search.query (access filter included), the answer shaped for the API.
+"""Running searches: the query from search.query (access filter included), the answer as search.results.
 
 The REST routers and the benchmark call these; nothing else sends a search to OpenSearch.
 """
@@ -6,18 +6,23 @@ The REST routers and the benchmark call these; nothing else sends a search to Op
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from opensearchpy import OpenSearch
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from activities.models import Person
-from api.schemas import FacetBucket, PeoplePage, PersonCandidate, PersonCase, SearchHit, SearchPage
 from core.access import Viewer
 from core.arabic import normalize_name
 from search.indices import cases_alias
 from search.query import FACETS, CaseQuery, build_people_query, build_query
+from search.results import FacetBucket, PeoplePage, PersonCandidate, PersonCase, SearchHit, SearchPage
+from store.models import Person
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _facets(aggregations: Mapping[str, Any]) -> dict[str, list[FacetBucket]]:
@@ -37,7 +42,7 @@ def shape_cases(response: Mapping[str, Any], query: CaseQuery) -> SearchPage:
             id=source["case_id"], number=source["number"], stage=source["stage"], outcome=source.get("outcome"),
             owner_agency=source["owner_agency"], directorate=source.get("directorate"),
             category=source["category"], sensitivity=source["sensitivity"], offence=source["offence"],
-            opened_at=source.get("opened_at"), score=hit.get("_score"), highlights=hit.get("highlight", {})))
+            opened_at=_instant(source.get("opened_at")), score=hit.get("_score"), highlights=hit.get("highlight", {})))
     return SearchPage(items=items, total=hits["total"]["value"], offset=query.offset, limit=query.limit,
                       sort=query.sort, facets=_facets(response.get("aggregations", {})))
 

@@ -10,19 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from core.settings import Settings, get_settings
+from config.settings import Settings, get_settings
 
 # ======================================================================================
 # 1. Services and settings
 #
 # `./mizan test` starts the services itself and sets MIZAN_SERVICES_READY=1. A plain `pytest`
 # starts them here instead (reusing running ones) and stops, at the end, only those it started.
-# Tests marked `no_stack` (unit tests) need no services: a run selecting only those starts none.
+# Only tests marked `stack` need the services: a run that selects none of them starts none.
 # ======================================================================================
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "no_stack: the test needs none of Mizan's services running")
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +28,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session", autouse=True)
 def _mizan_services(request: pytest.FixtureRequest, settings: Settings) -> Iterator[None]:
-    needs_stack = any(item.get_closest_marker("no_stack") is None for item in request.session.items)
+    needs_stack = any(item.get_closest_marker("stack") is not None for item in request.session.items)
     if os.environ.get("MIZAN_SERVICES_READY") or not needs_stack:
         yield
         return
@@ -55,7 +51,7 @@ def _mizan_services(request: pytest.FixtureRequest, settings: Settings) -> Itera
 # 2. Real tokens and the API
 # ======================================================================================
 
-from support import Api, Tokens  # noqa: E402
+from tests.support import Api, Tokens  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +79,7 @@ POSTGRES_URL_VARIABLE = "MIZAN_TEST_POSTGRES_URL"
 def _postgres_engine(url: str, schema: str) -> Engine:
     from sqlalchemy.engine import make_url
 
-    from activities.database import make_engine
+    from store.database import make_engine
 
     scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
     return make_engine(scoped.render_as_string(hide_password=False))
@@ -93,7 +89,7 @@ def _postgres_engine(url: str, schema: str) -> Engine:
 def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     from sqlalchemy import create_engine, text
 
-    from activities.database import ensure_schema, make_engine
+    from store.database import ensure_schema, make_engine
 
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'mizan.db'}")

@@ -18,7 +18,14 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeKey
 
 with workflow.unsafe.imports_passed_through():
-    from activities.contracts import (
+    from core import transitions
+    from core.case import ActionCommand, CaseEvent, CaseStart, CaseState, MergeDelivery
+    from core.refusal import Refusal
+    from core.vocabulary import Stage
+    from workflows import search_attributes as sa
+    from workflows.client import ABSORB, ACT, CASE_STATE, CASE_WORKFLOW, OPENED
+    from workflows.common import ACTIVITY_RETRY, refusal_error
+    from workflows.messages import (
         DELIVER_MERGE,
         INDEX_CASE,
         RECORD_AND_INDEX,
@@ -28,12 +35,6 @@ with workflow.unsafe.imports_passed_through():
         Recorded,
         RecordEvents,
     )
-    from core import transitions
-    from core.case import ActionCommand, CaseEvent, CaseStart, CaseState, MergeDelivery
-    from core.refusal import Refusal
-    from core.vocabulary import Stage
-    from workflows import search_attributes as sa
-    from workflows.common import ACTIVITY_RETRY, refusal_error
 
 STAGE_KEY = SearchAttributeKey.for_keyword(sa.STAGE)
 OWNER_KEY = SearchAttributeKey.for_keyword(sa.OWNER_AGENCY)
@@ -45,7 +46,7 @@ SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
 RECORD_AND_INDEX_PATCH = "record-and-index-1"
 
 
-@workflow.defn(name="Case")
+@workflow.defn(name=CASE_WORKFLOW)
 class CaseWorkflow:
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
@@ -108,7 +109,7 @@ class CaseWorkflow:
                 pass
             self._wake = False
 
-    @workflow.update(name="act")
+    @workflow.update(name=ACT)
     async def act(self, command: ActionCommand) -> ActionResult:
         try:
             # decided again: another update may have changed the state since validation
@@ -120,7 +121,7 @@ class CaseWorkflow:
         return ActionResult(case_id=self._state.case_id, seq=event.seq, stage=self._state.stage,
                             owner_agency=self._state.owner_agency, event=event)
 
-    @workflow.update(name="opened")
+    @workflow.update(name=OPENED)
     async def opened(self) -> ActionResult:
         """The answer to open_case (sent with the start): returns once the opening is on record."""
         if self._refusal is not None:
@@ -129,7 +130,7 @@ class CaseWorkflow:
         return ActionResult(case_id=self._state.case_id, seq=1, stage=self._state.stage,
                             owner_agency=self._state.owner_agency, event=self._first_event)  # type: ignore[arg-type]
 
-    @workflow.update(name="absorb")
+    @workflow.update(name=ABSORB)
     async def absorb(self, delivery: MergeDelivery) -> ActionResult:
         """Another case was joined to this one (its merge_into): take over its parties and evidence."""
         try:
@@ -155,7 +156,7 @@ class CaseWorkflow:
         except Refusal as refusal:
             raise refusal_error(refusal) from None
 
-    @workflow.query(name="state")
+    @workflow.query(name=CASE_STATE)
     def state(self) -> CaseState:
         return self._state
 

@@ -14,7 +14,12 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.certificate_contracts import (
+    from core.records import RecordFinding
+    from core.refusal import conflict, forbidden, invalid
+    from workflows.client import CERTIFICATE_STATUS, CERTIFICATE_WORKFLOW, DECIDE
+    from workflows.client import SETTLED as SETTLED_UPDATE
+    from workflows.common import ACTIVITY_RETRY, refusal_error
+    from workflows.messages import (
         COMPUTE_RECORD,
         ESCALATE_REVIEW,
         ISSUE_CERTIFICATE,
@@ -24,19 +29,16 @@ with workflow.unsafe.imports_passed_through():
         CertificateStatus,
         IssueCertificate,
         OpenReview,
-        RecordFinding,
         RejectCertificate,
         ReviewDecision,
     )
-    from core.refusal import conflict, forbidden, invalid
-    from workflows.common import ACTIVITY_RETRY, refusal_error
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 OFFICER_ROLE = "records_officer"
 SETTLED = ("in_review", "issued", "rejected")
 
 
-@workflow.defn(name="Certificate")
+@workflow.defn(name=CERTIFICATE_WORKFLOW)
 class CertificateWorkflow:
     @workflow.init
     def __init__(self, start: CertificateStart) -> None:
@@ -85,13 +87,13 @@ class CertificateWorkflow:
     def _current(self) -> CertificateStatus:
         return CertificateStatus(self._id, self._status, self._escalated)
 
-    @workflow.update(name="settled")
+    @workflow.update(name=SETTLED_UPDATE)
     async def settled(self) -> CertificateStatus:
         """The answer to the request (sent with the start): returns once issued or sent to review."""
         await workflow.wait_condition(lambda: self._status in SETTLED)
         return self._current()
 
-    @workflow.update(name="decide")
+    @workflow.update(name=DECIDE)
     async def decide(self, decision: ReviewDecision) -> CertificateStatus:
         self._decision = decision
         await workflow.wait_condition(lambda: self._status in ("issued", "rejected"))
@@ -115,6 +117,6 @@ class CertificateWorkflow:
             raise refusal_error(invalid("record_ids", "only convictions found for this request may be listed",
                                    "لا يجوز إدراج إلا السوابق التي ظهرت في هذا الطلب"))
 
-    @workflow.query(name="status")
+    @workflow.query(name=CERTIFICATE_STATUS)
     def status(self) -> CertificateStatus:
         return self._current()

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from api.agencies import AgencyTree
 from api.web.i18n import N_, gettext_for
+from core.agencies import AgencyTree
 from core.clocks import TRIPOLI
 from core.procedure import ActionRule, FieldKind, FieldSpec
 

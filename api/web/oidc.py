@@ -19,7 +19,7 @@ import jwt
 
 from api.auth import InvalidToken, verify_token
 from api.web.sessions import PendingLogin, WebSession, new_session_id
-from core.settings import get_settings
+from config.settings import get_settings
 
 TOKEN_TIMEOUT_SECONDS = 15
 REFRESH_MARGIN_SECONDS = 30

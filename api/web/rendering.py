@@ -11,10 +11,10 @@ from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from api.cases_service import rulebook
 from api.web.config import LANGUAGES, TEMPLATES_DIR
 from api.web.forms import choice_label
 from api.web.i18n import N_, translations
+from config.rules import rulebook
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
 from core.vocabulary import STAGE_LABELS, Stage

@@ -1,7 +1,7 @@
 """The agencies' web: server-rendered pages over the same service code as the REST API.
 
 Every page needs a Keycloak login (api.web.oidc); every form carries the session's CSRF token;
-every case read, list, search and action goes through api.cases_service / the search route's code
+every case read, list, search and action goes through api.cases.service / search.service
 and is audited like its REST twin.
 """
 
@@ -19,12 +19,12 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from api import audit_trail, cases_service, documents_service
-from api.agencies import AgencyTree
+from api import audit_trail
 from api.audit_trail import who
+from api.cases import service as cases_service
+from api.cases.schemas import CasePublic
 from api.deps import SessionDep, TemporalDep, actor_for
-from api.errors import ApiError
-from api.schemas import CasePublic, SearchPage
+from api.documents import service as documents_service
 from api.web import oidc
 from api.web.assets import htmx_path
 from api.web.forms import FormContext, FormError, Widget, error_field, fields_from_form, widgets_for
@@ -32,13 +32,17 @@ from api.web.i18n import LANGUAGE_COOKIE, language_of
 from api.web.rendering import render
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, WebSession, sign, unsign
 from api.web.views import WorkItem, may_supervise, my_work, stalled_cases
+from config.settings import get_settings
 from core.access import viewer_for
+from core.agencies import AgencyTree
 from core.case import Actor
 from core.procedure import ACTIONS_BY_NAME, ActionRule
-from core.settings import get_settings
+from core.refusal import Refusal
 from search.client import get_client as get_search_client
 from search.query import CaseQuery
+from search.results import SearchPage
 from search.service import search_cases as run_search
+from store.agencies import load_agency_tree
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 root_router = APIRouter(include_in_schema=False)
@@ -134,7 +138,7 @@ async def _session(request: Request) -> WebSession:
 
 async def _page(request: Request, db: SessionDep) -> Page:
     session = await _session(request)
-    tree = AgencyTree.load(db)
+    tree = load_agency_tree(db)
     return Page(request, _language(request), session, actor_for(session.user, tree), tree)
 
 
@@ -149,8 +153,8 @@ def _values(form: FormData) -> dict[str, str]:
     return {k: str(v) for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
 
 
-def _error_page(page: Page, error: ApiError) -> HTMLResponse:
-    message = error.message_ar if page.language == "ar" and error.message_ar else error.message
+def _error_page(page: Page, error: Refusal) -> HTMLResponse:
+    message = error.message_ar if page.language == "ar" and error.message_ar else error.message_en
     return page.render("error.html", status=error.status, status_code=error.status, message=message)
 
 
@@ -295,8 +299,8 @@ async def work(request: Request, db: SessionDep) -> HTMLResponse:
 async def stalled(request: Request, db: SessionDep) -> HTMLResponse:
     page = await _page(request, db)
     if not may_supervise(page.actor):
-        return _error_page(page, ApiError(403, "forbidden", "only supervisors see the stalled cases",
-                                          "لا يطلع على القضايا المتعثرة إلا المشرفون"))
+        return _error_page(page, Refusal("forbidden", 403, "only supervisors see the stalled cases",
+                                         "لا يطلع على القضايا المتعثرة إلا المشرفون"))
     items: list[WorkItem] = stalled_cases(page.actor, db, datetime.now(UTC))
     audit_trail.record(page.actor, request, "case.list", detail={"view": "web.stalled", "hits": len(items)})
     return page.render("stalled.html", items=items)
@@ -311,8 +315,8 @@ async def search(request: Request, db: SessionDep, q: str = "", stage: str | Non
     page = await _page(request, db)
     viewer = viewer_for(page.actor)
     if viewer.sees_nothing:
-        return _error_page(page, ApiError(403, "forbidden_role", "your role may not search case files",
-                                          "لا يسمح دورك بالبحث في ملفات القضايا"))
+        return _error_page(page, Refusal("forbidden_role", 403, "your role may not search case files",
+                                         "لا يسمح دورك بالبحث في ملفات القضايا"))
     filters = {"stage": stage or None, "category": category or None, "agency": agency or None}
     results: SearchPage | None = None
     failed = False
@@ -370,11 +374,11 @@ async def open_case_submit(request: Request, db: SessionDep, temporal: TemporalD
     fields.setdefault("sensitivity", "normal")
     try:
         result, _ = await cases_service.open_case(page.actor, fields, values.get("idempotency_key"), db, temporal)
-    except ApiError as error:
+    except Refusal as error:
         audit_trail.record(page.actor, request, "case.action", outcome=f"refused:{error.code}",
                            detail={"action": "open_case", "via": "web"})
-        failure = FormError.of(page.language, error.message, error.message_ar,
-                               error_field(values, error.extra.get("field")))
+        failure = FormError.of(page.language, error.message_en, error.message_ar,
+                               error_field(values, error.field))
         return _open_form(page, values, [failure], status=error.status)
     audit_trail.record(page.actor, request, "case.action", case_id=result.case_id,
                        detail={"action": "open_case", "via": "web"})
@@ -420,7 +424,7 @@ def _case_page(page: Page, case: CasePublic, db: Session, *, status: int = 200, 
 def _read_case(page: Page, case_id: str, db: SessionDep) -> CasePublic | HTMLResponse:
     try:
         case = cases_service.get_case(page.actor, case_id, db)
-    except ApiError as error:
+    except Refusal as error:
         audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, outcome=f"refused:{error.code}",
                            detail={"via": "web"})
         return _error_page(page, error)
@@ -456,17 +460,17 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
     rule = ACTIONS_BY_NAME.get(action)
     try:
         if rule is None or action == "open_case":
-            raise ApiError(404, "unknown_action", f"no action named {action}", "إجراء غير معروف")
+            raise Refusal("unknown_action", 404, f"no action named {action}", "إجراء غير معروف")
         result = await cases_service.act(page.actor, case_id, action, fields_from_form(rule, values),
                                          values.get("idempotency_key"), db, temporal)
-    except ApiError as error:
+    except Refusal as error:
         audit_trail.record(page.actor, request, "case.action", case_id=case_id, outcome=f"refused:{error.code}",
                            detail={"action": action, "via": "web"})
         case = _read_case(page, case_id, db)
         if isinstance(case, HTMLResponse):
             return case
-        failure = FormError.of(page.language, error.message, error.message_ar,
-                               error_field(values, error.extra.get("field")))
+        failure = FormError.of(page.language, error.message_en, error.message_ar,
+                               error_field(values, error.field))
         if action not in case.allowed_actions:
             # the action is no longer open to this user (someone else moved the case): say why, keep the page
             return _case_page(page, case, db, status=error.status, errors=[failure])
@@ -490,11 +494,11 @@ async def upload_document(case_id: str, request: Request, db: SessionDep, tempor
         await documents_service.attach(page.actor, case_id, upload if isinstance(upload, UploadFile) else None,
                                        values.get("title"), request, db, temporal, values.get("idempotency_key"),
                                        via="web")
-    except ApiError as error:
+    except Refusal as error:
         case = _read_case(page, case_id, db)
         if isinstance(case, HTMLResponse):
             return case
-        failure = FormError.of(page.language, error.message, error.message_ar, error.extra.get("field"))
+        failure = FormError.of(page.language, error.message_en, error.message_ar, error.field)
         if documents_service.ATTACH not in case.allowed_actions:
             return _case_page(page, case, db, status=error.status, errors=[failure])
         # the file cannot be put back into a file input: the title is kept, the file chosen again
@@ -508,7 +512,7 @@ async def download_document(case_id: str, ref: str, request: Request, db: Sessio
     page = await _page(request, db)
     try:
         opened = await run_in_threadpool(documents_service.open_document, page.actor, case_id, ref, request, db, "web")
-    except ApiError as error:
+    except Refusal as error:
         return _error_page(page, error)
     return FileResponse(opened.path, media_type=opened.row.content_type, filename=opened.row.filename,
                         headers=documents_service.DOWNLOAD_HEADERS | _no_store())

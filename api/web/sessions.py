@@ -19,10 +19,10 @@ from itsdangerous import BadSignature, Signer
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
-from activities.database import session_scope
-from activities.models import WebSessionRow
 from api.auth import TokenUser
 from api.web.config import cookie_secret, get_web_settings
+from store.database import session_scope
+from store.models import WebSessionRow
 
 SESSION_COOKIE = "mizan_session"
 STASH_COOKIE = "mizan_stash"

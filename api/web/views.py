@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from activities.models import Case
-from activities.snapshots import state_from_json
-from api.access import readable_statement
 from core.access import viewer_for
 from core.case import Actor, CaseState
 from core.clocks import Expiry
 from core.vocabulary import Stage
+from store.access import readable_statement
+from store.codec import state_from_json
+from store.models import Case
 
 WORK_LIMIT = 500
 SUPERVISING_ROLES = frozenset({"supervisor", "station_chief", "chief_prosecutor", "admin"})
@@ -97,7 +97,7 @@ def _item(row: Case, state: CaseState, actor: Actor, now: datetime) -> WorkItem:
 
 
 def _cases(session: Session, statement: Select[Any]) -> list[Case]:
-    # typed loosely: api.access.readable_statement's `Select[tuple[Case]]` reads as rows of tuples to mypy
+    # typed loosely: store.access.readable_statement's `Select[tuple[Case]]` reads as rows of tuples to mypy
     return list(session.scalars(statement))
 
 

@@ -1,1 +1,0 @@
-"""Alembic migrations of the read model; `activities.database.ensure_schema` applies them."""

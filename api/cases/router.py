@@ -1,0 +1,68 @@
+"""Cases: open, read, list, and every action of the procedure."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Request
+
+from api import audit_trail
+from api.cases import service as cases_service
+from api.cases.schemas import ActionPublic, CaseCreate, CaseCreated, CasePage, CasePublic
+from api.deps import CurrentUser, SessionDep, TemporalDep
+from core.refusal import Refusal
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+
+@router.post("", status_code=201, response_model=CaseCreated, operation_id="open_case")
+async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
+                    request: Request, idempotency_key: Annotated[str | None, Header()] = None) -> CaseCreated:
+    fields = body.model_dump(mode="json")
+    try:
+        result, number = await cases_service.open_case(user, fields, idempotency_key, session, temporal)
+    except Refusal as error:
+        await audit_trail.record_async(user, request, "case.action", outcome=f"refused:{error.code}",
+                           detail={"action": "open_case"})
+        raise
+    await audit_trail.record_async(user, request, "case.action", case_id=result.case_id,
+                                   detail={"action": "open_case"})
+    return CaseCreated(id=result.case_id, number=number, stage=result.stage)
+
+
+@router.get("", response_model=CasePage, operation_id="list_cases")
+def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: str | None = None,
+               agency: str | None = None, stalled: bool | None = None, offset: Annotated[int, Query(ge=0)] = 0,
+               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> CasePage:
+    page = cases_service.list_cases(user, session, stage=stage, agency=agency, stalled=stalled, offset=offset,
+                                    limit=limit)
+    audit_trail.record(user, request, "case.list", detail={"stage": stage, "agency": agency, "stalled": stalled,
+                                                           "offset": offset, "hits": page.total})
+    return page
+
+
+@router.get("/{case_id}", response_model=CasePublic, operation_id="get_case")
+def get_case(case_id: str, user: CurrentUser, session: SessionDep, request: Request) -> CasePublic:
+    try:
+        case = cases_service.get_case(user, case_id, session)
+    except Refusal as error:
+        audit_trail.record(user, request, "case.read", case_id=case_id, outcome=f"refused:{error.code}")
+        raise
+    audit_trail.record(user, request, "case.read", case_id=case_id)
+    return case
+
+
+@router.post("/{case_id}/actions/{action}", response_model=ActionPublic, operation_id="take_action")
+async def take_action(case_id: str, action: str, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
+                      request: Request, body: Annotated[dict[str, Any] | None, Body()] = None,
+                      idempotency_key: Annotated[str | None, Header()] = None) -> ActionPublic:
+    try:
+        result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
+    except Refusal as error:
+        await audit_trail.record_async(user, request, "case.action", case_id=case_id,
+                                       outcome=f"refused:{error.code}", detail={"action": action})
+        raise
+    await audit_trail.record_async(user, request, "case.action", case_id=case_id,
+                                   detail={"action": action, "seq": result.seq})
+    return ActionPublic(case_id=result.case_id, seq=result.seq, stage=result.stage,
+                        owner_agency=result.owner_agency, action=action)

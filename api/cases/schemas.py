@@ -1,0 +1,111 @@
+"""API models, layered: what a client sends (XCreate) and what it gets back (XPublic)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class PartyCreate(BaseModel):
+    role: str = Field(examples=["accused"])
+    name: str = Field(examples=["أحمد عبد الله المبروك"])
+    national_id: str | None = Field(default=None, examples=["119850012345"])
+
+
+class CaseCreate(BaseModel):
+    """open_case: the report (بلاغ / محضر)."""
+
+    offence: str
+    category: str = Field(examples=["misdemeanour"])
+    sensitivity: str = "normal"
+    occurred_at: datetime
+    place: str
+    narrative: str
+    parties: list[PartyCreate] = []
+
+
+class CaseCreated(BaseModel):
+    id: str
+    number: str
+    stage: str
+
+
+class ActionPublic(BaseModel):
+    case_id: str
+    seq: int
+    stage: str
+    owner_agency: str
+    action: str
+
+
+class EventPublic(BaseModel):
+    seq: int
+    name: str
+    at: datetime
+    actor: str | None
+    role: str | None
+    agency: str | None
+    fields: dict[str, Any]
+
+
+class ClockPublic(BaseModel):
+    clock_id: str
+    name: str
+    label_ar: str
+    label_en: str
+    subject: str | None
+    started_at: datetime
+    expires_at: datetime
+    expires_at_local: str
+    status: str
+
+
+class CasePublic(BaseModel):
+    id: str
+    number: str
+    stage: str
+    outcome: str | None
+    owner_agency: str
+    region: str | None
+    category: str
+    sensitivity: str
+    offence: str
+    place: str
+    narrative: str
+    opened_at: datetime
+    in_transit: bool
+    stalled: bool
+    stalled_reasons: list[str]
+    parties: list[dict[str, Any]]
+    verdicts: list[dict[str, Any]]
+    hearings: list[dict[str, Any]]
+    charges: list[str]
+    pending_handoff: dict[str, Any] | None
+    open_clocks: list[ClockPublic]
+    agencies_involved: list[str]
+    allowed_actions: list[str]
+    timeline: list[EventPublic]
+
+
+class CaseSummary(BaseModel):
+    id: str
+    number: str
+    stage: str
+    owner_agency: str
+    category: str
+    offence: str
+    outcome: str | None
+    stalled: bool
+    stalled_reasons: list[str] = []  # why: the expired clocks (police_custody, handoff_ack, stage_sla…) or idle
+    in_transit: bool
+    opened_at: datetime
+    updated_at: datetime
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummary]
+    total: int
+    offset: int
+    limit: int

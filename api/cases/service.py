@@ -1,0 +1,184 @@
+"""The case service: the one path that both the REST API and the web forms call."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
+
+from api.cases.schemas import CasePage, CasePublic, CaseSummary, ClockPublic, EventPublic
+from config.rules import rulebook
+from config.settings import get_settings
+from core.access import may_see, viewer_for
+from core.agencies import AgencyTree
+from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
+from core.clocks import TRIPOLI
+from core.procedure import ACTIONS_BY_NAME, FieldKind
+from core.refusal import Refusal
+from core.transitions import allowed_actions, decide_open
+from store.access import granted_agencies, readable_statement
+from store.agencies import load_agency_tree
+from store.case_numbers import allocate_number
+from store.codec import state_from_json
+from store.models import Case, CaseEventRow
+from workflows.case import CaseWorkflow
+from workflows.client import ACT, OPENED, case_workflow_id, refusal_from, send_update
+from workflows.messages import ActionResult
+
+IDEMPOTENCY_NAMESPACE = uuid.UUID("5d1c7c55-0b5e-4a4e-9a53-6d697a616e21")
+
+
+def _targets(action: str, fields: dict[str, Any], tree: AgencyTree) -> dict[str, AgencyRef]:
+    rule = ACTIONS_BY_NAME.get(action)
+    targets: dict[str, AgencyRef] = {}
+    if rule is None:
+        return targets
+    for spec in rule.fields:
+        if spec.kind is FieldKind.agency and isinstance(fields.get(spec.name), str):
+            ref = tree.ref(fields[spec.name])
+            if ref is not None:
+                targets[spec.name] = ref
+    return targets
+
+
+def _resolve_references(session: Session, actor: Actor, case_id: str, action: str,
+                        fields: dict[str, Any]) -> tuple[dict[str, AgencyRef], dict[str, CaseRef]]:
+    """The agencies and cases an action's fields name, as the pure validator needs to judge them."""
+    if session.get(Case, case_id) is None:
+        raise Refusal("case_not_found", 404, "no such case", "القضية غير موجودة")
+    cases: dict[str, CaseRef] = {}
+    rule = ACTIONS_BY_NAME[action]
+    viewer = viewer_for(actor)
+    for spec in rule.fields:
+        value = fields.get(spec.name)
+        if spec.kind is FieldKind.case and isinstance(value, str) and (other := session.get(Case, value)):
+            state = state_from_json(other.snapshot)
+            cases[spec.name] = CaseRef(other.id, other.stage,
+                                       may_see(viewer, state.sensitivity, state.agencies_involved))
+    return _targets(action, fields, load_agency_tree(session)), cases
+
+
+async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str | None, session: Session,
+                    temporal: Client) -> tuple[ActionResult, str]:
+    """Validate with the procedure table, then start the case's workflow and wait until it is on record."""
+    settings = get_settings()
+    command = ActionCommand("open_case", actor, fields, {}, idempotency_key or "")
+    decide_open(command, datetime.now(UTC))
+    if idempotency_key:
+        case_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{actor.username}:{idempotency_key}").hex
+        existing = await run_in_threadpool(session.get, Case, case_id)
+        if existing is not None:
+            first = ActionResult(case_id, 1, existing.stage, existing.owner_agency, None)  # type: ignore[arg-type]
+            return first, existing.number
+    else:
+        case_id = uuid.uuid4().hex
+    number = await run_in_threadpool(_allocate_and_commit, session, actor.agency)
+    start = WithStartWorkflowOperation(
+        CaseWorkflow.run, CaseStart(case_id=case_id, number=number, rules=rulebook(), command=command),
+        id=case_workflow_id(case_id), task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    try:
+        # by name, with its result type: mypy cannot match temporalio's typing of an async Update method
+        result: ActionResult = await temporal.execute_update_with_start_workflow(
+            OPENED, start_workflow_operation=start, result_type=ActionResult)
+    except (WorkflowUpdateFailedError, RPCError) as error:
+        refused = refusal_from(error)
+        if refused is not None:
+            raise refused from None
+        raise
+    if idempotency_key:
+        # a concurrent retry may have started the workflow first, under the number it drew: answer with that one
+        number = await run_in_threadpool(session.scalar, select(Case.number).where(Case.id == case_id)) or number
+    return result, number
+
+
+def _allocate_and_commit(session: Session, agency: str) -> str:
+    number = allocate_number(session, agency, datetime.now(TRIPOLI).year)
+    session.commit()
+    return number
+
+
+async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], idempotency_key: str | None,
+              session: Session, temporal: Client) -> ActionResult:
+    if action not in ACTIONS_BY_NAME or action == "open_case":
+        raise Refusal("unknown_action", 404, f"no action named {action}", "إجراء غير معروف")
+    targets, cases = await run_in_threadpool(_resolve_references, session, actor, case_id, action, fields)
+    # who may act is the workflow validator's decision (core.transitions), made on the live state
+    command = ActionCommand(action, actor, fields, targets, idempotency_key or "", cases)
+    handle = temporal.get_workflow_handle(case_workflow_id(case_id))
+    update_id = f"{action}:{actor.username}:{idempotency_key}" if idempotency_key else None
+    return await send_update(handle, ACT, command, result_type=ActionResult, update_id=update_id,
+                             when_finished=Refusal("case_closed", 409, "the case is closed", "القضية مغلقة"))
+
+
+def _clock_public(state: CaseState) -> list[ClockPublic]:
+    out = []
+    for clock in state.open_clocks():
+        rule = state.rules.clock(clock.name)
+        out.append(ClockPublic(
+            clock_id=clock.clock_id, name=clock.name, label_ar=rule.label_ar, label_en=rule.label_en,
+            subject=clock.subject, started_at=clock.started_at, expires_at=clock.expires_at,
+            expires_at_local=clock.expires_at.astimezone(TRIPOLI).isoformat(), status=clock.status))
+    return out
+
+
+def visible_case(actor: Actor, case_id: str, session: Session) -> tuple[Case, CaseState]:
+    row = session.get(Case, case_id)
+    if row is None:
+        raise Refusal("case_not_found", 404, "no such case", "القضية غير موجودة")
+    state = state_from_json(row.snapshot)
+    if not may_see(viewer_for(actor), state.sensitivity, state.agencies_involved, granted_agencies(session, case_id)):
+        raise Refusal("forbidden", 403, "you may not see this case", "لا تملك صلاحية الاطلاع على هذه القضية")
+    return row, state
+
+
+def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
+    row, state = visible_case(actor, case_id, session)
+    events = session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id)
+                             .order_by(CaseEventRow.seq))
+    handoff = state.handoff
+    return CasePublic(
+        id=state.case_id, number=state.number, stage=state.stage, outcome=state.outcome,
+        owner_agency=state.owner_agency, region=state.region, category=state.category,
+        sensitivity=state.sensitivity, offence=state.offence, place=state.place, narrative=state.narrative,
+        opened_at=state.opened_at, in_transit=row.in_transit, stalled=bool(state.stalled),
+        stalled_reasons=[s.reason for s in state.stalled],
+        parties=[vars(p) for p in state.parties],
+        verdicts=[{k: v for k, v in vars(v).items()} for v in state.verdicts],
+        hearings=[vars(h) for h in state.hearings], charges=state.charges,
+        pending_handoff=vars(handoff) if handoff and handoff.acknowledged_at is None else None,
+        open_clocks=_clock_public(state), agencies_involved=state.agencies_involved,
+        allowed_actions=allowed_actions(state, actor, datetime.now(UTC)),
+        timeline=[EventPublic(seq=e.seq, name=e.name, at=e.at, actor=e.actor_username, role=e.actor_role,
+                              agency=e.actor_agency, fields=e.fields) for e in events],
+    )
+
+
+def list_cases(actor: Actor, session: Session, *, stage: str | None, agency: str | None, stalled: bool | None,
+               offset: int, limit: int) -> CasePage:
+    statement = readable_statement(viewer_for(actor))
+    if stage:
+        statement = statement.where(Case.stage == stage)
+    if agency:
+        statement = statement.where(Case.owner_agency == agency)
+    if stalled is not None:
+        statement = statement.where(Case.stalled == stalled)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(statement.order_by(Case.updated_at.desc(), Case.id).offset(offset).limit(limit))
+    items = [CaseSummary(id=r.id, number=r.number, stage=r.stage, owner_agency=r.owner_agency,
+                         category=r.category, offence=r.offence, outcome=r.outcome, stalled=r.stalled,
+                         stalled_reasons=[s["reason"] for s in r.snapshot.get("stalled", [])],
+                         in_transit=r.in_transit, opened_at=r.opened_at, updated_at=r.updated_at) for r in rows]
+    return CasePage(items=items, total=total, offset=offset, limit=limit)

@@ -1,0 +1,83 @@
+"""The criminal record: a records officer looks up a person's entries and records rehabilitation orders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+
+from api import audit_trail
+from api.certificates.schemas import RecordPage, RecordPublic, RehabilitationCreate, RehabilitationPublic
+from api.deps import CurrentUser, SessionDep
+from config.rules import record_rules
+from core.refusal import Refusal
+from store.models import AgencyRow, Case, CriminalRecord, RehabilitationOrder
+from store.records import AlreadyRehabilitated, RecordNotFound, record_rehabilitation
+
+router = APIRouter(prefix="/api/v1/criminal-records", tags=["criminal records"])
+
+OFFICER_ROLE = "records_officer"
+
+
+def _require_officer(user: CurrentUser) -> None:
+    if OFFICER_ROLE not in user.roles:
+        raise Refusal("forbidden_role", 403, "only a records officer may do this", "هذا من اختصاص موظف السجل الجنائي")
+
+
+@router.get("", response_model=RecordPage, operation_id="list_criminal_records")
+def list_criminal_records(user: CurrentUser, session: SessionDep, request: Request,
+                          national_id: Annotated[str, Query(pattern=r"^\d{12}$")]) -> RecordPage:
+    _require_officer(user)
+    rows = session.execute(
+        select(CriminalRecord, Case.number, AgencyRow, RehabilitationOrder.id)
+        .join(Case, Case.id == CriminalRecord.case_id)
+        .outerjoin(AgencyRow, AgencyRow.code == CriminalRecord.court)
+        .outerjoin(RehabilitationOrder, RehabilitationOrder.record_id == CriminalRecord.id)
+        .where(CriminalRecord.national_id == national_id).order_by(CriminalRecord.final_at))
+    items = [RecordPublic(
+        record_id=r.id, case_id=r.case_id, case_number=number, name=r.name, national_id=r.national_id,
+        offence=r.offence, category=r.category, sentence=r.sentence, court=r.court,
+        court_name_ar=court.name_ar if court else r.court, court_name_en=court.name_en if court else r.court,
+        final_at=r.final_at, rehabilitated=order_id is not None) for r, number, court, order_id in rows]
+    audit_trail.record(user, request, "criminal_record.read", detail={"national_id": national_id, "hits": len(items)})
+    return RecordPage(items=items)
+
+
+@router.post("/{record_id}/rehabilitation", status_code=201, response_model=RehabilitationPublic,
+             operation_id="record_rehabilitation")
+def create_rehabilitation(record_id: int, body: RehabilitationCreate, user: CurrentUser, session: SessionDep,
+                          request: Request) -> RehabilitationPublic:
+    """رد الاعتبار: from now on, certificates leave this conviction off."""
+    detail = {"record_id": record_id, "order_number": body.order_number}
+    try:
+        _require_officer(user)
+        order = record_rehabilitation(session, record_id, order_number=body.order_number,
+                                      ordered_at=body.ordered_at, court=body.court, note=body.note,
+                                      recorded_by=user.username)
+    except RecordNotFound:
+        audit_trail.record(user, request, "criminal_record.rehabilitate", outcome="refused:record_not_found",
+                           detail=detail)
+        raise Refusal("record_not_found", 404, "no such record entry", "قيد السوابق غير موجود") from None
+    except AlreadyRehabilitated:
+        audit_trail.record(user, request, "criminal_record.rehabilitate", outcome="refused:already_rehabilitated",
+                           detail=detail)
+        raise Refusal("already_rehabilitated", 409, "this entry already has a rehabilitation order",
+                      "صدر لهذا القيد أمر برد الاعتبار من قبل") from None
+    except Refusal as error:
+        audit_trail.record(user, request, "criminal_record.rehabilitate", outcome=f"refused:{error.code}",
+                           detail=detail)
+        raise
+    session.commit()
+    audit_trail.record(user, request, "criminal_record.rehabilitate", case_id=None, detail=detail)
+    return RehabilitationPublic(id=order.id, record_id=order.record_id, order_number=order.order_number,
+                                ordered_at=order.ordered_at, court=order.court, recorded_by=order.recorded_by,
+                                recorded_at=order.recorded_at)
+
+
+@router.get("/rules", operation_id="get_record_rules")
+def get_record_rules(user: CurrentUser) -> dict[str, Any]:
+    """The rule table in force: which categories a certificate lists, and when an entry lapses."""
+    rules = record_rules()
+    return {"version": rules.version, "categories": [asdict(rule) for rule in rules.rules.values()]}

@@ -1,0 +1,52 @@
+"""The agency tree (DOMAIN.md, "Agencies"): lookups, and a supervisor's scope (their subtree). Pure: the
+agencies come from the read model (store.agencies) or from a fixture."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.case import AgencyRef
+from core.vocabulary import AgencyKind
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    kind: str  # an AgencyKind
+    name_ar: str
+    name_en: str
+    parent: str | None
+    region: str | None
+
+    def ref(self) -> AgencyRef:
+        return AgencyRef(self.code, self.kind, self.region)
+
+    def name(self, language: str) -> str:
+        return self.name_ar if language == "ar" else self.name_en
+
+
+class AgencyTree:
+    def __init__(self, agencies: Iterable[Agency]) -> None:
+        self.by_code: dict[str, Agency] = {a.code: a for a in agencies}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for agency in self.by_code.values():
+            if agency.parent:
+                self.children[agency.parent].append(agency.code)
+
+    def ref(self, code: str) -> AgencyRef | None:
+        agency = self.by_code.get(code)
+        return agency.ref() if agency else None
+
+    def subtree(self, code: str) -> list[str]:
+        found, stack = [], [code]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(self.children.get(current, []))
+        return found
+
+    def is_root(self, code: str) -> bool:
+        agency = self.by_code.get(code)
+        return agency is not None and agency.parent is None and agency.kind == AgencyKind.ministry

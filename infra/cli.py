@@ -1,0 +1,234 @@
+"""The `mizan` command: `up`, `down`, `status`, `test`, `bench`, and whatever others register.
+
+A command is a function `(args: list[str]) -> int` that parses its own arguments, so nested forms
+like `audit verify` need nothing here. Register it in this module with `@command(...)`, or add one
+`lazy_command("name", "package.module:function", "help")` line below the built-in commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FrameType
+
+from config.settings import ROOT, Settings, get_settings
+
+CommandFn = Callable[[list[str]], int]
+
+
+@dataclass(frozen=True)
+class Command:
+    fn: CommandFn
+    help: str
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str) -> Callable[[CommandFn], CommandFn]:
+    def register(fn: CommandFn) -> CommandFn:
+        COMMANDS[name] = Command(fn, help)
+        return fn
+
+    return register
+
+
+def lazy_command(name: str, target: str, help: str) -> None:
+    """Register `module:function` without importing it until the command runs (keeps startup fast).
+
+    E.g. `lazy_command("audit", "audit.cli:main", "verify the audit chain")`.
+    """
+    module_name, _, attr = target.partition(":")
+
+    def run(args: list[str]) -> int:
+        fn: CommandFn = getattr(importlib.import_module(module_name), attr)
+        return fn(args)
+
+    COMMANDS[name] = Command(run, help)
+
+
+def _sigterm_as_interrupt() -> None:
+    # `kill <pid>` (and CI cancelling a job) should tear down like Ctrl-C does, not orphan services.
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _ignore_signals_while_stopping() -> None:
+    # A second Ctrl-C would abort the clean-up half way and leave orphans behind.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _parser(name: str, description: str) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(prog=f"mizan {name}", description=description)
+
+
+@command("up", "start every service (reusing running ones), print the URLs, stay until Ctrl-C")
+def cmd_up(args: list[str]) -> int:
+    from infra.launcher import Launcher, LaunchError
+
+    _parser("up", COMMANDS["up"].help).parse_args(args)
+    _sigterm_as_interrupt()
+    launcher: Launcher | None = None
+    try:
+        launcher = Launcher(get_settings())
+        elapsed = launcher.up()
+        print()
+        print(launcher.summary(elapsed))
+        print("\nPress Ctrl-C to stop" + (" the services started here." if launcher.started else "."))
+        reported: set[str] = set()
+        while True:
+            time.sleep(2)
+            for name, proc in launcher.started.items():
+                if name not in reported and proc.poll() is not None:
+                    reported.add(name)
+                    print(f"warning: {name} exited with code {proc.returncode}; see its log", file=sys.stderr)
+    except LaunchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping...")
+        return 0
+    finally:
+        _ignore_signals_while_stopping()
+        if launcher is not None:
+            launcher.stop_started()
+
+
+@command("down", "stop every service recorded in the run directory, whoever started it")
+def cmd_down(args: list[str]) -> int:
+    from infra.launcher import Launcher, service_stages
+
+    _parser("down", COMMANDS["down"].help).parse_args(args)
+    settings = get_settings()
+    Launcher(settings, stages=service_stages(settings)).stop_all()
+    return 0
+
+
+@command("status", "show each service's pid, ports, health and URL")
+def cmd_status(args: list[str]) -> int:
+    from infra.launcher import Launcher, service_stages
+
+    _parser("status", COMMANDS["status"].help).parse_args(args)
+    settings = get_settings()
+    print(Launcher(settings, stages=service_stages(settings)).status())
+    return 0
+
+
+@command("test", "start the services like `up`, run pytest (default: tests/ -q), stop what was started")
+def cmd_test(args: list[str]) -> int:
+    from infra.launcher import Launcher, LaunchError
+
+    if args[:1] in (["-h"], ["--help"]):
+        print("usage: mizan test [pytest arguments...]   (default: tests/ -q)")
+        return 0
+    _sigterm_as_interrupt()
+    # the suite needs short clocks (a 5-second appeal window, not ten days)
+    os.environ.setdefault("MIZAN_RULES", str(ROOT / "tests" / "fast_rules.yaml"))
+    get_settings.cache_clear()
+    launcher: Launcher | None = None
+    try:
+        launcher = Launcher(get_settings())
+        elapsed = launcher.up()
+        print(f"services ready in {elapsed:.1f} s")
+        _require_api_rules(get_settings())
+        env = os.environ | {"MIZAN_SERVICES_READY": "1"}
+        pytest = [sys.executable, "-m", "pytest", *(args or ["tests/", "-q"])]
+        result = subprocess.run(pytest, env=env, cwd=ROOT, check=False)
+        # Exit 5 means no test was collected: a mistyped selection must not pass CI.
+        return 1 if result.returncode == 5 else result.returncode
+    except LaunchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted; stopping...")
+        return 130
+    finally:
+        _ignore_signals_while_stopping()
+        if launcher is not None:
+            launcher.stop_started()
+
+
+def _require_api_rules(settings: Settings) -> None:
+    """A reused API started without the test rules would make the clock tests wait for days."""
+    import json
+    import urllib.request
+
+    from config.rules import load_rulebook
+
+    expected = load_rulebook(settings).version
+    with urllib.request.urlopen(f"{settings.api_url}/api/v1/procedure", timeout=10) as response:
+        running = json.load(response)["rules_version"]
+    if running != expected:
+        from infra.launcher import LaunchError
+
+        raise LaunchError(f"the running API uses clock rules {running!r}, the tests need {expected!r}: "
+                          "run `./mizan down` first")
+
+
+@command("bench", "run a benchmark: mizan bench <name> [args...] (module bench/<name>.py, function main)")
+def cmd_bench(args: list[str]) -> int:
+    if not args or args[0].startswith("-"):
+        print(f"usage: mizan bench <name> [args...]; available: {', '.join(_benches()) or 'none'}", file=sys.stderr)
+        return 2
+    name, rest = args[0], args[1:]
+    module_name = f"bench.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("bench", module_name):
+            raise  # the benchmark exists but one of its own imports is missing: show the real error
+        print(f"error: no benchmark '{name}'; available: {', '.join(_benches()) or 'none'}", file=sys.stderr)
+        return 2
+    main_fn = getattr(module, "main", None)
+    if not callable(main_fn):
+        print(f"error: {module_name} has no main() function", file=sys.stderr)
+        return 2
+    # Benchmarks parse sys.argv themselves, as if run with `python -m bench.<name>`.
+    sys.argv = [module_name, *rest]
+    code = main_fn()
+    return code if isinstance(code, int) else 0
+
+
+# Commands defined in other packages, imported only when run
+lazy_command("audit", "infra.audit_cli:main", "the tamper-evident audit log: audit verify")
+lazy_command("reindex", "search.maintenance:reindex_main",
+             "rebuild the search index from the read model, swap the alias")
+lazy_command("search", "search.maintenance:search_main", "search index maintenance: search check [--dry-run]")
+
+
+def _benches() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "bench").glob("*.py") if not p.stem.startswith("_"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    epilog = "commands:\n" + "\n".join(f"  {name:<10}{cmd.help}" for name, cmd in COMMANDS.items())
+    parser = argparse.ArgumentParser(
+        prog="mizan",
+        description="Run and test Mizan.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=sorted(COMMANDS), metavar="command")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments of the command")
+    ns = parser.parse_args(argv)
+    sys.exit(COMMANDS[ns.command].fn(ns.args))
+
+
+if __name__ == "__main__":
+    # Run the importable `infra.cli`, not this `__main__` copy, so commands that other modules
+    # register into `infra.cli.COMMANDS` are the ones dispatched.
+    from infra.cli import main as _main
+
+    _main()

@@ -1,0 +1,95 @@
+"""Engines and sessions for the read model; SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import get_settings
+from store import audit as _audit_tables  # noqa: F401 - registers the audit tables
+from store.models import Base
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # WAL lets the API read while the worker writes; foreign keys are off by default in SQLite
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10)
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def all_metadata() -> MetaData:
+    """Every read-model table (the audit tables live in their own module)."""
+    return Base.metadata
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent; safe with several processes starting)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # one migrator at a time when the API and the worker start together
+            connection.execute(text("SELECT pg_advisory_xact_lock(7243001)"))
+        command.upgrade(_alembic_config(connection), "head")
+
+
+def pending_model_changes(engine: Engine) -> list[object]:
+    """Differences between the models and the migrated schema: empty when a migration covers them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return list(compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                     all_metadata()))
+
+
+@lru_cache
+def default_engine() -> Engine:
+    settings = get_settings()
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    return engine
+
+
+@lru_cache
+def _factory() -> sessionmaker[Session]:
+    return sessionmaker(default_engine(), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    session = _factory()()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the read model; `store.database.ensure_schema` applies them."""

@@ -1,0 +1,241 @@
+"""The relational read model (SQLAlchemy 2, typed). A projection of the case event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    name_ar: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    parent: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), default=None)
+    region: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    stage: Mapped[str] = mapped_column(String(32), index=True)
+    owner_agency: Mapped[str] = mapped_column(String(64), index=True)
+    region: Mapped[str | None] = mapped_column(String(64), default=None)
+    category: Mapped[str] = mapped_column(String(32))
+    sensitivity: Mapped[str] = mapped_column(String(16))
+    offence: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(32), default=None)
+    stalled: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    in_transit: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    seq: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]]
+    #: grants given or taken back so far: orders the search documents of grant changes (search.documents)
+    access_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class CaseEventRow(Base):
+    """The permanent record: one row per accepted action or clock event, written exactly once."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    actor_username: Mapped[str | None] = mapped_column(String(128), default=None)
+    actor_role: Mapped[str | None] = mapped_column(String(32), default=None)
+    actor_agency: Mapped[str | None] = mapped_column(String(64), default=None)
+    fields: Mapped[dict[str, Any]]
+
+
+class CaseAgency(Base):
+    """Every agency that has held the case: the 'involvement' part of the access predicate."""
+
+    __tablename__ = "case_agencies"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class Person(Base):
+    """One identity per national ID, across every case and agency."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    national_id: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class PartyRow(Base):
+    __tablename__ = "parties"
+    __table_args__ = (Index("ix_parties_name_normalized", "name_normalized"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    party_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    name_normalized: Mapped[str] = mapped_column(String(300))
+    national_id: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+
+
+class CaseNumber(Base):
+    """Per agency and year, the last case number given (numbers are never reused)."""
+
+    __tablename__ = "case_numbers"
+
+    agency: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseGrant(Base):
+    """An explicit grant: the agency may see the case (sealed ones too) without having held it."""
+
+    __tablename__ = "case_grants"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), primary_key=True, index=True)
+    granted_by: Mapped[str] = mapped_column(String(128))
+    granted_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Document(Base):
+    """A stored document, by content: the bytes live on disk under `settings.documents_dir`, keyed by sha256."""
+
+    __tablename__ = "documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime]
+    first_case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+class CriminalRecord(Base):
+    """One final conviction of one accused in one case (السجل الجنائي), written from the procedure."""
+
+    __tablename__ = "criminal_records"
+    __table_args__ = (UniqueConstraint("case_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    party_id: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None, index=True)
+    national_id: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_normalized: Mapped[str] = mapped_column(String(300), index=True)
+    offence: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(32))
+    sensitivity: Mapped[str] = mapped_column(String(16))
+    sentence: Mapped[str | None] = mapped_column(Text, default=None)
+    court: Mapped[str] = mapped_column(String(64))
+    verdict_at: Mapped[datetime]
+    final_at: Mapped[datetime]
+    executed_at: Mapped[datetime | None] = mapped_column(default=None)
+    recorded_at: Mapped[datetime]
+
+
+class RehabilitationOrder(Base):
+    """رد الاعتبار: a court's (or the law's) order that clears one record entry from certificates."""
+
+    __tablename__ = "rehabilitation_orders"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("criminal_records.id"), unique=True)
+    order_number: Mapped[str] = mapped_column(String(64))
+    ordered_at: Mapped[datetime]
+    court: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[datetime]
+
+
+class Certificate(Base):
+    """A citizen's request for a criminal-status certificate and, once issued, the certificate.
+
+    The PDF lives under `state_dir/certificates/`, its Ed25519 signature here."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    national_id: Mapped[str] = mapped_column(String(12), index=True)
+    holder_name: Mapped[str] = mapped_column(String(300))
+    requested_by: Mapped[str] = mapped_column(String(128))
+    purpose: Mapped[str] = mapped_column(String(300))
+    english: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # computing | in_review | issued | rejected
+    result: Mapped[str | None] = mapped_column(String(16), default=None)  # clean | convictions
+    finding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    listed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"entries": [...]} printed on it
+    rejection_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    requested_at: Mapped[datetime]
+    review_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by: Mapped[str | None] = mapped_column(String(128), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    verification_code: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
+    issued_at: Mapped[datetime | None] = mapped_column(default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revocation_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    signature: Mapped[str | None] = mapped_column(String(128), default=None)  # base64 Ed25519 over the PDF bytes
+    key_id: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class WebSessionRow(Base):
+    """The web's server-side state, by a random key that only a signed cookie carries: a login session
+    (its Keycloak tokens never leave the server), a PKCE login in progress, or a form posted after a
+    session had ended. Kept in the database so that any API process, or one restarted, serves it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # session | login | stash
+    username: Mapped[str | None] = mapped_column(String(128), default=None, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,135 @@
+"""The event log and its projection, the read model: events appended once, folded through
+core.transitions.apply into the case's rows. Idempotent: a repeated fold changes nothing."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.arabic import normalize_name
+from core.case import CaseEvent, CaseState, Party
+from core.clocks import RuleBook
+from core.transitions import apply, new_case
+from store.codec import event_from_row, state_from_json, to_json
+from store.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
+from store.records import project_criminal_records
+
+
+def fold_events(session: Session, case_id: str, number: str, rules: RuleBook,
+                events: list[CaseEvent]) -> tuple[int, CaseState | None]:
+    """Append the events not yet in the log and fold them into the projection: how many were written, and
+    the case's state after the fold (None for a case with no events). Idempotent: events already in the
+    log (by case and seq) are neither written nor folded again."""
+    row = session.get(Case, case_id, with_for_update=True)
+    state = state_from_json(row.snapshot) if row is not None else None
+    before = ProjectedRows.of(state) if state is not None else None
+    rows: list[CaseEventRow] = []
+    for event in sorted(events, key=lambda e: e.seq):
+        if state is not None and event.seq <= state.seq:
+            continue
+        if state is None:
+            state = new_case(case_id, number, rules, event)
+        else:
+            apply(state, event)
+        rows.append(CaseEventRow(
+            case_id=case_id, seq=event.seq, name=event.name, at=event.at,
+            actor_username=event.actor.username if event.actor else None,
+            actor_role=event.actor.role if event.actor else None,
+            actor_agency=event.actor.agency if event.actor else None,
+            fields=to_json(event)["fields"],
+        ))
+    if rows and state is not None:
+        project_case(session, state, before)  # the case row first: events refer to it
+        session.add_all(rows)
+    return len(rows), state
+
+
+def rebuild_state(session: Session, case_id: str) -> CaseState:
+    """The case's state as the fold of its permanent event log (for repairs and checks)."""
+    rows = list(session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id)
+                                .order_by(CaseEventRow.seq)))
+    case = session.get(Case, case_id)
+    if case is None or not rows:
+        raise LookupError(f"no events for case {case_id}")
+    snapshot = state_from_json(case.snapshot)
+    events = [event_from_row(r) for r in rows]
+    state = new_case(case_id, snapshot.number, snapshot.rules, events[0])
+    for event in events[1:]:
+        apply(state, event)
+    return state
+
+
+@dataclass(frozen=True)
+class ProjectedRows:
+    """What a case's party and agency rows were written from: most actions change neither."""
+
+    parties: list[Party]
+    agencies: frozenset[str]
+
+    @classmethod
+    def of(cls, state: CaseState) -> ProjectedRows:
+        return cls(copy.deepcopy(state.parties), frozenset(state.agencies_involved))
+
+
+def project_case(session: Session, state: CaseState, before: ProjectedRows | None = None) -> None:
+    """The case's rows from its state; with `before` (what the rows hold now), only what changed is rewritten."""
+    row = session.get(Case, state.case_id)
+    if row is not None and row.seq >= state.seq:
+        return  # an older or repeated projection never overwrites a newer one
+    values = dict(
+        number=state.number, stage=state.stage, owner_agency=state.owner_agency, region=state.region,
+        category=state.category, sensitivity=state.sensitivity, offence=state.offence, outcome=state.outcome,
+        stalled=bool(state.stalled),
+        in_transit=state.handoff is not None and state.handoff.acknowledged_at is None,
+        opened_at=state.opened_at, updated_at=state.last_activity_at or state.opened_at, seq=state.seq,
+        snapshot=to_json(state),
+    )
+    if row is None:
+        session.add(Case(id=state.case_id, **values))
+        session.flush()
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+        session.flush()
+    if before is None or frozenset(state.agencies_involved) != before.agencies:
+        _project_agencies(session, state)
+    if before is None or state.parties != before.parties:
+        _project_parties(session, state)
+    project_criminal_records(session, state)
+
+
+def _project_agencies(session: Session, state: CaseState) -> None:
+    known = set(session.scalars(select(CaseAgency.agency_code).where(CaseAgency.case_id == state.case_id)))
+    for agency in state.agencies_involved:
+        if agency not in known:
+            session.add(CaseAgency(case_id=state.case_id, agency_code=agency))
+
+
+def _project_parties(session: Session, state: CaseState) -> None:
+    session.execute(delete(PartyRow).where(PartyRow.case_id == state.case_id))
+    for party in state.parties:
+        person_id = person_for(session, party.national_id, party.name) if party.national_id else None
+        session.add(PartyRow(case_id=state.case_id, party_id=party.party_id, role=party.role, name=party.name,
+                             name_normalized=normalize_name(party.name), national_id=party.national_id,
+                             person_id=person_id))
+
+
+def person_for(session: Session, national_id: str, name: str) -> int:
+    """The one identity for a national ID, created on first sight."""
+    existing = session.scalar(select(Person.id).where(Person.national_id == national_id))
+    if existing is not None:
+        return existing
+    try:
+        with session.begin_nested():
+            person = Person(national_id=national_id, name=name)
+            session.add(person)
+            session.flush()
+            return person.id
+    except IntegrityError:
+        found = session.scalar(select(Person.id).where(Person.national_id == national_id))
+        assert found is not None
+        return found

@@ -1,0 +1,125 @@
+"""The criminal record (السجل الجنائي): written from the case projection when a conviction becomes
+final, read when a certificate is computed, cleared by rehabilitation orders and the lapse rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from config.rules import record_rules
+from core.arabic import normalize_name
+from core.case import CaseState, Party, Verdict
+from core.records import RecordEntry, RecordFacts, RecordFinding, RecordRules, exclusion, names_may_match
+from core.vocabulary import Stage
+from store.models import AgencyRow, Case, CriminalRecord, Person, RehabilitationOrder
+
+
+def _utc(at: datetime) -> datetime:
+    # SQLite gives back naive datetimes; everything Mizan stores is UTC
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def _final_at(state: CaseState, party: Party, verdict: Verdict) -> datetime:
+    """When the verdict became final: its last challenge window's expiry, or the verdict itself when
+    no challenge lay (a cassation ruling)."""
+    lapsed = [c.expires_at for c in state.clocks if c.subject == party.party_id and c.status == "expired"
+              and c.name in ("appeal_window", "objection_window", "cassation_window") and c.started_at >= verdict.at]
+    return max(lapsed, default=verdict.at)
+
+
+def project_criminal_records(session: Session, state: CaseState) -> None:
+    """Write one record entry per accused whose latest verdict is a final conviction (idempotent:
+    unique per case and party), and note when the sentence's execution was first recorded."""
+    executing = state.stage == Stage.execution or (state.stage == Stage.closed and state.outcome == "convicted")
+    for party in state.accused():
+        verdict = state.latest_verdict(party.party_id)
+        if verdict is None or not verdict.final or verdict.result != "convicted":
+            continue
+        existing = session.scalar(select(CriminalRecord).where(CriminalRecord.case_id == state.case_id,
+                                                               CriminalRecord.party_id == party.party_id))
+        if existing is not None:
+            if executing and existing.executed_at is None:
+                existing.executed_at = state.last_activity_at
+            continue
+        person_id = (session.scalar(select(Person.id).where(Person.national_id == party.national_id))
+                     if party.national_id else None)
+        entry = CriminalRecord(
+            case_id=state.case_id, party_id=party.party_id, person_id=person_id, national_id=party.national_id,
+            name=party.name, name_normalized=normalize_name(party.name),
+            offence="؛ ".join(state.charges) if state.charges else state.offence, category=state.category,
+            sensitivity=state.sensitivity, sentence=verdict.sentence, court=verdict.court, verdict_at=verdict.at,
+            final_at=_final_at(state, party, verdict), executed_at=state.last_activity_at if executing else None,
+            recorded_at=datetime.now(UTC))
+        try:
+            with session.begin_nested():
+                session.add(entry)
+                session.flush()
+        except IntegrityError:
+            pass  # a concurrent projection of the same case wrote it first
+
+
+def _entry(record: CriminalRecord, number: str, court: AgencyRow | None) -> RecordEntry:
+    return RecordEntry(
+        record_id=record.id, case_id=record.case_id, case_number=number, name=record.name,
+        national_id=record.national_id, offence=record.offence, category=record.category, sentence=record.sentence,
+        court=record.court, court_name_ar=court.name_ar if court else record.court,
+        court_name_en=court.name_en if court else record.court, final_at=_utc(record.final_at))
+
+
+def compute_record(session: Session, national_id: str, holder_name: str, now: datetime,
+                   rules: RecordRules | None = None) -> RecordFinding:
+    """A citizen's record as a certificate computed at `now` shows it: their final convictions less
+    those the rules leave off, plus doubtful matches (convicted people without a national ID whose
+    name may be theirs)."""
+    rules = rules or record_rules()
+    normalized = normalize_name(holder_name).split()
+    first = normalized[0] if normalized else ""
+    own = select(CriminalRecord).where(CriminalRecord.national_id == national_id)
+    # a cheap SQL prefilter on the first name; names_may_match decides
+    unidentified = select(CriminalRecord).where(CriminalRecord.national_id.is_(None),
+                                                CriminalRecord.name_normalized.like(f"{first}%"))
+    entries: list[RecordEntry] = []
+    doubtful: list[RecordEntry] = []
+    excluded: dict[str, str] = {}
+    for target, statement in ((entries, own), (doubtful, unidentified)):
+        for record, number, court, rehabilitated_at in session.execute(
+                statement.add_columns(Case.number, AgencyRow, RehabilitationOrder.ordered_at)
+                .join(Case, Case.id == CriminalRecord.case_id)
+                .outerjoin(AgencyRow, AgencyRow.code == CriminalRecord.court)
+                .outerjoin(RehabilitationOrder, RehabilitationOrder.record_id == CriminalRecord.id)
+                .order_by(CriminalRecord.final_at)):
+            if target is doubtful and not names_may_match(holder_name, record.name):
+                continue
+            facts = RecordFacts(record.category, _utc(record.final_at),
+                                _utc(record.executed_at) if record.executed_at else None,
+                                _utc(rehabilitated_at) if rehabilitated_at else None)
+            reason = exclusion(facts, rules, now)
+            if reason is not None:
+                excluded[str(record.id)] = reason.value
+                continue
+            target.append(_entry(record, number, court))
+    return RecordFinding(entries=entries, doubtful=doubtful, excluded=excluded, rules_version=rules.version)
+
+
+class RecordNotFound(Exception):
+    pass
+
+
+class AlreadyRehabilitated(Exception):
+    pass
+
+
+def record_rehabilitation(session: Session, record_id: int, *, order_number: str, ordered_at: datetime,
+                          court: str, note: str, recorded_by: str) -> RehabilitationOrder:
+    if session.get(CriminalRecord, record_id) is None:
+        raise RecordNotFound(record_id)
+    if session.scalar(select(RehabilitationOrder.id).where(RehabilitationOrder.record_id == record_id)) is not None:
+        raise AlreadyRehabilitated(record_id)
+    order = RehabilitationOrder(record_id=record_id, order_number=order_number, ordered_at=ordered_at, court=court,
+                                note=note, recorded_by=recorded_by, recorded_at=datetime.now(UTC))
+    session.add(order)
+    session.flush()
+    return order

@@ -1,0 +1,23 @@
+"""Case numbers: per agency and year, never drawn twice, even by concurrent openings."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from store.case_numbers import allocate_number
+
+
+def test_concurrent_openings_draw_distinct_consecutive_numbers(db_engine: Engine) -> None:
+    def draw(_: int) -> str:
+        with Session(db_engine) as session, session.begin():
+            return allocate_number(session, "station.tripoli.central", 2026)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(draw, range(40)))
+    assert sorted(numbers) == [f"station.tripoli.central/2026/{n:05d}" for n in range(1, 41)]
+    with Session(db_engine) as session, session.begin():
+        assert allocate_number(session, "station.benghazi.central", 2026).endswith("/00001")
+        assert allocate_number(session, "station.tripoli.central", 2027).endswith("/2027/00001")

@@ -1,0 +1,73 @@
+"""Records representative case-workflow histories for the replay test (tests/workflows/test_replay.py).
+
+Run `.venv/bin/python -m tests.support.record_histories` after an intended, versioned workflow change
+(`workflow.patched`), and commit the new files beside the old ones: old histories must keep replaying.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.worker import Worker
+
+from activities.worker import workflow_runner
+from tests.support.temporal import time_skipping
+from tests.support.workflows import (
+    CHIEF,
+    CHIEFPROS,
+    CLERK,
+    JUDGE,
+    OFFICER,
+    PROSECUTOR,
+    EventLog,
+    act,
+    open_case,
+)
+from workflows.case import CaseWorkflow
+
+HISTORIES = Path(__file__).resolve().parent.parent / "workflows"
+QUEUE = "histories"
+#: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it
+VERSION = "v2"
+
+
+async def main() -> None:
+    environment = await time_skipping()
+    log = EventLog()
+    async with environment, Worker(environment.client, task_queue=QUEUE, workflows=[CaseWorkflow],
+                                   activities=log.activities(), workflow_runner=workflow_runner()):
+        # a misdemeanour to a final judgment, with an arrest, a release and a lapsed appeal window
+        handle = await open_case(environment.client, QUEUE)
+        now = await environment.get_current_time()
+        await act(handle, OFFICER, "record_arrest", party_id="p1", arrested_at=now.isoformat())
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="كفالة")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+        now = await environment.get_current_time()
+        await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+        await environment.sleep(timedelta(hours=2))
+        await act(handle, JUDGE, "record_verdict", verdicts=[
+            {"party_id": "p1", "result": "acquitted", "in_absentia": False}])
+        await environment.sleep(timedelta(days=12))
+        await act(handle, CHIEFPROS, "close_case")
+        await handle.result()
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-acquitted-{VERSION}.json").write_text(history.to_json())
+
+        # archived and reopened, then an unacknowledged hand-off escalated
+        handle = await open_case(environment.client, QUEUE)
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "archive", ground="عدم كفاية الأدلة")
+        await act(handle, CHIEFPROS, "reopen", reason="دليل جديد")
+        await act(handle, PROSECUTOR, "request_further_inquiry", instructions="سماع الشهود")
+        await environment.sleep(timedelta(hours=30))
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-reopened-escalated-{VERSION}.json").write_text(history.to_json())
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,28 @@
+"""Replays the committed case histories with today's workflow code: a change that would break
+running cases (non-determinism) fails here. Record new ones with `python -m tests.support.record_histories`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from activities.worker import workflow_runner
+from workflows.case import CaseWorkflow
+from workflows.client import DATA_CONVERTER
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("case-*.json"))
+
+
+def test_there_are_histories_to_replay() -> None:
+    assert len(HISTORIES) >= 2
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
+async def test_history_replays_with_current_code(path: Path) -> None:
+    history = WorkflowHistory.from_json(f"case-{path.stem}", path.read_text())
+    replayer = Replayer(workflows=[CaseWorkflow], workflow_runner=workflow_runner(), data_converter=DATA_CONVERTER)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None

@@ -1,0 +1,112 @@
+"""The messages between Mizan's workflows, their activities and the API: one dataclass per message,
+and the activity names they travel under."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.case import CaseEvent
+from core.clocks import RuleBook
+from core.records import RecordEntry
+
+# ---------------------------------------------------------------- the case workflow
+
+
+@dataclass
+class RecordEvents:
+    """Append events to the case's permanent log and fold them into the read model's state.
+
+    Only the events travel: the projection is the fold of the log (core.transitions.apply), so the
+    read model can always be rebuilt from the log. `number` and `rules` start the fold of a new case.
+    """
+
+    case_id: str
+    number: str
+    rules: RuleBook
+    events: list[CaseEvent]
+
+
+@dataclass
+class Recorded:
+    """What `record_and_index` did: how many events it wrote, and whether the case reached the index."""
+
+    written: int
+    indexed: bool
+
+
+@dataclass
+class IndexCase:
+    case_id: str
+    seq: int
+
+
+@dataclass
+class ActionResult:
+    case_id: str
+    seq: int
+    stage: str
+    owner_agency: str
+    event: CaseEvent
+    notices: list[str] = field(default_factory=list)
+
+
+RECORD_EVENTS = "record_events"
+RECORD_AND_INDEX = "record_and_index"
+INDEX_CASE = "index_case"
+DELIVER_MERGE = "deliver_merge"
+
+# ---------------------------------------------------------------- the certificate workflow
+
+
+@dataclass
+class CertificateStart:
+    certificate_id: str
+    national_id: str
+    holder_name: str
+    review_hours: float  # the records officer's clock, fixed at request time (the workflow stays deterministic)
+
+
+@dataclass
+class OpenReview:
+    certificate_id: str
+    due_at: datetime
+
+
+@dataclass
+class ReviewDecision:
+    """A records officer's decision: issue (listing `record_ids`, none for clean) or reject with a reason."""
+
+    kind: str  # issue | reject
+    officer: str
+    officer_roles: list[str]
+    record_ids: list[int] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class IssueCertificate:
+    certificate_id: str
+    listed: list[RecordEntry]
+    decided_by: str  # a username, or "system" when issued at once
+
+
+@dataclass
+class RejectCertificate:
+    certificate_id: str
+    reason: str
+    decided_by: str
+
+
+@dataclass
+class CertificateStatus:
+    certificate_id: str
+    status: str  # computing | in_review | issued | rejected
+    escalated: bool = False
+
+
+COMPUTE_RECORD = "compute_certificate_record"
+OPEN_REVIEW = "open_certificate_review"
+ESCALATE_REVIEW = "escalate_certificate_review"
+ISSUE_CERTIFICATE = "issue_certificate"
+REJECT_CERTIFICATE = "reject_certificate"
