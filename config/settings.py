@@ -17,6 +17,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     state_dir: Path = ROOT / ".mizan"
+    #: downloads (Maven artifacts, web assets): shared by every state directory, the test suite's too
+    cache_dir: Path = ROOT / ".mizan" / "cache"
 
     api_port: int = 8000
     keycloak_port: int = 8080
@@ -81,10 +83,6 @@ class Settings(BaseSettings):
     @property
     def issuer(self) -> str:
         return f"{self.keycloak_url}/realms/{self.realm}"
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.state_dir / "cache"
 
     @property
     def documents_dir(self) -> Path:

@@ -107,40 +107,55 @@ def cmd_up(args: list[str]) -> int:
 
 @command("down", "stop every service recorded in the run directory, whoever started it")
 def cmd_down(args: list[str]) -> int:
-    from infra.launcher import Launcher, service_stages
+    from infra.launcher import Launcher
 
-    _parser("down", COMMANDS["down"].help).parse_args(args)
-    settings = get_settings()
-    Launcher(settings, stages=service_stages(settings)).stop_all()
+    parser = _parser("down", COMMANDS["down"].help)
+    parser.add_argument("--test", action="store_true", help="the test suite's services (kept by `test --keep`)")
+    if parser.parse_args(args).test:
+        _use_test_profile()
+    Launcher(get_settings()).stop_all()
     return 0
 
 
 @command("status", "show each service's pid, ports, health and URL")
 def cmd_status(args: list[str]) -> int:
-    from infra.launcher import Launcher, service_stages
+    from infra.launcher import Launcher
 
-    _parser("status", COMMANDS["status"].help).parse_args(args)
-    settings = get_settings()
-    print(Launcher(settings, stages=service_stages(settings)).status())
+    parser = _parser("status", COMMANDS["status"].help)
+    parser.add_argument("--test", action="store_true", help="the test suite's services")
+    if parser.parse_args(args).test:
+        _use_test_profile()
+    print(Launcher(get_settings()).status())
     return 0
 
 
-@command("test", "start the services like `up`, run pytest (default: tests/ -q), stop what was started")
+def _use_test_profile() -> None:
+    from infra.test_profile import apply_test_profile
+
+    apply_test_profile()
+    get_settings.cache_clear()
+
+
+@command("test", "run the whole suite against the test profile's own services (started, or reused when kept)")
 def cmd_test(args: list[str]) -> int:
     from infra.launcher import Launcher, LaunchError
+    from infra.test_profile import apply_test_profile
 
     if args[:1] in (["-h"], ["--help"]):
-        print("usage: mizan test [pytest arguments...]   (default: tests/ -q)")
+        print("usage: mizan test [--keep] [pytest arguments...]   (default: tests/ -q)\n"
+              "  the suite's own services (state under .mizan/test, ports +10000), beside any `mizan up`;\n"
+              "  --keep leaves them running for the next `mizan test`, which then starts in seconds")
         return 0
+    keep = args[:1] == ["--keep"]
+    args = args[1:] if keep else args
     _sigterm_as_interrupt()
-    # the suite needs short clocks (a 5-second appeal window, not ten days)
-    os.environ.setdefault("MIZAN_RULES", str(ROOT / "tests" / "fast_rules.yaml"))
+    apply_test_profile()
     get_settings.cache_clear()
     launcher: Launcher | None = None
     try:
         launcher = Launcher(get_settings())
         elapsed = launcher.up()
-        print(f"services ready in {elapsed:.1f} s")
+        print(f"services ready in {elapsed:.1f} s (state {get_settings().state_dir})")
         _require_api_rules(get_settings())
         env = os.environ | {"MIZAN_SERVICES_READY": "1"}
         pytest = [sys.executable, "-m", "pytest", *(args or ["tests/", "-q"])]
@@ -155,7 +170,7 @@ def cmd_test(args: list[str]) -> int:
         return 130
     finally:
         _ignore_signals_while_stopping()
-        if launcher is not None:
+        if launcher is not None and not keep:
             launcher.stop_started()
 
 

@@ -56,10 +56,20 @@ def demo_user_representation(user: DemoUser) -> dict[str, Any]:
     }
 
 
-def realm_with_demo_users() -> dict[str, Any]:
-    """The realm plus every demo user (for dev/test imports only)."""
+#: the address the realm file names for the web's client; an API on another host or port is written in
+DEFAULT_WEB_ORIGIN = "http://127.0.0.1:8000"
+
+
+def realm_with_demo_users(web_origin: str = DEFAULT_WEB_ORIGIN) -> dict[str, Any]:
+    """The realm plus every demo user (for dev/test imports only), its web client on `web_origin`."""
     realm = copy.deepcopy(load_realm())
     realm["users"] = [demo_user_representation(u) for u in USERS]
+    if web_origin != DEFAULT_WEB_ORIGIN:
+        port = DEFAULT_WEB_ORIGIN.rsplit(":", 1)[1]
+        new_port = web_origin.rsplit(":", 1)[1]
+        text = json.dumps(realm, ensure_ascii=False).replace(DEFAULT_WEB_ORIGIN, web_origin)
+        text = text.replace(f"http://localhost:{port}", f"http://localhost:{new_port}")
+        realm = json.loads(text)
     return realm
 
 
@@ -131,7 +141,7 @@ class KeycloakService(Service):
         log.info("keycloak: unpacked %s into %s", archive.name, self.dist)
 
     def _write_import_file(self) -> None:
-        text = json.dumps(realm_with_demo_users(), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(realm_with_demo_users(self.settings.api_url), ensure_ascii=False, indent=2) + "\n"
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         hash_file = self.import_file.with_name(self.import_file.name + ".sha256")
         previous = hash_file.read_text().strip() if hash_file.exists() else None

@@ -11,14 +11,20 @@ import pytest
 from sqlalchemy import Engine
 
 from config.settings import Settings, get_settings
+from infra.test_profile import apply_test_profile
 
 # ======================================================================================
 # 1. Services and settings
 #
-# `./mizan test` starts the services itself and sets MIZAN_SERVICES_READY=1. A plain `pytest`
-# starts them here instead (reusing running ones) and stops, at the end, only those it started.
-# Only tests marked `stack` need the services: a run that selects none of them starts none.
+# The suite runs against its own services (infra.test_profile: its own state directory and ports),
+# never a developer's `./mizan up`. `./mizan test` starts them itself and sets MIZAN_SERVICES_READY=1;
+# a plain `pytest` starts them here instead (reusing ones kept running by `./mizan test --keep`) and
+# stops, at the end, only those it started. Only tests marked `stack` need the services: a run that
+# selects none of them starts none.
 # ======================================================================================
+
+apply_test_profile()
+get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -34,9 +40,7 @@ def _mizan_services(request: pytest.FixtureRequest, settings: Settings) -> Itera
         return
     from infra.launcher import Launcher
 
-    os.environ.setdefault("MIZAN_RULES", str(Path(__file__).parent / "fast_rules.yaml"))
-    get_settings.cache_clear()
-    launcher = Launcher(get_settings())
+    launcher = Launcher(settings)
     launcher.up()
     # Subprocesses the tests spawn (e.g. the CLI) must not try to start the services again.
     os.environ["MIZAN_SERVICES_READY"] = "1"
