@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, select, update
+from sqlalchemy import JSON, Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -22,7 +22,7 @@ class AuditRecord(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime]
     username: Mapped[str] = mapped_column(String(128), index=True)
     role: Mapped[str] = mapped_column(String(64))
     agency: Mapped[str] = mapped_column(String(64))
@@ -53,14 +53,9 @@ class Who:
     address: str | None = None
 
 
-def _utc(at: datetime) -> datetime:
-    # SQLite gives back naive datetimes; everything Mizan stores is UTC
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
 def _digest(prev_hash: str, record: AuditRecord) -> str:
     body = json.dumps({
-        "prev": prev_hash, "at": _utc(record.at).isoformat(), "username": record.username,
+        "prev": prev_hash, "at": record.at.astimezone(UTC).isoformat(), "username": record.username,
         "role": record.role, "agency": record.agency, "action": record.action, "case_id": record.case_id,
         "outcome": record.outcome, "address": record.address, "detail": record.detail,
     }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

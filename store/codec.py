@@ -18,7 +18,7 @@ import json
 import types
 import typing
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -46,8 +46,7 @@ def state_from_json(data: dict[str, Any]) -> CaseState:
 def event_from_row(row: Any) -> CaseEvent:
     """A logged event (a `case_events` row) back into a CaseEvent, for folding."""
     actor = ActorRef(row.actor_username, row.actor_role or "", row.actor_agency or "") if row.actor_username else None
-    at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=UTC)
-    return CaseEvent(seq=row.seq, name=row.name, at=at, actor=actor, fields=dict(row.fields))
+    return CaseEvent(seq=row.seq, name=row.name, at=row.at, actor=actor, fields=dict(row.fields))
 
 
 @cache

@@ -17,11 +17,6 @@ from core.vocabulary import Stage
 from store.models import AgencyRow, Case, CriminalRecord, Person, RehabilitationOrder
 
 
-def _utc(at: datetime) -> datetime:
-    # SQLite gives back naive datetimes; everything Mizan stores is UTC
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
-
-
 def _final_at(state: CaseState, party: Party, verdict: Verdict) -> datetime:
     """When the verdict became final: its last challenge window's expiry, or the verdict itself when
     no challenge lay (a cassation ruling)."""
@@ -66,7 +61,7 @@ def _entry(record: CriminalRecord, number: str, court: AgencyRow | None) -> Reco
         record_id=record.id, case_id=record.case_id, case_number=number, name=record.name,
         national_id=record.national_id, offence=record.offence, category=record.category, sentence=record.sentence,
         court=record.court, court_name_ar=court.name_ar if court else record.court,
-        court_name_en=court.name_en if court else record.court, final_at=_utc(record.final_at))
+        court_name_en=court.name_en if court else record.court, final_at=record.final_at)
 
 
 def compute_record(session: Session, national_id: str, holder_name: str, now: datetime,
@@ -93,9 +88,9 @@ def compute_record(session: Session, national_id: str, holder_name: str, now: da
                 .order_by(CriminalRecord.final_at)):
             if target is doubtful and not names_may_match(holder_name, record.name):
                 continue
-            facts = RecordFacts(record.category, _utc(record.final_at),
-                                _utc(record.executed_at) if record.executed_at else None,
-                                _utc(rehabilitated_at) if rehabilitated_at else None)
+            facts = RecordFacts(record.category, record.final_at,
+                                record.executed_at if record.executed_at else None,
+                                rehabilitated_at if rehabilitated_at else None)
             reason = exclusion(facts, rules, now)
             if reason is not None:
                 excluded[str(record.id)] = reason.value

@@ -54,15 +54,6 @@ def requester(actor: Actor, user: TokenUser) -> Requester:
     return Requester(actor, user.national_id, user.name)
 
 
-# SQLite gives back naive datetimes; everything Mizan stores is UTC
-def _aware(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
-
-
-def _maybe_aware(at: datetime | None) -> datetime | None:
-    return None if at is None else _aware(at)
-
-
 def _not_found() -> Refusal:
     return Refusal("certificate_not_found", 404, "no such certificate", "الشهادة غير موجودة")
 
@@ -125,10 +116,10 @@ def certificate_public(row: Certificate) -> CertificatePublic:
     issued = row.status == "issued"
     return CertificatePublic(
         id=row.id, status=row.status, purpose=row.purpose, english=row.english, holder_name=row.holder_name,
-        national_id=row.national_id, requested_at=_aware(row.requested_at), result=row.result,
+        national_id=row.national_id, requested_at=row.requested_at, result=row.result,
         listed=_convictions(row.listed.get("entries", [])), rejection_reason=row.rejection_reason,
-        verification_code=row.verification_code, issued_at=_maybe_aware(row.issued_at),
-        expires_at=_maybe_aware(row.expires_at),
+        verification_code=row.verification_code, issued_at=row.issued_at,
+        expires_at=row.expires_at,
         revoked=row.revoked_at is not None, download_url=f"/api/v1/certificates/{row.id}/pdf" if issued else None)
 
 
@@ -138,8 +129,8 @@ def certificate_review(row: Certificate) -> CertificateReview:
         **certificate_public(row).model_dump(), requested_by=row.requested_by,
         entries=_convictions(finding.get("entries", [])), doubtful=_convictions(finding.get("doubtful", [])),
         excluded=finding.get("excluded", {}), rules_version=finding.get("rules_version", ""),
-        review_due_at=_maybe_aware(row.review_due_at), escalated=row.escalated, decided_by=row.decided_by,
-        decided_at=_maybe_aware(row.decided_at))
+        review_due_at=row.review_due_at, escalated=row.escalated, decided_by=row.decided_by,
+        decided_at=row.decided_at)
 
 
 def certificate_view(who: Requester, row: Certificate) -> CertificatePublic:
@@ -210,7 +201,7 @@ def revoke(who: Requester, certificate_id: str, reason: str, session: Session) -
 
 def verification_of(row: Certificate, now: datetime) -> VerificationPublic:
     assert row.issued_at is not None and row.expires_at is not None
-    expires_at = _aware(row.expires_at)
+    expires_at = row.expires_at
     if row.revoked_at is not None:
         status, message, message_ar = "revoked", "This certificate has been revoked.", "هذه الشهادة ملغاة."
     elif expires_at <= now:
@@ -218,7 +209,7 @@ def verification_of(row: Certificate, now: datetime) -> VerificationPublic:
     else:
         status, message, message_ar = "valid", "This certificate is valid.", "هذه الشهادة صالحة."
     return VerificationPublic(status=status, valid=status == "valid", holder_name=row.holder_name,
-                              issued_at=_aware(row.issued_at), expires_at=expires_at, message=message,
+                              issued_at=row.issued_at, expires_at=expires_at, message=message,
                               message_ar=message_ar)
 
 

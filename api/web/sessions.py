@@ -82,11 +82,6 @@ class StashedForm:
 SessionScope = Callable[[], AbstractContextManager[Session]]
 
 
-def _aware(at: datetime) -> datetime:
-    # SQLite gives back naive datetimes; every one written here is UTC
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
-
-
 class SessionStore:
     """The `web_sessions` table, row kinds `session`, `login` and `stash`; expired rows are never
     served and are purged whenever a new row is written."""
@@ -132,7 +127,7 @@ class SessionStore:
             if row is None:
                 return None
             now = datetime.now(UTC)
-            if _aware(row.expires_at) < now + idle - timedelta(seconds=TOUCH_INTERVAL_SECONDS):
+            if row.expires_at < now + idle - timedelta(seconds=TOUCH_INTERVAL_SECONDS):
                 row.expires_at = now + idle
             return WebSession.from_data(row.id, row.data)
 
