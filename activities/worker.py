@@ -8,9 +8,11 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.audit import anchor_audit_chain
 from activities.certificates import CERTIFICATE_ACTIVITIES
 from activities.merging import deliver_merge
 from activities.recording import index_case, record_and_index, record_events
@@ -18,8 +20,10 @@ from config.settings import get_settings
 from search.client import get_client
 from search.maintenance import ensure_indices
 from store.database import default_engine
+from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.case import CaseWorkflow
 from workflows.certificate import CertificateWorkflow
+from workflows.client import AUDIT_ANCHOR_WORKFLOW_ID
 from workflows.client import connect as connect_temporal
 
 log = logging.getLogger("mizan.worker")
@@ -39,12 +43,19 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[CaseWorkflow, CertificateWorkflow],
+        workflows=[CaseWorkflow, CertificateWorkflow, AuditAnchorWorkflow],
         workflow_runner=workflow_runner(),
-        activities=[record_events, record_and_index, index_case, deliver_merge, *CERTIFICATE_ACTIVITIES],
+        activities=[record_events, record_and_index, index_case, deliver_merge, anchor_audit_chain,
+                    *CERTIFICATE_ACTIVITIES],
         activity_executor=executor,
         max_concurrent_activities=16,
     )
+
+
+async def start_audit_anchor(client: Client, task_queue: str, every_seconds: int) -> None:
+    """The installation's one audit anchor workflow: started by the first worker, found running by the rest."""
+    await client.start_workflow(AuditAnchorWorkflow.run, every_seconds, id=AUDIT_ANCHOR_WORKFLOW_ID,
+                                task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
 
 
 async def main() -> None:
@@ -60,6 +71,7 @@ async def main() -> None:
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(client, settings.task_queue, executor)
         async with worker:
+            await start_audit_anchor(client, settings.task_queue, settings.audit_anchor_seconds)
             settings.run_dir.mkdir(parents=True, exist_ok=True)
             ready = settings.run_dir / "worker.ready"
             ready.write_text("ready\n")

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     verify_rate_per_minute: int = Field(default=60, description="public verification requests per client address")
     verify_burst: int = 20
 
+    # the audit chain (store.audit): its key and its checkpoints live outside the database; in production
+    # both point at storage the database's writers cannot change (a secret, a write-once volume)
+    audit_key_file: Path | None = None
+    audit_anchor_file: Path | None = None
+    audit_anchor_seconds: int = Field(default=60, description="how often the worker checkpoints the chain's head")
+
     document_max_bytes: int = Field(default=25 * 1024 * 1024, description="largest document upload accepted")
 
     @property
@@ -83,6 +89,16 @@ class Settings(BaseSettings):
     @property
     def issuer(self) -> str:
         return f"{self.keycloak_url}/realms/{self.realm}"
+
+    @property
+    def audit_key_path(self) -> Path:
+        """The audit chain's HMAC key: outside the database, made on first use unless provided."""
+        return self.audit_key_file or self.state_dir / "keys" / "audit-hmac.key"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        """Where the audit chain's head is checkpointed, outside the database (append-only lines)."""
+        return self.audit_anchor_file or self.state_dir / "audit" / "anchors.jsonl"
 
     @property
     def documents_dir(self) -> Path:

@@ -216,7 +216,7 @@ def cmd_bench(args: list[str]) -> int:
 
 
 # Commands defined in other packages, imported only when run
-lazy_command("audit", "infra.audit_cli:main", "the tamper-evident audit log: audit verify")
+lazy_command("audit", "infra.audit_cli:main", "the tamper-evident audit log: audit verify | anchor")
 lazy_command("reindex", "search.maintenance:reindex_main",
              "rebuild the search index from the read model, swap the alias")
 lazy_command("search", "search.maintenance:search_main", "search index maintenance: search check [--dry-run]")

@@ -169,6 +169,10 @@ class Launcher:
         waiting: list[Service] = []
         for svc in stage:
             pid = procs.live_pid(self.run_dir, svc.name)
+            if pid is not None and svc.stale():
+                self.say(f"{svc.name}: running (pid {pid}) older code; restarting it")
+                self._stop([svc.name])
+                pid = None
             if pid is not None:
                 if svc.healthy():
                     self.say(f"{svc.name}: already running (pid {pid}), reused")
@@ -226,6 +230,7 @@ class Launcher:
             log.close()
         procs.write_pid(self.run_dir, svc.name, proc.pid)
         self.started[svc.name] = proc
+        svc.started()
         self.say(f"{svc.name}: started (pid {proc.pid}), log {self.log_file(svc)}")
 
     def _wait_healthy(self, pending: Iterable[Service]) -> None:

@@ -1,7 +1,9 @@
-"""Mizan's own processes: the Temporal worker and the HTTP API."""
+"""Mizan's own processes: the Temporal worker and the HTTP API. A running one is reused only while it runs
+the code in the tree: after an edit, the launcher restarts it (so `./mizan test --keep` never tests old code)."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -9,8 +11,43 @@ from config.settings import ROOT
 from infra import procs
 from infra.service import LaunchSpec, Service, http_ok
 
+#: the code the API and the worker run: a change to any of these files makes a running one stale
+CODE_ROOTS = ("core", "config", "store", "search", "certificates", "workflows", "activities", "api")
+CODE_SUFFIXES = (".py", ".html", ".po", ".css", ".yaml", ".json")
 
-class ApiService(Service):
+
+def code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for root in CODE_ROOTS:
+        for path in sorted((ROOT / root).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+class MizanProcess(Service):
+    """The API or the worker: this repository's code, run from the venv."""
+
+    def install(self) -> None:
+        """Nothing to fetch: this repository's code, installed with the venv."""
+
+    @property
+    def _code_file(self) -> Path:
+        return self.settings.run_dir / f"{self.name}.code"
+
+    def started(self) -> None:
+        self._code_file.parent.mkdir(parents=True, exist_ok=True)
+        self._code_file.write_text(code_fingerprint() + "\n")
+
+    def stale(self) -> bool:
+        try:
+            return self._code_file.read_text().strip() != code_fingerprint()
+        except FileNotFoundError:
+            return True
+
+
+class ApiService(MizanProcess):
     name = "api"
     start_timeout = 60.0
 
@@ -21,9 +58,6 @@ class ApiService(Service):
     @property
     def url(self) -> str:
         return self.settings.api_url
-
-    def install(self) -> None:
-        """Nothing to fetch: the API is this repository's code, installed with the venv."""
 
     def launch_spec(self) -> LaunchSpec:
         s = self.settings
@@ -36,7 +70,7 @@ class ApiService(Service):
         return http_ok(f"{self.settings.api_url}/healthz")
 
 
-class WorkerService(Service):
+class WorkerService(MizanProcess):
     name = "worker"
     start_timeout = 60.0
 
@@ -51,9 +85,6 @@ class WorkerService(Service):
     @property
     def ready_file(self) -> Path:
         return self.settings.run_dir / "worker.ready"
-
-    def install(self) -> None:
-        """Nothing to fetch: the worker is this repository's code, installed with the venv."""
 
     def launch_spec(self) -> LaunchSpec:
         return LaunchSpec(argv=[sys.executable, "-m", "activities.worker"], cwd=ROOT)

@@ -60,6 +60,13 @@ class Service(ABC):
     def after_start(self) -> None:  # noqa: B027 - optional hook, a no-op unless a service needs it
         """One-time set-up once healthy (e.g. create indices); idempotent."""
 
+    def started(self) -> None:  # noqa: B027 - optional hook
+        """Called once this launcher has started the service (e.g. to note what code it runs)."""
+
+    def stale(self) -> bool:
+        """A running instance that must be restarted rather than reused (e.g. it runs older code)."""
+        return False
+
 
 def port_open(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -32,6 +32,9 @@ T = TypeVar("T")
 
 CASE_WORKFLOW = "Case"
 CERTIFICATE_WORKFLOW = "Certificate"
+AUDIT_ANCHOR_WORKFLOW = "AuditAnchor"
+#: one audit anchor per installation
+AUDIT_ANCHOR_WORKFLOW_ID = "audit-anchor"
 
 #: the case workflow's Updates and query
 ACT = "act"  # every action of the procedure table

@@ -55,6 +55,7 @@ RECORD_EVENTS = "record_events"
 RECORD_AND_INDEX = "record_and_index"
 INDEX_CASE = "index_case"
 DELIVER_MERGE = "deliver_merge"
+ANCHOR_AUDIT = "anchor_audit_chain"
 
 # ---------------------------------------------------------------- the certificate workflow
 
