@@ -10,8 +10,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.refusal import Refusal
 
-_STATUS_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                 409: "conflict", 422: "invalid_request"}
+_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 409: "conflict", 415: "unsupported_media_type", 422: "invalid_request"}
+_STATUS_AR = {400: "تعذرت قراءة الطلب", 401: "يلزم تسجيل الدخول", 403: "غير مسموح", 404: "غير موجود",
+              405: "الطريقة غير مسموح بها", 409: "تعارض مع الحالة الراهنة", 415: "نوع المحتوى غير مدعوم",
+              422: "بيانات الطلب غير صحيحة"}
 
 
 def refusal_response(refusal: Refusal) -> JSONResponse:
@@ -36,4 +39,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
-        return refusal_response(Refusal(code, exc.status_code, str(exc.detail), ""))
+        return refusal_response(Refusal(code, exc.status_code, str(exc.detail), _STATUS_AR.get(exc.status_code, "")))

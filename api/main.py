@@ -14,10 +14,12 @@ from api.certificates.web_router import router as certificates_web_router
 from api.documents.router import router as documents_router
 from api.errors import install_error_handlers
 from api.grants.router import router as grants_router
+from api.limits import BodySizeLimit, body_limit
 from api.people.router import router as people_router
 from api.records.router import router as records_router
 from api.search.router import router as search_router
 from api.system.router import router as system_router
+from api.verify.router import MAX_UPLOAD_BYTES as CERTIFICATE_CHECK_BYTES
 from api.verify.router import router as verify_router
 from api.web.mount import install as install_web
 from config.settings import get_settings
@@ -37,6 +39,9 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Mizan ميزان", version="0.1.0", lifespan=lifespan,
                   description="The integrated, shared criminal case-tracking platform (Libya).")
     install_error_handlers(app)
+    settings = get_settings()
+    app.add_middleware(BodySizeLimit, limit=body_limit(settings.max_request_bytes, settings.document_max_bytes,
+                                                       CERTIFICATE_CHECK_BYTES))
     for router in (system_router, cases_router, search_router, people_router, grants_router, audit_router,
                    documents_router, certificates_router, certificates_web_router, records_router, verify_router):
         app.include_router(router)

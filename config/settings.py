@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     audit_anchor_file: Path | None = None
     audit_anchor_seconds: int = Field(default=60, description="how often the worker checkpoints the chain's head")
 
+    trusted_proxies: str = Field(default="", description="comma-separated addresses whose X-Forwarded-For is believed")
+    max_request_bytes: int = Field(default=1024 * 1024, description="largest request body, uploads aside")
+
     document_max_bytes: int = Field(default=25 * 1024 * 1024, description="largest document upload accepted")
 
     @property
@@ -89,6 +92,10 @@ class Settings(BaseSettings):
     @property
     def issuer(self) -> str:
         return f"{self.keycloak_url}/realms/{self.realm}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [address.strip() for address in self.trusted_proxies.split(",") if address.strip()]
 
     @property
     def audit_key_path(self) -> Path:

@@ -86,13 +86,9 @@ def cmd_up(args: list[str]) -> int:
         print()
         print(launcher.summary(elapsed))
         print("\nPress Ctrl-C to stop" + (" the services started here." if launcher.started else "."))
-        reported: set[str] = set()
         while True:
-            time.sleep(2)
-            for name, proc in launcher.started.items():
-                if name not in reported and proc.poll() is not None:
-                    reported.add(name)
-                    print(f"warning: {name} exited with code {proc.returncode}; see its log", file=sys.stderr)
+            time.sleep(1)
+            launcher.supervise()
     except LaunchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

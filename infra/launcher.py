@@ -25,6 +25,10 @@ Say = Callable[[str], None]
 STOP_GRACE_SECONDS = 20.0
 POLL_SECONDS = 0.5
 LOG_TAIL_LINES = 30
+#: a crashed service is restarted after 1, 2, 4 ... seconds, at most this long
+MAX_RESTART_DELAY = 60.0
+#: a restarted service that stays up this long counts as recovered: its next crash waits 1 s again
+RECOVERED_AFTER_SECONDS = 60.0
 
 
 class LaunchError(RuntimeError):
@@ -43,8 +47,20 @@ def service_stages(settings: Settings) -> list[list[Service]]:
             [WorkerService(settings), ApiService(settings)]]
 
 
-def prepare_database(settings: Settings) -> None:
-    """SQLite needs only its directory; a server database (PostgreSQL in CI) is run by others."""
+#: what under the state directory holds case files, keys, tokens or personal data: its owner's alone
+PRIVATE_DIRS = ("documents", "certificates", "keys", "audit", "logs", "run", "keycloak", "temporal")
+
+
+def prepare_state(settings: Settings) -> None:
+    """The state directory and what is private in it, owner-only. The state directory itself stays
+    traversable (0711, not listable): OpenSearch runs as its own user inside it."""
+    state = settings.state_dir
+    state.mkdir(parents=True, exist_ok=True)
+    for directory in {state, settings.cache_dir.parent} & {state, *state.parents}:
+        directory.chmod(0o711)
+    for name in PRIVATE_DIRS:
+        (state / name).mkdir(exist_ok=True)
+        (state / name).chmod(0o700)
     if settings.db_url.startswith("sqlite:///"):
         Path(settings.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
@@ -120,12 +136,22 @@ def _describe_pid(pid: int) -> str:
 
 
 @dataclass
+class Restarts:
+    """One service's crashes under supervision: how many in a row, and when the next start is due."""
+
+    in_a_row: int = 0
+    due_at: float | None = None
+    started_at: float = 0.0
+
+
+@dataclass
 class Launcher:
     settings: Settings
     stages: list[list[Service]] | None = None
     say: Say = print
     #: services this launcher started (and so will stop); reused ones are not in here
     started: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    restarts: dict[str, Restarts] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.stages is None:
@@ -153,7 +179,7 @@ class Launcher:
         t0 = time.monotonic()
         assert self.stages is not None
         try:
-            prepare_database(self.settings)
+            prepare_state(self.settings)
             for stage in self.stages:
                 self._start_stage(stage)
             for svc in self.services:
@@ -254,6 +280,30 @@ class Launcher:
     def _fail(self, svc: Service, why: str) -> None:
         log = self.log_file(svc)
         raise LaunchError(f"{svc.name}: {why}. Last {LOG_TAIL_LINES} lines of {log}:\n{tail(log)}")
+
+    # -- supervising --------------------------------------------------------------------------
+
+    def supervise(self, now: float | None = None) -> None:
+        """Restart what this launcher started and has since exited, with a growing delay (`./mizan up` calls
+        this every few seconds). Says each crash and each restart."""
+        now = time.monotonic() if now is None else now
+        by_name = {svc.name: svc for svc in self.services}
+        for name, proc in list(self.started.items()):
+            restarts = self.restarts.setdefault(name, Restarts(started_at=now))
+            if proc.poll() is None:
+                if restarts.in_a_row and now - restarts.started_at >= RECOVERED_AFTER_SECONDS:
+                    restarts.in_a_row = 0
+                continue
+            if restarts.due_at is None:
+                delay = min(MAX_RESTART_DELAY, 2.0 ** restarts.in_a_row)
+                restarts.due_at = now + delay
+                self.say(f"{name}: exited with code {proc.returncode}; restarting in {delay:.0f} s "
+                         f"(see {self.log_file(by_name[name])})")
+            elif now >= restarts.due_at:
+                restarts.in_a_row += 1
+                restarts.due_at, restarts.started_at = None, now
+                self._spawn(by_name[name])
+                self.say(f"{name}: restarted (crash {restarts.in_a_row} in a row)")
 
     # -- stopping -----------------------------------------------------------------------------
 

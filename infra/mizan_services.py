@@ -60,9 +60,8 @@ class ApiService(MizanProcess):
         return self.settings.api_url
 
     def launch_spec(self) -> LaunchSpec:
-        s = self.settings
         return LaunchSpec(
-            argv=[sys.executable, "-m", "uvicorn", "api.main:app", "--host", s.host, "--port", str(s.api_port)],
+            argv=[sys.executable, "-m", "api"],  # host, port and trusted proxies from the settings
             cwd=ROOT,
         )
 

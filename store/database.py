@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -17,7 +18,20 @@ from store import audit as _audit_tables  # noqa: F401 - registers the audit tab
 from store.models import Base
 
 
+def _private_sqlite_file(url: str) -> None:
+    """An SQLite database holds web sessions' tokens and every case: readable by its owner only. SQLite gives
+    its -wal and -shm files the database file's permissions."""
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        _private_sqlite_file(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

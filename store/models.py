@@ -240,3 +240,15 @@ class WebSessionRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class IdempotencyKey(Base):
+    """A client's idempotency key: the request it was first sent with, and its first answer (store.idempotency)."""
+
+    __tablename__ = "idempotency_keys"
+
+    username: Mapped[str] = mapped_column(String(128), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the request it was first sent with
+    result: Mapped[str | None] = mapped_column(Text, default=None)  # the first answer, once there is one
+    created_at: Mapped[datetime]

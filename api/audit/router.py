@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from api import audit_trail
 from api.audit.schemas import AuditPage, AuditRecordPublic
 from api.deps import CurrentUser, SessionDep
+from api.params import Offset
 from core.fields import parse_instant
 from core.refusal import Refusal
 from store.audit import AuditRecord
@@ -27,7 +28,7 @@ def list_audit_records(
     case_id: str | None = None, username: str | None = None, action: str | None = None,
     since: Annotated[datetime | None, Query(alias="from", description="records at or after this time")] = None,
     until: Annotated[datetime | None, Query(alias="to", description="records before this time")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
     filters = {"case_id": case_id, "username": username, "action": action,
                "from": since.isoformat() if since else None, "to": until.isoformat() if until else None,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 
 from api import audit_trail
 from api.cases import service as cases_service
 from api.cases.schemas import ActionPublic, CaseCreate, CaseCreated, CasePage, CasePublic
 from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.params import IdempotencyKeyHeader, Offset
 from core.refusal import Refusal
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 @router.post("", status_code=201, response_model=CaseCreated, operation_id="open_case")
 async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
-                    request: Request, idempotency_key: Annotated[str | None, Header()] = None) -> CaseCreated:
+                    request: Request, idempotency_key: IdempotencyKeyHeader = None) -> CaseCreated:
     fields = body.model_dump(mode="json")
     try:
         result, number = await cases_service.open_case(user, fields, idempotency_key, session, temporal)
@@ -32,7 +33,7 @@ async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, te
 
 @router.get("", response_model=CasePage, operation_id="list_cases")
 def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: str | None = None,
-               agency: str | None = None, stalled: bool | None = None, offset: Annotated[int, Query(ge=0)] = 0,
+               agency: str | None = None, stalled: bool | None = None, offset: Offset = 0,
                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> CasePage:
     page = cases_service.list_cases(user, session, stage=stage, agency=agency, stalled=stalled, offset=offset,
                                     limit=limit)
@@ -55,7 +56,7 @@ def get_case(case_id: str, user: CurrentUser, session: SessionDep, request: Requ
 @router.post("/{case_id}/actions/{action}", response_model=ActionPublic, operation_id="take_action")
 async def take_action(case_id: str, action: str, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
                       request: Request, body: Annotated[dict[str, Any] | None, Body()] = None,
-                      idempotency_key: Annotated[str | None, Header()] = None) -> ActionPublic:
+                      idempotency_key: IdempotencyKeyHeader = None) -> ActionPublic:
     try:
         result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
     except Refusal as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from api.cases.schemas import CasePage, CasePublic, CaseSummary, ClockPublic, EventPublic
+from api.idempotency import checked_key, once
 from config.rules import rulebook
 from config.settings import get_settings
 from core.access import may_see, viewer_for
@@ -69,21 +71,33 @@ def _resolve_references(session: Session, actor: Actor, case_id: str, action: st
     return _targets(action, fields, load_agency_tree(session)), cases
 
 
+@dataclass
+class Opened:
+    """open_case's answer: the opening event on record, and the number the case got."""
+
+    result: ActionResult
+    number: str
+
+
 async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str | None, session: Session,
                     temporal: Client) -> tuple[ActionResult, str]:
     """Validate with the procedure table, then start the case's workflow and wait until it is on record."""
-    settings = get_settings()
     command = ActionCommand("open_case", actor, fields, {}, idempotency_key or "")
     decide_open(command, datetime.now(UTC))
-    if idempotency_key:
-        case_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{actor.username}:{idempotency_key}").hex
-        existing = await run_in_threadpool(session.get, Case, case_id)
-        if existing is not None:
-            first = ActionResult(case_id, 1, existing.stage, existing.owner_agency, None)  # type: ignore[arg-type]
-            return first, existing.number
-    else:
-        case_id = uuid.uuid4().hex
-    number = await run_in_threadpool(_allocate_and_commit, session, actor.agency)
+    key = checked_key(idempotency_key)
+
+    async def start() -> Opened:
+        # with a key, the case id is the key's: a retry that finds the workflow started joins it
+        case_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{actor.username}:{key}").hex if key else uuid.uuid4().hex
+        return await _start_case(command, case_id, session, temporal)
+
+    opened = await once(session, actor.username, key, {"action": "open_case", "fields": fields}, Opened, start)
+    return opened.result, opened.number
+
+
+async def _start_case(command: ActionCommand, case_id: str, session: Session, temporal: Client) -> Opened:
+    settings = get_settings()
+    number = await run_in_threadpool(_allocate_and_commit, session, command.actor.agency)
     start = WithStartWorkflowOperation(
         CaseWorkflow.run, CaseStart(case_id=case_id, number=number, rules=rulebook(), command=command),
         id=case_workflow_id(case_id), task_queue=settings.task_queue,
@@ -98,10 +112,9 @@ async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str |
         if refused is not None:
             raise refused from None
         raise
-    if idempotency_key:
-        # a concurrent retry may have started the workflow first, under the number it drew: answer with that one
-        number = await run_in_threadpool(session.scalar, select(Case.number).where(Case.id == case_id)) or number
-    return result, number
+    # a concurrent retry may have started the workflow first, under the number it drew: answer with that one
+    number = await run_in_threadpool(session.scalar, select(Case.number).where(Case.id == case_id)) or number
+    return Opened(result, number)
 
 
 def _allocate_and_commit(session: Session, agency: str) -> str:
@@ -116,11 +129,18 @@ async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], i
         raise Refusal("unknown_action", 404, f"no action named {action}", "إجراء غير معروف")
     targets, cases = await run_in_threadpool(_resolve_references, session, actor, case_id, action, fields)
     # who may act is the workflow validator's decision (core.transitions), made on the live state
-    command = ActionCommand(action, actor, fields, targets, idempotency_key or "", cases)
+    key = checked_key(idempotency_key)
+    command = ActionCommand(action, actor, fields, targets, key or "", cases)
     handle = temporal.get_workflow_handle(case_workflow_id(case_id))
-    update_id = f"{action}:{actor.username}:{idempotency_key}" if idempotency_key else None
-    return await send_update(handle, ACT, command, result_type=ActionResult, update_id=update_id,
-                             when_finished=Refusal("case_closed", 409, "the case is closed", "القضية مغلقة"))
+
+    async def send() -> ActionResult:
+        # the Update id too: a retry while the first is still running is joined to it by Temporal
+        update_id = f"{action}:{actor.username}:{key}" if key else None
+        return await send_update(handle, ACT, command, result_type=ActionResult, update_id=update_id,
+                                 when_finished=Refusal("case_closed", 409, "the case is closed", "القضية مغلقة"))
+
+    request = {"action": action, "case_id": case_id, "fields": fields}
+    return await once(session, actor.username, key, request, ActionResult, send)
 
 
 def _clock_public(state: CaseState) -> list[ClockPublic]:

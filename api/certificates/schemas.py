@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -69,7 +70,8 @@ class ReviewQueue(BaseModel):
 
 
 class CertificateIssue(BaseModel):
-    record_ids: list[int] = Field(default=[], description="the convictions to list; none for a clean certificate")
+    record_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        default=[], max_length=500, description="the convictions to list; none for a clean certificate")
 
 
 class CertificateReject(BaseModel):

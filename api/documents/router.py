@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.documents import service as documents_service
 from api.documents.schemas import DocumentAttached, DocumentPublic
+from api.params import IdempotencyKeyHeader
 
 router = APIRouter(prefix="/api/v1/cases", tags=["documents"])
 
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/v1/cases", tags=["documents"])
 async def attach_document(case_id: str, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
                           request: Request, file: Annotated[UploadFile, File(description="PDF, PNG, JPEG or TIFF")],
                           title: Annotated[str, Form(min_length=1, max_length=documents_service.TITLE_MAX_LENGTH)],
-                          idempotency_key: Annotated[str | None, Header()] = None) -> DocumentAttached:
+                          idempotency_key: IdempotencyKeyHeader = None) -> DocumentAttached:
     return await documents_service.attach(user, case_id, file, title, request, session, temporal, idempotency_key)
 
 

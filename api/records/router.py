@@ -11,6 +11,7 @@ from sqlalchemy import select
 from api import audit_trail
 from api.certificates.schemas import RecordPage, RecordPublic, RehabilitationCreate, RehabilitationPublic
 from api.deps import CurrentUser, SessionDep
+from api.params import RowId
 from config.rules import record_rules
 from core.refusal import Refusal
 from store.models import AgencyRow, Case, CriminalRecord, RehabilitationOrder
@@ -47,7 +48,7 @@ def list_criminal_records(user: CurrentUser, session: SessionDep, request: Reque
 
 @router.post("/{record_id}/rehabilitation", status_code=201, response_model=RehabilitationPublic,
              operation_id="record_rehabilitation")
-def create_rehabilitation(record_id: int, body: RehabilitationCreate, user: CurrentUser, session: SessionDep,
+def create_rehabilitation(record_id: RowId, body: RehabilitationCreate, user: CurrentUser, session: SessionDep,
                           request: Request) -> RehabilitationPublic:
     """رد الاعتبار: from now on, certificates leave this conviction off."""
     detail = {"record_id": record_id, "order_number": body.order_number}

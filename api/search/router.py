@@ -38,7 +38,7 @@ def search_cases(user: CurrentUser, request: Request,
                  date_field: Literal["opened_at", "occurred_at"] = "opened_at",
                  date_from: date | None = None, date_to: date | None = None,
                  sort: Literal["relevance", "newest", "oldest", "updated"] = "relevance",
-                 offset: Annotated[int, Query(ge=0)] = 0,
+                 offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchPage:
     query = CaseQuery(text=q, stage=stage, category=category, agency=agency, directorate=directorate,
                       date_field=date_field, date_from=date_from, date_to=date_to, sort=sort, offset=offset,

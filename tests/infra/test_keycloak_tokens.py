@@ -35,6 +35,17 @@ def test_realm_file_has_exact_roles_and_no_users() -> None:
     assert not realm.get("users")
 
 
+def test_failed_logins_delay_but_never_lock_out_for_good() -> None:
+    """Anyone who knows a username can fail logins in that user's name: the lockout is temporary, grows by 30 s
+    per 5 failures and stops at 5 minutes (a guesser gets at most a few hundred tries a day; the user waits
+    at most 5 minutes)."""
+    realm = load_realm()
+    assert realm["bruteForceProtected"] is True and realm["permanentLockout"] is False
+    assert realm["maxTemporaryLockouts"] == 0  # never turned into a permanent lock
+    assert (realm["failureFactor"], realm["waitIncrementSeconds"], realm["maxFailureWaitSeconds"]) == (5, 30, 300)
+    assert realm["bruteForceStrategy"] == "LINEAR"
+
+
 def test_user_profile_declares_mizan_attributes() -> None:
     # Undeclared attributes are silently dropped by Keycloak's declarative user profile.
     (provider,) = load_realm()["components"]["org.keycloak.userprofile.UserProfileProvider"]

@@ -152,3 +152,32 @@ def test_temporal_starts_with_ui_and_mizan_search_attributes(tmp_settings: Setti
     finally:
         launcher.stop_started()
     assert not procs.pid_file(settings.run_dir, "temporal").exists()
+
+
+def test_a_crashed_service_is_restarted_with_a_growing_delay(tmp_settings: Settings) -> None:
+    said: list[str] = []
+    port = free_port()
+    launcher = Launcher(tmp_settings, stages=[[svc := HttpServer(tmp_settings, port)]], say=said.append)
+    try:
+        launcher.up()
+        launcher.supervise(now=0.0)
+        assert not any("exited" in s for s in said)
+        for crash, delay in enumerate((1, 2, 4), start=1):
+            start = 100.0 * crash
+            launcher.started["fake"].kill()
+            launcher.started["fake"].wait(timeout=10)
+            launcher.supervise(now=start)
+            assert said[-1].startswith(f"fake: exited with code -9; restarting in {delay} s")
+            launcher.supervise(now=start + delay - 0.5)  # not yet
+            assert not said[-1].startswith("fake: restarted")
+            launcher.supervise(now=start + delay)
+            assert said[-1] == f"fake: restarted (crash {crash} in a row)"
+            launcher._wait_healthy([svc])
+        # up for a minute: the next crash is the first in a row again
+        launcher.supervise(now=1000.0)
+        launcher.started["fake"].kill()
+        launcher.started["fake"].wait(timeout=10)
+        launcher.supervise(now=1001.0)
+        assert said[-1].startswith("fake: exited with code -9; restarting in 1 s")
+    finally:
+        launcher.stop_all()
