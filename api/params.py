@@ -16,7 +16,7 @@ MAX_ROW_ID = 2**63 - 1
 
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"at most {MAX_OFFSET}")]
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+#: its shape is checked by api.idempotency.checked_key, which answers with its own code
 IdempotencyKeyHeader = Annotated[str | None, Header(
-    max_length=IDEMPOTENCY_KEY_LENGTH,
-    description="repeat a request safely: the same key and request give the first answer; another request "
-                "under the same key is refused")]
+    description=f"repeat a request safely (1 to {IDEMPOTENCY_KEY_LENGTH} printable ASCII characters): the same "
+                "key and request give the first answer; another request under the same key is refused")]
