@@ -3,12 +3,25 @@ status: a Refusal (core.refusal) as it is, FastAPI's own validation and HTTP err
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from opensearchpy.exceptions import ConnectionError as SearchConnectionError
+from opensearchpy.exceptions import ConnectionTimeout as SearchTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError, RPCStatusCode
 
 from core.refusal import Refusal
+
+log = logging.getLogger("mizan.api")
+
+#: a service behind the API that is down: a 503 saying which, never a bare 500
+SEARCH_UNAVAILABLE = Refusal("search_unavailable", 503, "search is unavailable for a moment; try again shortly",
+                             "البحث غير متاح مؤقتاً؛ أعد المحاولة بعد قليل")
+CASES_UNAVAILABLE = Refusal("cases_unavailable", 503, "case files cannot be changed for a moment; try again shortly",
+                            "لا يمكن تعديل ملفات القضايا مؤقتاً؛ أعد المحاولة بعد قليل")
 
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 415: "unsupported_media_type", 422: "invalid_request"}
@@ -28,6 +41,19 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refusal)
     async def _refusal(_: Request, exc: Refusal) -> JSONResponse:
         return refusal_response(exc)
+
+    @app.exception_handler(SearchConnectionError)
+    @app.exception_handler(SearchTimeout)
+    async def _search_down(_: Request, exc: Exception) -> JSONResponse:
+        log.warning("search unavailable: %r", exc)
+        return refusal_response(SEARCH_UNAVAILABLE)
+
+    @app.exception_handler(RPCError)
+    async def _temporal(_: Request, exc: RPCError) -> JSONResponse:
+        if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            log.warning("Temporal unavailable: %r", exc)
+            return refusal_response(CASES_UNAVAILABLE)
+        raise exc
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
