@@ -10,15 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from opensearchpy import OpenSearch
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from core.access import Viewer
 from core.arabic import normalize_name
 from search.indices import cases_alias
 from search.query import FACETS, CaseQuery, build_people_query, build_query
 from search.results import FacetBucket, PeoplePage, PersonCandidate, PersonCase, SearchHit, SearchPage
-from store.models import Person
 
 
 def _instant(value: str | None) -> datetime | None:
@@ -80,10 +77,12 @@ def _matching_parties(response: Mapping[str, Any]) -> list[tuple[Mapping[str, An
     return found
 
 
-def search_people(client: OpenSearch, session: Session, viewer: Viewer, *, name: str = "",
-                  national_id: str = "") -> PeoplePage:
+def search_people(client: OpenSearch, viewer: Viewer, *, name: str = "", national_id: str = "") -> PeoplePage:
     """Candidate identities: a national ID is one person in every case; a party without an ID whose
-    name matches is its own candidate (never merged). Only cases the viewer may see are used."""
+    name matches is its own candidate (never merged). Only cases the viewer may see are used, for the
+    cases and for the names alike: an identity is named as the best-matching case the viewer sees spells it,
+    never as a case hidden from them does (the people registry keeps the name first seen, which may be a
+    sealed case's)."""
     first = client.search(index=cases_alias(), body=build_people_query(
         viewer, name=name, national_ids=[national_id] if national_id else []))
     matches = _matching_parties(first)
@@ -93,15 +92,13 @@ def search_people(client: OpenSearch, session: Session, viewer: Viewer, *, name:
         every_case = client.search(index=cases_alias(), body=build_people_query(viewer, national_ids=ids))
         scores = {p["national_id"]: s for _, p, s in matches if p.get("national_id")}
         matches += [(c, p, scores.get(p.get("national_id") or "", 0.0)) for c, p, _ in _matching_parties(every_case)]
-    people = {p.national_id: p.name for p in session.scalars(select(Person).where(Person.national_id.in_(ids)))}
     candidates: dict[tuple[str, str], _Candidate] = {}
     for source, party, score in matches:
         national = party.get("national_id")
         if national:
             key = ("identity", national)
-            registered = people.get(national, party["name"])
-            candidate = candidates.setdefault(key, _Candidate("identity", national, registered,
-                                                              normalize_name(registered)))
+            candidate = candidates.setdefault(key, _Candidate("identity", national, party["name"],
+                                                              normalize_name(party["name"])))
         else:
             key = ("name_match", f"{source['case_id']}/{party['party_id']}")
             candidate = candidates.setdefault(key, _Candidate("name_match", None, party["name"],

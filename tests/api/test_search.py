@@ -108,3 +108,27 @@ def test_search_people_sealed_grants_and_audit(api: Api) -> None:
     latin = next(r for r in records if r.detail.get("q") == f"Muhammad Abdullah {tag}" and r.detail["hits"] == 1)
     assert (latin.role, latin.agency, latin.outcome) == ("investigator", "cid", "ok")
     assert any(r.action == "search.people" and r.detail["hits"] >= 2 for r in records)
+
+
+def test_a_person_is_never_named_as_a_case_hidden_from_the_caller_spells_it(api: Api) -> None:
+    """The first case to carry a national ID was sealed and spelled the name its own way: a caller who sees
+    only a later, ordinary case learns that case's spelling, and nothing of the sealed one."""
+    tag = uuid.uuid4().hex[:8]
+    national_id = f"2{int(tag, 16) % 10**11:011d}"
+    officer = api.as_("officer.tripoli")
+    sealed = {**_report(tag, national_id, sensitivity="sealed"),
+              "parties": [{"role": "suspect", "name": f"سرّي المختوم {tag}", "national_id": national_id}]}
+    assert officer("POST", "/api/v1/cases", json=sealed).status_code == 201
+    normal = officer("POST", "/api/v1/cases", json=_report(tag, national_id))
+    assert normal.status_code == 201
+
+    def found() -> list[dict]:
+        response = api.as_("investigator")("GET", "/api/v1/people/search", params={"national_id": national_id})
+        assert response.status_code == 200, response.text
+        items: list[dict] = response.json()["items"]
+        return items if items and items[0]["cases"] else []
+
+    (identity,) = wait_for(found)
+    assert identity["name"] == f"محمد عبد الله الورفلي {tag}"
+    assert "المختوم" not in str(identity)
+    assert [c["case_id"] for c in identity["cases"]] == [normal.json()["id"]]
