@@ -12,11 +12,10 @@ from api import audit_trail
 from api.audit.schemas import AuditPage, AuditRecordPublic
 from api.deps import CurrentUser, SessionDep
 from core.refusal import Refusal
+from core.roles import Capability, may
 from store.audit import AuditRecord
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
-
-AUDITOR_ROLE = "auditor"
 
 
 def _utc(at: datetime) -> datetime:
@@ -35,7 +34,7 @@ def list_audit_records(
     filters = {"case_id": case_id, "username": username, "action": action,
                "from": since.isoformat() if since else None, "to": until.isoformat() if until else None,
                "offset": offset}
-    if AUDITOR_ROLE not in user.roles:
+    if not may(user.roles, Capability.read_audit_log):
         audit_trail.record(user, request, "audit.read", outcome="refused:forbidden_role", detail=filters)
         raise Refusal("forbidden_role", 403, "only an auditor may read the audit log",
                       "الاطلاع على سجل التدقيق للمدقق فقط")
