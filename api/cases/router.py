@@ -11,6 +11,7 @@ from api.cases import service as cases_service
 from api.cases.schemas import ActionPublic, CaseCreate, CaseCreated, CasePage, CasePublic
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from core.refusal import Refusal
+from core.vocabulary import Stage
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -31,7 +32,7 @@ async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, te
 
 
 @router.get("", response_model=CasePage, operation_id="list_cases")
-def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: str | None = None,
+def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: Stage | None = None,
                agency: str | None = None, stalled: bool | None = None, offset: Annotated[int, Query(ge=0)] = 0,
                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> CasePage:
     page = cases_service.list_cases(user, session, stage=stage, agency=agency, stalled=stalled, offset=offset,
