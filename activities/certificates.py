@@ -15,6 +15,7 @@ from certificates.paper import new_verification_code, pdf_path, verify_url
 from certificates.pdf import CertificateDocument, render_certificate
 from config.settings import get_settings
 from core.records import RecordEntry, RecordFinding, certificate_expiry
+from core.vocabulary import Role
 from store.audit import Who, audit
 from store.database import session_scope
 from store.models import Certificate
@@ -33,7 +34,6 @@ from workflows.messages import (
 
 #: the records office acting through its workflow, for the audit log
 SYSTEM = Who(username="system", role="system", agency="records")
-OFFICER_ROLE = "records_officer"
 def _entry_json(entry: RecordEntry) -> dict[str, Any]:
     data = asdict(entry)
     data["final_at"] = entry.final_at.isoformat()
@@ -41,7 +41,7 @@ def _entry_json(entry: RecordEntry) -> dict[str, Any]:
 
 
 def _officer(username: str) -> Who:
-    return SYSTEM if username == "system" else Who(username, OFFICER_ROLE, "records")
+    return SYSTEM if username == "system" else Who(username, Role.records_officer, "records")
 
 
 def _row(session: Any, certificate_id: str) -> Certificate:

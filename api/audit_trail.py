@@ -12,15 +12,13 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from core.case import Actor
+from core.roles import primary_role
 from store.audit import Who, audit
 from store.database import session_scope
 
-KNOWN_ROLES = ("police_officer", "station_chief", "investigator", "prosecutor", "chief_prosecutor", "court_clerk",
-               "judge", "prison_officer", "records_officer", "supervisor", "auditor", "citizen", "admin")
-
 
 def who(actor: Actor, request: Request | None) -> Who:
-    role = next((r for r in actor.roles if r in KNOWN_ROLES), "")
+    role = primary_role(actor.roles) or ""
     address = request.client.host if request is not None and request.client else None
     return Who(actor.username, role, actor.agency, address)
 

@@ -13,6 +13,7 @@ from api.auth import InvalidToken, TokenUser, verify_token
 from core.agencies import AgencyTree
 from core.case import Actor
 from core.refusal import Refusal
+from core.roles import Capability, may
 from store.agencies import load_agency_tree
 from store.database import session_scope
 
@@ -46,8 +47,9 @@ def get_token_user(request: Request) -> TokenUser:
 
 def actor_for(user: TokenUser, tree: AgencyTree) -> Actor:
     agency = tree.by_code.get(user.agency)
-    national = "supervisor" in user.roles and tree.is_root(user.agency)
-    scope = tree.subtree(user.agency) if "supervisor" in user.roles and agency else []
+    oversees = may(user.roles, Capability.oversee_scope)
+    national = oversees and tree.is_root(user.agency)
+    scope = tree.subtree(user.agency) if oversees and agency else []
     return Actor(username=user.username, roles=list(user.roles), agency=user.agency,
                  agency_kind=agency.kind if agency else "", region=agency.region if agency else None,
                  scope=scope, national=national)

@@ -57,6 +57,7 @@ def synthetic_states(count: int, seed: int) -> Iterator[tuple[Any, str]]:
     """CaseState objects (the real document builder turns them into documents) and their directorate."""
     from core.case import CaseState, Party
     from core.clocks import default_rulebook
+    from core.vocabulary import Category, Outcome, PartyRole, Sensitivity, Stage
 
     rules = default_rulebook()
     rng = random.Random(seed)
@@ -68,17 +69,17 @@ def synthetic_states(count: int, seed: int) -> Iterator[tuple[Any, str]]:
         involved = [station, *(f"{kind}.{region}" for kind in path)]
         offence, category = rng.choice(OFFENCES)
         opened = base + timedelta(minutes=rng.randrange(0, 6 * 365 * 24 * 60))
-        parties = [Party(party_id=f"p{n + 1}", role=role, name=_name(rng),
+        parties = [Party(party_id=f"p{n + 1}", role=PartyRole(role), name=_name(rng),
                          national_id=f"1{rng.randrange(10**10, 10**11)}" if rng.random() < 0.6 else None)
                    for n, role in enumerate(("accused", "complainant", "witness")[: rng.randint(1, 3)])]
         yield CaseState(
-            case_id=f"bench{i:08d}", number=f"{station}/{opened.year}/{i:07d}", stage=stage, owner_agency=involved[-1],
-            region=region, offence=offence, category=category,
-            sensitivity="sealed" if rng.random() < 0.05 else "normal", opened_at=opened,
+            case_id=f"bench{i:08d}", number=f"{station}/{opened.year}/{i:07d}", stage=Stage(stage),
+            owner_agency=involved[-1], region=region, offence=offence, category=Category(category),
+            sensitivity=Sensitivity.sealed if rng.random() < 0.05 else Sensitivity.normal, opened_at=opened,
             occurred_at=opened - timedelta(hours=rng.randrange(1, 72)), rules=rules,
             place=f"{region}، حي {rng.randrange(1, 40)}",
             narrative="، ".join(rng.sample(NARRATIVE, 3)), parties=parties, agencies_involved=involved,
-            opening_station=station, seq=rng.randint(1, 20), outcome="archived" if stage == "closed" else None,
+            opening_station=station, seq=rng.randint(1, 20), outcome=Outcome.archived if stage == "closed" else None,
         ), directorate
 
 

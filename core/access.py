@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.case import Actor
-
-NATIONAL_ROLES = frozenset({"investigator", "auditor", "admin"})
+from core.roles import Capability, capabilities
+from core.vocabulary import Sensitivity
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,12 @@ class Viewer:
 
 
 def viewer_for(actor: Actor) -> Viewer:
-    if "citizen" in actor.roles and len(actor.roles) == 1:
+    granted = capabilities(actor.roles)
+    if Capability.read_case_files not in granted:
         return Viewer(national=False, agencies=frozenset())
-    national = actor.national or bool(NATIONAL_ROLES & set(actor.roles))
+    national = actor.national or Capability.read_every_unsealed_case in granted
     agencies = {actor.agency} if actor.agency else set()
-    if "supervisor" in actor.roles:
+    if Capability.oversee_scope in granted:
         agencies |= set(actor.scope)
     return Viewer(national=national, agencies=frozenset(agencies))
 
@@ -46,4 +47,4 @@ def may_see(viewer: Viewer, sensitivity: str, agencies_involved: Iterable[str], 
         return False
     if viewer.agencies & case_holders(agencies_involved, granted):
         return True
-    return viewer.national and sensitivity != "sealed"
+    return viewer.national and sensitivity != Sensitivity.sealed

@@ -14,7 +14,7 @@ from core.vocabulary import AgencyKind
 @dataclass(frozen=True)
 class Agency:
     code: str
-    kind: str  # an AgencyKind
+    kind: AgencyKind
     name_ar: str
     name_en: str
     parent: str | None

@@ -7,12 +7,24 @@ from datetime import datetime
 from typing import Any
 
 from core.clocks import RuleBook
+from core.vocabulary import (
+    DEFENDANT_ROLES,
+    AgencyKind,
+    Category,
+    ClockStatus,
+    Custody,
+    Outcome,
+    PartyRole,
+    Sensitivity,
+    Stage,
+    VerdictResult,
+)
 
 
 @dataclass
 class AgencyRef:
     code: str
-    kind: str
+    kind: AgencyKind
     region: str | None = None
 
 
@@ -21,7 +33,7 @@ class CaseRef:
     """Another case named in a field (merge_into), as the API found it for the caller."""
 
     case_id: str
-    stage: str
+    stage: Stage
     visible: bool
 
 
@@ -30,9 +42,9 @@ class Actor:
     """Who acts, as the API established it from a verified token and the agency tree."""
 
     username: str
-    roles: list[str]
+    roles: list[str]  # the token's realm roles as sent (Keycloak's own among them): core.roles reads them
     agency: str
-    agency_kind: str
+    agency_kind: str  # an AgencyKind, or "" for a user of no known agency
     region: str | None = None
     scope: list[str] = field(default_factory=list)  # agencies a supervisor oversees
     national: bool = False  # a supervisor or investigator whose scope is the whole country
@@ -67,10 +79,10 @@ class CaseEvent:
 @dataclass
 class Party:
     party_id: str
-    role: str
+    role: PartyRole
     name: str
     national_id: str | None = None
-    custody: str = "free"  # free | police_custody | detained
+    custody: Custody = Custody.free
     detention_days_extended: int = 0
 
 
@@ -82,7 +94,7 @@ class Clock:
     expires_at: datetime
     warn_at: datetime
     subject: str | None = None  # a party id, for per-person clocks and per-accused windows
-    status: str = "open"  # open | stopped | expired
+    status: ClockStatus = ClockStatus.open
     warned: bool = False
 
 
@@ -101,15 +113,16 @@ class Handoff:
 @dataclass
 class Verdict:
     party_id: str
-    result: str  # convicted | acquitted
+    result: VerdictResult
     in_absentia: bool
     at: datetime
     court: str
-    level: str  # the stage it was given in: trial | appeal | cassation
+    level: Stage  # the stage it was given in: trial | appeal | cassation
     sentence: str | None = None
     served_at: datetime | None = None
     final: bool = False
     challenged: bool = False
+    executed_at: datetime | None = None  # when the execution of this convict's sentence was first recorded
 
 
 @dataclass
@@ -130,12 +143,12 @@ class StalledReason:
 class CaseState:
     case_id: str
     number: str
-    stage: str
+    stage: Stage
     owner_agency: str
     region: str | None
     offence: str
-    category: str
-    sensitivity: str
+    category: Category
+    sensitivity: Sensitivity
     opened_at: datetime
     occurred_at: datetime
     rules: RuleBook
@@ -150,13 +163,16 @@ class CaseState:
     agencies_involved: list[str] = field(default_factory=list)
     opening_station: str = ""
     referring_prosecution: str | None = None
-    outcome: str | None = None
+    outcome: Outcome | None = None
     stalled: list[StalledReason] = field(default_factory=list)
     merged_into: str | None = None
     seq: int = 0
     last_activity_at: datetime | None = None
     documents: list[dict[str, Any]] = field(default_factory=list)  # evidence and documents, by reference
     merged_from: list[str] = field(default_factory=list)  # cases joined into this one
+    #: the kind of each agency that has held the case, as the hand-off that sent it there resolved it
+    #: (empty for a case whose hand-offs predate the kinds: then the stage's owner kinds stand for it)
+    agency_kinds: dict[str, AgencyKind] = field(default_factory=dict)
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.party_id == party_id), None)
@@ -165,7 +181,7 @@ class CaseState:
         return [c for c in self.clocks if c.status == "open"]
 
     def accused(self) -> list[Party]:
-        return [p for p in self.parties if p.role in ("accused", "suspect")]
+        return [p for p in self.parties if p.role in DEFENDANT_ROLES]
 
     def latest_verdict(self, party_id: str) -> Verdict | None:
         found = [v for v in self.verdicts if v.party_id == party_id]

@@ -1,8 +1,11 @@
-"""The procedure as one data table: every action of DOMAIN.md, who may take it, where, with what.
+"""The procedure as one data table: every action of DOMAIN.md, who may take it, where, with what, and
+what it changes.
 
 Validators, the API's `allowed_actions`, the web forms and `GET /api/v1/procedure` all read this
-table; no other module hard-codes a stage rule. Effects are named here and implemented, pure, in
-`core.transitions`.
+table; no other module hard-codes a stage rule or tests an action's name. A row names its guard (a
+precondition implemented, pure, in `core.transitions.GUARDS`) and declares its effects as data (the
+dataclasses below, applied by `core.transitions.apply`): where a hand-off goes, which clock starts from
+which field, which party a retrial concerns.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.vocabulary import OPEN_STAGES, AgencyKind, Role, Stage
+from core.vocabulary import OPEN_STAGES, Category, Custody, LapseGround, Outcome, PartyRole, Role, Sensitivity, Stage
 
 PROCEDURE_VERSION = "2026.1"
 
@@ -48,10 +51,182 @@ class FieldSpec:
     name: str
     kind: FieldKind
     required: bool = True
-    choices: tuple[str, ...] = ()
-    agency_kinds: tuple[AgencyKind, ...] = ()
+    choices: tuple[StrEnum, ...] = ()  # a choice field's values: the members of one vocabulary enum
     label_ar: str = ""
     label_en: str = ""
+
+    @property
+    def chooses_parties(self) -> bool:
+        """A field whose values name parties of the case: one (party) or each one ruled on (verdicts)."""
+        return self.kind in (FieldKind.party, FieldKind.verdicts)
+
+
+# ---------------------------------------------------------------- effects: what an accepted action changes
+# Each is data: its arguments say which fields it reads, so no effect needs to know the action's name.
+
+
+@dataclass(frozen=True)
+class AddParties:
+    """The parties listed in a `parties` field join the case."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class AddParty:
+    """One party joins the case, from the fields `role`, `name` and `national_id`."""
+
+
+@dataclass(frozen=True)
+class EnterStage:
+    """The case enters `stage` (the stage's own clock starts again)."""
+
+    stage: Stage
+
+
+@dataclass(frozen=True)
+class ClearOutcome:
+    """A closed case is open again: it carries no outcome."""
+
+
+@dataclass(frozen=True)
+class KeepDocument:
+    """The case keeps a reference to a document or to seized evidence, titled by `title_field`."""
+
+    title_field: str
+    document_field: str = "document"
+
+
+@dataclass(frozen=True)
+class Hold:
+    """The chosen party is held from now on, and `clock` runs on their custody."""
+
+    clock: str
+    custody: Custody
+    party_field: str = "party_id"
+    since_field: str | None = None  # the field that gives the instant the clock starts from; None: the action's
+
+
+@dataclass(frozen=True)
+class Release:
+    """The chosen party is no longer held by this case: every custody clock on them stops."""
+
+    party_field: str = "party_id"
+
+
+@dataclass(frozen=True)
+class ExtendDetention:
+    """A judge extends the chosen party's detention: `clock` runs again, for the days asked."""
+
+    clock: str
+    days_field: str = "days"
+    party_field: str = "party_id"
+
+
+@dataclass(frozen=True)
+class Acknowledge:
+    """The receiving agency confirms it has the file: the hand-off's clock stops."""
+
+
+@dataclass(frozen=True)
+class RecordCharges:
+    """The charges go on the case, and its suspects become accused."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class RememberReferringProsecution:
+    """The agency holding the case now is the prosecution that referred it (it files challenges, and takes
+    the case back when the judgment is final)."""
+
+
+@dataclass(frozen=True)
+class ScheduleHearing:
+    """A hearing, dated by `field`, before the court holding the case."""
+
+    field: str
+    room_field: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordVerdicts:
+    """A verdict per accused ruled on: final at once, or with its challenge windows."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class ServeVerdict:
+    """An in-absentia verdict is served on the chosen accused: their windows start from `served_field`."""
+
+    party_field: str = "party_id"
+    served_field: str = "served_at"
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """The chosen accused's verdict is challenged: its windows close (a stage entry says where it goes)."""
+
+    party_field: str = "party_id"
+
+
+@dataclass(frozen=True)
+class Retrial:
+    """Verdicts not yet final are set aside, to be heard again: the chosen party's, or with no field every
+    accused's (a remand quashes the whole judgment)."""
+
+    party_field: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordExecution:
+    """The chosen convict's sentence is being executed: their verdict carries the instant, for the record."""
+
+    party_field: str = "party_id"
+
+
+@dataclass(frozen=True)
+class JoinCase:
+    """The case is joined to the case named in `field` (which receives its parties and evidence)."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class Close:
+    """The case closes with `outcome`: its clocks stop, nobody is held by it any more."""
+
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class CloseByVerdicts:
+    """The case closes with the outcome its final verdicts give: convicted if any accused is."""
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """The case moves to another agency, which must acknowledge it: the agency in `to_field`, or the station
+    that opened the case."""
+
+    to_field: str | None = None
+    to_opening_station: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.to_field is None) == (not self.to_opening_station):
+            raise ValueError("a hand-off goes either to a field's agency or back to the opening station")
+
+
+Effect = (AddParties | AddParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release | ExtendDetention
+          | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing | RecordVerdicts
+          | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts | HandOff)
+
+
+def effect_name(effect: Effect) -> str:
+    """An effect's name as `GET /api/v1/procedure` publishes it: `EnterStage` is `enter_stage`."""
+    name = type(effect).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 @dataclass(frozen=True)
@@ -64,11 +239,30 @@ class ActionRule:
     who: Who
     fields: tuple[FieldSpec, ...] = ()
     guard: str | None = None  # a named precondition in core.transitions.GUARDS
-    effects: tuple[str, ...] = ()  # declared effects, applied by core.transitions
-    handoff: bool = False  # creates a pending hand-off to `to_agency`
+    effects: tuple[Effect, ...] = ()  # applied in order by core.transitions.apply
+    opens_case: bool = False  # the action that creates a case (it has no state to act on)
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
+
+    @property
+    def handoff(self) -> HandOff | None:
+        return next((e for e in self.effects if isinstance(e, HandOff)), None)
+
+    @property
+    def enters(self) -> Stage | None:
+        """The stage the case enters, if the action moves it."""
+        return next((e.stage for e in self.effects if isinstance(e, EnterStage)), None)
+
+    @property
+    def party_field(self) -> FieldSpec | None:
+        """The field that chooses the parties the action concerns (at most one per action)."""
+        return next((f for f in self.fields if f.chooses_parties), None)
+
+    @property
+    def agency_field(self) -> FieldSpec | None:
+        """The field that names an agency: a hand-off's receiver (at most one per action)."""
+        return next((f for f in self.fields if f.kind is FieldKind.agency), None)
 
 
 def _roles(*roles: Role) -> frozenset[Role]:
@@ -83,33 +277,33 @@ F = FieldSpec
 K = FieldKind
 POLICE = _roles(Role.police_officer, Role.station_chief)
 OWNER_ANY = frozenset(Role) - {Role.citizen, Role.auditor, Role.investigator, Role.records_officer}
-PARTY_ROLES = ("suspect", "accused", "victim", "complainant", "witness")
 CHALLENGERS = _roles(Role.court_clerk, Role.prosecutor)
+TO_AGENCY = HandOff(to_field="to_agency")
 
 ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "open_case", "فتح محضر", "Open a case", frozenset(), POLICE, Who.own_station,
         (
             F("offence", K.text, label_ar="الجريمة", label_en="Offence"),
-            F("category", K.choice, choices=("contravention", "misdemeanour", "felony"),
+            F("category", K.choice, choices=tuple(Category),
               label_ar="الوصف", label_en="Category"),
-            F("sensitivity", K.choice, required=False, choices=("normal", "sealed"),
+            F("sensitivity", K.choice, required=False, choices=tuple(Sensitivity),
               label_ar="السرية", label_en="Sensitivity"),
             F("occurred_at", K.past_datetime, label_ar="تاريخ الواقعة", label_en="Occurred at"),
             F("place", K.text, label_ar="المكان", label_en="Place"),
             F("narrative", K.text, label_ar="ملخص الواقعة", label_en="Narrative"),
             F("parties", K.parties, required=False, label_ar="الأطراف", label_en="Parties"),
         ),
-        effects=("enter_stage:police_inquiry",),
+        effects=(AddParties("parties"), EnterStage(Stage.police_inquiry)), opens_case=True,
     ),
     ActionRule(
         "add_party", "إضافة طرف", "Add a party", OPEN_STAGES, OWNER_ANY, Who.owner,
         (
-            F("role", K.choice, choices=PARTY_ROLES, label_ar="الصفة", label_en="Role"),
+            F("role", K.choice, choices=tuple(PartyRole), label_ar="الصفة", label_en="Role"),
             F("name", K.text, label_ar="الاسم", label_en="Name"),
             F("national_id", K.national_id, required=False, label_ar="الرقم الوطني", label_en="National ID"),
         ),
-        effects=("add_party",),
+        effects=(AddParty(),),
     ),
     ActionRule(
         "record_statement", "تسجيل أقوال", "Record a statement",
@@ -122,52 +316,51 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.police_inquiry, Stage.prosecution), OWNER_ANY, Who.owner,
         (F("description", K.text, label_ar="الوصف", label_en="Description"),
          F("document", K.document, required=False, label_ar="مستند", label_en="Document")),
-        effects=("keep_evidence",),
+        effects=(KeepDocument(title_field="description"),),
     ),
     ActionRule(
         "attach_document", "إرفاق مستند", "Attach a document", OPEN_STAGES, OWNER_ANY, Who.owner,
         (F("document", K.document, label_ar="المستند", label_en="Document"),
          F("title", K.text, label_ar="العنوان", label_en="Title")),
-        effects=("keep_evidence",),
+        effects=(KeepDocument(title_field="title"),),
     ),
     ActionRule(
         "record_arrest", "تسجيل القبض", "Record an arrest", _stages(Stage.police_inquiry), POLICE, Who.owner,
         (F("party_id", K.party, label_ar="المقبوض عليه", label_en="Person"),
          F("arrested_at", K.past_datetime, label_ar="وقت القبض", label_en="Arrested at")),
         guard="arrest_after_report",
-        effects=("start_clock:police_custody",),
+        effects=(Hold("police_custody", Custody.police_custody, since_field="arrested_at"),),
     ),
     ActionRule(
         "release_person", "إخلاء سبيل", "Release a person", OPEN_STAGES, OWNER_ANY, Who.owner,
         (F("party_id", K.party, label_ar="الشخص", label_en="Person"),
          F("reason", K.text, label_ar="السبب", label_en="Reason")),
         guard="person_held",
-        effects=("stop_custody",),
+        effects=(Release(),),
     ),
     ActionRule(
         "refer_to_prosecution", "إحالة إلى النيابة", "Refer to the prosecution",
         _stages(Stage.police_inquiry), _roles(Role.station_chief), Who.owner,
-        (F("to_agency", K.agency, agency_kinds=(AgencyKind.prosecution_office,),
-           label_ar="النيابة المختصة", label_en="Prosecution office"),
+        (F("to_agency", K.agency, label_ar="النيابة المختصة", label_en="Prosecution office"),
          F("summary", K.text, required=False, label_ar="ملاحظات الإحالة", label_en="Referral note")),
-        effects=("enter_stage:prosecution",), handoff=True,
+        effects=(EnterStage(Stage.prosecution), TO_AGENCY),
     ),
     ActionRule(
         "acknowledge_receipt", "تأكيد الاستلام", "Acknowledge receipt", OPEN_STAGES, OWNER_ANY, Who.receiver,
-        guard="handoff_pending", effects=("acknowledge",),
+        guard="handoff_pending", effects=(Acknowledge(),),
     ),
     ActionRule(
         "request_further_inquiry", "طلب استيفاء", "Request further inquiry",
         _stages(Stage.prosecution), _roles(Role.prosecutor), Who.owner,
         (F("instructions", K.text, label_ar="المطلوب استيفاؤه", label_en="Instructions"),),
-        effects=("enter_stage:police_inquiry", "back_to_station"), handoff=True,
+        effects=(EnterStage(Stage.police_inquiry), HandOff(to_opening_station=True)),
     ),
     ActionRule(
         "order_detention", "أمر حبس احتياطي", "Order pre-trial detention",
         _stages(Stage.prosecution), _roles(Role.prosecutor), Who.owner,
         (F("party_id", K.party, label_ar="المتهم", label_en="Accused"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
-        effects=("stop_custody", "start_clock:prosecution_detention"),
+        effects=(Release(), Hold("prosecution_detention", Custody.detained)),
     ),
     ActionRule(
         "extend_detention", "مد الحبس الاحتياطي", "Extend detention",
@@ -176,121 +369,121 @@ ACTIONS: tuple[ActionRule, ...] = (
          F("days", K.integer, label_ar="المدة بالأيام", label_en="Days"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
         guard="person_detained_within_cap",
-        effects=("extend_detention",),
+        effects=(ExtendDetention("judicial_detention"),),
     ),
     ActionRule(
         "archive", "حفظ الأوراق", "Archive", _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,
         (F("ground", K.text, label_ar="سبب الحفظ", label_en="Ground"),),
-        effects=("close:archived",),
+        effects=(Close(Outcome.archived),),
     ),
     ActionRule(
         "reopen", "إعادة فتح", "Reopen", _stages(Stage.closed), _roles(Role.chief_prosecutor), Who.owner,
         (F("reason", K.text, label_ar="السبب", label_en="Reason"),),
-        guard="archived", effects=("enter_stage:prosecution",),
+        guard="archived", effects=(ClearOutcome(), EnterStage(Stage.prosecution)),
     ),
     ActionRule(
         "refer_to_court", "إحالة إلى المحكمة", "Refer to court",
         _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,
-        (F("to_agency", K.agency, agency_kinds=(AgencyKind.court,), label_ar="المحكمة", label_en="Court"),
+        (F("to_agency", K.agency, label_ar="المحكمة", label_en="Court"),
          F("charges", K.texts, label_ar="التهم", label_en="Charges")),
-        guard="has_accused", effects=("enter_stage:trial", "remember_referring_prosecution"), handoff=True,
+        guard="has_accused",
+        effects=(EnterStage(Stage.trial), RememberReferringProsecution(), RecordCharges("charges"), TO_AGENCY),
     ),
     ActionRule(
         "schedule_hearing", "تحديد جلسة", "Schedule a hearing",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.court_clerk), Who.owner,
         (F("hearing_at", K.future_datetime, label_ar="موعد الجلسة", label_en="Hearing at"),
          F("room", K.text, required=False, label_ar="القاعة", label_en="Room")),
-        effects=("schedule_hearing",),
+        effects=(ScheduleHearing("hearing_at", room_field="room"),),
     ),
     ActionRule(
         "adjourn_hearing", "تأجيل الجلسة", "Adjourn a hearing",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.judge, Role.court_clerk), Who.owner,
         (F("hearing_at", K.future_datetime, label_ar="الموعد الجديد", label_en="New date"),
          F("reason", K.text, label_ar="سبب التأجيل", label_en="Reason")),
-        guard="hearing_scheduled", effects=("schedule_hearing",),
+        guard="hearing_scheduled", effects=(ScheduleHearing("hearing_at"),),
     ),
     ActionRule(
         "record_verdict", "تسجيل الحكم", "Record the verdict",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.judge), Who.owner,
         (F("verdicts", K.verdicts, label_ar="الأحكام", label_en="Verdicts"),),
-        guard="hearing_held", effects=("record_verdicts",),
+        guard="hearing_held", effects=(RecordVerdicts("verdicts"),),
     ),
     ActionRule(
         "serve_verdict", "إعلان الحكم الغيابي", "Serve an in-absentia verdict",
         _stages(Stage.trial, Stage.appeal), _roles(Role.court_clerk), Who.owner,
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Accused"),
          F("served_at", K.past_datetime, label_ar="تاريخ الإعلان", label_en="Served at")),
-        guard="verdict_in_absentia_unserved", effects=("serve_verdict",),
+        guard="verdict_in_absentia_unserved", effects=(ServeVerdict(),),
     ),
     ActionRule(
         "file_objection", "معارضة", "File an objection",
         _stages(Stage.trial, Stage.appeal), _roles(Role.court_clerk), Who.owner,
         (F("party_id", K.party, label_ar="المعارض", label_en="Accused"),),
-        guard="objection_window_open", effects=("retrial",),
+        guard="objection_window_open", effects=(Retrial(party_field="party_id"),),
     ),
     ActionRule(
         "file_appeal", "استئناف", "File an appeal", _stages(Stage.trial), CHALLENGERS,
         Who.owner_or_referring_prosecution,
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Accused"),
-         F("to_agency", K.agency, agency_kinds=(AgencyKind.court,), label_ar="محكمة الاستئناف",
-           label_en="Appeal court")),
-        guard="appeal_window_open", effects=("enter_stage:appeal",), handoff=True,
+         F("to_agency", K.agency, label_ar="محكمة الاستئناف", label_en="Appeal court")),
+        guard="appeal_window_open", effects=(Challenge(), EnterStage(Stage.appeal), TO_AGENCY),
     ),
     ActionRule(
         "file_cassation", "طعن بالنقض", "File for cassation", _stages(Stage.trial, Stage.appeal), CHALLENGERS,
         Who.owner_or_referring_prosecution,
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Accused"),
-         F("to_agency", K.agency, agency_kinds=(AgencyKind.supreme_court,), label_ar="المحكمة العليا",
-           label_en="Supreme Court")),
-        guard="cassation_window_open", effects=("enter_stage:cassation",), handoff=True,
+         F("to_agency", K.agency, label_ar="المحكمة العليا", label_en="Supreme Court")),
+        guard="cassation_window_open", effects=(Challenge(), EnterStage(Stage.cassation), TO_AGENCY),
     ),
     ActionRule(
         "remand", "إعادة للمحكمة", "Remand for retrial", _stages(Stage.appeal, Stage.cassation),
         _roles(Role.judge), Who.owner,
-        (F("to_agency", K.agency, agency_kinds=(AgencyKind.court,), label_ar="المحكمة", label_en="Court"),
+        (F("to_agency", K.agency, label_ar="المحكمة", label_en="Court"),
          F("reasons", K.text, label_ar="الأسباب", label_en="Reasons")),
-        effects=("enter_stage:trial", "retrial"), handoff=True,
+        effects=(EnterStage(Stage.trial), Retrial(), TO_AGENCY),
     ),
     ActionRule(
         "record_execution", "تسجيل التنفيذ", "Record execution", _stages(Stage.final, Stage.execution),
         _roles(Role.prosecutor, Role.prison_officer), Who.owner,
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),
          F("detail", K.text, label_ar="بيان التنفيذ", label_en="Detail")),
-        guard="convicted_party", effects=("enter_stage:execution", "criminal_record"),
+        guard="convicted_party", effects=(EnterStage(Stage.execution), RecordExecution()),
     ),
     ActionRule(
         "close_case", "إغلاق القضية", "Close the case", _stages(Stage.final, Stage.execution),
         _roles(Role.chief_prosecutor), Who.owner, guard="nothing_left_to_execute",
-        effects=("close:derived",),
+        effects=(CloseByVerdicts(),),
     ),
     ActionRule(
         "record_reconciliation", "إثبات الصلح", "Record reconciliation",
         _stages(Stage.prosecution, Stage.trial, Stage.appeal), _roles(Role.chief_prosecutor, Role.judge),
         Who.owner, (F("terms", K.text, label_ar="شروط الصلح", label_en="Terms"),),
-        guard="reconcilable", effects=("close:reconciled",),
+        guard="reconcilable", effects=(Close(Outcome.reconciled),),
     ),
     ActionRule(
         "declare_lapsed", "انقضاء الدعوى", "Declare lapsed", OPEN_STAGES,
         _roles(Role.chief_prosecutor, Role.judge), Who.owner,
-        (F("ground", K.choice, choices=("death", "prescription", "amnesty"), label_ar="سبب الانقضاء",
+        (F("ground", K.choice, choices=tuple(LapseGround), label_ar="سبب الانقضاء",
            label_en="Ground"),),
-        effects=("close:lapsed",),
+        effects=(Close(Outcome.lapsed),),
     ),
     ActionRule(
         "merge_into", "ضم إلى قضية", "Merge into another case", _stages(Stage.police_inquiry, Stage.prosecution),
         _roles(Role.chief_prosecutor), Who.owner,
         (F("target_case_id", K.case, label_ar="القضية", label_en="Target case"),),
-        guard="merge_target_open", effects=("close:merged",),
+        guard="merge_target_open", effects=(JoinCase("target_case_id"), Close(Outcome.merged)),
     ),
     ActionRule(
         "reassign", "إعادة إسناد", "Reassign", OPEN_STAGES, _roles(Role.supervisor), Who.scope,
         (F("to_agency", K.agency, label_ar="الجهة", label_en="Agency"),
          F("reason", K.text, label_ar="السبب", label_en="Reason")),
-        guard="same_kind_target", effects=("reassign",), handoff=True,
+        guard="same_kind_target", effects=(TO_AGENCY,),
     ),
 )
 
 ACTIONS_BY_NAME: dict[str, ActionRule] = {a.name: a for a in ACTIONS}
+OPEN_CASE: ActionRule = next(a for a in ACTIONS if a.opens_case)
 
 
 def action(name: str) -> ActionRule | None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from core.arabic import normalize_name
 from core.clocks import TRIPOLI
+from core.vocabulary import Category, label
 
 RECORD_RULES_VERSION = "2026.1"
 
@@ -41,10 +42,15 @@ class RecordRules:
         return self.rules.get(category) or RecordRule(category, category, category, True, None)
 
 
+def _default(category: Category, *, listed: bool, lapse_years: int | None, verify: bool = False) -> RecordRule:
+    """A rule for one of the domain's categories, labelled as the vocabulary labels it."""
+    return RecordRule(category, label(category, "ar"), label(category, "en"), listed, lapse_years, verify)
+
+
 DEFAULT_RECORD_RULES: tuple[RecordRule, ...] = (
-    RecordRule("contravention", "مخالفة", "Contravention", listed=False, lapse_years=None),
-    RecordRule("misdemeanour", "جنحة", "Misdemeanour", listed=True, lapse_years=3, verify=True),
-    RecordRule("felony", "جناية", "Felony", listed=True, lapse_years=6, verify=True),
+    _default(Category.contravention, listed=False, lapse_years=None),
+    _default(Category.misdemeanour, listed=True, lapse_years=3, verify=True),
+    _default(Category.felony, listed=True, lapse_years=6, verify=True),
 )
 
 

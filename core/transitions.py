@@ -1,20 +1,25 @@
 """Applying the procedure table: pure, deterministic, no I/O.
 
-`decide()` checks a command against a state (role, stage, agency, fields, guard) and returns the
-event to record, or raises a `Refusal`. `apply()` folds an event into a state; the workflow and the
-read-model rebuild both use it, so a state is always the fold of its event log.
+`decide()` checks a command against a state and returns the event to record, or raises a `Refusal`: the
+caller's standing (role, stage, agency, a hand-off in transit), the fields, the kind of agency a hand-off
+sends the case to, then the action's named guard. `apply()` folds an event into a state through the
+effects the table declares; the workflow and the read-model rebuild both use it, so a state is always the
+fold of its event log. `action_options()` is `decide()` run dry on the case as it stands: the same checks,
+for every action, with the parties and agencies its fields may name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, assert_never
 
 from core.case import (
     ActionCommand,
     Actor,
     ActorRef,
+    AgencyRef,
     CaseEvent,
     CaseState,
     Clock,
@@ -27,20 +32,71 @@ from core.case import (
 )
 from core.clocks import Expiry, RuleBook, deadline, warning_instant
 from core.fields import check_fields, parse_instant
-from core.procedure import ACTIONS, ACTIONS_BY_NAME, ActionRule, Who
-from core.refusal import Refusal, conflict, forbidden
-from core.vocabulary import Stage
+from core.procedure import (
+    ACTIONS,
+    ACTIONS_BY_NAME,
+    OPEN_CASE,
+    Acknowledge,
+    ActionRule,
+    AddParties,
+    AddParty,
+    Challenge,
+    ClearOutcome,
+    Close,
+    CloseByVerdicts,
+    Effect,
+    EnterStage,
+    ExtendDetention,
+    FieldKind,
+    HandOff,
+    Hold,
+    JoinCase,
+    KeepDocument,
+    RecordCharges,
+    RecordExecution,
+    RecordVerdicts,
+    Release,
+    RememberReferringProsecution,
+    Retrial,
+    ScheduleHearing,
+    ServeVerdict,
+    Who,
+)
+from core.refusal import Refusal, conflict, forbidden, invalid
+from core.vocabulary import (
+    STAGE_OWNER_KIND,
+    AgencyKind,
+    Category,
+    ClockStatus,
+    Custody,
+    Outcome,
+    PartyRole,
+    Role,
+    Sensitivity,
+    Stage,
+    SystemEvent,
+    VerdictResult,
+)
 
-CLOCK_EVENTS = ("clock_warning", "clock_expired")
-MERGED_IN = "merged_in"  # a system event: another case's file joined this one (merge_into)
+CLOCK_EVENTS = (SystemEvent.clock_warning, SystemEvent.clock_expired)
 MERGEABLE_STAGES = (Stage.police_inquiry, Stage.prosecution)
+#: the clocks that run while a person is held by the case: those the table's custody effects start
+CUSTODY_CLOCKS: tuple[str, ...] = tuple(dict.fromkeys(
+    e.clock for rule in ACTIONS for e in rule.effects if isinstance(e, Hold | ExtendDetention)))
+CHALLENGE_WINDOWS = ("appeal_window", "objection_window", "cassation_window")
+#: a hand-off event records the kind of agency it sent the case to, so that the fold knows it
+RECEIVER_FIELD = "to_agency"
+RECEIVER_KIND_FIELD = "to_agency_kind"
+ACKNOWLEDGES_FIELD = "_acknowledges"
+#: a case is opened at a police station (open_case: Who.own_station)
+OPENING_AGENCY_KIND = AgencyKind.police_station
 
 
 # ---------------------------------------------------------------- who may act
 
 
-def _role_for(rule: ActionRule, actor: Actor) -> str | None:
-    return next((r for r in actor.roles if r in rule.roles), None)
+def _role_for(rule: ActionRule, actor: Actor) -> Role | None:
+    return next((Role(r) for r in actor.roles if r in rule.roles), None)
 
 
 def _in_scope(actor: Actor, agency: str | None) -> bool:
@@ -49,25 +105,25 @@ def _in_scope(actor: Actor, agency: str | None) -> bool:
 
 def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor) -> bool:
     if rule.who is Who.own_station:
-        return actor.agency_kind == "police_station"
+        return actor.agency_kind == OPENING_AGENCY_KIND
     assert state is not None
     if rule.who is Who.scope:
         return _in_scope(actor, state.owner_agency)
     if rule.who is Who.receiver:
         return state.handoff is not None and actor.agency == state.handoff.to_agency
     if rule.who is Who.competent_court:
-        return actor.agency_kind == "court" and (
+        return actor.agency_kind == AgencyKind.court and (
             actor.agency == state.owner_agency or (actor.region is not None and actor.region == state.region))
     if rule.who is Who.referring_prosecution:
         return actor.agency == state.referring_prosecution
     if rule.who is Who.owner_or_referring_prosecution:
         if actor.agency == state.owner_agency:
             return True
-        return "prosecutor" in actor.roles and actor.agency == state.referring_prosecution
+        return Role.prosecutor in actor.roles and actor.agency == state.referring_prosecution
     return actor.agency == state.owner_agency
 
 
-def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor) -> str:
+def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor) -> Role:
     role = _role_for(rule, actor)
     if role is None:
         raise forbidden("forbidden_role", f"your role may not {rule.label_en.lower()}",
@@ -81,140 +137,271 @@ def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor) -> st
     return role
 
 
+@dataclass(frozen=True)
+class Standing:
+    role: Role
+    acknowledges: bool  # the receiver of a file in transit acts on it: that acknowledges the hand-off
+
+
+def _standing(rule: ActionRule, state: CaseState, actor: Actor) -> Standing:
+    """May this caller take this action on this case now, whatever they submit? Raises why not."""
+    if state.stage == Stage.closed and Stage.closed not in rule.stages:
+        raise conflict("case_closed", "the case is closed", "القضية مغلقة")
+    role = _check_access(rule, state, actor)
+    in_transit = state.handoff is not None and state.handoff.acknowledged_at is None
+    receives = in_transit and state.handoff is not None and actor.agency == state.handoff.to_agency
+    # while the file is in transit only its receiver acts (the acknowledgement itself, or any action of the
+    # owner, which acknowledges it), and a supervisor may still send it elsewhere
+    if in_transit and not receives and rule.who not in (Who.receiver, Who.scope):
+        raise conflict("handoff_pending", "the file is in transit: the receiving agency must acknowledge it",
+                       "الملف قيد الإحالة: يجب على الجهة المستلمة تأكيد الاستلام")
+    return Standing(role, acknowledges=receives and rule.who is not Who.receiver)
+
+
 # ---------------------------------------------------------------- guards (named in the table)
 
 
-def _g_arrest_after_report(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    if parse_instant(fields["arrested_at"], "arrested_at") < state.occurred_at:
-        raise Refusal("arrest_before_report", 422, "an arrest cannot precede the reported events",
-                      "لا يمكن أن يسبق القبض تاريخ الواقعة", "arrested_at")
-    party = state.party(fields["party_id"])
-    if party is not None and party.custody != "free":
-        raise conflict("already_held", "this person is already held", "الشخص محتجز بالفعل")
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard judges: the case as it stands, the command (the actor, and the agencies and cases its
+    fields name, as the API resolved them), the fields as checked (none in a dry run), and the time."""
+
+    state: CaseState
+    command: ActionCommand
+    now: datetime
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    #: False only to replay what was accepted before agency kinds were enforced (workflows.case)
+    enforce_agency_kinds: bool = True
+
+    @property
+    def actor(self) -> Actor:
+        return self.command.actor
 
 
-def _g_person_held(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    party = state.party(fields["party_id"])
-    if party is None or party.custody == "free":
-        raise conflict("not_held", "this person is not held", "هذا الشخص غير محتجز")
+CaseCheck = Callable[[GuardContext], Refusal | None]
+PartyCheck = Callable[[GuardContext, Party], Refusal | None]
+AgencyCheck = Callable[[GuardContext, AgencyRef], Refusal | None]
 
 
-def _g_person_detained_within_cap(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    party = state.party(fields["party_id"])
-    if party is None or party.custody != "detained":
-        raise conflict("not_detained", "this person is not in pre-trial detention",
-                       "هذا الشخص ليس محبوساً احتياطياً")
-    rule = state.rules.clock("judicial_detention")
-    if fields["days"] > rule.length:
-        raise Refusal("extension_too_long", 422, f"one extension is at most {rule.length} days",
-                      f"مدة المد لا تتجاوز {rule.length} يوماً", "days")
-    if rule.cap and party.detention_days_extended + fields["days"] > rule.cap:
-        raise Refusal("extension_cap_reached", 422, f"extensions may not exceed {rule.cap} days in all",
-                      f"مجموع مدد المد لا يتجاوز {rule.cap} يوماً", "days")
+@dataclass(frozen=True)
+class Guard:
+    """A named rule of the table, in parts that can be asked before anything is submitted.
+
+    `on_case` is a precondition on the case as it stands; `on_party` one on each party the action's party
+    field names (the parties it may name are those that pass); `on_agency` one on the agency its agency
+    field names (likewise); `on_values` checks the other values submitted, for which a valid value exists
+    whenever the other parts pass (the dry run relies on it, tests/core/test_allowed_actions.py checks it).
+    """
+
+    on_case: CaseCheck | None = None
+    on_party: PartyCheck | None = None
+    on_agency: AgencyCheck | None = None
+    on_values: CaseCheck | None = None
 
 
-def _g_handoff_pending(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    if state.handoff is None or state.handoff.acknowledged_at is not None:
-        raise conflict("no_pending_handoff", "there is no hand-off to acknowledge", "لا توجد إحالة بانتظار الاستلام")
+def _not_yet_held(context: GuardContext, party: Party) -> Refusal | None:
+    if party.custody != Custody.free:
+        return conflict("already_held", "this person is already held", "الشخص محتجز بالفعل")
+    return None
 
 
-def _g_archived(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    if state.outcome != "archived":
-        raise conflict("not_archived", "only an archived case can be reopened", "لا يعاد فتح إلا القضايا المحفوظة")
+def _arrest_after_report(context: GuardContext) -> Refusal | None:
+    if parse_instant(context.fields["arrested_at"], "arrested_at") < context.state.occurred_at:
+        return invalid("arrested_at", "an arrest cannot precede the reported events",
+                       "لا يمكن أن يسبق القبض تاريخ الواقعة", "arrest_before_report")
+    return None
 
 
-def _g_has_accused(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    if not state.accused():
-        raise conflict("no_accused", "a case goes to court against at least one accused",
-                       "لا إحالة إلى المحكمة دون متهم")
+def _held(context: GuardContext, party: Party) -> Refusal | None:
+    if party.custody == Custody.free:
+        return conflict("not_held", "this person is not held", "هذا الشخص غير محتجز")
+    return None
 
 
-def _g_hearing_scheduled(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    if not _hearings_in_stage(state):
-        raise conflict("no_hearing", "no hearing is scheduled", "لا توجد جلسة محددة")
+def _cap_reached(cap: int) -> Refusal:
+    return invalid("days", f"extensions may not exceed {cap} days in all", f"مجموع مدد المد لا يتجاوز {cap} يوماً",
+                   "extension_cap_reached")
 
 
-def _g_hearing_held(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    hearings = _hearings_in_stage(state)
-    if not hearings or hearings[-1].at > now:
-        raise conflict("no_hearing_held", "a verdict needs a hearing that has taken place",
-                       "لا يصدر حكم قبل انعقاد جلسة")
-    pending = {p.party_id for p in _accused_at_issue(state)}
-    given = {v["party_id"] for v in fields["verdicts"]}
-    if given != pending:
-        raise Refusal("verdict_per_accused", 422, "give exactly one verdict for each accused at issue",
-                      "يجب إصدار حكم لكل متهم في الدعوى", "verdicts")
+def _detained_below_cap(context: GuardContext, party: Party) -> Refusal | None:
+    if party.custody != Custody.detained:
+        return conflict("not_detained", "this person is not in pre-trial detention",
+                        "هذا الشخص ليس محبوساً احتياطياً")
+    cap = context.state.rules.clock("judicial_detention").cap
+    if cap and party.detention_days_extended >= cap:
+        return _cap_reached(cap)
+    return None
 
 
-def _g_verdict_in_absentia_unserved(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    verdict = state.latest_verdict(fields["party_id"])
+def _extension_within_limits(context: GuardContext) -> Refusal | None:
+    rule = context.state.rules.clock("judicial_detention")
+    days = context.fields["days"]
+    if days > rule.length:
+        return invalid("days", f"one extension is at most {rule.length} days",
+                       f"مدة المد لا تتجاوز {rule.length} يوماً", "extension_too_long")
+    party = context.state.party(context.fields["party_id"])
+    if rule.cap and party is not None and party.detention_days_extended + days > rule.cap:
+        return _cap_reached(rule.cap)
+    return None
+
+
+def _handoff_pending(context: GuardContext) -> Refusal | None:
+    handoff = context.state.handoff
+    if handoff is None or handoff.acknowledged_at is not None:
+        return conflict("no_pending_handoff", "there is no hand-off to acknowledge", "لا توجد إحالة بانتظار الاستلام")
+    return None
+
+
+def _archived(context: GuardContext) -> Refusal | None:
+    if context.state.outcome != Outcome.archived:
+        return conflict("not_archived", "only an archived case can be reopened", "لا يعاد فتح إلا القضايا المحفوظة")
+    return None
+
+
+def _has_accused(context: GuardContext) -> Refusal | None:
+    if not context.state.accused():
+        return conflict("no_accused", "a case goes to court against at least one accused",
+                        "لا إحالة إلى المحكمة دون متهم")
+    return None
+
+
+def _hearing_scheduled(context: GuardContext) -> Refusal | None:
+    if not _hearings_in_stage(context.state):
+        return conflict("no_hearing", "no hearing is scheduled", "لا توجد جلسة محددة")
+    return None
+
+
+def _hearing_held(context: GuardContext) -> Refusal | None:
+    hearings = _hearings_in_stage(context.state)
+    if not hearings or hearings[-1].at > context.now:
+        return conflict("no_hearing_held", "a verdict needs a hearing that has taken place",
+                        "لا يصدر حكم قبل انعقاد جلسة")
+    return None
+
+
+def _verdict_per_accused() -> Refusal:
+    return invalid("verdicts", "give exactly one verdict for each accused at issue",
+                   "يجب إصدار حكم لكل متهم في الدعوى", "verdict_per_accused")
+
+
+def _at_issue(context: GuardContext, party: Party) -> Refusal | None:
+    if party.party_id not in {p.party_id for p in _accused_at_issue(context.state)}:
+        return _verdict_per_accused()
+    return None
+
+
+def _every_accused_at_issue(context: GuardContext) -> Refusal | None:
+    given = {v["party_id"] for v in context.fields["verdicts"]}
+    if given != {p.party_id for p in _accused_at_issue(context.state)}:
+        return _verdict_per_accused()
+    return None
+
+
+def _unserved_in_absentia(context: GuardContext, party: Party) -> Refusal | None:
+    verdict = context.state.latest_verdict(party.party_id)
     if verdict is None or not verdict.in_absentia or verdict.served_at is not None:
-        raise conflict("nothing_to_serve", "no unserved in-absentia verdict for this person",
-                       "لا يوجد حكم غيابي غير معلن لهذا الشخص")
-    if parse_instant(fields["served_at"], "served_at") < verdict.at:
-        raise Refusal("served_before_verdict", 422, "service cannot precede the verdict",
-                      "لا يسبق الإعلان صدور الحكم", "served_at")
+        return conflict("nothing_to_serve", "no unserved in-absentia verdict for this person",
+                        "لا يوجد حكم غيابي غير معلن لهذا الشخص")
+    return None
+
+
+def _served_after_verdict(context: GuardContext) -> Refusal | None:
+    verdict = context.state.latest_verdict(context.fields["party_id"])
+    if verdict is not None and parse_instant(context.fields["served_at"], "served_at") < verdict.at:
+        return invalid("served_at", "service cannot precede the verdict", "لا يسبق الإعلان صدور الحكم",
+                       "served_before_verdict")
+    return None
 
 
 def _window_open(state: CaseState, name: str, party_id: str) -> bool:
-    return any(c.name == name and c.subject == party_id and c.status == "open" for c in state.clocks)
+    return any(c.name == name and c.subject == party_id and c.status == ClockStatus.open for c in state.clocks)
 
 
-def _require_window(name: str, en: str, ar: str) -> Callable[[CaseState, dict[str, Any], datetime], None]:
-    def guard(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-        if not _window_open(state, name, fields["party_id"]):
-            raise conflict(f"{name}_closed", en, ar)
+def _window(name: str, en: str, ar: str) -> PartyCheck:
+    def check(context: GuardContext, party: Party) -> Refusal | None:
+        if not _window_open(context.state, name, party.party_id):
+            return conflict(f"{name}_closed", en, ar)
+        return None
 
-    return guard
-
-
-def _g_convicted_party(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    verdict = state.latest_verdict(fields["party_id"])
-    if verdict is None or verdict.result != "convicted" or not verdict.final:
-        raise conflict("not_convicted", "this person has no final conviction", "لا يوجد حكم بات بالإدانة")
+    return check
 
 
-def _g_nothing_left_to_execute(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    if state.stage == Stage.final and any(v.result == "convicted" for v in _final_verdicts(state)):
-        raise conflict("execution_pending", "record the execution of the sentences first",
-                       "يجب تسجيل تنفيذ الأحكام أولاً")
+def _finally_convicted(context: GuardContext, party: Party) -> Refusal | None:
+    verdict = context.state.latest_verdict(party.party_id)
+    if verdict is None or verdict.result != VerdictResult.convicted or not verdict.final:
+        return conflict("not_convicted", "this person has no final conviction", "لا يوجد حكم بات بالإدانة")
+    return None
 
 
-def _g_reconcilable(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    if state.category == "felony":
-        raise conflict("not_reconcilable", "a felony cannot be settled by reconciliation",
-                       "لا يجوز الصلح في الجنايات")
+def _nothing_left_to_execute(context: GuardContext) -> Refusal | None:
+    state = context.state
+    if state.stage == Stage.final and any(v.result == VerdictResult.convicted for v in _final_verdicts(state)):
+        return conflict("execution_pending", "record the execution of the sentences first",
+                        "يجب تسجيل تنفيذ الأحكام أولاً")
+    return None
 
 
-def _g_merge_target_open(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    pass  # checked in decide(), where the target's stage is known
+def _reconcilable(context: GuardContext) -> Refusal | None:
+    if context.state.category == Category.felony:
+        return conflict("not_reconcilable", "a felony cannot be settled by reconciliation",
+                        "لا يجوز الصلح في الجنايات")
+    return None
 
 
-def _g_same_kind_target(state: CaseState, fields: dict[str, Any], now: datetime) -> None:
-    pass  # checked in decide(), where the target's kind is known
+def _merge_target_open(context: GuardContext) -> Refusal | None:
+    target = context.command.cases.get("target_case_id")
+    if target is None or target.stage not in MERGEABLE_STAGES:
+        return conflict("merge_target_not_open", "a case can only be joined to a case in inquiry or prosecution",
+                        "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
+    return None
 
 
-GUARDS: dict[str, Callable[[CaseState, dict[str, Any], datetime], None]] = {
-    "arrest_after_report": _g_arrest_after_report,
-    "person_held": _g_person_held,
-    "person_detained_within_cap": _g_person_detained_within_cap,
-    "handoff_pending": _g_handoff_pending,
-    "archived": _g_archived,
-    "has_accused": _g_has_accused,
-    "hearing_scheduled": _g_hearing_scheduled,
-    "hearing_held": _g_hearing_held,
-    "verdict_in_absentia_unserved": _g_verdict_in_absentia_unserved,
-    "objection_window_open": _require_window("objection_window", "the objection window is closed",
-                                             "انقضى ميعاد المعارضة"),
-    "appeal_window_open": _require_window("appeal_window", "the appeal window is closed", "انقضى ميعاد الاستئناف"),
-    "cassation_window_open": _require_window("cassation_window", "the cassation window is closed",
-                                             "انقضى ميعاد الطعن بالنقض"),
-    "convicted_party": _g_convicted_party,
-    "nothing_left_to_execute": _g_nothing_left_to_execute,
-    "reconcilable": _g_reconcilable,
-    "same_kind_target": _g_same_kind_target,
-    "merge_target_open": _g_merge_target_open,
+def holder_kinds(state: CaseState) -> frozenset[AgencyKind]:
+    """The kind of agency holding the case: as its hand-off recorded it, else whatever its stage allows."""
+    kind = state.agency_kinds.get(state.owner_agency)
+    return frozenset({kind}) if kind is not None else STAGE_OWNER_KIND[state.stage]
+
+
+def _same_kind_target(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """DOMAIN.md (Additions): a supervisor moves a case within their scope, and never to another kind of
+    agency than the one holding it."""
+    if not _in_scope(context.actor, target.code):
+        return forbidden("target_out_of_scope", "the new agency is outside your scope", "الجهة الجديدة خارج نطاقك")
+    if target.code == context.state.owner_agency:
+        return conflict("same_agency", "the case is already with that agency", "القضية لدى هذه الجهة بالفعل")
+    if context.enforce_agency_kinds and target.kind not in holder_kinds(context.state):
+        return invalid("to_agency", "a reassignment keeps the case with the same kind of agency",
+                       "لا تغير إعادة الإسناد نوع الجهة التي تحوز القضية", "agency_kind_changes")
+    return None
+
+
+GUARDS: dict[str, Guard] = {
+    "arrest_after_report": Guard(on_party=_not_yet_held, on_values=_arrest_after_report),
+    "person_held": Guard(on_party=_held),
+    "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
+    "handoff_pending": Guard(on_case=_handoff_pending),
+    "archived": Guard(on_case=_archived),
+    "has_accused": Guard(on_case=_has_accused),
+    "hearing_scheduled": Guard(on_case=_hearing_scheduled),
+    "hearing_held": Guard(on_case=_hearing_held, on_party=_at_issue, on_values=_every_accused_at_issue),
+    "verdict_in_absentia_unserved": Guard(on_party=_unserved_in_absentia, on_values=_served_after_verdict),
+    "objection_window_open": Guard(on_party=_window("objection_window", "the objection window is closed",
+                                                    "انقضى ميعاد المعارضة")),
+    "appeal_window_open": Guard(on_party=_window("appeal_window", "the appeal window is closed",
+                                                 "انقضى ميعاد الاستئناف")),
+    "cassation_window_open": Guard(on_party=_window("cassation_window", "the cassation window is closed",
+                                                    "انقضى ميعاد الطعن بالنقض")),
+    "convicted_party": Guard(on_party=_finally_convicted),
+    "nothing_left_to_execute": Guard(on_case=_nothing_left_to_execute),
+    "reconcilable": Guard(on_case=_reconcilable),
+    "merge_target_open": Guard(on_values=_merge_target_open),
+    "same_kind_target": Guard(on_agency=_same_kind_target),
 }
+NO_GUARD = Guard()
+
+
+def _guard(rule: ActionRule) -> Guard:
+    return GUARDS[rule.guard] if rule.guard else NO_GUARD
 
 
 def _hearings_in_stage(state: CaseState) -> list[Hearing]:
@@ -236,79 +423,189 @@ def _accused_at_issue(state: CaseState) -> list[Party]:
     return at_issue
 
 
+# ---------------------------------------------------------------- hand-offs: where the case goes
+
+
+def _receiver(handoff: HandOff, state: CaseState, targets: Mapping[str, AgencyRef]) -> AgencyRef:
+    if handoff.to_field is not None:
+        return targets[handoff.to_field]
+    # a case opened before the kinds were kept has none recorded for its station: a station it is
+    kind = state.agency_kinds.get(state.opening_station, OPENING_AGENCY_KIND)
+    return AgencyRef(state.opening_station, kind)
+
+
+def _receiver_refusal(rule: ActionRule, context: GuardContext, receiver: AgencyRef) -> Refusal | None:
+    """The receiver of a hand-off must be of a kind that owns the stage the case enters (STAGE_OWNER_KIND)."""
+    stage = rule.enters or context.state.stage
+    if not context.enforce_agency_kinds and rule.enters is None:
+        return None  # before kinds were enforced, only a hand-off into a new stage had its receiver's kind fixed
+    allowed = STAGE_OWNER_KIND[stage]
+    if receiver.kind in allowed:
+        return None
+    handoff = rule.handoff
+    where = handoff.to_field if handoff is not None else None
+    kinds = " or ".join(sorted(allowed))
+    return Refusal("wrong_agency_kind", 422, f"{receiver.code} is not a {kinds}, which holds a case in {stage}",
+                   "نوع الجهة غير مناسب لهذه المرحلة", where)
+
+
 # ---------------------------------------------------------------- deciding
 
 
-def decide(state: CaseState, command: ActionCommand, now: datetime) -> CaseEvent:
-    """Validate `command` against `state`; the event to record, or a Refusal. Changes nothing."""
+def _parties_named(rule: ActionRule, fields: Mapping[str, Any]) -> list[str]:
+    spec = rule.party_field
+    if spec is None or spec.name not in fields:
+        return []
+    if spec.kind is FieldKind.verdicts:
+        return [v["party_id"] for v in fields[spec.name]]
+    return [fields[spec.name]]
+
+
+def _guard_refusals(rule: ActionRule, context: GuardContext) -> Iterator[Refusal | None]:
+    """The guard's parts in order: on the case, on each party named, on the agency named, on the values."""
+    guard = _guard(rule)
+    if guard.on_case is not None:
+        yield guard.on_case(context)
+    if guard.on_party is not None:
+        for party_id in _parties_named(rule, context.fields):
+            party = context.state.party(party_id)
+            assert party is not None  # check_fields refuses a party of another case
+            yield guard.on_party(context, party)
+    agency = rule.agency_field
+    if guard.on_agency is not None and agency is not None and agency.name in context.command.targets:
+        yield guard.on_agency(context, context.command.targets[agency.name])
+    if guard.on_values is not None:
+        yield guard.on_values(context)
+
+
+def _check_guard(rule: ActionRule, context: GuardContext) -> None:
+    refusal = next((r for r in _guard_refusals(rule, context) if r is not None), None)
+    if refusal is not None:
+        raise refusal
+
+
+def decide(state: CaseState, command: ActionCommand, now: datetime, *, enforce_agency_kinds: bool = True
+           ) -> CaseEvent:
+    """Validate `command` against `state`; the event to record, or a Refusal. Changes nothing.
+
+    `enforce_agency_kinds` is False only where the workflow replays an Update accepted before the kind of a
+    hand-off's receiver was checked against the stage (workflows.case, AGENCY_KINDS_PATCH)."""
     rule = ACTIONS_BY_NAME.get(command.action)
-    if rule is None or rule.name == "open_case":
+    if rule is None or rule.opens_case:
         raise Refusal("unknown_action", 404, f"no action named {command.action}", "إجراء غير معروف")
-    if state.stage == Stage.closed and Stage.closed not in rule.stages:
-        raise conflict("case_closed", "the case is closed", "القضية مغلقة")
-    role = _check_access(rule, state, command.actor)
-    implied_ack = (
-        state.handoff is not None
-        and state.handoff.acknowledged_at is None
-        and rule.name != "acknowledge_receipt"
-        and command.actor.agency == state.handoff.to_agency
-    )
-    if (state.handoff is not None and state.handoff.acknowledged_at is None and rule.who is not Who.receiver
-            and not implied_ack and rule.who is not Who.scope):
-        raise conflict("handoff_pending", "the file is in transit: the receiving agency must acknowledge it",
-                       "الملف قيد الإحالة: يجب على الجهة المستلمة تأكيد الاستلام")
+    standing = _standing(rule, state, command.actor)
     fields = check_fields(rule, command.fields, state, now, command.targets, command.cases)
-    if rule.guard:
-        GUARDS[rule.guard](state, fields, now)
-    if rule.name == "merge_into" and command.cases["target_case_id"].stage not in MERGEABLE_STAGES:
-        raise conflict("merge_target_not_open", "a case can only be joined to a case in inquiry or prosecution",
-                       "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
-    if rule.name == "reassign":
-        target = command.targets["to_agency"]
-        if not _in_scope(command.actor, target.code):
-            raise forbidden("target_out_of_scope", "the new agency is outside your scope", "الجهة الجديدة خارج نطاقك")
-        if target.code == state.owner_agency:
-            raise conflict("same_agency", "the case is already with that agency", "القضية لدى هذه الجهة بالفعل")
-    if rule.handoff and "to_agency" not in fields and rule.name == "request_further_inquiry":
-        fields["to_agency"] = state.opening_station
-    if implied_ack:
-        fields["_acknowledges"] = state.handoff.handoff_id if state.handoff else None
+    context = GuardContext(state, command, now, fields, enforce_agency_kinds)
+    handoff = rule.handoff
+    if handoff is not None:
+        receiver = _receiver(handoff, state, command.targets)
+        refusal = _receiver_refusal(rule, context, receiver)
+        if refusal is not None:
+            raise refusal
+        fields.setdefault(RECEIVER_FIELD, receiver.code)  # the log says where the file went
+        fields[RECEIVER_KIND_FIELD] = receiver.kind
+    _check_guard(rule, context)
+    if standing.acknowledges and state.handoff is not None:
+        fields[ACKNOWLEDGES_FIELD] = state.handoff.handoff_id
     return CaseEvent(
         seq=state.seq + 1,
         name=rule.name,
         at=now,
-        actor=ActorRef(command.actor.username, role, command.actor.agency),
+        actor=ActorRef(command.actor.username, standing.role, command.actor.agency),
         fields=fields,
     )
 
 
 def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:
-    rule = ACTIONS_BY_NAME["open_case"]
-    role = _check_access(rule, None, command.actor)
-    fields = check_fields(rule, command.fields, None, now, command.targets)
-    fields.setdefault("sensitivity", "normal")
+    role = _check_access(OPEN_CASE, None, command.actor)
+    fields = check_fields(OPEN_CASE, command.fields, None, now, command.targets)
+    fields.setdefault("sensitivity", Sensitivity.normal)
     fields.setdefault("parties", [])
     fields["station"] = command.actor.agency
     fields["region"] = command.actor.region
-    return CaseEvent(seq=1, name="open_case", at=now,
+    return CaseEvent(seq=1, name=OPEN_CASE.name, at=now,
                      actor=ActorRef(command.actor.username, role, command.actor.agency), fields=fields)
 
 
 def new_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> CaseState:
     f = event.fields
+    station = f["station"]
     state = CaseState(
-        case_id=case_id, number=number, stage=Stage.police_inquiry, owner_agency=f["station"],
-        region=f.get("region"), offence=f["offence"], category=f["category"], sensitivity=f["sensitivity"],
-        opened_at=event.at, occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules,
-        place=f.get("place", ""), narrative=f.get("narrative", ""), opening_station=f["station"],
-        agencies_involved=[f["station"]],
+        case_id=case_id, number=number, stage=Stage.police_inquiry, owner_agency=station,
+        region=f.get("region"), offence=f["offence"], category=Category(f["category"]),
+        sensitivity=Sensitivity(f["sensitivity"]), opened_at=event.at,
+        occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules, place=f.get("place", ""),
+        narrative=f.get("narrative", ""), opening_station=station, agencies_involved=[station],
+        agency_kinds={station: OPENING_AGENCY_KIND},
     )
-    for party in f["parties"]:
-        _add_party(state, party)
-    _enter_stage(state, Stage.police_inquiry, event.at, event.seq)
+    for effect in OPEN_CASE.effects:
+        apply_effect(state, event, effect)
     state.seq = event.seq
     state.last_activity_at = event.at
     return state
+
+
+# ---------------------------------------------------------------- what a user may do now
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """An action the caller may take now, and the values its party and agency fields may take that would
+    be accepted (party ids; agency codes)."""
+
+    action: str
+    choices: dict[str, tuple[str, ...]]
+
+
+def action_options(state: CaseState, actor: Actor, now: datetime, agencies: Iterable[AgencyRef]
+                   ) -> list[ActionOption]:
+    """`decide()` run dry for every action: those some submission would make it accept, with the parties
+    and agencies (from `agencies`, the agency tree) their fields may name."""
+    known = list(agencies)
+    options = []
+    for rule in ACTIONS:
+        if not rule.opens_case:
+            option = _option(rule, state, actor, now, known)
+            if option is not None:
+                options.append(option)
+    return options
+
+
+def allowed_actions(state: CaseState, actor: Actor, now: datetime, agencies: Iterable[AgencyRef]) -> list[str]:
+    return [option.action for option in action_options(state, actor, now, agencies)]
+
+
+def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, agencies: list[AgencyRef]
+            ) -> ActionOption | None:
+    try:
+        _standing(rule, state, actor)
+    except Refusal:
+        return None
+    context = GuardContext(state, ActionCommand(rule.name, actor), now)
+    guard = _guard(rule)
+    if guard.on_case is not None and guard.on_case(context) is not None:
+        return None
+    choices: dict[str, tuple[str, ...]] = {}
+    party_spec = rule.party_field
+    if party_spec is not None:
+        on_party = guard.on_party
+        parties = tuple(p.party_id for p in state.parties if on_party is None or on_party(context, p) is None)
+        if party_spec.required and not parties:
+            return None
+        choices[party_spec.name] = parties
+    handoff = rule.handoff
+    if handoff is not None and handoff.to_opening_station:
+        if _receiver_refusal(rule, context, _receiver(handoff, state, {})) is not None:
+            return None
+    agency_spec = rule.agency_field
+    if agency_spec is not None:
+        on_agency = guard.on_agency
+        codes = tuple(a.code for a in agencies if _receiver_refusal(rule, context, a) is None
+                      and (on_agency is None or on_agency(context, a) is None))
+        if agency_spec.required and not codes:
+            return None
+        choices[agency_spec.name] = codes
+    return ActionOption(rule.name, choices)
 
 
 # ---------------------------------------------------------------- applying
@@ -322,23 +619,83 @@ def apply(state: CaseState, event: CaseEvent) -> None:
     if event.name in CLOCK_EVENTS:
         _apply_clock_event(state, event)
         return
-    if event.name == MERGED_IN:
+    if event.name == SystemEvent.merged_in:
         _apply_merged_in(state, event)
         return
     state.last_activity_at = event.at
     _clear_stalled(state, "idle")
     rule = ACTIONS_BY_NAME[event.name]
-    if event.fields.get("_acknowledges"):
+    if event.fields.get(ACKNOWLEDGES_FIELD):
         _acknowledge(state, event.at)
     for effect in rule.effects:
-        name, _, arg = effect.partition(":")
-        EFFECTS[name](state, event, arg)
-    if rule.handoff:
-        _handoff(state, event)
+        apply_effect(state, event, effect)
 
 
-def _add_party(state: CaseState, data: dict[str, Any]) -> Party:
-    party = Party(party_id=f"p{len(state.parties) + 1}", role=data["role"], name=data["name"],
+def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
+    """One effect of the table, applied for `event` (apply() applies each of its action's, in order)."""
+    fields = event.fields
+    match effect:
+        case AddParties(field=name):
+            for party in fields.get(name, []):
+                _add_party(state, party)
+        case AddParty():
+            _add_party(state, fields)
+        case EnterStage(stage=stage):
+            _enter_stage(state, stage, event.at, event.seq)
+        case ClearOutcome():
+            state.outcome = None
+        case KeepDocument(title_field=title_field, document_field=document_field):
+            state.documents.append({"seq": event.seq, "kind": event.name, "case_id": state.case_id,
+                                    "title": fields.get(title_field, ""), "document": fields.get(document_field)})
+        case Hold():
+            _hold(state, event, effect)
+        case Release(party_field=party_field):
+            _release(state, fields[party_field])
+        case ExtendDetention():
+            _extend_detention(state, event, effect)
+        case Acknowledge():
+            _acknowledge(state, event.at)
+        case RecordCharges(field=name):
+            state.charges = list(fields[name])
+            for party in state.parties:
+                if party.role == PartyRole.suspect:
+                    party.role = PartyRole.accused
+        case RememberReferringProsecution():
+            state.referring_prosecution = state.owner_agency
+        case ScheduleHearing(field=name, room_field=room_field):
+            state.hearings.append(Hearing(at=parse_instant(fields[name], name), court=state.owner_agency,
+                                          room=fields.get(room_field) if room_field else None))
+        case RecordVerdicts(field=name):
+            _record_verdicts(state, event, fields[name])
+        case ServeVerdict():
+            _serve_verdict(state, event, effect)
+        case Challenge(party_field=party_field):
+            party_id = fields[party_field]
+            verdict = state.latest_verdict(party_id)
+            if verdict is not None:
+                verdict.challenged = True
+            _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
+        case Retrial(party_field=party_field):
+            _retrial(state, [fields[party_field]] if party_field else [p.party_id for p in state.accused()])
+        case RecordExecution(party_field=party_field):
+            verdict = state.latest_verdict(fields[party_field])
+            if verdict is not None and verdict.executed_at is None:
+                verdict.executed_at = event.at
+        case JoinCase(field=name):
+            state.merged_into = fields[name]
+        case Close(outcome=outcome):
+            _close(state, outcome)
+        case CloseByVerdicts():
+            results = {v.result for v in _final_verdicts(state)}
+            _close(state, Outcome.convicted if VerdictResult.convicted in results else Outcome.acquitted)
+        case HandOff():
+            _hand_off(state, event, fields[effect.to_field] if effect.to_field else state.opening_station)
+        case _:
+            assert_never(effect)
+
+
+def _add_party(state: CaseState, data: Mapping[str, Any]) -> Party:
+    party = Party(party_id=f"p{len(state.parties) + 1}", role=PartyRole(data["role"]), name=data["name"],
                   national_id=data.get("national_id"))
     state.parties.append(party)
     return party
@@ -360,8 +717,8 @@ def _stop_clocks(state: CaseState, names: tuple[str, ...], subject: str | None =
     """Stop the matching open clocks; what they (or their expired predecessors) flagged is resolved too."""
     for clock in state.clocks:
         if clock.name in names and (subject is None or clock.subject == subject):
-            if clock.status == "open":
-                clock.status = "stopped"
+            if clock.status == ClockStatus.open:
+                clock.status = ClockStatus.stopped
             _clear_stalled(state, clock.name, clock.clock_id)
 
 
@@ -375,47 +732,38 @@ def _involve(state: CaseState, agency: str) -> None:
         state.agencies_involved.append(agency)
 
 
-def _enter_stage(state: CaseState, stage: str, at: datetime, seq: int) -> None:
+def _enter_stage(state: CaseState, stage: Stage, at: datetime, seq: int) -> None:
     _stop_clocks(state, ("stage_sla",))
     state.stage = stage
     if stage in state.rules.stage_sla_days:
         _start_clock(state, "stage_sla", at, seq)
 
 
-def _e_enter_stage(state: CaseState, event: CaseEvent, stage: str) -> None:
-    if stage == Stage.prosecution and event.name == "reopen":
-        state.outcome = None
-    _enter_stage(state, stage, event.at, event.seq)
-
-
-def _e_add_party(state: CaseState, event: CaseEvent, _: str) -> None:
-    _add_party(state, event.fields)
-
-
-def _e_start_clock(state: CaseState, event: CaseEvent, name: str) -> None:
-    subject = event.fields.get("party_id")
-    start = parse_instant(event.fields["arrested_at"], "arrested_at") if name == "police_custody" else event.at
-    _start_clock(state, name, start, event.seq, subject)
-    party = state.party(subject) if subject else None
-    if party is not None:
-        party.custody = "police_custody" if name == "police_custody" else "detained"
-
-
-def _e_stop_custody(state: CaseState, event: CaseEvent, _: str) -> None:
-    subject = event.fields["party_id"]
-    _stop_clocks(state, ("police_custody", "prosecution_detention", "judicial_detention"), subject)
+def _hold(state: CaseState, event: CaseEvent, hold: Hold) -> None:
+    subject = event.fields[hold.party_field]
+    since = hold.since_field
+    start = parse_instant(event.fields[since], since) if since else event.at
+    _start_clock(state, hold.clock, start, event.seq, subject)
     party = state.party(subject)
     if party is not None:
-        party.custody = "free"
+        party.custody = hold.custody
 
 
-def _e_extend_detention(state: CaseState, event: CaseEvent, _: str) -> None:
-    subject = event.fields["party_id"]
-    _stop_clocks(state, ("prosecution_detention", "judicial_detention"), subject)
-    _start_clock(state, "judicial_detention", event.at, event.seq, subject, length=event.fields["days"])
+def _release(state: CaseState, subject: str) -> None:
+    _stop_clocks(state, CUSTODY_CLOCKS, subject)
     party = state.party(subject)
     if party is not None:
-        party.detention_days_extended += event.fields["days"]
+        party.custody = Custody.free
+
+
+def _extend_detention(state: CaseState, event: CaseEvent, extension: ExtendDetention) -> None:
+    subject = event.fields[extension.party_field]
+    days = event.fields[extension.days_field]
+    _stop_clocks(state, CUSTODY_CLOCKS, subject)  # the extension's period replaces the one running
+    _start_clock(state, extension.clock, event.at, event.seq, subject, length=days)
+    party = state.party(subject)
+    if party is not None:
+        party.detention_days_extended += days
 
 
 def _acknowledge(state: CaseState, at: datetime) -> None:
@@ -424,51 +772,33 @@ def _acknowledge(state: CaseState, at: datetime) -> None:
         _stop_clocks(state, ("handoff_ack",))
 
 
-def _e_acknowledge(state: CaseState, event: CaseEvent, _: str) -> None:
-    _acknowledge(state, event.at)
-
-
-def _handoff(state: CaseState, event: CaseEvent) -> None:
-    to_agency = event.fields["to_agency"]
+def _hand_off(state: CaseState, event: CaseEvent, receiver: str) -> None:
     _acknowledge(state, event.at)  # a new hand-off supersedes an unacknowledged one
     clock = _start_clock(state, "handoff_ack", event.at, event.seq)
     state.handoff = Handoff(handoff_id=f"h{event.seq}", action=event.name, from_agency=state.owner_agency,
-                            to_agency=to_agency, at=event.at, clock_id=clock.clock_id)
-    state.owner_agency = to_agency
-    _involve(state, to_agency)
+                            to_agency=receiver, at=event.at, clock_id=clock.clock_id)
+    state.owner_agency = receiver
+    kind = event.fields.get(RECEIVER_KIND_FIELD)
+    if kind:  # absent from hand-offs logged before the kinds were kept
+        state.agency_kinds[receiver] = AgencyKind(kind)
+    _involve(state, receiver)
 
 
-def _e_remember_referring_prosecution(state: CaseState, event: CaseEvent, _: str) -> None:
-    state.referring_prosecution = state.owner_agency
-    state.charges = list(event.fields["charges"])
-    for party in state.parties:
-        if party.role == "suspect":
-            party.role = "accused"
-
-
-def _e_back_to_station(state: CaseState, event: CaseEvent, _: str) -> None:
-    pass  # the hand-off names the opening station; nothing else changes
-
-
-def _e_schedule_hearing(state: CaseState, event: CaseEvent, _: str) -> None:
-    state.hearings.append(Hearing(at=parse_instant(event.fields["hearing_at"], "hearing_at"),
-                                  court=state.owner_agency, room=event.fields.get("room")))
-
-
-def _windows_after(state: CaseState, level: str) -> tuple[str, ...]:
+def _windows_after(state: CaseState, level: Stage) -> tuple[str, ...]:
     """Which challenge windows a verdict given at `level` opens (DOMAIN.md's appeal ladder)."""
     if level == Stage.cassation:
         return ()
-    if level == Stage.trial and state.category != "felony":
+    if level == Stage.trial and state.category != Category.felony:
         return ("appeal_window",)
     return ("cassation_window",)
 
 
-def _e_record_verdicts(state: CaseState, event: CaseEvent, _: str) -> None:
+def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, Any]]) -> None:
     level = state.stage
-    for item in event.fields["verdicts"]:
-        verdict = Verdict(party_id=item["party_id"], result=item["result"], in_absentia=item["in_absentia"],
-                          at=event.at, court=state.owner_agency, level=level, sentence=item["sentence"])
+    for item in items:
+        verdict = Verdict(party_id=item["party_id"], result=VerdictResult(item["result"]),
+                          in_absentia=item["in_absentia"], at=event.at, court=state.owner_agency, level=level,
+                          sentence=item["sentence"])
         state.verdicts.append(verdict)
         windows = _windows_after(state, level)
         if not windows:
@@ -479,62 +809,37 @@ def _e_record_verdicts(state: CaseState, event: CaseEvent, _: str) -> None:
     _maybe_final(state, event.at, event.seq)
 
 
-def _e_serve_verdict(state: CaseState, event: CaseEvent, _: str) -> None:
-    party_id = event.fields["party_id"]
+def _serve_verdict(state: CaseState, event: CaseEvent, service: ServeVerdict) -> None:
+    party_id = event.fields[service.party_field]
     verdict = state.latest_verdict(party_id)
     assert verdict is not None
-    served = parse_instant(event.fields["served_at"], "served_at")
+    served = parse_instant(event.fields[service.served_field], service.served_field)
     verdict.served_at = served
     _start_clock(state, "objection_window", served, event.seq, party_id)
     for window in _windows_after(state, verdict.level):
         _start_clock(state, window, served, event.seq, party_id)
 
 
-def _e_retrial(state: CaseState, event: CaseEvent, _: str) -> None:
+def _retrial(state: CaseState, party_ids: list[str]) -> None:
     """An objection or a remand: the verdicts at issue are set aside; the court hears them again."""
-    party_ids = [event.fields["party_id"]] if "party_id" in event.fields else [p.party_id for p in state.accused()]
     for party_id in party_ids:
         verdict = state.latest_verdict(party_id)
         if verdict is not None and not verdict.final:
             verdict.challenged = True
             state.verdicts.remove(verdict)
-        _stop_clocks(state, ("appeal_window", "objection_window", "cassation_window"), party_id)
+        _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
 
 
-def _e_challenge(state: CaseState, event: CaseEvent, stage: str) -> None:
-    party_id = event.fields["party_id"]
-    verdict = state.latest_verdict(party_id)
-    if verdict is not None:
-        verdict.challenged = True
-    _stop_clocks(state, ("appeal_window", "objection_window", "cassation_window"), party_id)
-    _enter_stage(state, stage, event.at, event.seq)
-
-
-def _e_criminal_record(state: CaseState, event: CaseEvent, _: str) -> None:
-    pass  # the read model writes the criminal record entry from this event
-
-
-def _e_close(state: CaseState, event: CaseEvent, outcome: str) -> None:
-    if outcome == "derived":
-        results = {v.result for v in _final_verdicts(state)}
-        outcome = "convicted" if "convicted" in results else "acquitted"
+def _close(state: CaseState, outcome: Outcome) -> None:
     state.outcome = outcome
-    if outcome == "merged":
-        state.merged_into = event.fields["target_case_id"]
     state.handoff = None
     for clock in state.clocks:
-        if clock.status == "open":
-            clock.status = "stopped"
+        if clock.status == ClockStatus.open:
+            clock.status = ClockStatus.stopped
     state.stalled = []
     for party in state.parties:
-        party.custody = "free"
+        party.custody = Custody.free
     state.stage = Stage.closed
-
-
-def _e_keep_evidence(state: CaseState, event: CaseEvent, _: str) -> None:
-    state.documents.append({"seq": event.seq, "kind": event.name, "case_id": state.case_id,
-                            "title": event.fields.get("title") or event.fields.get("description", ""),
-                            "document": event.fields.get("document")})
 
 
 def _apply_merged_in(state: CaseState, event: CaseEvent) -> None:
@@ -555,44 +860,10 @@ def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -
                        "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
     if delivery.source_case_id == state.case_id or delivery.source_case_id in state.merged_from:
         raise conflict("already_merged", "this case was already joined here", "سبق ضم هذه القضية")
-    return CaseEvent(seq=state.seq + 1, name=MERGED_IN, at=now, actor=None, fields={
+    return CaseEvent(seq=state.seq + 1, name=SystemEvent.merged_in, at=now, actor=None, fields={
         "source_case_id": delivery.source_case_id, "source_number": delivery.source_number,
         "parties": [{"role": p.role, "name": p.name, "national_id": p.national_id} for p in delivery.parties],
         "documents": list(delivery.documents)})
-
-
-def _e_reassign(state: CaseState, event: CaseEvent, _: str) -> None:
-    pass  # the hand-off moves ownership
-
-
-def _e_enter_stage_for(stage: str) -> Callable[[CaseState, CaseEvent, str], None]:
-    def effect(state: CaseState, event: CaseEvent, arg: str) -> None:
-        if event.name in ("file_appeal", "file_cassation"):
-            _e_challenge(state, event, arg)
-        else:
-            _e_enter_stage(state, event, arg)
-
-    return effect
-
-
-EFFECTS: dict[str, Callable[[CaseState, CaseEvent, str], None]] = {
-    "enter_stage": _e_enter_stage_for(""),
-    "add_party": _e_add_party,
-    "start_clock": _e_start_clock,
-    "stop_custody": _e_stop_custody,
-    "extend_detention": _e_extend_detention,
-    "acknowledge": _e_acknowledge,
-    "remember_referring_prosecution": _e_remember_referring_prosecution,
-    "back_to_station": _e_back_to_station,
-    "schedule_hearing": _e_schedule_hearing,
-    "record_verdicts": _e_record_verdicts,
-    "serve_verdict": _e_serve_verdict,
-    "retrial": _e_retrial,
-    "criminal_record": _e_criminal_record,
-    "close": _e_close,
-    "reassign": _e_reassign,
-    "keep_evidence": _e_keep_evidence,
-}
 
 
 # ---------------------------------------------------------------- clocks
@@ -614,10 +885,10 @@ def _apply_clock_event(state: CaseState, event: CaseEvent) -> None:
         state.stalled.append(StalledReason("idle", event.at))
         return
     clock = next(c for c in state.clocks if c.clock_id == event.fields["clock_id"])
-    if event.name == "clock_warning":
+    if event.name == SystemEvent.clock_warning:
         clock.warned = True
         return
-    clock.status = "expired"
+    clock.status = ClockStatus.expired
     expiry = state.rules.clock(clock.name).expiry
     if expiry is Expiry.escalate:
         state.stalled.append(StalledReason(clock.name, event.at, clock.clock_id))
@@ -625,8 +896,8 @@ def _apply_clock_event(state: CaseState, event: CaseEvent) -> None:
             state.handoff.escalated = True
     elif expiry is Expiry.verdict_final and clock.subject:
         verdict = state.latest_verdict(clock.subject)
-        still_open = [c for c in state.clocks if c.subject == clock.subject and c.status == "open"
-                      and c.name in ("appeal_window", "objection_window", "cassation_window")]
+        still_open = [c for c in state.clocks if c.subject == clock.subject and c.status == ClockStatus.open
+                      and c.name in CHALLENGE_WINDOWS]
         if verdict is not None and not verdict.challenged and not still_open:
             verdict.final = True
         _maybe_final(state, event.at, event.seq)
@@ -648,16 +919,16 @@ def due_clock_events(state: CaseState, now: datetime) -> list[CaseEvent]:
     for clock in sorted(state.open_clocks(), key=lambda c: c.expires_at):
         if not clock.warned and clock.warn_at <= now < clock.expires_at:
             seq += 1
-            events.append(CaseEvent(seq, "clock_warning", clock.warn_at, None,
+            events.append(CaseEvent(seq, SystemEvent.clock_warning, clock.warn_at, None,
                                     {"clock_id": clock.clock_id, "clock": clock.name, "subject": clock.subject}))
         elif clock.expires_at <= now:
             seq += 1
-            events.append(CaseEvent(seq, "clock_expired", clock.expires_at, None,
+            events.append(CaseEvent(seq, SystemEvent.clock_expired, clock.expires_at, None,
                                     {"clock_id": clock.clock_id, "clock": clock.name, "subject": clock.subject}))
     idle_at = idle_deadline(state)
     if idle_at is not None and idle_at <= now:
         seq += 1
-        events.append(CaseEvent(seq, "clock_expired", idle_at, None, {"clock_id": "idle", "clock": "idle"}))
+        events.append(CaseEvent(seq, SystemEvent.clock_expired, idle_at, None, {"clock_id": "idle", "clock": "idle"}))
     return events
 
 
@@ -667,31 +938,3 @@ def next_clock_instant(state: CaseState) -> datetime | None:
     if idle_at is not None:
         instants.append(idle_at)
     return min(instants) if instants else None
-
-
-# ---------------------------------------------------------------- what a user may do now
-
-
-def allowed_actions(state: CaseState, actor: Actor, now: datetime) -> list[str]:
-    """The actions `actor` may attempt now: role, stage, agency and hand-off pass (fields aside)."""
-    allowed = []
-    for rule in ACTIONS:
-        if rule.name == "open_case":
-            continue
-        try:
-            if state.stage == Stage.closed and Stage.closed not in rule.stages:
-                continue
-            _check_access(rule, state, actor)
-        except Refusal:
-            continue
-        pending = state.handoff is not None and state.handoff.acknowledged_at is None
-        if pending and rule.who not in (Who.receiver, Who.scope) and actor.agency != state.handoff.to_agency:  # type: ignore[union-attr]
-            continue
-        if rule.guard in ("handoff_pending", "archived", "has_accused", "nothing_left_to_execute",
-                          "reconcilable", "hearing_scheduled"):
-            try:
-                GUARDS[rule.guard](state, {}, now)
-            except Refusal:
-                continue
-        allowed.append(rule.name)
-    return allowed

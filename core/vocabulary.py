@@ -1,8 +1,11 @@
-"""DOMAIN.md's names: stages, roles, agency kinds, outcomes, party roles. One name per thing."""
+"""DOMAIN.md's names: stages, roles, agency kinds, outcomes, party roles, and their labels in Arabic and
+English. One name per thing, one label per name: the API, the web and `GET /api/v1/procedure` all take
+their labels from `label()` (the web's own wording, its chrome, stays in its gettext catalogs)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Protocol
 
 
 class Stage(StrEnum):
@@ -20,6 +23,8 @@ OPEN_STAGES: frozenset[Stage] = frozenset(s for s in Stage if s is not Stage.clo
 
 
 class Role(StrEnum):
+    """Keycloak's realm roles (infra/keycloak/realm-mizan.json holds exactly these)."""
+
     police_officer = "police_officer"
     station_chief = "station_chief"
     investigator = "investigator"
@@ -75,6 +80,24 @@ class PartyRole(StrEnum):
     witness = "witness"
 
 
+#: the parties a court may rule on (a suspect is charged, and becomes accused, when the case goes to court)
+DEFENDANT_ROLES: frozenset[PartyRole] = frozenset({PartyRole.suspect, PartyRole.accused})
+
+
+class Custody(StrEnum):
+    """Where a party of the case is held, by this case."""
+
+    free = "free"
+    police_custody = "police_custody"
+    detained = "detained"  # pre-trial detention (الحبس الاحتياطي)
+
+
+class ClockStatus(StrEnum):
+    open = "open"
+    stopped = "stopped"
+    expired = "expired"
+
+
 class VerdictResult(StrEnum):
     convicted = "convicted"
     acquitted = "acquitted"
@@ -86,16 +109,13 @@ class LapseGround(StrEnum):
     amnesty = "amnesty"
 
 
-STAGE_LABELS: dict[Stage, tuple[str, str]] = {
-    Stage.police_inquiry: ("جمع الاستدلالات", "Police inquiry"),
-    Stage.prosecution: ("التحقيق الابتدائي (النيابة)", "Prosecution"),
-    Stage.trial: ("المحاكمة (أول درجة)", "Trial"),
-    Stage.appeal: ("الاستئناف", "Appeal"),
-    Stage.cassation: ("الطعن بالنقض", "Cassation"),
-    Stage.final: ("حكم بات", "Final judgment"),
-    Stage.execution: ("تنفيذ الحكم", "Execution"),
-    Stage.closed: ("مغلقة", "Closed"),
-}
+class SystemEvent(StrEnum):
+    """Events no person takes: the case's clocks, and another case's file joined to this one."""
+
+    clock_warning = "clock_warning"
+    clock_expired = "clock_expired"
+    merged_in = "merged_in"
+
 
 #: which kind of agency owns a case in each stage (DOMAIN.md); `closed` has no owner
 STAGE_OWNER_KIND: dict[Stage, frozenset[AgencyKind]] = {
@@ -108,3 +128,125 @@ STAGE_OWNER_KIND: dict[Stage, frozenset[AgencyKind]] = {
     Stage.execution: frozenset({AgencyKind.prosecution_office, AgencyKind.prison}),
     Stage.closed: frozenset(),
 }
+
+# ---------------------------------------------------------------- labels
+
+#: (Arabic, English) per member, per enum: keyed by the enum too, since members of two enums may share a
+#: value (a verdict's `acquitted` and an outcome's `acquitted` are equal strings)
+LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
+    Stage: {
+        Stage.police_inquiry: ("جمع الاستدلالات", "Police inquiry"),
+        Stage.prosecution: ("التحقيق الابتدائي (النيابة)", "Prosecution"),
+        Stage.trial: ("المحاكمة (أول درجة)", "Trial"),
+        Stage.appeal: ("الاستئناف", "Appeal"),
+        Stage.cassation: ("الطعن بالنقض", "Cassation"),
+        Stage.final: ("حكم بات", "Final judgment"),
+        Stage.execution: ("تنفيذ الحكم", "Execution"),
+        Stage.closed: ("مغلقة", "Closed"),
+    },
+    Role: {
+        Role.police_officer: ("ضابط شرطة", "Police officer"),
+        Role.station_chief: ("رئيس المركز", "Station chief"),
+        Role.investigator: ("محقق (المباحث)", "Investigator"),
+        Role.prosecutor: ("وكيل النيابة", "Prosecutor"),
+        Role.chief_prosecutor: ("رئيس النيابة", "Chief prosecutor"),
+        Role.court_clerk: ("كاتب المحكمة", "Court clerk"),
+        Role.judge: ("قاضٍ", "Judge"),
+        Role.prison_officer: ("ضابط مؤسسة الإصلاح", "Prison officer"),
+        Role.records_officer: ("موظف السجل الجنائي", "Records officer"),
+        Role.supervisor: ("مشرف", "Supervisor"),
+        Role.auditor: ("مدقق", "Auditor"),
+        Role.citizen: ("مواطن", "Citizen"),
+        Role.admin: ("مدير النظام", "Administrator"),
+    },
+    AgencyKind: {
+        AgencyKind.ministry: ("الوزارة", "Ministry"),
+        AgencyKind.directorate: ("مديرية الأمن", "Security directorate"),
+        AgencyKind.police_station: ("مركز الشرطة", "Police station"),
+        AgencyKind.cid: ("جهاز المباحث الجنائية", "Criminal Investigation Department"),
+        AgencyKind.prosecution_office: ("النيابة العامة", "Prosecution office"),
+        AgencyKind.court: ("المحكمة", "Court"),
+        AgencyKind.supreme_court: ("المحكمة العليا", "Supreme Court"),
+        AgencyKind.prison: ("مؤسسة الإصلاح والتأهيل", "Rehabilitation institution"),
+        AgencyKind.records_office: ("إدارة السجل الجنائي", "Criminal records department"),
+    },
+    Outcome: {
+        Outcome.archived: ("محفوظة", "Archived"),
+        Outcome.acquitted: ("براءة", "Acquitted"),
+        Outcome.convicted: ("إدانة", "Convicted"),
+        Outcome.reconciled: ("صلح", "Reconciled"),
+        Outcome.lapsed: ("انقضاء الدعوى", "Lapsed"),
+        Outcome.merged: ("مضمومة", "Merged"),
+    },
+    Category: {
+        Category.contravention: ("مخالفة", "Contravention"),
+        Category.misdemeanour: ("جنحة", "Misdemeanour"),
+        Category.felony: ("جناية", "Felony"),
+    },
+    Sensitivity: {
+        Sensitivity.normal: ("عادية", "Normal"),
+        Sensitivity.sealed: ("سرية", "Sealed"),
+    },
+    PartyRole: {
+        PartyRole.suspect: ("مشتبه به", "Suspect"),
+        PartyRole.accused: ("متهم", "Accused"),
+        PartyRole.victim: ("مجني عليه", "Victim"),
+        PartyRole.complainant: ("مشتكٍ", "Complainant"),
+        PartyRole.witness: ("شاهد", "Witness"),
+    },
+    Custody: {
+        Custody.free: ("طليق", "Free"),
+        Custody.police_custody: ("محتجز لدى الشرطة", "In police custody"),
+        Custody.detained: ("محبوس احتياطياً", "In pre-trial detention"),
+    },
+    ClockStatus: {
+        ClockStatus.open: ("جارٍ", "Running"),
+        ClockStatus.stopped: ("متوقف", "Stopped"),
+        ClockStatus.expired: ("منقضٍ", "Expired"),
+    },
+    VerdictResult: {
+        VerdictResult.convicted: ("إدانة", "Convicted"),
+        VerdictResult.acquitted: ("براءة", "Acquitted"),
+    },
+    LapseGround: {
+        LapseGround.death: ("وفاة المتهم", "Death of the accused"),
+        LapseGround.prescription: ("التقادم", "Prescription"),
+        LapseGround.amnesty: ("العفو", "Amnesty"),
+    },
+    SystemEvent: {
+        SystemEvent.clock_warning: ("اقتراب الموعد", "Deadline approaching"),
+        SystemEvent.clock_expired: ("انقضاء الموعد", "Deadline passed"),
+        SystemEvent.merged_in: ("ضم قضية أخرى إليها", "Another case joined"),
+    },
+}
+
+
+class Labelled(Protocol):
+    """Anything of the procedure that carries its own two labels: an action, a field, a clock rule."""
+
+    @property
+    def label_ar(self) -> str: ...
+
+    @property
+    def label_en(self) -> str: ...
+
+
+def label(thing: StrEnum | Labelled, language: str) -> str:
+    """The Arabic label (language "ar"), or the English one (any other language), of a member of one of
+    the vocabularies above or of anything labelled."""
+    if isinstance(thing, StrEnum):
+        arabic, english = LABELS[type(thing)][thing]
+    else:
+        arabic, english = thing.label_ar, thing.label_en
+    return arabic if language == "ar" else english
+
+
+def label_of(kind: type[StrEnum], value: str | None, language: str) -> str:
+    """The label of a value read as a member of `kind` (from a form, a row, an index); an unknown value as is."""
+    if value is None:
+        return ""
+    labels = LABELS.get(kind, {})
+    if value not in labels:
+        return value
+    arabic, english = labels[value]
+    return arabic if language == "ar" else english

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.agencies import Agency
+from core.vocabulary import AgencyKind
 
 
 @dataclass(frozen=True)
@@ -23,22 +24,22 @@ class DemoUser:
 DEMO_PASSWORD = "mizan"
 
 AGENCIES: tuple[Agency, ...] = (
-    Agency("moi", "ministry", "وزارة الداخلية", "Ministry of Interior", None, None),
-    Agency("dir.tripoli", "directorate", "مديرية أمن طرابلس", "Tripoli Security Directorate", "moi", "tripoli"),
-    Agency("station.tripoli.central", "police_station", "مركز شرطة طرابلس المركز", "Tripoli Central Police Station", "dir.tripoli", "tripoli"),
-    Agency("station.tripoli.souq_aljuma", "police_station", "مركز شرطة سوق الجمعة", "Souq al-Juma Police Station", "dir.tripoli", "tripoli"),
-    Agency("dir.benghazi", "directorate", "مديرية أمن بنغازي", "Benghazi Security Directorate", "moi", "benghazi"),
-    Agency("station.benghazi.central", "police_station", "مركز شرطة بنغازي المركز", "Benghazi Central Police Station", "dir.benghazi", "benghazi"),
-    Agency("station.benghazi.alberka", "police_station", "مركز شرطة البركة", "Al-Berka Police Station", "dir.benghazi", "benghazi"),
-    Agency("cid", "cid", "جهاز المباحث الجنائية", "Criminal Investigation Department", "moi", None),
-    Agency("pros.tripoli", "prosecution_office", "نيابة طرابلس الابتدائية", "Tripoli Prosecution Office", None, "tripoli"),
-    Agency("pros.benghazi", "prosecution_office", "نيابة بنغازي الابتدائية", "Benghazi Prosecution Office", None, "benghazi"),
-    Agency("court.tripoli", "court", "محكمة طرابلس الابتدائية", "Tripoli Court of First Instance", None, "tripoli"),
-    Agency("court.benghazi", "court", "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi"),
-    Agency("court.appeal.tripoli", "court", "محكمة استئناف طرابلس", "Tripoli Court of Appeal", None, "tripoli"),
-    Agency("supreme_court", "supreme_court", "المحكمة العليا", "Supreme Court", None, None),
-    Agency("prison.aljdaida", "prison", "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
-    Agency("records", "records_office", "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
+    Agency("moi", AgencyKind.ministry, "وزارة الداخلية", "Ministry of Interior", None, None),
+    Agency("dir.tripoli", AgencyKind.directorate, "مديرية أمن طرابلس", "Tripoli Security Directorate", "moi", "tripoli"),
+    Agency("station.tripoli.central", AgencyKind.police_station, "مركز شرطة طرابلس المركز", "Tripoli Central Police Station", "dir.tripoli", "tripoli"),
+    Agency("station.tripoli.souq_aljuma", AgencyKind.police_station, "مركز شرطة سوق الجمعة", "Souq al-Juma Police Station", "dir.tripoli", "tripoli"),
+    Agency("dir.benghazi", AgencyKind.directorate, "مديرية أمن بنغازي", "Benghazi Security Directorate", "moi", "benghazi"),
+    Agency("station.benghazi.central", AgencyKind.police_station, "مركز شرطة بنغازي المركز", "Benghazi Central Police Station", "dir.benghazi", "benghazi"),
+    Agency("station.benghazi.alberka", AgencyKind.police_station, "مركز شرطة البركة", "Al-Berka Police Station", "dir.benghazi", "benghazi"),
+    Agency("cid", AgencyKind.cid, "جهاز المباحث الجنائية", "Criminal Investigation Department", "moi", None),
+    Agency("pros.tripoli", AgencyKind.prosecution_office, "نيابة طرابلس الابتدائية", "Tripoli Prosecution Office", None, "tripoli"),
+    Agency("pros.benghazi", AgencyKind.prosecution_office, "نيابة بنغازي الابتدائية", "Benghazi Prosecution Office", None, "benghazi"),
+    Agency("court.tripoli", AgencyKind.court, "محكمة طرابلس الابتدائية", "Tripoli Court of First Instance", None, "tripoli"),
+    Agency("court.benghazi", AgencyKind.court, "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi"),
+    Agency("court.appeal.tripoli", AgencyKind.court, "محكمة استئناف طرابلس", "Tripoli Court of Appeal", None, "tripoli"),
+    Agency("supreme_court", AgencyKind.supreme_court, "المحكمة العليا", "Supreme Court", None, None),
+    Agency("prison.aljdaida", AgencyKind.prison, "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
+    Agency("records", AgencyKind.records_office, "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
 )
 
 USERS: tuple[DemoUser, ...] = (

@@ -20,6 +20,7 @@ from opensearchpy.exceptions import ConflictError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.vocabulary import Role
 from search.client import get_client
 from search.documents import document_version, versioned
 from search.indexing import document_for, put_document
@@ -41,7 +42,7 @@ from store.models import Case, CaseGrant
 
 BATCH = 500
 log = logging.getLogger("mizan.search")
-CLI_WHO = Who("mizan-cli", "admin", "")
+CLI_WHO = Who("mizan-cli", Role.admin, "")
 
 
 def read_model_documents(session: Session) -> Iterator[dict[str, Any]]:

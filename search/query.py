@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from core.access import Viewer
+from core.vocabulary import Sensitivity
 
 #: how a result page may be ordered
 SORTS: dict[str, list[Any]] = {
@@ -59,7 +60,7 @@ def access_filter(viewer: Viewer) -> dict[str, Any]:
     if viewer.agencies:
         should.append({"terms": {"access_agencies": sorted(viewer.agencies)}})
     if viewer.national:
-        should.append({"bool": {"must_not": {"term": {"sensitivity": "sealed"}}}})
+        should.append({"bool": {"must_not": {"term": {"sensitivity": Sensitivity.sealed.value}}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 

@@ -5,21 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.vocabulary import Category, Outcome, PartyRole, Sensitivity, Stage
+
 
 @dataclass
 class SearchHit:
     id: str
     number: str
-    stage: str
+    stage: Stage
     owner_agency: str
-    category: str
+    category: Category
     offence: str
     score: float | None
     #: matched fragments, the match inside <mark>…</mark>
     highlights: dict[str, list[str]] = field(default_factory=dict)
-    outcome: str | None = None
+    outcome: Outcome | None = None
     directorate: str | None = None
-    sensitivity: str = "normal"
+    sensitivity: Sensitivity = Sensitivity.normal
     opened_at: datetime | None = None
 
 
@@ -43,10 +45,10 @@ class SearchPage:
 class PersonCase:
     case_id: str
     number: str
-    stage: str
+    stage: Stage
     owner_agency: str
     party_id: str
-    role: str
+    role: PartyRole
     name: str
 
 

@@ -13,6 +13,7 @@ from opensearchpy import OpenSearch
 
 from core.access import Viewer
 from core.arabic import normalize_name
+from core.vocabulary import Category, Outcome, PartyRole, Sensitivity, Stage
 from search.indices import cases_alias
 from search.query import FACETS, CaseQuery, build_people_query, build_query
 from search.results import FacetBucket, PeoplePage, PersonCandidate, PersonCase, SearchHit, SearchPage
@@ -36,9 +37,11 @@ def shape_cases(response: Mapping[str, Any], query: CaseQuery) -> SearchPage:
     for hit in hits["hits"]:
         source = hit["_source"]
         items.append(SearchHit(
-            id=source["case_id"], number=source["number"], stage=source["stage"], outcome=source.get("outcome"),
+            id=source["case_id"], number=source["number"], stage=Stage(source["stage"]),
+            outcome=Outcome(source["outcome"]) if source.get("outcome") else None,
             owner_agency=source["owner_agency"], directorate=source.get("directorate"),
-            category=source["category"], sensitivity=source["sensitivity"], offence=source["offence"],
+            category=Category(source["category"]), sensitivity=Sensitivity(source["sensitivity"]),
+            offence=source["offence"],
             opened_at=_instant(source.get("opened_at")), score=hit.get("_score"), highlights=hit.get("highlight", {})))
     return SearchPage(items=items, total=hits["total"]["value"], offset=query.offset, limit=query.limit,
                       sort=query.sort, facets=_facets(response.get("aggregations", {})))
@@ -60,8 +63,9 @@ class _Candidate:
         if party["name"] not in self.names_seen:
             self.names_seen.append(party["name"])
         self.cases.setdefault(source["case_id"], PersonCase(
-            case_id=source["case_id"], number=source["number"], stage=source["stage"],
-            owner_agency=source["owner_agency"], party_id=party["party_id"], role=party["role"], name=party["name"]))
+            case_id=source["case_id"], number=source["number"], stage=Stage(source["stage"]),
+            owner_agency=source["owner_agency"], party_id=party["party_id"], role=PartyRole(party["role"]),
+            name=party["name"]))
 
     def public(self) -> PersonCandidate:
         return PersonCandidate(kind=self.kind, national_id=self.national_id, name=self.name,

@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, 
 from sqlalchemy.orm import Session
 
 from core.access import Viewer
+from core.vocabulary import Sensitivity
 from store.models import Case, CaseAgency, CaseGrant
 
 
@@ -20,7 +21,7 @@ def readable_statement(viewer: Viewer) -> Select[Case]:
         conditions.append(exists().where(and_(CaseAgency.case_id == Case.id, CaseAgency.agency_code.in_(agencies))))
         conditions.append(exists().where(and_(CaseGrant.case_id == Case.id, CaseGrant.agency_code.in_(agencies))))
     if viewer.national:
-        conditions.append(Case.sensitivity != "sealed")
+        conditions.append(Case.sensitivity != Sensitivity.sealed.value)
     return statement.where(or_(*conditions))
 
 

@@ -9,15 +9,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.agencies import Agency, AgencyTree
+from core.case import AgencyRef
+from core.vocabulary import AgencyKind
 from store.models import AgencyRow
 
 
 def agency_of(row: AgencyRow) -> Agency:
-    return Agency(row.code, row.kind, row.name_ar, row.name_en, row.parent, row.region)
+    return Agency(row.code, AgencyKind(row.kind), row.name_ar, row.name_en, row.parent, row.region)
 
 
 def load_agency_tree(session: Session) -> AgencyTree:
     return AgencyTree(agency_of(row) for row in session.scalars(select(AgencyRow)))
+
+
+def agency_refs(session: Session) -> list[AgencyRef]:
+    """Every agency as an action's agency field resolves it (what a hand-off may be addressed to)."""
+    return [agency.ref() for agency in load_agency_tree(session).by_code.values()]
 
 
 def upsert_agencies(session: Session, agencies: Iterable[Agency]) -> int:

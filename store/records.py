@@ -13,31 +13,31 @@ from config.rules import record_rules
 from core.arabic import normalize_name
 from core.case import CaseState, Party, Verdict
 from core.records import RecordEntry, RecordFacts, RecordFinding, RecordRules, exclusion, names_may_match
-from core.vocabulary import Stage
+from core.vocabulary import ClockStatus, VerdictResult
 from store.models import AgencyRow, Case, CriminalRecord, Person, RehabilitationOrder
 
 
 def _final_at(state: CaseState, party: Party, verdict: Verdict) -> datetime:
     """When the verdict became final: its last challenge window's expiry, or the verdict itself when
     no challenge lay (a cassation ruling)."""
-    lapsed = [c.expires_at for c in state.clocks if c.subject == party.party_id and c.status == "expired"
+    lapsed = [c.expires_at for c in state.clocks if c.subject == party.party_id and c.status == ClockStatus.expired
               and c.name in ("appeal_window", "objection_window", "cassation_window") and c.started_at >= verdict.at]
     return max(lapsed, default=verdict.at)
 
 
 def project_criminal_records(session: Session, state: CaseState) -> None:
     """Write one record entry per accused whose latest verdict is a final conviction (idempotent:
-    unique per case and party), and note when the sentence's execution was first recorded."""
-    executing = state.stage == Stage.execution or (state.stage == Stage.closed and state.outcome == "convicted")
+    unique per case and party), and note when the execution of that convict's sentence was first
+    recorded (record_execution, per convict)."""
     for party in state.accused():
         verdict = state.latest_verdict(party.party_id)
-        if verdict is None or not verdict.final or verdict.result != "convicted":
+        if verdict is None or not verdict.final or verdict.result != VerdictResult.convicted:
             continue
         existing = session.scalar(select(CriminalRecord).where(CriminalRecord.case_id == state.case_id,
                                                                CriminalRecord.party_id == party.party_id))
         if existing is not None:
-            if executing and existing.executed_at is None:
-                existing.executed_at = state.last_activity_at
+            if verdict.executed_at is not None and existing.executed_at is None:
+                existing.executed_at = verdict.executed_at
             continue
         person_id = (session.scalar(select(Person.id).where(Person.national_id == party.national_id))
                      if party.national_id else None)
@@ -46,7 +46,7 @@ def project_criminal_records(session: Session, state: CaseState) -> None:
             name=party.name, name_normalized=normalize_name(party.name),
             offence="؛ ".join(state.charges) if state.charges else state.offence, category=state.category,
             sensitivity=state.sensitivity, sentence=verdict.sentence, court=verdict.court, verdict_at=verdict.at,
-            final_at=_final_at(state, party, verdict), executed_at=state.last_activity_at if executing else None,
+            final_at=_final_at(state, party, verdict), executed_at=verdict.executed_at,
             recorded_at=datetime.now(UTC))
         try:
             with session.begin_nested():

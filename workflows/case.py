@@ -7,6 +7,9 @@ durable timers: the loop sleeps until the next warning or expiry in the case's s
 
 Versions (`workflow.patched`): RECORD_AND_INDEX records and indexes in one local activity, in the
 workflow task that accepted the action; before it, indexing was always the separate activity.
+AGENCY_KINDS_PATCH: an action is decided again in its Update handler with the kind of a hand-off's
+receiver checked against the stage (a reassignment keeps the kind of agency holding the case); an Update
+accepted before that check existed is decided again, on replay, as it was then.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from core import transitions
     from core.case import ActionCommand, CaseEvent, CaseStart, CaseState, MergeDelivery
     from core.refusal import Refusal
-    from core.vocabulary import Stage
+    from core.vocabulary import Outcome, Stage
     from workflows import search_attributes as sa
     from workflows.client import ABSORB, ACT, CASE_STATE, CASE_WORKFLOW, OPENED
     from workflows.common import ACTIVITY_RETRY, refusal_error
@@ -44,6 +47,7 @@ CATEGORY_KEY = SearchAttributeKey.for_keyword(sa.CATEGORY)
 SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
 
 RECORD_AND_INDEX_PATCH = "record-and-index-1"
+AGENCY_KINDS_PATCH = "agency-kinds-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -85,7 +89,7 @@ class CaseWorkflow:
                 self._commit(event)
             await self._record_pending()
             self._upsert_search_attributes()
-            if self._state.outcome == "merged" and not self._merge_delivered:
+            if self._state.outcome == Outcome.merged and not self._merge_delivered:
                 await self._deliver_merge()
             if self._finished() and workflow.all_handlers_finished():
                 await workflow.wait_condition(lambda: self._indexed_seq >= self._recorded_seq)
@@ -113,7 +117,8 @@ class CaseWorkflow:
     async def act(self, command: ActionCommand) -> ActionResult:
         try:
             # decided again: another update may have changed the state since validation
-            event = transitions.decide(self._state, command, workflow.now())
+            event = transitions.decide(self._state, command, workflow.now(),
+                                       enforce_agency_kinds=workflow.patched(AGENCY_KINDS_PATCH))
         except Refusal as refusal:
             raise refusal_error(refusal) from None
         self._commit(event)
@@ -210,7 +215,8 @@ class CaseWorkflow:
             self._indexed_seq = max(self._indexed_seq, seq)
 
     def _finished(self) -> bool:
-        return self._state.stage == Stage.closed and self._state.outcome != "archived" and not self._outbox
+        # an archived case may be reopened: its workflow waits for that
+        return self._state.stage == Stage.closed and self._state.outcome != Outcome.archived and not self._outbox
 
     def _should_continue_as_new(self) -> bool:
         info = workflow.info()

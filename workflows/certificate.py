@@ -16,6 +16,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from core.records import RecordFinding
     from core.refusal import conflict, forbidden, invalid
+    from core.roles import Capability, may
     from workflows.client import CERTIFICATE_STATUS, CERTIFICATE_WORKFLOW, DECIDE
     from workflows.client import SETTLED as SETTLED_UPDATE
     from workflows.common import ACTIVITY_RETRY, refusal_error
@@ -34,7 +35,6 @@ with workflow.unsafe.imports_passed_through():
     )
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
-OFFICER_ROLE = "records_officer"
 SETTLED = ("in_review", "issued", "rejected")
 
 
@@ -101,7 +101,7 @@ class CertificateWorkflow:
 
     @decide.validator
     def validate_decide(self, decision: ReviewDecision) -> None:
-        if OFFICER_ROLE not in decision.officer_roles:
+        if not may(decision.officer_roles, Capability.review_certificates):
             raise refusal_error(forbidden("forbidden_role", "only a records officer decides on a certificate",
                                      "يقرر في الشهادة موظف السجل الجنائي فقط"))
         if self._status != "in_review" or self._decision is not None:

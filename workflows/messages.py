@@ -9,6 +9,7 @@ from datetime import datetime
 from core.case import CaseEvent
 from core.clocks import RuleBook
 from core.records import RecordEntry
+from core.vocabulary import Stage
 
 # ---------------------------------------------------------------- the case workflow
 
@@ -45,7 +46,7 @@ class IndexCase:
 class ActionResult:
     case_id: str
     seq: int
-    stage: str
+    stage: Stage
     owner_agency: str
     event: CaseEvent
     notices: list[str] = field(default_factory=list)

@@ -15,11 +15,10 @@ from api.deps import CurrentUser, SessionDep
 from api.params import Offset
 from core.fields import parse_instant
 from core.refusal import Refusal
+from core.roles import Capability, may
 from store.audit import AuditRecord
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
-
-AUDITOR_ROLE = "auditor"
 
 
 @router.get("", response_model=AuditPage, operation_id="list_audit_records")
@@ -33,7 +32,7 @@ def list_audit_records(
     filters = {"case_id": case_id, "username": username, "action": action,
                "from": since.isoformat() if since else None, "to": until.isoformat() if until else None,
                "offset": offset}
-    if AUDITOR_ROLE not in user.roles:
+    if not may(user.roles, Capability.read_audit_log):
         audit_trail.record(user, request, "audit.read", outcome="refused:forbidden_role", detail=filters)
         raise Refusal("forbidden_role", 403, "only an auditor may read the audit log",
                       "الاطلاع على سجل التدقيق للمدقق فقط")

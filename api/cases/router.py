@@ -12,6 +12,7 @@ from api.cases.schemas import ActionPublic, CaseCreate, CaseCreated, CasePage, C
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.params import IdempotencyKeyHeader, Offset
 from core.refusal import Refusal
+from core.vocabulary import Stage
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -32,7 +33,7 @@ async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, te
 
 
 @router.get("", response_model=CasePage, operation_id="list_cases")
-def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: str | None = None,
+def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: Stage | None = None,
                agency: str | None = None, stalled: bool | None = None, offset: Offset = 0,
                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> CasePage:
     page = cases_service.list_cases(user, session, stage=stage, agency=agency, stalled=stalled, offset=offset,

@@ -7,9 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.vocabulary import Category, ClockStatus, Outcome, PartyRole, Sensitivity, Stage
+
 
 class PartyCreate(BaseModel):
-    role: str = Field(examples=["accused"])
+    role: PartyRole = Field(examples=["accused"])
     name: str = Field(examples=["أحمد عبد الله المبروك"])
     national_id: str | None = Field(default=None, examples=["119850012345"])
 
@@ -18,8 +20,8 @@ class CaseCreate(BaseModel):
     """open_case: the report (بلاغ / محضر)."""
 
     offence: str
-    category: str = Field(examples=["misdemeanour"])
-    sensitivity: str = "normal"
+    category: Category = Field(examples=["misdemeanour"])
+    sensitivity: Sensitivity = Sensitivity.normal
     occurred_at: datetime
     place: str
     narrative: str
@@ -29,13 +31,13 @@ class CaseCreate(BaseModel):
 class CaseCreated(BaseModel):
     id: str
     number: str
-    stage: str
+    stage: Stage
 
 
 class ActionPublic(BaseModel):
     case_id: str
     seq: int
-    stage: str
+    stage: Stage
     owner_agency: str
     action: str
 
@@ -59,18 +61,18 @@ class ClockPublic(BaseModel):
     started_at: datetime
     expires_at: datetime
     expires_at_local: str
-    status: str
+    status: ClockStatus
 
 
 class CasePublic(BaseModel):
     id: str
     number: str
-    stage: str
-    outcome: str | None
+    stage: Stage
+    outcome: Outcome | None
     owner_agency: str
     region: str | None
-    category: str
-    sensitivity: str
+    category: Category
+    sensitivity: Sensitivity
     offence: str
     place: str
     narrative: str
@@ -86,17 +88,19 @@ class CasePublic(BaseModel):
     open_clocks: list[ClockPublic]
     agencies_involved: list[str]
     allowed_actions: list[str]
+    #: per allowed action, the values its party and agency fields may take (party ids, agency codes)
+    action_choices: dict[str, dict[str, list[str]]] = {}
     timeline: list[EventPublic]
 
 
 class CaseSummary(BaseModel):
     id: str
     number: str
-    stage: str
+    stage: Stage
     owner_agency: str
-    category: str
+    category: Category
     offence: str
-    outcome: str | None
+    outcome: Outcome | None
     stalled: bool
     stalled_reasons: list[str] = []  # why: the expired clocks (police_custody, handoff_ack, stage_sla…) or idle
     in_transit: bool

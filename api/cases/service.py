@@ -26,11 +26,12 @@ from core.access import may_see, viewer_for
 from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
 from core.clocks import TRIPOLI
-from core.procedure import ACTIONS_BY_NAME, FieldKind
+from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Refusal
-from core.transitions import allowed_actions, decide_open
+from core.transitions import action_options, decide_open
+from core.vocabulary import Category, Outcome, Stage
 from store.access import granted_agencies, readable_statement
-from store.agencies import load_agency_tree
+from store.agencies import agency_refs, load_agency_tree
 from store.case_numbers import allocate_number
 from store.codec import state_from_json
 from store.models import Case, CaseEventRow
@@ -66,7 +67,7 @@ def _resolve_references(session: Session, actor: Actor, case_id: str, action: st
         value = fields.get(spec.name)
         if spec.kind is FieldKind.case and isinstance(value, str) and (other := session.get(Case, value)):
             state = state_from_json(other.snapshot)
-            cases[spec.name] = CaseRef(other.id, other.stage,
+            cases[spec.name] = CaseRef(other.id, Stage(other.stage),
                                        may_see(viewer, state.sensitivity, state.agencies_involved))
     return _targets(action, fields, load_agency_tree(session)), cases
 
@@ -82,7 +83,7 @@ class Opened:
 async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str | None, session: Session,
                     temporal: Client) -> tuple[ActionResult, str]:
     """Validate with the procedure table, then start the case's workflow and wait until it is on record."""
-    command = ActionCommand("open_case", actor, fields, {}, idempotency_key or "")
+    command = ActionCommand(OPEN_CASE.name, actor, fields, {}, idempotency_key or "")
     decide_open(command, datetime.now(UTC))
     key = checked_key(idempotency_key)
 
@@ -125,7 +126,7 @@ def _allocate_and_commit(session: Session, agency: str) -> str:
 
 async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], idempotency_key: str | None,
               session: Session, temporal: Client) -> ActionResult:
-    if action not in ACTIONS_BY_NAME or action == "open_case":
+    if action not in ACTIONS_BY_NAME or ACTIONS_BY_NAME[action].opens_case:
         raise Refusal("unknown_action", 404, f"no action named {action}", "إجراء غير معروف")
     targets, cases = await run_in_threadpool(_resolve_references, session, actor, case_id, action, fields)
     # who may act is the workflow validator's decision (core.transitions), made on the live state
@@ -169,6 +170,7 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
     events = session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id)
                              .order_by(CaseEventRow.seq))
     handoff = state.handoff
+    options = action_options(state, actor, datetime.now(UTC), agency_refs(session))
     return CasePublic(
         id=state.case_id, number=state.number, stage=state.stage, outcome=state.outcome,
         owner_agency=state.owner_agency, region=state.region, category=state.category,
@@ -180,13 +182,15 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
         hearings=[vars(h) for h in state.hearings], charges=state.charges,
         pending_handoff=vars(handoff) if handoff and handoff.acknowledged_at is None else None,
         open_clocks=_clock_public(state), agencies_involved=state.agencies_involved,
-        allowed_actions=allowed_actions(state, actor, datetime.now(UTC)),
+        allowed_actions=[option.action for option in options],
+        action_choices={option.action: {name: list(values) for name, values in option.choices.items()}
+                        for option in options if option.choices},
         timeline=[EventPublic(seq=e.seq, name=e.name, at=e.at, actor=e.actor_username, role=e.actor_role,
                               agency=e.actor_agency, fields=e.fields) for e in events],
     )
 
 
-def list_cases(actor: Actor, session: Session, *, stage: str | None, agency: str | None, stalled: bool | None,
+def list_cases(actor: Actor, session: Session, *, stage: Stage | None, agency: str | None, stalled: bool | None,
                offset: int, limit: int) -> CasePage:
     statement = readable_statement(viewer_for(actor))
     if stage:
@@ -197,8 +201,9 @@ def list_cases(actor: Actor, session: Session, *, stage: str | None, agency: str
         statement = statement.where(Case.stalled == stalled)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = session.scalars(statement.order_by(Case.updated_at.desc(), Case.id).offset(offset).limit(limit))
-    items = [CaseSummary(id=r.id, number=r.number, stage=r.stage, owner_agency=r.owner_agency,
-                         category=r.category, offence=r.offence, outcome=r.outcome, stalled=r.stalled,
+    items = [CaseSummary(id=r.id, number=r.number, stage=Stage(r.stage), owner_agency=r.owner_agency,
+                         category=Category(r.category), offence=r.offence,
+                         outcome=Outcome(r.outcome) if r.outcome else None, stalled=r.stalled,
                          stalled_reasons=[s["reason"] for s in r.snapshot.get("stalled", [])],
                          in_transit=r.in_transit, opened_at=r.opened_at, updated_at=r.updated_at) for r in rows]
     return CasePage(items=items, total=total, offset=offset, limit=limit)

@@ -31,13 +31,12 @@ from certificates.paper import pdf_path
 from config.settings import get_settings
 from core.case import Actor
 from core.refusal import Refusal
+from core.roles import Capability, may
 from store.models import Certificate, CriminalRecord, Person
 from workflows.certificate import CertificateWorkflow
 from workflows.client import DECIDE, SETTLED, certificate_workflow_id, send_update
 from workflows.messages import CertificateStart, CertificateStatus, ReviewDecision
 
-OFFICER_ROLES = frozenset({"records_officer"})
-READER_ROLES = frozenset({"records_officer", "auditor"})  # may read any request (auditors: read only)
 CODE_IN_KEYWORDS = re.compile(r"mizan-verification:(MZN-[A-Z0-9-]+)")
 
 
@@ -64,7 +63,7 @@ def _not_found() -> Refusal:
 async def request_certificate(who: Requester, body: CertificateCreate, session: Session,
                               temporal: Client) -> Certificate:
     """Start the request's workflow and return once it is issued or sent to a records officer."""
-    if "citizen" not in who.actor.roles:
+    if not may(who.actor.roles, Capability.request_certificate):
         raise Refusal("forbidden_role", 403, "only a citizen asks for their own certificate",
                       "يطلب المواطن شهادته بنفسه")
     if not who.national_id:
@@ -94,15 +93,15 @@ def visible_certificate(who: Requester, certificate_id: str, session: Session) -
     row = session.get(Certificate, certificate_id)
     if row is None:
         raise _not_found()
-    if READER_ROLES & set(who.actor.roles):
+    if may(who.actor.roles, Capability.read_every_certificate):
         return row
-    if "citizen" in who.actor.roles and who.national_id and who.national_id == row.national_id:
+    if may(who.actor.roles, Capability.request_certificate) and who.national_id and who.national_id == row.national_id:
         return row
     raise Refusal("forbidden", 403, "this is not your certificate", "هذه الشهادة ليست لك")
 
 
 def own_certificates(who: Requester, session: Session) -> list[Certificate]:
-    if not who.national_id or "citizen" not in who.actor.roles:
+    if not who.national_id or not may(who.actor.roles, Capability.request_certificate):
         return []
     return list(session.scalars(select(Certificate).where(Certificate.national_id == who.national_id)
                                 .order_by(Certificate.requested_at.desc()).limit(100)))
@@ -134,7 +133,9 @@ def certificate_review(row: Certificate) -> CertificateReview:
 
 
 def certificate_view(who: Requester, row: Certificate) -> CertificatePublic:
-    return certificate_review(row) if READER_ROLES & set(who.actor.roles) else certificate_public(row)
+    if may(who.actor.roles, Capability.read_every_certificate):
+        return certificate_review(row)
+    return certificate_public(row)
 
 
 def issued_pdf(row: Certificate) -> bytes:
@@ -155,12 +156,12 @@ def signature_of(row: Certificate) -> SignaturePublic:
 
 
 def require_officer(who: Requester) -> None:
-    if not OFFICER_ROLES & set(who.actor.roles):
+    if not may(who.actor.roles, Capability.review_certificates):
         raise Refusal("forbidden_role", 403, "only a records officer may do this", "هذا من اختصاص موظف السجل الجنائي")
 
 
 def review_queue(who: Requester, session: Session) -> list[Certificate]:
-    if not READER_ROLES & set(who.actor.roles):
+    if not may(who.actor.roles, Capability.read_every_certificate):
         raise Refusal("forbidden_role", 403, "only a records officer may see the review queue",
                       "قائمة المراجعة لموظف السجل الجنائي فقط")
     # escalated first, then the oldest review clock

@@ -24,6 +24,7 @@ from api.deps import SessionDep, TemporalDep, actor_for
 from core.clocks import TRIPOLI
 from core.records import last_valid_day
 from core.refusal import Refusal
+from core.roles import Capability, may
 from store.agencies import load_agency_tree
 from workflows.messages import ReviewDecision
 
@@ -84,7 +85,7 @@ def my_certificates(request: Request, session: SessionDep) -> Response:
     caller = _caller(request, session)
     if caller is None:
         return _login(request)
-    if service.READER_ROLES & set(caller.who.actor.roles):
+    if may(caller.who.actor.roles, Capability.read_every_certificate):
         return RedirectResponse("/certificates/reviews", status_code=303)
     rows = service.own_certificates(caller.who, session)
     return _page(request, "mine.html", caller, items=[service.certificate_public(r) for r in rows])
@@ -128,7 +129,7 @@ def certificate_page(certificate_id: str, request: Request, session: SessionDep)
         return _login(request)
     row = service.visible_certificate(caller.who, certificate_id, session)
     audit_trail.record(caller.who.actor, request, "certificate.read", detail={"certificate_id": row.id, "via": "web"})
-    officer = bool(service.OFFICER_ROLES & set(caller.who.actor.roles))
+    officer = may(caller.who.actor.roles, Capability.review_certificates)
     return _page(request, "certificate.html", caller, item=service.certificate_view(caller.who, row), officer=officer)
 
 

@@ -22,6 +22,7 @@ from config.settings import get_settings
 from core.case import Actor
 from core.refusal import Refusal
 from core.transitions import allowed_actions
+from store.agencies import agency_refs
 from store.documents import blob_path, case_documents, parse_ref, record_document, ref_for, store_blob, too_large
 from store.models import Document
 
@@ -70,7 +71,8 @@ async def attach(actor: Actor, case_id: str, file: UploadFile | None, title: str
     try:
         _, state = await run_in_threadpool(cases_service.visible_case, actor, case_id, session)
         # checked before the bytes are kept: who may not attach may not fill the store either
-        if ATTACH not in allowed_actions(state, actor, datetime.now(UTC)):
+        agencies = await run_in_threadpool(agency_refs, session)
+        if ATTACH not in allowed_actions(state, actor, datetime.now(UTC), agencies):
             raise Refusal("action_not_allowed", 403, "you may not attach documents to this case now",
                           "لا يمكنك إرفاق مستندات بهذه القضية الآن")
         if file is None or not file.filename:

@@ -16,17 +16,16 @@ from api.deps import CurrentUser, SessionDep
 from api.grants.schemas import GrantCreate, GrantPublic
 from core.case import Actor
 from core.refusal import Refusal
+from core.roles import Capability, may
 from search.indexing import index_from_read_model
 from store.access import bump_access_revision, granted_agencies
 from store.models import AgencyRow, CaseGrant
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
-GRANTING_ROLES = frozenset({"chief_prosecutor", "supervisor"})
-
 
 def _check_granter(user: Actor, case_id: str, session: Session) -> None:
-    if not GRANTING_ROLES & set(user.roles):
+    if not may(user.roles, Capability.grant_case_access):
         raise Refusal("forbidden_role", 403, "only a chief prosecutor or a supervisor grants or revokes access",
                       "منح الاطلاع وسحبه من صلاحية رئيس النيابة أو المشرف")
     visible_case(user, case_id, session)  # one grants only what one may see

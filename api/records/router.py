@@ -14,16 +14,15 @@ from api.deps import CurrentUser, SessionDep
 from api.params import RowId
 from config.rules import record_rules
 from core.refusal import Refusal
+from core.roles import Capability, may
 from store.models import AgencyRow, Case, CriminalRecord, RehabilitationOrder
 from store.records import AlreadyRehabilitated, RecordNotFound, record_rehabilitation
 
 router = APIRouter(prefix="/api/v1/criminal-records", tags=["criminal records"])
 
-OFFICER_ROLE = "records_officer"
-
 
 def _require_officer(user: CurrentUser) -> None:
-    if OFFICER_ROLE not in user.roles:
+    if not may(user.roles, Capability.keep_criminal_records):
         raise Refusal("forbidden_role", 403, "only a records officer may do this", "هذا من اختصاص موظف السجل الجنائي")
 
 

@@ -13,6 +13,7 @@ from api.deps import CurrentUser
 from core.access import viewer_for
 from core.case import Actor
 from core.refusal import Refusal
+from core.vocabulary import Category, Stage
 from search.client import get_client
 from search.query import MAX_WINDOW, CaseQuery
 from search.results import SearchPage
@@ -32,7 +33,7 @@ def refuse_if_blind(user: Actor, request: Request, action: str, detail: dict[str
 @router.get("/search", response_model=SearchPage, operation_id="search_cases")
 def search_cases(user: CurrentUser, request: Request,
                  q: Annotated[str, Query(max_length=200, description="number, national ID, name or free text")] = "",
-                 stage: str | None = None, category: str | None = None,
+                 stage: Stage | None = None, category: Category | None = None,
                  agency: Annotated[str | None, Query(description="an agency that has held the case")] = None,
                  directorate: Annotated[str | None, Query(description="directorate of the opening station")] = None,
                  date_field: Literal["opened_at", "occurred_at"] = "opened_at",

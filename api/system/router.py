@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from config.rules import rulebook
-from core.procedure import ACTIONS, PROCEDURE_VERSION
-from core.vocabulary import STAGE_LABELS, STAGE_OWNER_KIND
+from core.procedure import ACTIONS, PROCEDURE_VERSION, ActionRule, effect_name
+from core.vocabulary import LABELS, STAGE_OWNER_KIND, Stage, label
 
 router = APIRouter(tags=["system"])
 
@@ -19,16 +19,34 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def _action(rule: ActionRule) -> dict[str, Any]:
+    handoff = rule.handoff
+    return {
+        "name": rule.name, "label_ar": rule.label_ar, "label_en": rule.label_en,
+        "stages": sorted(rule.stages), "roles": sorted(rule.roles), "who": rule.who,
+        "fields": [{"name": f.name, "kind": f.kind, "required": f.required, "choices": [c.value for c in f.choices],
+                    "label_ar": f.label_ar, "label_en": f.label_en} for f in rule.fields],
+        "guard": rule.guard,
+        "effects": [{"effect": effect_name(e), **asdict(e)} for e in rule.effects],
+        "enters": rule.enters,
+        "handoff": asdict(handoff) if handoff is not None else None,
+        "opens_case": rule.opens_case,
+    }
+
+
 @router.get("/api/v1/procedure", operation_id="get_procedure")
 def procedure() -> dict[str, Any]:
     book = rulebook()
     return {
         "version": PROCEDURE_VERSION,
         "rules_version": book.version,
-        "stages": [{"name": s, "label_ar": ar, "label_en": en, "owner_kinds": sorted(STAGE_OWNER_KIND[s])}
-                   for s, (ar, en) in STAGE_LABELS.items()],
-        "actions": [{**asdict(a), "stages": sorted(a.stages), "roles": sorted(a.roles)} for a in ACTIONS],
+        "stages": [{"name": s, "label_ar": label(s, "ar"), "label_en": label(s, "en"),
+                    "owner_kinds": sorted(STAGE_OWNER_KIND[s])} for s in Stage],
+        "actions": [_action(a) for a in ACTIONS],
         "clocks": [asdict(c) for c in book.clocks.values()],
         "stage_sla_days": book.stage_sla_days,
         "idle_days": book.idle_days,
+        # every name of the domain's vocabulary, with its labels: one system for the API, the web and this table
+        "vocabulary": {kind.__name__: [{"name": name, "label_ar": ar, "label_en": en}
+                                       for name, (ar, en) in labels.items()] for kind, labels in LABELS.items()},
     }

@@ -1,32 +1,25 @@
 """Forms built from the procedure table (core.procedure FieldSpecs), and posted forms read back.
 
-One widget per FieldKind; labels come from FieldSpec.label_ar / label_en. What a form posts is
-turned back into the same `fields` dict that the REST API's JSON body carries, so the service and
-the workflow validate it exactly once, and their refusal is shown next to the field it names.
+One widget per FieldKind; labels come from FieldSpec.label_ar / label_en and the vocabulary's own
+(core.vocabulary.label). A party or agency field offers only what the case's dry run of the procedure
+(CasePublic.action_choices) says would be accepted. What a form posts is turned back into the same
+`fields` dict that the REST API's JSON body carries, so the service and the workflow validate it
+exactly once, and their refusal is shown next to the field it names.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from api.web.i18n import N_, gettext_for
 from core.agencies import AgencyTree
 from core.clocks import TRIPOLI
 from core.procedure import ActionRule, FieldKind, FieldSpec
+from core.vocabulary import PartyRole, VerdictResult, label, label_of
 
-CHOICE_LABELS = {
-    "contravention": N_("Contravention"), "misdemeanour": N_("Misdemeanour"), "felony": N_("Felony"),
-    "normal": N_("Normal"), "sealed": N_("Sealed"),
-    "suspect": N_("Suspect"), "accused": N_("Accused"), "victim": N_("Victim"),
-    "complainant": N_("Complainant"), "witness": N_("Witness"),
-    "death": N_("Death of the accused"), "prescription": N_("Prescription"), "amnesty": N_("Amnesty"),
-    "convicted": N_("Convicted"), "acquitted": N_("Acquitted"),
-}
-PARTY_ROLES = ("suspect", "accused", "victim", "complainant", "witness")
 # free text a person writes at length gets a multi-line box; names, places and titles a single line
 LONG_TEXTS = frozenset({"narrative", "text", "instructions", "grounds", "reasons", "summary", "detail", "terms",
                         "description", "reason", "ground"})
@@ -38,11 +31,6 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 def field_key(path: str) -> str:
     """A field path as the services report it (`parties[0].national_id`) as an HTML id suffix."""
     return re.sub(r"[\[\].]+", "-", path).strip("-")
-
-
-def choice_label(language: str, value: str) -> str:
-    message = CHOICE_LABELS.get(value)
-    return gettext_for(language, message) if message else value
 
 
 @dataclass
@@ -72,16 +60,13 @@ class FormError:
 
 @dataclass
 class FormContext:
-    """What a form needs besides its specs: the case's parties, the agency tree, the language."""
+    """What a form needs besides its specs: the case's parties, the agency tree, the language, and per
+    action the values its party and agency fields may take (CasePublic.action_choices)."""
 
     language: str
     tree: AgencyTree
     parties: list[dict[str, Any]] = field(default_factory=list)
-    accused_ids: list[str] = field(default_factory=list)
-
-
-def label_of(spec: FieldSpec | ActionRule, language: str) -> str:
-    return spec.label_ar if language == "ar" else spec.label_en
+    choices: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
 
 
 def now_local() -> str:
@@ -91,12 +76,15 @@ def now_local() -> str:
 def widgets_for(rule: ActionRule, context: FormContext, posted: Mapping[str, str] | None = None) -> list[Widget]:
     """One widget per field of `rule`, filled from `posted` (a re-shown form) or with defaults."""
     values = posted or {}
-    return [_widget(spec, context, values, fresh=posted is None) for spec in rule.fields]
+    choices = context.choices.get(rule.name, {})
+    return [_widget(spec, context, values, choices.get(spec.name, ()), fresh=posted is None) for spec in rule.fields]
 
 
-def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], *, fresh: bool) -> Widget:
+def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], allowed: Sequence[str], *,
+            fresh: bool) -> Widget:
+    """`allowed`: the party ids or agency codes the field may take (party and agency fields only)."""
     language = context.language
-    widget = Widget(spec.name, "text", label_of(spec, language), spec.required, values.get(spec.name, ""))
+    widget = Widget(spec.name, "text", label(spec, language), spec.required, values.get(spec.name, ""))
     kind = spec.kind
     if kind is FieldKind.text:
         widget.kind = "textarea" if spec.name in LONG_TEXTS else "text"
@@ -112,25 +100,24 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], *,
         widget.kind = "lines"
     elif kind is FieldKind.choice:
         widget.kind = "select"
-        widget.options = [(c, choice_label(language, c)) for c in spec.choices]
+        widget.options = [(c.value, label(c, language)) for c in spec.choices]
         if fresh and not spec.required:
             widget.value = spec.choices[0]
     elif kind is FieldKind.agency:
         widget.kind = "select"
-        agencies = [a for a in context.tree.by_code.values() if not spec.agency_kinds or a.kind in spec.agency_kinds]
-        widget.options = [(a.code, a.name_ar if language == "ar" else a.name_en)
-                          for a in sorted(agencies, key=lambda a: a.code)]
+        agencies = [a for a in context.tree.by_code.values() if a.code in allowed]
+        widget.options = [(a.code, a.name(language)) for a in sorted(agencies, key=lambda a: a.code)]
     elif kind is FieldKind.party:
         widget.kind = "select"
-        widget.options = [(p["party_id"], f"{p['name']} — {choice_label(language, p['role'])}")
-                          for p in context.parties]
+        widget.options = [(p["party_id"], f"{p['name']} — {label_of(PartyRole, p['role'], language)}")
+                          for p in context.parties if p["party_id"] in allowed]
     elif kind is FieldKind.parties:
         widget.kind = "parties"
         count = int(values.get("party_rows", DEFAULT_PARTY_ROWS) or DEFAULT_PARTY_ROWS)
         count = max(1, min(count, MAX_PARTY_ROWS))
         widget.rows = [{k: values.get(f"parties-{i}-{k}", "") for k in ("role", "name", "national_id")}
                        for i in range(count)]
-        widget.options = [(r, choice_label(language, r)) for r in PARTY_ROLES]
+        widget.options = [(r.value, label(r, language)) for r in PartyRole]
     elif kind is FieldKind.verdicts:
         widget.kind = "verdicts"
         names = {p["party_id"]: p["name"] for p in context.parties}
@@ -138,8 +125,8 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], *,
                         "result": values.get(f"verdicts-{i}-result", ""),
                         "sentence": values.get(f"verdicts-{i}-sentence", ""),
                         "in_absentia": values.get(f"verdicts-{i}-in_absentia", "")}
-                       for i, pid in enumerate(context.accused_ids)]
-        widget.options = [(r, choice_label(language, r)) for r in ("convicted", "acquitted")]
+                       for i, pid in enumerate(allowed)]
+        widget.options = [(r.value, label(r, language)) for r in VerdictResult]
     else:  # document, case: a reference typed or pasted in
         widget.kind = "ref"
     return widget

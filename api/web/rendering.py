@@ -1,9 +1,12 @@
 """Jinja2 environments (one per language, so translations never leak between requests) and the
-filters every page shares: dates in Africa/Tripoli, time left, and the domain's labels."""
+filters every page shares: dates in Africa/Tripoli, time left, and the domain's labels (from
+core.vocabulary and the procedure and clock tables; gettext is for the web's own wording)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -12,28 +15,35 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from api.web.config import LANGUAGES, TEMPLATES_DIR
-from api.web.forms import choice_label
 from api.web.i18n import N_, translations
 from config.rules import rulebook
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
-from core.vocabulary import STAGE_LABELS, Stage
+from core.vocabulary import (
+    AgencyKind,
+    Category,
+    Custody,
+    Outcome,
+    PartyRole,
+    Role,
+    Sensitivity,
+    Stage,
+    SystemEvent,
+    VerdictResult,
+    label,
+    label_of,
+)
 
 # Babel's Arabic keeps Western digits (as Libya writes them), so every number on a page has one script
 BABEL_LOCALES = {"ar": "ar_LY", "en": "en_GB"}
-ROLE_LABELS = {
-    "police_officer": N_("Police officer"), "station_chief": N_("Station chief"), "investigator": N_("Investigator"),
-    "prosecutor": N_("Prosecutor"), "chief_prosecutor": N_("Chief prosecutor"), "court_clerk": N_("Court clerk"),
-    "judge": N_("Judge"), "prison_officer": N_("Prison officer"), "records_officer": N_("Records officer"),
-    "supervisor": N_("Supervisor"), "auditor": N_("Auditor"), "citizen": N_("Citizen"), "admin": N_("Administrator"),
-}
-EVENT_LABELS = {
-    "clock_warning": N_("Deadline approaching"), "clock_expired": N_("Deadline passed"),
-    "idle": N_("No activity for too long"),
-}
-OUTCOME_LABELS = {
-    "archived": N_("Archived"), "acquitted": N_("Acquitted"), "convicted": N_("Convicted"),
-    "reconciled": N_("Reconciled"), "lapsed": N_("Lapsed"), "merged": N_("Merged"),
+#: the stalled reason that is no clock: nothing has happened on the case for the idle period
+IDLE = "idle"
+IDLE_LABEL = N_("No activity for too long")
+#: a template helper per vocabulary: `category_label(case.category)` and so on
+VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
+    "stage_label": Stage, "role_label": Role, "outcome_label": Outcome, "category_label": Category,
+    "sensitivity_label": Sensitivity, "party_role_label": PartyRole, "verdict_label": VerdictResult,
+    "custody_label": Custody, "agency_kind_label": AgencyKind,
 }
 
 
@@ -84,36 +94,27 @@ def file_size(size: int, language: str) -> str:
     return gettext("%(amount)s bytes") % {"amount": size}
 
 
+def _vocabulary_helper(kind: type[StrEnum], language: str) -> Callable[[str | None], str]:
+    return lambda value: label_of(kind, value, language)
+
+
 def _labels(language: str) -> dict[str, Any]:
     gettext = translations(language).gettext
-    ar = language == "ar"
-
-    def stage(name: str) -> str:
-        labels = STAGE_LABELS.get(Stage(name)) if name in Stage.__members__ else None
-        return (labels[0] if ar else labels[1]) if labels else name
 
     def action(name: str) -> str:
+        """An action's label from the procedure table, or a system event's from the vocabulary."""
         rule = ACTIONS_BY_NAME.get(name)
-        if rule is not None:
-            return rule.label_ar if ar else rule.label_en
-        return gettext(EVENT_LABELS[name]) if name in EVENT_LABELS else name
-
-    def role(name: str) -> str:
-        return gettext(ROLE_LABELS[name]) if name in ROLE_LABELS else name
+        return label(rule, language) if rule is not None else label_of(SystemEvent, name, language)
 
     def clock(name: str) -> str:
         """A clock's label from the rule table in force; `idle` is the idle-period check."""
-        if name in EVENT_LABELS:
-            return gettext(EVENT_LABELS[name])
+        if name == IDLE:
+            return gettext(IDLE_LABEL)
         rule = rulebook().clocks.get(name)
-        return (rule.label_ar if ar else rule.label_en) if rule else name
+        return label(rule, language) if rule else name
 
-    def outcome(name: str | None) -> str:
-        return gettext(OUTCOME_LABELS[name]) if name in OUTCOME_LABELS else (name or "")
-
-    return {"stage_label": stage, "action_label": action, "role_label": role, "outcome_label": outcome,
-            "clock_label": clock,
-            "choice_label": lambda value: choice_label(language, value),
+    helpers = {name: _vocabulary_helper(kind, language) for name, kind in VOCABULARY_HELPERS.items()}
+    return {**helpers, "action_label": action, "clock_label": clock,
             "local_datetime": lambda value: time_element(value, language),
             "time_left": lambda expires_at, now: time_left(expires_at, now, language),
             "file_size": lambda size: file_size(size, language)}

@@ -36,7 +36,7 @@ from config.settings import get_settings
 from core.access import viewer_for
 from core.agencies import AgencyTree
 from core.case import Actor
-from core.procedure import ACTIONS_BY_NAME, ActionRule
+from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
 from core.refusal import Refusal
 from search.client import get_client as get_search_client
 from search.query import CaseQuery
@@ -344,7 +344,6 @@ def _search_url(q: str, filters: dict[str, str | None], name: str, value: str | 
 
 # ------------------------------------------------------------------------------------- open a case
 
-OPEN_CASE = ACTIONS_BY_NAME["open_case"]
 
 
 def _open_form(page: Page, values: dict[str, str] | None, errors: list[FormError], status: int = 200,
@@ -394,8 +393,7 @@ def _errors_by_field(errors: list[FormError]) -> dict[str, str]:
 
 def _action_forms(page: Page, case: CasePublic, open_action: str | None, values: dict[str, str] | None
                   ) -> list[tuple[ActionRule, list[Widget]]]:
-    context = FormContext(page.language, page.tree, parties=case.parties,
-                          accused_ids=[p["party_id"] for p in case.parties if p["role"] in ("accused", "suspect")])
+    context = FormContext(page.language, page.tree, parties=case.parties, choices=case.action_choices)
     forms = []
     for name in case.allowed_actions:
         if name == documents_service.ATTACH:
@@ -459,7 +457,7 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
     values = _values(await _form(request, page))
     rule = ACTIONS_BY_NAME.get(action)
     try:
-        if rule is None or action == "open_case":
+        if rule is None or rule.opens_case:
             raise Refusal("unknown_action", 404, f"no action named {action}", "إجراء غير معروف")
         result = await cases_service.act(page.actor, case_id, action, fields_from_form(rule, values),
                                          values.get("idempotency_key"), db, temporal)

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from core.access import viewer_for
 from core.case import Actor, CaseState
 from core.clocks import Expiry
+from core.roles import Capability, may
 from core.vocabulary import Stage
 from store.access import readable_statement
 from store.codec import state_from_json
 from store.models import Case
 
 WORK_LIMIT = 500
-SUPERVISING_ROLES = frozenset({"supervisor", "station_chief", "chief_prosecutor", "admin"})
 
 
 @dataclass
@@ -111,7 +111,7 @@ def my_work(actor: Actor, session: Session, now: datetime) -> MyWork:
 
 
 def may_supervise(actor: Actor) -> bool:
-    return bool(SUPERVISING_ROLES & set(actor.roles))
+    return may(actor.roles, Capability.watch_stalled_cases)
 
 
 def stalled_cases(actor: Actor, session: Session, now: datetime) -> list[WorkItem]:

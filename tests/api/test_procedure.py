@@ -83,3 +83,26 @@ def test_merge_into_needs_another_open_case(api: Api) -> None:
     merged = chiefpros("POST", f"/api/v1/cases/{source}/actions/merge_into", json={"target_case_id": target})
     assert merged.status_code == 200, merged.text
     assert merged.json()["stage"] == "closed"
+
+
+def test_the_case_read_offers_only_what_would_be_accepted_and_reassign_keeps_the_kind(api: Api) -> None:
+    case_id = _open(api)
+    officer, supervisor = api.as_("officer.tripoli"), api.as_("supervisor")
+    read = officer("GET", f"/api/v1/cases/{case_id}").json()
+    assert "release_person" not in read["allowed_actions"]  # nobody is held
+    assert read["action_choices"]["record_arrest"] == {"party_id": ["p1"]}
+    arrested = officer("POST", f"/api/v1/cases/{case_id}/actions/record_arrest",
+                       json={"party_id": "p1", "arrested_at": datetime.now(UTC).isoformat()})
+    assert arrested.status_code == 200, arrested.text
+    read = officer("GET", f"/api/v1/cases/{case_id}").json()
+    assert "record_arrest" not in read["allowed_actions"]  # the only party is held already
+    assert read["action_choices"]["release_person"] == {"party_id": ["p1"]}
+    assert read["parties"][0]["custody"] == "police_custody"
+
+    to_records = supervisor("POST", f"/api/v1/cases/{case_id}/actions/reassign",
+                            json={"to_agency": "records", "reason": "…"})
+    assert to_records.status_code == 422, to_records.text
+    assert (to_records.json()["error"]["code"], to_records.json()["error"]["field"]) == ("wrong_agency_kind",
+                                                                                         "to_agency")
+    offered = supervisor("GET", f"/api/v1/cases/{case_id}").json()["action_choices"]["reassign"]["to_agency"]
+    assert set(offered) == {"station.tripoli.souq_aljuma", "station.benghazi.central", "station.benghazi.alberka"}

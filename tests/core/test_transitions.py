@@ -10,6 +10,7 @@ from core.refusal import Refusal
 from core.transitions import allowed_actions, apply, decide, due_clock_events
 from core.vocabulary import OPEN_STAGES, Role, Stage
 from tests.support.procedure import (
+    AGENCIES,
     CHIEF,
     CHIEFPROS,
     JUDGE,
@@ -114,9 +115,9 @@ def test_fold_of_events_rebuilds_the_state() -> None:
 
 def test_allowed_actions_follow_the_table() -> None:
     state = open_case()
-    assert "refer_to_prosecution" in allowed_actions(state, CHIEF, T0)
-    assert "refer_to_prosecution" not in allowed_actions(state, OFFICER, T0)
-    assert allowed_actions(state, JUDGE, T0) == []
+    assert "refer_to_prosecution" in allowed_actions(state, CHIEF, T0, AGENCIES.values())
+    assert "refer_to_prosecution" not in allowed_actions(state, OFFICER, T0, AGENCIES.values())
+    assert allowed_actions(state, JUDGE, T0, AGENCIES.values()) == []
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
-    assert "acknowledge_receipt" in allowed_actions(state, PROSECUTOR, T0)
+    assert "acknowledge_receipt" in allowed_actions(state, PROSECUTOR, T0, AGENCIES.values())
     assert ACTIONS_BY_NAME["acknowledge_receipt"]

@@ -14,14 +14,12 @@ import httpx
 import pytest
 
 from config.settings import Settings
+from core.vocabulary import Role
 from infra.demo import DEMO_PASSWORD, USERS, DemoUser
 from infra.keycloak import KeycloakService, load_realm, realm_with_demo_users
 
-REALM_ROLES = {
-    "police_officer", "station_chief", "investigator", "prosecutor", "chief_prosecutor",
-    "court_clerk", "judge", "prison_officer", "records_officer", "supervisor", "auditor",
-    "citizen", "admin",
-}
+#: the realm's roles are exactly the domain's (core.vocabulary.Role): no role the code does not know
+REALM_ROLES = {role.value for role in Role}
 
 
 # -- unit: the realm file and the merged import ----------------------------------------------------

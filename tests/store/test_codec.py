@@ -16,6 +16,7 @@ from temporalio.converter import JSONPlainPayloadConverter, value_to_type
 
 from core.case import ActionCommand, CaseEvent, CaseState
 from core.transitions import apply, decide, due_clock_events
+from core.vocabulary import Category, PartyRole, Stage, VerdictResult
 from store.codec import decoder_for, state_from_json, to_json
 from tests.support.procedure import CHIEF, JUDGE, OFFICER, T0, act, open_case, to_trial
 from workflows.client import DATA_CONVERTER
@@ -104,3 +105,16 @@ async def test_mizan_data_converter_reads_and_writes_as_the_default_one() -> Non
         hint = type(message) if message is not None else None
         assert (await DATA_CONVERTER.decode(ours, [hint] if hint else None))[0] == message
         assert (await DataConverter.default.decode(ours, [hint] if hint else None))[0] == message
+
+
+def test_a_snapshot_written_before_kinds_and_executions_were_kept_still_decodes() -> None:
+    """The read model's snapshots and continue-as-new inputs of running cases: the new fields have defaults,
+    and the vocabulary's strings decode to its enums."""
+    data = to_json(_states()[3])
+    del data["agency_kinds"]
+    for verdict in data["verdicts"]:
+        del verdict["executed_at"]
+    state = state_from_json(data)
+    assert state.agency_kinds == {} and state.verdicts[0].executed_at is None
+    assert state.stage is Stage.final and state.verdicts[0].result is VerdictResult.convicted
+    assert state.parties[0].role is PartyRole.accused and state.category is Category.misdemeanour

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core.case import ActionCommand, Actor, AgencyRef, CaseEvent, CaseState
 from core.clocks import default_rulebook
 from core.transitions import apply, decide, decide_open, new_case
+from core.vocabulary import AgencyKind
 from store.codec import state_from_json
 from store.database import ensure_schema, pending_model_changes
 from store.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
@@ -18,7 +19,7 @@ from store.readmodel import fold_events, rebuild_state
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 OFFICER = Actor("officer.tripoli", ["police_officer"], "station.tripoli.central", "police_station", "tripoli")
 CHIEF = Actor("chief.tripoli", ["station_chief"], "station.tripoli.central", "police_station", "tripoli")
-PROS = AgencyRef("pros.tripoli", "prosecution_office", "tripoli")
+PROS = AgencyRef("pros.tripoli", AgencyKind.prosecution_office, "tripoli")
 
 
 def _case(case_id: str, national_id: str) -> tuple[CaseState, list[CaseEvent]]:

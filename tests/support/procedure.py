@@ -1,25 +1,46 @@
 """The procedure applied purely, as the unit tests drive it: demo actors, a case opened at T0, an action
-decided and applied, a refusal caught, the common path to trial."""
+decided and applied, a refusal caught, the common path to trial; and walks through the procedure's paths
+with, at each state, every submission `decide()` accepts from every demo user."""
 
 from __future__ import annotations
 
+import copy
+import random
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
+from itertools import combinations, product
+from typing import Any
 
 import pytest
 
-from core.case import ActionCommand, Actor, AgencyRef, CaseState
+from api.auth import TokenUser
+from api.deps import actor_for
+from core.agencies import AgencyTree
+from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseState
 from core.clocks import default_rulebook
+from core.procedure import (
+    ACTIONS,
+    ACTIONS_BY_NAME,
+    ActionRule,
+    AddParty,
+    Close,
+    CloseByVerdicts,
+    FieldKind,
+    FieldSpec,
+    HandOff,
+    KeepDocument,
+)
 from core.refusal import Refusal
-from core.transitions import apply, decide, decide_open, new_case
+from core.transitions import apply, decide, decide_open, due_clock_events, new_case
+from core.vocabulary import Category, PartyRole, Stage, VerdictResult
+from infra.demo import AGENCIES as DEMO_AGENCIES
+from infra.demo import USERS as DEMO_USERS
+from infra.demo import DemoUser
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-AGENCIES = {
-    "station.tripoli.central": AgencyRef("station.tripoli.central", "police_station", "tripoli"),
-    "pros.tripoli": AgencyRef("pros.tripoli", "prosecution_office", "tripoli"),
-    "court.tripoli": AgencyRef("court.tripoli", "court", "tripoli"),
-    "court.appeal.tripoli": AgencyRef("court.appeal.tripoli", "court", "tripoli"),
-    "supreme_court": AgencyRef("supreme_court", "supreme_court", None),
-}
+#: the demo agency tree (infra.demo), as the API resolves agency fields
+AGENCIES = {agency.code: agency.ref() for agency in DEMO_AGENCIES}
 
 
 def actor(role: str, agency: str) -> Actor:
@@ -33,6 +54,9 @@ PROSECUTOR = actor("prosecutor", "pros.tripoli")
 CHIEFPROS = actor("chief_prosecutor", "pros.tripoli")
 CLERK = actor("court_clerk", "court.tripoli")
 JUDGE = actor("judge", "court.tripoli")
+APPEAL_JUDGE = actor("judge", "court.appeal.tripoli")
+SUPREME_CLERK = actor("court_clerk", "supreme_court")
+SUPREME_JUDGE = actor("judge", "supreme_court")
 
 
 def open_case(category: str = "misdemeanour", parties: int = 1) -> CaseState:
@@ -61,3 +85,177 @@ def to_trial(state: CaseState) -> datetime:
     act(state, CHIEFPROS, "refer_to_court", T0, to_agency="court.tripoli", charges=["سرقة"])
     act(state, CLERK, "schedule_hearing", T0, hearing_at=(T0 + timedelta(days=3)).isoformat())
     return T0 + timedelta(days=3, hours=1)
+
+
+# ---------------------------------------------------------------- every demo user, every submission
+
+
+def demo_actor(user: DemoUser) -> Actor:
+    """A demo user as the API makes them from their token (api.deps.actor_for), over the demo agency tree."""
+    token = TokenUser(user.username, (user.role,), user.agency, user.national_id, user.first_name)
+    return actor_for(token, DEMO_TREE)
+
+
+DEMO_TREE = AgencyTree(DEMO_AGENCIES)
+DEMO_ACTORS: list[Actor] = [demo_actor(user) for user in DEMO_USERS]
+AGENCY_REFS: list[AgencyRef] = list(AGENCIES.values())
+#: the case another case is joined to (merge_into): one the caller sees, in a stage it may be joined in
+OTHER_CASE = CaseRef("other-case", Stage.prosecution, True)
+VERDICT_VARIANTS = ((VerdictResult.acquitted, False), (VerdictResult.convicted, False),
+                    (VerdictResult.convicted, True))
+
+
+def _subsets(items: list[str]) -> list[list[str]]:
+    return [list(chosen) for size in range(1, len(items) + 1) for chosen in combinations(items, size)]
+
+
+def _values(spec: FieldSpec, state: CaseState, now: datetime) -> list[Any]:
+    """Values to try for one field: each party for a party field, each agency for an agency field, a
+    valid sample for the other kinds (None: the field left out)."""
+    kind = spec.kind
+    if kind is FieldKind.party:
+        return [p.party_id for p in state.parties]
+    if kind is FieldKind.agency:
+        return list(AGENCIES)
+    if kind is FieldKind.verdicts:
+        defendants = [p.party_id for p in state.accused()]
+        return [[{"party_id": pid, "result": result, "in_absentia": absent,
+                  "sentence": "الحبس سنة" if result == VerdictResult.convicted else None} for pid in chosen]
+                for chosen in _subsets(defendants) for result, absent in VERDICT_VARIANTS]
+    sample: dict[FieldKind, Any] = {
+        FieldKind.text: "نص", FieldKind.national_id: None, FieldKind.past_datetime: now.isoformat(),
+        FieldKind.future_datetime: (now + timedelta(hours=1)).isoformat(), FieldKind.parties: None,
+        FieldKind.choice: spec.choices[0] if spec.choices else None, FieldKind.texts: ["تهمة"],
+        FieldKind.integer: 1, FieldKind.document: "sha256-0f1e2d", FieldKind.case: OTHER_CASE.case_id,
+    }
+    return [sample[kind]]
+
+
+def submissions(rule: ActionRule, state: CaseState, actor: Actor, now: datetime) -> Iterator[ActionCommand]:
+    """Every command `actor` could send for `rule` with the values above."""
+    names = [spec.name for spec in rule.fields]
+    agency_fields = [spec.name for spec in rule.fields if spec.kind is FieldKind.agency]
+    case_fields = [spec.name for spec in rule.fields if spec.kind is FieldKind.case]
+    for values in product(*(_values(spec, state, now) for spec in rule.fields)):
+        fields = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        targets = {name: AGENCIES[fields[name]] for name in agency_fields}
+        cases = {name: OTHER_CASE for name in case_fields}
+        yield ActionCommand(rule.name, actor, fields, targets, cases=cases)
+
+
+#: refusals of the caller's standing (role, stage, agency, a closed case, a file in transit): no other value
+#: changes them, so the first ends the search (it would otherwise try every agency for every user)
+STANDING_REFUSALS = frozenset({"forbidden_role", "wrong_stage", "forbidden_agency", "case_closed", "handoff_pending"})
+
+
+def accepted(state: CaseState, actor: Actor, rule: ActionRule, now: datetime) -> list[ActionCommand]:
+    """The submissions `decide()` accepts: the oracle that the dry run (allowed_actions) must agree with."""
+    found = []
+    for command in submissions(rule, state, actor, now):
+        try:
+            decide(state, command, now)
+        except Refusal as refusal:
+            if refusal.code in STANDING_REFUSALS:
+                return []
+            continue
+        found.append(command)
+    return found
+
+
+# ---------------------------------------------------------------- walking the procedure
+
+Explored = dict[tuple[str, str], list[ActionCommand]]
+
+
+def explore(state: CaseState, now: datetime) -> Explored:
+    """What `decide()` accepts from every demo user, for every action, in this state."""
+    return {(actor.username, rule.name): accepted(state, actor, rule, now)
+            for actor in DEMO_ACTORS for rule in ACTIONS if not rule.opens_case}
+
+
+#: the walk prefers the actions that move a case along its paths, and the less the more often they were taken,
+#: to those that add to its file, send it sideways (reassign) or close it
+MOVES_ALONG = 12.0
+CLOSES = 0.3
+
+
+def _weight(rule: ActionRule, taken: int) -> float:
+    closes = any(isinstance(e, Close | CloseByVerdicts) for e in rule.effects)
+    sideways = all(isinstance(e, AddParty | KeepDocument | HandOff) for e in rule.effects) and rule.enters is None
+    if closes:
+        return CLOSES
+    return 1.0 if sideways else MOVES_ALONG / (1 + taken)
+
+
+def walk(seed: int, steps: int) -> Iterator[tuple[CaseState, datetime, Explored]]:
+    """A case carried through the procedure at random, by any demo user and any accepted submission, with time
+    passing (sometimes weeks, so that windows lapse). Yields each state met, its instant, and what `decide()`
+    accepts there per (username, action)."""
+    rng = random.Random(seed)
+    state = open_case(category=rng.choice(list(Category)), parties=rng.randint(1, 2))
+    if rng.random() < 0.5:
+        act(state, OFFICER, "add_party", T0, role=PartyRole.witness, name="شاهد")
+    now = T0
+    taken: Counter[str] = Counter()
+    for _ in range(steps):
+        found = explore(state, now)
+        yield copy.deepcopy(state), now, found
+        by_action: dict[str, list[ActionCommand]] = {}
+        for (_, rule_name), commands in found.items():
+            if commands:
+                by_action.setdefault(rule_name, []).extend(commands)
+        if not by_action:
+            return
+        names = sorted(by_action)
+        name = rng.choices(names, [_weight(ACTIONS_BY_NAME[n], taken[n]) for n in names])[0]
+        taken[name] += 1
+        apply(state, decide(state, rng.choice(by_action[name]), now))
+        now += rng.choice((timedelta(hours=2), timedelta(hours=2), timedelta(days=2), timedelta(days=70)))
+        for event in due_clock_events(state, now):
+            apply(state, event)
+
+
+def _judged(category: str, parties: int, verdict: Mapping[str, object]) -> tuple[CaseState, datetime]:
+    state = open_case(category, parties)
+    when = to_trial(state)
+    act(state, JUDGE, "record_verdict", when,
+        verdicts=[{**verdict, "party_id": p.party_id} for p in state.accused()])
+    return state, when
+
+
+def paths() -> Iterator[tuple[CaseState, datetime]]:
+    """The paths a random walk seldom takes to the end, step by step: archive and reopen; a felony to
+    cassation and a remand; an in-absentia verdict served and opposed; two convicts to execution."""
+    state = open_case()
+    act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
+    act(state, PROSECUTOR, "acknowledge_receipt", T0)
+    act(state, CHIEFPROS, "archive", T0, ground="عدم كفاية الأدلة")
+    yield copy.deepcopy(state), T0
+    act(state, CHIEFPROS, "reopen", T0, reason="دليل جديد")
+    yield copy.deepcopy(state), T0
+
+    conviction = {"result": "convicted", "sentence": "السجن عشر سنوات"}
+    state, when = _judged("felony", 1, conviction)
+    yield copy.deepcopy(state), when
+    act(state, PROSECUTOR, "file_cassation", when, party_id="p1", to_agency="supreme_court")
+    yield copy.deepcopy(state), when
+    act(state, SUPREME_CLERK, "acknowledge_receipt", when)
+    act(state, SUPREME_CLERK, "schedule_hearing", when, hearing_at=(when + timedelta(hours=1)).isoformat())
+    yield copy.deepcopy(state), when + timedelta(hours=2)
+    act(state, SUPREME_JUDGE, "remand", when + timedelta(hours=2), to_agency="court.tripoli", reasons="قصور")
+    yield copy.deepcopy(state), when + timedelta(hours=2)
+
+    state, when = _judged("misdemeanour", 1, {**conviction, "in_absentia": True})
+    yield copy.deepcopy(state), when
+    act(state, CLERK, "serve_verdict", when, party_id="p1", served_at=when.isoformat())
+    yield copy.deepcopy(state), when
+    act(state, CLERK, "file_objection", when, party_id="p1")
+    yield copy.deepcopy(state), when
+
+    state, when = _judged("misdemeanour", 2, conviction)
+    later = when + timedelta(days=70)
+    for event in due_clock_events(state, later):
+        apply(state, event)
+    yield copy.deepcopy(state), later
+    act(state, PROSECUTOR, "record_execution", later, party_id="p1", detail="أودع المؤسسة")
+    yield copy.deepcopy(state), later

@@ -29,8 +29,9 @@ from workflows.case import CaseWorkflow
 
 HISTORIES = Path(__file__).resolve().parent.parent / "workflows"
 QUEUE = "histories"
-#: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it
-VERSION = "v2"
+#: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it, v3 with
+#: AGENCY_KINDS_PATCH (hand-offs checked against the stage's owner kinds, their kind in the event)
+VERSION = "v3"
 
 
 async def main() -> None:

@@ -109,11 +109,12 @@ async def open_case(client: Client, task_queue: str, rules: RuleBook | None = No
 async def act(handle: WorkflowHandle[CaseWorkflow, str], who: Actor, action: str,
               cases: dict[str, CaseRef] | None = None, **fields: Any) -> Any:
     from core.case import AgencyRef
+    from core.vocabulary import AgencyKind
 
     targets = {}
     if isinstance(fields.get("to_agency"), str):
         kind, region = REGIONS[fields["to_agency"]]
-        targets["to_agency"] = AgencyRef(fields["to_agency"], kind, region)
+        targets["to_agency"] = AgencyRef(fields["to_agency"], AgencyKind(kind), region)
     command = ActionCommand(action, who, fields, targets, cases=cases or {})
     return await handle.execute_update(ACT, command, result_type=ActionResult)
 

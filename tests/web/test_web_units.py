@@ -83,3 +83,25 @@ def test_dates_are_tripoli_time_with_western_digits_in_both_languages() -> None:
 
 def test_search_highlights_keep_only_the_mark_tags() -> None:
     assert str(highlight("<mark>أحمد</mark> <script>x</script>")) == "<mark>أحمد</mark> &lt;script&gt;x&lt;/script&gt;"
+
+
+def test_party_and_agency_fields_offer_only_what_the_procedure_would_accept() -> None:
+    from api.web.forms import FormContext, widgets_for
+    from core.agencies import AgencyTree
+    from infra.demo import AGENCIES
+
+    parties = [{"party_id": "p1", "name": "سالم", "role": "accused"},
+               {"party_id": "p2", "name": "علي", "role": "witness"},
+               {"party_id": "p3", "name": "خالد", "role": "suspect"}]
+    choices = {"release_person": {"party_id": ["p1"]}, "record_verdict": {"verdicts": ["p1", "p3"]},
+               "reassign": {"to_agency": ["station.tripoli.souq_aljuma"]}}
+    context = FormContext("en", AgencyTree(AGENCIES), parties=parties, choices=choices)
+    release = widgets_for(ACTIONS_BY_NAME["release_person"], context)[0]
+    assert release.options == [("p1", "سالم — Accused")]
+    verdicts = widgets_for(ACTIONS_BY_NAME["record_verdict"], context)[0]
+    assert [row["party_id"] for row in verdicts.rows] == ["p1", "p3"]
+    assert verdicts.options == [("convicted", "Convicted"), ("acquitted", "Acquitted")]
+    reassign = widgets_for(ACTIONS_BY_NAME["reassign"], context)[0]
+    assert reassign.options == [("station.tripoli.souq_aljuma", "Souq al-Juma Police Station")]
+    category = widgets_for(ACTIONS_BY_NAME["open_case"], FormContext("ar", AgencyTree(AGENCIES)))[1]
+    assert category.options == [("contravention", "مخالفة"), ("misdemeanour", "جنحة"), ("felony", "جناية")]

@@ -1,5 +1,9 @@
 """Replays the committed case histories with today's workflow code: a change that would break
-running cases (non-determinism) fails here. Record new ones with `python -m tests.support.record_histories`."""
+running cases (non-determinism) fails here. Record new ones with `python -m tests.support.record_histories`.
+
+`case-reassigned-across-kinds-v2` was recorded with the code before AGENCY_KINDS_PATCH (commit 2fa38c6): a
+national supervisor reassigned a court's case to a prosecution office, which today's rules refuse; it replays
+because the Update handler decides such an Update again as it was decided then."""
 
 from __future__ import annotations
 

@@ -1,0 +1,54 @@
+"""The criminal record written from the case projection: one entry per final conviction, and the execution
+of the sentence per convict (the convict's verdict says when it was recorded), not per case."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from core.case import ActionCommand, Actor, CaseEvent, CaseState
+from core.clocks import default_rulebook
+from core.transitions import apply, decide, decide_open, due_clock_events, new_case
+from store.models import CriminalRecord
+from store.readmodel import fold_events
+from tests.support.procedure import AGENCIES, CHIEF, CHIEFPROS, CLERK, JUDGE, OFFICER, PROSECUTOR, T0
+
+
+def _step(state: CaseState, events: list[CaseEvent], who: Actor, action: str, at: datetime, **fields: object) -> None:
+    targets = {"to_agency": AGENCIES[str(fields["to_agency"])]} if "to_agency" in fields else {}
+    event = decide(state, ActionCommand(action, who, dict(fields), targets), at)
+    apply(state, event)
+    events.append(event)
+
+
+def test_each_convicts_record_carries_the_execution_of_their_own_sentence(db_engine: Engine) -> None:
+    report = {"offence": "سرقة", "category": "misdemeanour", "occurred_at": (T0 - timedelta(days=1)).isoformat(),
+              "place": "طرابلس", "narrative": "…",
+              "parties": [{"role": "accused", "name": "سالم", "national_id": "119900044444"},
+                          {"role": "accused", "name": "خالد", "national_id": "119900055555"}]}
+    first = decide_open(ActionCommand("open_case", OFFICER, report), T0)
+    state = new_case("c-x", "N/c-x", default_rulebook(), first)
+    events = [first]
+    _step(state, events, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
+    _step(state, events, PROSECUTOR, "acknowledge_receipt", T0)
+    _step(state, events, CHIEFPROS, "refer_to_court", T0, to_agency="court.tripoli", charges=["سرقة"])
+    _step(state, events, CLERK, "schedule_hearing", T0, hearing_at=(T0 + timedelta(days=1)).isoformat())
+    _step(state, events, JUDGE, "record_verdict", T0 + timedelta(days=2), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "حبس"},
+        {"party_id": "p2", "result": "convicted", "sentence": "حبس"}])
+    clock_events = due_clock_events(state, T0 + timedelta(days=30))
+    for event in clock_events:
+        apply(state, event)
+    events += clock_events
+    executed_at = T0 + timedelta(days=31)
+    _step(state, events, PROSECUTOR, "record_execution", executed_at, party_id="p2", detail="أودع المؤسسة")
+    with Session(db_engine) as session, session.begin():
+        fold_events(session, "c-x", "N/c-x", default_rulebook(), events)
+    with Session(db_engine) as session:
+        records = {r.party_id: r for r in session.scalars(select(CriminalRecord))}
+        assert set(records) == {"p1", "p2"}
+        assert records["p1"].executed_at is None  # the case is in execution, this convict's sentence is not
+        executed = records["p2"].executed_at
+        assert executed is not None and executed.replace(tzinfo=executed.tzinfo or executed_at.tzinfo) == executed_at
