@@ -3,11 +3,11 @@ filters every page shares: dates in Africa/Tripoli, time left, and the domain's 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -17,6 +17,7 @@ from api.web.i18n import N_, translations
 from config.rules import rulebook
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
+from core.records import last_valid_day
 from core.vocabulary import STAGE_LABELS, Stage
 
 # Babel's Arabic keeps Western digits (as Libya writes them), so every number on a page has one script
@@ -36,6 +37,16 @@ OUTCOME_LABELS = {
     "reconciled": N_("Reconciled"), "lapsed": N_("Lapsed"), "merged": N_("Merged"),
 }
 
+CERTIFICATE_STATUS_LABELS = {
+    "computing": N_("Being checked"), "in_review": N_("Under review"), "issued": N_("Issued"),
+    "rejected": N_("Rejected"),
+}
+EXCLUSION_LABELS = {
+    "not_listed": N_("Never listed on a certificate"), "rehabilitated": N_("Rehabilitated"),
+    "lapsed": N_("Lapsed under the rules"),
+}
+DATE_PATTERN = "dd/MM/yyyy"
+
 
 def local_datetime(value: datetime | str | None, language: str) -> str:
     if value is None or value == "":
@@ -54,6 +65,20 @@ def time_element(value: datetime | str | None, language: str) -> Markup:
     instant = datetime.fromisoformat(value) if isinstance(value, str) else value
     assert instant is not None
     return Markup('<time datetime="{}" dir="ltr">{}</time>').format(instant.isoformat(), text)
+
+
+def local_date(value: datetime | date | None, language: str) -> Markup:
+    """A day as a <time>: an instant's day in Tripoli, or a calendar day as it is."""
+    if value is None:
+        return Markup("")
+    day = value.astimezone(TRIPOLI).date() if isinstance(value, datetime) else value
+    text = format_date(day, DATE_PATTERN, locale=BABEL_LOCALES[language])
+    return Markup('<time datetime="{}" dir="ltr">{}</time>').format(day.isoformat(), text)
+
+
+def valid_until(expires_at: datetime | None, language: str) -> Markup:
+    """A validity's last day (DOMAIN: a deadline is shown as its last day), not the instant it ends."""
+    return local_date(last_valid_day(expires_at), language) if expires_at is not None else Markup("")
 
 
 def time_left(expires_at: datetime, now: datetime, language: str) -> str:
@@ -111,10 +136,20 @@ def _labels(language: str) -> dict[str, Any]:
     def outcome(name: str | None) -> str:
         return gettext(OUTCOME_LABELS[name]) if name in OUTCOME_LABELS else (name or "")
 
+    def certificate_status(name: str) -> str:
+        return gettext(CERTIFICATE_STATUS_LABELS[name]) if name in CERTIFICATE_STATUS_LABELS else name
+
+    def exclusion(name: str) -> str:
+        return gettext(EXCLUSION_LABELS[name]) if name in EXCLUSION_LABELS else name
+
     return {"stage_label": stage, "action_label": action, "role_label": role, "outcome_label": outcome,
             "clock_label": clock,
             "choice_label": lambda value: choice_label(language, value),
             "local_datetime": lambda value: time_element(value, language),
+            "local_date": lambda value: local_date(value, language),
+            "valid_until": lambda expires_at: valid_until(expires_at, language),
+            "certificate_status": certificate_status, "exclusion_label": exclusion,
+            "court_name": lambda entry: entry.court_name_ar if ar else entry.court_name_en,
             "time_left": lambda expires_at, now: time_left(expires_at, now, language),
             "file_size": lambda size: file_size(size, language)}
 
