@@ -8,8 +8,6 @@ A browser gets the page; a client that asks for JSON only gets the same answer a
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
@@ -25,6 +23,9 @@ NOT_FOUND = Refusal("certificate_not_found", 404, "no certificate has this verif
                     "لا توجد شهادة بهذا الرمز")
 CODE_REQUIRED = Refusal("code_required", 422, "type the verification code printed on the certificate",
                         "اكتب رمز التحقق المطبوع على الشهادة", "code")
+NOT_A_CODE = Refusal("invalid_code", 422,
+                    "this is not a verification code: a code looks like MZN-ABCDE-FGHJK-LMNPQ",
+                    "هذا ليس رمز تحقق: شكل الرمز MZN-ABCDE-FGHJK-LMNPQ", "code")
 JSON_NEEDS_A_CODE = Refusal("code_required", 422, "give the code: GET /api/v1/verify/{code}",
                             "أرسل الرمز: GET /api/v1/verify/{code}", "code")
 
@@ -43,12 +44,14 @@ def verify_form(request: Request, code: str | None = None) -> Response:
             raise JSON_NEEDS_A_CODE
         return render_public(request, "verify.html", typed="")
     typed = code.strip()[:100]
-    if not typed:
+    canonical = canonical_code(typed)
+    if canonical is None:  # nothing to look up: no code was ever issued in another form
+        refusal = CODE_REQUIRED if not typed else NOT_A_CODE
         if wants_json(request):
-            raise CODE_REQUIRED
-        return render_public(request, "verify.html", status=CODE_REQUIRED.status, typed="",
-                             error=CODE_REQUIRED.message(request_language(request)))
-    return RedirectResponse(f"{PUBLIC_VERIFY}/{quote(canonical_code(typed) or typed, safe='')}", status_code=303)
+            raise refusal
+        return render_public(request, "verify.html", status=refusal.status, typed=typed,
+                             error=refusal.message(request_language(request)))
+    return RedirectResponse(f"{PUBLIC_VERIFY}/{canonical}", status_code=303)
 
 
 @router.get(f"{PUBLIC_VERIFY}/{{code}}")
