@@ -45,7 +45,8 @@ def done(page: Page) -> None:
 @pytest.fixture(scope="module")
 def walked_case(browser: Browser, base_url: str) -> dict[str, str]:
     """The whole journey through the forms; later tests look at the case it leaves behind."""
-    occurred = datetime.now(TRIPOLI) - timedelta(days=1)
+    # whole seconds, never :00 (a datetime-local input drops zero seconds, and the kept value is compared below)
+    occurred = (datetime.now(TRIPOLI) - timedelta(days=1)).replace(second=30, microsecond=0)
 
     # officer.tripoli opens the case with an Arabic-named accused
     context, page = login(browser, base_url, "officer.tripoli")
