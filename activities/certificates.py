@@ -15,7 +15,7 @@ from certificates.paper import new_verification_code, pdf_path, verify_url
 from certificates.pdf import CertificateDocument, render_certificate
 from config.settings import get_settings
 from core.records import RecordEntry, RecordFinding, certificate_expiry
-from core.vocabulary import Role
+from core.vocabulary import CertificateRequestStatus, Role
 from store.audit import Who, audit
 from store.database import session_scope
 from store.models import Certificate
@@ -69,9 +69,9 @@ def compute_certificate_record(start: CertificateStart) -> RecordFinding:
 def open_certificate_review(request: OpenReview) -> None:
     with session_scope() as session:
         row = _row(session, request.certificate_id)
-        if row.status != "computing":
+        if row.status != CertificateRequestStatus.computing:
             return
-        row.status, row.review_due_at = "in_review", request.due_at
+        row.status, row.review_due_at = CertificateRequestStatus.in_review, request.due_at
         audit(session, SYSTEM, "certificate.review_opened", detail={
             "certificate_id": row.id, "due_at": request.due_at.isoformat()})
 
@@ -80,7 +80,7 @@ def open_certificate_review(request: OpenReview) -> None:
 def escalate_certificate_review(certificate_id: str) -> None:
     with session_scope() as session:
         row = _row(session, certificate_id)
-        if row.escalated or row.status != "in_review":
+        if row.escalated or row.status != CertificateRequestStatus.in_review:
             return
         row.escalated = True
         audit(session, SYSTEM, "certificate.review_escalated", outcome="escalated", detail={
@@ -92,7 +92,7 @@ def issue_certificate(request: IssueCertificate) -> None:
     settings = get_settings()
     with session_scope() as session:
         row = _row(session, request.certificate_id)
-        if row.status == "issued":
+        if row.status == CertificateRequestStatus.issued:
             return
         issued_at = datetime.now(UTC)
         code = new_verification_code()
@@ -107,7 +107,7 @@ def issue_certificate(request: IssueCertificate) -> None:
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(pdf)
         temporary.replace(path)
-        row.status, row.result = "issued", "convictions" if request.listed else "clean"
+        row.status, row.result = CertificateRequestStatus.issued, "convictions" if request.listed else "clean"
         row.listed = {"entries": [_entry_json(e) for e in request.listed]}
         row.verification_code, row.issued_at, row.expires_at = code, issued_at, expires_at
         row.pdf_sha256, row.signature, row.key_id = hashlib.sha256(pdf).hexdigest(), signature.value, signature.key_id
@@ -121,9 +121,9 @@ def issue_certificate(request: IssueCertificate) -> None:
 def reject_certificate(request: RejectCertificate) -> None:
     with session_scope() as session:
         row = _row(session, request.certificate_id)
-        if row.status == "rejected":
+        if row.status == CertificateRequestStatus.rejected:
             return
-        row.status, row.rejection_reason = "rejected", request.reason
+        row.status, row.rejection_reason = CertificateRequestStatus.rejected, request.reason
         row.decided_by, row.decided_at = request.decided_by, datetime.now(UTC)
         audit(session, _officer(request.decided_by), "certificate.reject", outcome="rejected",
               detail={"certificate_id": row.id, "reason": request.reason})

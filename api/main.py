@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from api.audit.router import router as audit_router
 from api.cases.router import router as cases_router
 from api.certificates.router import router as certificates_router
-from api.certificates.web_router import router as certificates_web_router
 from api.documents.router import router as documents_router
 from api.errors import install_error_handlers
 from api.grants.router import router as grants_router
@@ -43,7 +42,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, limit=body_limit(settings.max_request_bytes, settings.document_max_bytes,
                                                        CERTIFICATE_CHECK_BYTES))
     for router in (system_router, cases_router, search_router, people_router, grants_router, audit_router,
-                   documents_router, certificates_router, certificates_web_router, records_router, verify_router):
+                   documents_router, certificates_router, records_router, verify_router):
         app.include_router(router)
     install_web(app)
     return app

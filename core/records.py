@@ -11,13 +11,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.arabic import normalize_name
 from core.clocks import TRIPOLI
-from core.vocabulary import Category, label
+from core.vocabulary import Category, Exclusion, label
 
 RECORD_RULES_VERSION = "2026.1"
 
@@ -67,12 +66,6 @@ def record_rules_with(data: dict[str, Any]) -> RecordRules:
         base = rules.get(category) or RecordRule(category, category, category, True, None)
         rules[category] = replace(base, **changes)
     return RecordRules(str(data.get("version") or f"{book.version}+local"), rules)
-
-
-class Exclusion(StrEnum):
-    not_listed = "not_listed"  # the category never appears on a certificate (contraventions)
-    rehabilitated = "rehabilitated"  # رد الاعتبار
-    lapsed = "lapsed"  # the rule table's period has passed
 
 
 @dataclass(frozen=True)

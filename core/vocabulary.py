@@ -117,6 +117,23 @@ class SystemEvent(StrEnum):
     merged_in = "merged_in"
 
 
+class CertificateRequestStatus(StrEnum):
+    """Where a citizen's request for a criminal-status certificate stands."""
+
+    computing = "computing"
+    in_review = "in_review"
+    issued = "issued"
+    rejected = "rejected"
+
+
+class Exclusion(StrEnum):
+    """Why a final conviction is left off a certificate (core.records.exclusion)."""
+
+    not_listed = "not_listed"  # the category never appears on a certificate (contraventions)
+    rehabilitated = "rehabilitated"  # رد الاعتبار
+    lapsed = "lapsed"  # the rule table's period has passed
+
+
 #: which kind of agency owns a case in each stage (DOMAIN.md); `closed` has no owner
 STAGE_OWNER_KIND: dict[Stage, frozenset[AgencyKind]] = {
     Stage.police_inquiry: frozenset({AgencyKind.police_station}),
@@ -217,6 +234,17 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         SystemEvent.clock_warning: ("اقتراب الموعد", "Deadline approaching"),
         SystemEvent.clock_expired: ("انقضاء الموعد", "Deadline passed"),
         SystemEvent.merged_in: ("ضم قضية أخرى إليها", "Another case joined"),
+    },
+    CertificateRequestStatus: {
+        CertificateRequestStatus.computing: ("قيد الفحص", "Being checked"),
+        CertificateRequestStatus.in_review: ("قيد المراجعة", "Under review"),
+        CertificateRequestStatus.issued: ("صدرت", "Issued"),
+        CertificateRequestStatus.rejected: ("رُفض الطلب", "Rejected"),
+    },
+    Exclusion: {
+        Exclusion.not_listed: ("لا تدرج في الشهادة أصلاً", "Never listed on a certificate"),
+        Exclusion.rehabilitated: ("رُدّ إليه اعتباره", "Rehabilitated"),
+        Exclusion.lapsed: ("سقطت بمضي المدة المقررة", "Lapsed under the rules"),
     },
 }
 

@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from core.records import RecordFinding
     from core.refusal import conflict, forbidden, invalid
     from core.roles import Capability, may
+    from core.vocabulary import CertificateRequestStatus
     from workflows.client import CERTIFICATE_STATUS, CERTIFICATE_WORKFLOW, DECIDE
     from workflows.client import SETTLED as SETTLED_UPDATE
     from workflows.common import ACTIVITY_RETRY, refusal_error
@@ -35,7 +36,8 @@ with workflow.unsafe.imports_passed_through():
     )
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
-SETTLED = ("in_review", "issued", "rejected")
+DECIDED = (CertificateRequestStatus.issued, CertificateRequestStatus.rejected)
+SETTLED = (CertificateRequestStatus.in_review, *DECIDED)
 
 
 @workflow.defn(name=CERTIFICATE_WORKFLOW)
@@ -43,7 +45,7 @@ class CertificateWorkflow:
     @workflow.init
     def __init__(self, start: CertificateStart) -> None:
         self._id = start.certificate_id
-        self._status = "computing"
+        self._status = CertificateRequestStatus.computing
         self._escalated = False
         self._finding: RecordFinding | None = None
         self._decision: ReviewDecision | None = None
@@ -56,11 +58,11 @@ class CertificateWorkflow:
         self._finding = finding
         if not finding.entries and not finding.doubtful:
             await self._activity(ISSUE_CERTIFICATE, IssueCertificate(self._id, [], "system"))
-            self._status = "issued"
+            self._status = CertificateRequestStatus.issued
             return self._status
         review = timedelta(hours=start.review_hours)
         await self._activity(OPEN_REVIEW, OpenReview(self._id, workflow.now() + review))
-        self._status = "in_review"
+        self._status = CertificateRequestStatus.in_review
         try:
             await workflow.wait_condition(lambda: self._decision is not None, timeout=review)
         except TimeoutError:
@@ -71,12 +73,12 @@ class CertificateWorkflow:
         assert decision is not None
         if decision.kind == "reject":
             await self._activity(REJECT_CERTIFICATE, RejectCertificate(self._id, decision.reason, decision.officer))
-            self._status = "rejected"
+            self._status = CertificateRequestStatus.rejected
         else:
             candidates = finding.entries + finding.doubtful
             listed = [e for e in candidates if e.record_id in set(decision.record_ids)]
             await self._activity(ISSUE_CERTIFICATE, IssueCertificate(self._id, listed, decision.officer))
-            self._status = "issued"
+            self._status = CertificateRequestStatus.issued
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
 
@@ -96,7 +98,7 @@ class CertificateWorkflow:
     @workflow.update(name=DECIDE)
     async def decide(self, decision: ReviewDecision) -> CertificateStatus:
         self._decision = decision
-        await workflow.wait_condition(lambda: self._status in ("issued", "rejected"))
+        await workflow.wait_condition(lambda: self._status in DECIDED)
         return self._current()
 
     @decide.validator
@@ -104,7 +106,7 @@ class CertificateWorkflow:
         if not may(decision.officer_roles, Capability.review_certificates):
             raise refusal_error(forbidden("forbidden_role", "only a records officer decides on a certificate",
                                      "يقرر في الشهادة موظف السجل الجنائي فقط"))
-        if self._status != "in_review" or self._decision is not None:
+        if self._status != CertificateRequestStatus.in_review or self._decision is not None:
             raise refusal_error(conflict("not_in_review", "this certificate request is not awaiting review",
                                     "طلب الشهادة هذا ليس قيد المراجعة"))
         if decision.kind not in ("issue", "reject"):

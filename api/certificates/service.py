@@ -32,6 +32,7 @@ from config.settings import get_settings
 from core.case import Actor
 from core.refusal import Refusal
 from core.roles import Capability, may
+from core.vocabulary import CertificateRequestStatus
 from store.models import Certificate, CriminalRecord, Person
 from workflows.certificate import CertificateWorkflow
 from workflows.client import DECIDE, SETTLED, certificate_workflow_id, send_update
@@ -74,7 +75,7 @@ async def request_certificate(who: Requester, body: CertificateCreate, session: 
     settings = get_settings()
     row = Certificate(id=uuid.uuid4().hex, national_id=who.national_id, holder_name=holder_name,
                       requested_by=who.actor.username, purpose=body.purpose.strip(), english=body.english,
-                      status="computing", requested_at=datetime.now(UTC), finding={}, listed={})
+                      status=CertificateRequestStatus.computing, requested_at=datetime.now(UTC), finding={}, listed={})
     session.add(row)
     session.commit()
     start = WithStartWorkflowOperation(
@@ -112,7 +113,7 @@ def _convictions(items: list[dict[str, Any]]) -> list[ConvictionPublic]:
 
 
 def certificate_public(row: Certificate) -> CertificatePublic:
-    issued = row.status == "issued"
+    issued = row.status == CertificateRequestStatus.issued
     return CertificatePublic(
         id=row.id, status=row.status, purpose=row.purpose, english=row.english, holder_name=row.holder_name,
         national_id=row.national_id, requested_at=row.requested_at, result=row.result,
@@ -139,13 +140,14 @@ def certificate_view(who: Requester, row: Certificate) -> CertificatePublic:
 
 
 def issued_pdf(row: Certificate) -> bytes:
-    if row.status != "issued":
+    if row.status != CertificateRequestStatus.issued:
         raise Refusal("not_issued", 409, "the certificate has not been issued", "لم تصدر الشهادة بعد")
     return pdf_path(row.id).read_bytes()
 
 
 def signature_of(row: Certificate) -> SignaturePublic:
-    if row.status != "issued" or row.signature is None or row.pdf_sha256 is None or row.key_id is None:
+    if (row.status != CertificateRequestStatus.issued or row.signature is None or row.pdf_sha256 is None
+            or row.key_id is None):
         raise Refusal("not_issued", 409, "the certificate has not been issued", "لم تصدر الشهادة بعد")
     return SignaturePublic(algorithm=certificate_signing.ALGORITHM, key_id=row.key_id,
                            public_key_pem=certificate_signing.public_key_pem(), signature=row.signature,
@@ -165,7 +167,7 @@ def review_queue(who: Requester, session: Session) -> list[Certificate]:
         raise Refusal("forbidden_role", 403, "only a records officer may see the review queue",
                       "قائمة المراجعة لموظف السجل الجنائي فقط")
     # escalated first, then the oldest review clock
-    return list(session.scalars(select(Certificate).where(Certificate.status == "in_review")
+    return list(session.scalars(select(Certificate).where(Certificate.status == CertificateRequestStatus.in_review)
                                 .order_by(Certificate.escalated.desc(), Certificate.review_due_at).limit(200)))
 
 
@@ -188,7 +190,7 @@ def revoke(who: Requester, certificate_id: str, reason: str, session: Session) -
     row = session.get(Certificate, certificate_id)
     if row is None:
         raise _not_found()
-    if row.status != "issued":
+    if row.status != CertificateRequestStatus.issued:
         raise Refusal("not_issued", 409, "only an issued certificate can be revoked", "لا تلغى إلا شهادة صادرة")
     if row.revoked_at is None:
         row.revoked_at, row.revocation_reason = datetime.now(UTC), reason
@@ -216,7 +218,7 @@ def verification_of(row: Certificate, now: datetime) -> VerificationPublic:
 
 def verify_code(code: str, session: Session) -> VerificationPublic:
     row = session.scalar(select(Certificate).where(Certificate.verification_code == code.strip().upper()))
-    if row is None or row.status != "issued":
+    if row is None or row.status != CertificateRequestStatus.issued:
         raise Refusal("certificate_not_found", 404, "no certificate has this verification code",
                       "لا توجد شهادة بهذا الرمز")
     return verification_of(row, datetime.now(UTC))

@@ -32,7 +32,7 @@ def get_web_settings() -> WebSettings:
 
 
 def generated_dir() -> Path:
-    """Files made at set-up or start (compiled catalogs, htmx): never in the repository."""
+    """Files fetched at set-up (htmx, a pinned version): never in the repository, shareable between checkouts."""
     return get_settings().cache_dir / "web"
 
 
@@ -41,7 +41,9 @@ def vendor_dir() -> Path:
 
 
 def compiled_locale_dir() -> Path:
-    return generated_dir() / "locale"
+    """The .mo files compiled from this checkout's own .po files: in its state directory, because a cache
+    shared between checkouts (MIZAN_CACHE_DIR) would serve one checkout's catalogs to another."""
+    return get_settings().state_dir / "web" / "locale"
 
 
 @lru_cache

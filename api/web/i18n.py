@@ -1,5 +1,5 @@
 """Message catalogs: `.po` files are the source (committed); `.mo` files are compiled from them at
-set-up or start into the state directory's cache. Arabic is the default language; English is a
+set-up or start into the state directory. Arabic is the default language; English is a
 cookie away. Message ids are the English text."""
 
 from __future__ import annotations

@@ -5,12 +5,12 @@ core.vocabulary and the procedure and clock tables; gettext is for the web's own
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -19,10 +19,13 @@ from api.web.i18n import N_, translations
 from config.rules import rulebook
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
+from core.records import last_valid_day
 from core.vocabulary import (
     AgencyKind,
     Category,
+    CertificateRequestStatus,
     Custody,
+    Exclusion,
     Outcome,
     PartyRole,
     Role,
@@ -43,8 +46,11 @@ IDLE_LABEL = N_("No activity for too long")
 VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "stage_label": Stage, "role_label": Role, "outcome_label": Outcome, "category_label": Category,
     "sensitivity_label": Sensitivity, "party_role_label": PartyRole, "verdict_label": VerdictResult,
-    "custody_label": Custody, "agency_kind_label": AgencyKind,
+    "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
+    "exclusion_label": Exclusion,
 }
+
+DATE_PATTERN = "dd/MM/yyyy"
 
 
 def local_datetime(value: datetime | str | None, language: str) -> str:
@@ -64,6 +70,20 @@ def time_element(value: datetime | str | None, language: str) -> Markup:
     instant = datetime.fromisoformat(value) if isinstance(value, str) else value
     assert instant is not None
     return Markup('<time datetime="{}" dir="ltr">{}</time>').format(instant.isoformat(), text)
+
+
+def local_date(value: datetime | date | None, language: str) -> Markup:
+    """A day as a <time>: an instant's day in Tripoli, or a calendar day as it is."""
+    if value is None:
+        return Markup("")
+    day = value.astimezone(TRIPOLI).date() if isinstance(value, datetime) else value
+    text = format_date(day, DATE_PATTERN, locale=BABEL_LOCALES[language])
+    return Markup('<time datetime="{}" dir="ltr">{}</time>').format(day.isoformat(), text)
+
+
+def valid_until(expires_at: datetime | None, language: str) -> Markup:
+    """A validity's last day (DOMAIN: a deadline is shown as its last day), not the instant it ends."""
+    return local_date(last_valid_day(expires_at), language) if expires_at is not None else Markup("")
 
 
 def time_left(expires_at: datetime, now: datetime, language: str) -> str:
@@ -116,6 +136,9 @@ def _labels(language: str) -> dict[str, Any]:
     helpers = {name: _vocabulary_helper(kind, language) for name, kind in VOCABULARY_HELPERS.items()}
     return {**helpers, "action_label": action, "clock_label": clock,
             "local_datetime": lambda value: time_element(value, language),
+            "local_date": lambda value: local_date(value, language),
+            "valid_until": lambda expires_at: valid_until(expires_at, language),
+            "court_name": lambda entry: entry.court_name_ar if language == "ar" else entry.court_name_en,
             "time_left": lambda expires_at, now: time_left(expires_at, now, language),
             "file_size": lambda size: file_size(size, language)}
 

@@ -7,171 +7,56 @@ and is audited like its REST twin.
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from api import audit_trail
-from api.audit_trail import who
 from api.cases import service as cases_service
 from api.cases.schemas import CasePublic
-from api.deps import SessionDep, TemporalDep, actor_for
+from api.deps import SessionDep, TemporalDep
 from api.documents import service as documents_service
 from api.web import oidc
-from api.web.assets import htmx_path
 from api.web.forms import FormContext, FormError, Widget, error_field, fields_from_form, widgets_for
 from api.web.i18n import LANGUAGE_COOKIE, language_of
+from api.web.pages import (
+    DOCUMENTS_PATH_SUFFIX,
+    HOME,
+    LoginRequired,
+    Page,
+    consume_stash,
+    error_page,
+    form_values,
+    is_secure,
+    no_store,
+    page_for,
+    page_path_of,
+    posted_form,
+    request_language,
+    restore_stash,
+    safe_next,
+)
 from api.web.rendering import render
-from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, WebSession, sign, unsign
-from api.web.views import WorkItem, may_supervise, my_work, stalled_cases
+from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, sign
+from api.web.views import WorkItem, my_work, stalled_cases
 from config.settings import get_settings
 from core.access import viewer_for
-from core.agencies import AgencyTree
-from core.case import Actor
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
 from core.refusal import Refusal
 from search.client import get_client as get_search_client
 from search.query import CaseQuery
 from search.results import SearchPage
 from search.service import search_cases as run_search
-from store.agencies import load_agency_tree
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 root_router = APIRouter(include_in_schema=False)
 
-HOME = "/web/"
-DOCUMENTS_PATH_SUFFIX = "/documents"
 LANGUAGE_COOKIE_DAYS = 365
-
-
-class CsrfRejected(Exception):
-    """A form without this session's token: refused, whatever it asked."""
-
-
-class LoginRequired(Exception):
-    """No live session: a GET goes to the login; a POST keeps its form and shows the expired page."""
-
-    def __init__(self, expired: bool) -> None:
-        super().__init__("login required")
-        self.expired = expired
-
-
-@dataclass
-class Page:
-    """The request's user and language, and what every page template needs."""
-
-    request: Request
-    language: str
-    session: WebSession
-    actor: Actor
-    tree: AgencyTree
-
-    def agency_name(self, code: str | None) -> str:
-        agency = self.tree.by_code.get(code or "")
-        if agency is None:
-            return code or ""
-        return agency.name_ar if self.language == "ar" else agency.name_en
-
-    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        base = {"page": self, "user": self.session.user, "actor": self.actor, "csrf": self.session.csrf,
-                "agency_name": self.agency_name, "htmx": _htmx_url(), "path": self.request.url.path,
-                "may_supervise": may_supervise(self.actor), "primary_role": who(self.actor, None).role,
-                "now": datetime.now(UTC),
-                "switch_language_url": _language_url(self.request, "en" if self.language == "ar" else "ar")}
-        return HTMLResponse(render(self.language, template, base | context), status_code=status,
-                            headers=_no_store())
-
-
-def _htmx_url() -> str | None:
-    path = htmx_path()
-    return f"/web/vendor/{path.parent.name}/{path.name}" if path.exists() else None
-
-
-def _no_store() -> dict[str, str]:
-    # pages carry case files: never cached, never framed
-    return {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
-            "X-Content-Type-Options": "nosniff"}
-
-
-def _language_url(request: Request, language: str) -> str:
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return f"/web/language?{urlencode({'lang': language, 'next': here})}"
-
-
-def _language(request: Request) -> str:
-    return language_of(request.cookies.get(LANGUAGE_COOKIE))
-
-
-def _safe_next(value: str | None) -> str:
-    """Only our own pages: never an open redirect."""
-    if value and value.startswith("/web/") and not value.startswith("//"):
-        return value
-    return HOME
-
-
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
-
-
-async def _session(request: Request) -> WebSession:
-    sid = unsign(request.cookies.get(SESSION_COOKIE))
-    session = await run_in_threadpool(STORE.get, sid) if sid else None
-    if session is None:
-        raise LoginRequired(expired=sid is not None)
-    if oidc.needs_refresh(session):
-        renewed = await oidc.refresh(session)
-        if renewed is None:
-            STORE.drop(session.sid)
-            raise LoginRequired(expired=True)
-        STORE.create(renewed)
-        session = renewed
-    return session
-
-
-async def _page(request: Request, db: SessionDep) -> Page:
-    session = await _session(request)
-    tree = load_agency_tree(db)
-    return Page(request, _language(request), session, actor_for(session.user, tree), tree)
-
-
-async def _form(request: Request, page: Page) -> FormData:
-    form = await request.form()
-    if not secrets.compare_digest(str(form.get("csrf_token", "")), page.session.csrf):
-        raise CsrfRejected()
-    return form
-
-
-def _values(form: FormData) -> dict[str, str]:
-    return {k: str(v) for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
-
-
-def _error_page(page: Page, error: Refusal) -> HTMLResponse:
-    message = error.message_ar if page.language == "ar" and error.message_ar else error.message_en
-    return page.render("error.html", status=error.status, status_code=error.status, message=message)
-
-
-def _restore(request: Request, path: str) -> tuple[StashedForm | None, str | None]:
-    """A form kept from an expired session, if it belongs on this page (and its key)."""
-    key = unsign(request.cookies.get(STASH_COOKIE))
-    stash = STORE.peek_stash(key) if key else None
-    if stash is None or stash.path != path:
-        return None, None
-    return stash, key
-
-
-def _consume_stash(response: Response, key: str | None) -> Response:
-    if key:
-        STORE.take_stash(key)
-        response.delete_cookie(STASH_COOKIE, path="/web")
-    return response
 
 
 # ------------------------------------------------------------------------------------- login
@@ -187,35 +72,36 @@ def login(request: Request, next: str | None = None) -> Response:
     if request.headers.get("HX-Request"):
         # htmx cannot follow a redirect to Keycloak's origin: the browser navigates here itself
         return Response(status_code=200, headers={"HX-Redirect": str(request.url)})
-    state, pending, challenge = oidc.new_login(_safe_next(next))
+    state, pending, challenge = oidc.new_login(safe_next(next))
     STORE.begin_login(state, pending)
-    url = oidc.authorization_url(state, pending, challenge, str(request.url_for("auth_callback")), _language(request))
+    url = oidc.authorization_url(state, pending, challenge, str(request.url_for("auth_callback")),
+                                 request_language(request))
     return RedirectResponse(url, status_code=303)
 
 
 @router.get("/auth/callback", name="auth_callback")
 async def auth_callback(request: Request, state: str = "", code: str = "", error: str = "") -> Response:
-    language = _language(request)
+    language = request_language(request)
     pending = STORE.finish_login(state) if state else None
     if error or not code or pending is None:
         return HTMLResponse(render(language, "signed_out.html", {"reason": "failed", "csrf": ""}), status_code=400,
-                            headers=_no_store())
+                            headers=no_store())
     try:
         session = await oidc.complete_login(code, pending, str(request.url_for("auth_callback")))
     except oidc.LoginFailed:
         return HTMLResponse(render(language, "signed_out.html", {"reason": "failed", "csrf": ""}), status_code=400,
-                            headers=_no_store())
+                            headers=no_store())
     STORE.create(session)
     response = RedirectResponse(pending.next_path, status_code=303)
-    response.set_cookie(SESSION_COOKIE, sign(session.sid), httponly=True, samesite="lax", secure=_secure(request),
+    response.set_cookie(SESSION_COOKIE, sign(session.sid), httponly=True, samesite="lax", secure=is_secure(request),
                         path="/")
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request, db: SessionDep) -> Response:
-    page = await _page(request, db)
-    await _form(request, page)
+    page = await page_for(request, db)
+    await posted_form(request, page)
     STORE.drop(page.session.sid)
     after = str(request.url_for("signed_out"))
     response = RedirectResponse(oidc.logout_url(page.session.id_token, after), status_code=303)
@@ -225,33 +111,33 @@ async def logout(request: Request, db: SessionDep) -> Response:
 
 @router.get("/signed-out", name="signed_out")
 def signed_out(request: Request) -> HTMLResponse:
-    return HTMLResponse(render(_language(request), "signed_out.html", {"reason": "logout", "csrf": ""}),
-                        headers=_no_store())
+    return HTMLResponse(render(request_language(request), "signed_out.html", {"reason": "logout", "csrf": ""}),
+                        headers=no_store())
 
 
 @router.get("/expired")
 def expired(request: Request, next: str | None = None) -> HTMLResponse:
-    return _expired_page(request, _safe_next(next), kept=False)
+    return _expired_page(request, safe_next(next), kept=False)
 
 
 def _expired_page(request: Request, next_path: str, *, kept: bool) -> HTMLResponse:
     login_url = f"/web/login?next={quote(next_path)}"
-    return HTMLResponse(render(_language(request), "signed_out.html",
+    return HTMLResponse(render(request_language(request), "signed_out.html",
                                {"reason": "expired", "kept": kept, "login_url": login_url, "csrf": ""}),
-                        status_code=401, headers=_no_store())
+                        status_code=401, headers=no_store())
 
 
 @router.get("/language")
 def switch_language(request: Request, lang: str = "ar", next: str | None = None) -> RedirectResponse:
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language_of(lang), max_age=LANGUAGE_COOKIE_DAYS * 86400, samesite="lax",
-                        secure=_secure(request), path="/")
+                        secure=is_secure(request), path="/")
     return response
 
 
 async def csrf_rejected_handler(request: Request, exc: Exception) -> Response:
-    return HTMLResponse(render(_language(request), "signed_out.html", {"reason": "csrf", "csrf": ""}),
-                        status_code=403, headers=_no_store())
+    return HTMLResponse(render(request_language(request), "signed_out.html", {"reason": "csrf", "csrf": ""}),
+                        status_code=403, headers=no_store())
 
 
 async def login_required_handler(request: Request, exc: Exception) -> Response:
@@ -260,36 +146,30 @@ async def login_required_handler(request: Request, exc: Exception) -> Response:
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "POST":
         if exc.expired:
-            return _expired_page(request, _safe_next(here), kept=False)
-        login_url = f"/web/login?next={quote(_safe_next(here))}"
+            return _expired_page(request, safe_next(here), kept=False)
+        login_url = f"/web/login?next={quote(safe_next(here))}"
         if request.headers.get("HX-Request"):
             # an htmx request cannot follow a redirect to Keycloak's origin: have the browser navigate
             return Response(status_code=200, headers={"HX-Redirect": login_url})
         return RedirectResponse(login_url, status_code=303)
     form = await request.form()
     items = tuple((k, str(v)) for k, v in form.multi_items() if k != "csrf_token" and isinstance(v, str))
-    page_path = _page_of(request.url.path)
+    page_path = page_path_of(request.url.path)
     key = STORE.stash(StashedForm(path=page_path, action_path=request.url.path, items=items,
                                   created=datetime.now(UTC).timestamp()))
     response = _expired_page(request, page_path, kept=True)
-    response.set_cookie(STASH_COOKIE, sign(key), httponly=True, samesite="lax", secure=_secure(request), path="/web")
+    response.set_cookie(STASH_COOKIE, sign(key), httponly=True, samesite="lax", secure=is_secure(request), path="/web")
     return response
-
-
-def _page_of(action_path: str) -> str:
-    """The page a form was posted from: /web/cases/{id}/actions/{a} and /web/cases/{id}/documents belong
-    to /web/cases/{id}."""
-    if "/actions/" in action_path:
-        return action_path.split("/actions/")[0]
-    return action_path.removesuffix(DOCUMENTS_PATH_SUFFIX)
 
 
 # ------------------------------------------------------------------------------------- pages
 
 
 @router.get("/")
-async def work(request: Request, db: SessionDep) -> HTMLResponse:
-    page = await _page(request, db)
+async def work(request: Request, db: SessionDep) -> Response:
+    page = await page_for(request, db)
+    if not page.offers.my_work:  # a citizen or a records officer: their own start page, not the agencies'
+        return RedirectResponse(page.offers.home, status_code=303)
     work = my_work(page.actor, db, datetime.now(UTC))
     audit_trail.record(page.actor, request, "case.list", detail={"view": "web.my_work", "hits": len(work.items)})
     return page.render("work.html", work=work)
@@ -297,9 +177,9 @@ async def work(request: Request, db: SessionDep) -> HTMLResponse:
 
 @router.get("/stalled")
 async def stalled(request: Request, db: SessionDep) -> HTMLResponse:
-    page = await _page(request, db)
-    if not may_supervise(page.actor):
-        return _error_page(page, Refusal("forbidden", 403, "only supervisors see the stalled cases",
+    page = await page_for(request, db)
+    if not page.offers.stalled:
+        return error_page(page, Refusal("forbidden", 403, "only supervisors see the stalled cases",
                                          "لا يطلع على القضايا المتعثرة إلا المشرفون"))
     items: list[WorkItem] = stalled_cases(page.actor, db, datetime.now(UTC))
     audit_trail.record(page.actor, request, "case.list", detail={"view": "web.stalled", "hits": len(items)})
@@ -312,10 +192,10 @@ SEARCH_FILTERS = ("stage", "category", "agency")
 @router.get("/search")
 async def search(request: Request, db: SessionDep, q: str = "", stage: str | None = None,
                  category: str | None = None, agency: str | None = None) -> HTMLResponse:
-    page = await _page(request, db)
+    page = await page_for(request, db)
     viewer = viewer_for(page.actor)
-    if viewer.sees_nothing:
-        return _error_page(page, Refusal("forbidden_role", 403, "your role may not search case files",
+    if not page.offers.search:
+        return error_page(page, Refusal("forbidden_role", 403, "your role may not search case files",
                                          "لا يسمح دورك بالبحث في ملفات القضايا"))
     filters = {"stage": stage or None, "category": category or None, "agency": agency or None}
     results: SearchPage | None = None
@@ -356,16 +236,16 @@ def _open_form(page: Page, values: dict[str, str] | None, errors: list[FormError
 
 @router.get("/cases/new")
 async def open_case_form(request: Request, db: SessionDep) -> Response:
-    page = await _page(request, db)
-    stash, key = _restore(request, request.url.path)
+    page = await page_for(request, db)
+    stash, key = restore_stash(request, request.url.path)
     values = dict(stash.items) if stash else None
-    return _consume_stash(_open_form(page, values, [], restored=stash is not None), key)
+    return consume_stash(_open_form(page, values, [], restored=stash is not None), key)
 
 
 @router.post("/cases/new")
 async def open_case_submit(request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
-    page = await _page(request, db)
-    values = _values(await _form(request, page))
+    page = await page_for(request, db)
+    values = form_values(await posted_form(request, page))
     if "add_party_row" in values:  # "another party": the same form, one row longer, nothing lost
         values["party_rows"] = str(int(values.get("party_rows") or 0) + 1)
         return _open_form(page, values, [])
@@ -425,21 +305,21 @@ def _read_case(page: Page, case_id: str, db: SessionDep) -> CasePublic | HTMLRes
     except Refusal as error:
         audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, outcome=f"refused:{error.code}",
                            detail={"via": "web"})
-        return _error_page(page, error)
+        return error_page(page, error)
     audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, detail={"via": "web"})
     return case
 
 
 @router.get("/cases/{case_id}")
 async def case_page(case_id: str, request: Request, db: SessionDep, done: str | None = None) -> Response:
-    page = await _page(request, db)
+    page = await page_for(request, db)
     case = _read_case(page, case_id, db)
     if isinstance(case, HTMLResponse):
         return case
-    stash, key = _restore(request, request.url.path)
+    stash, key = restore_stash(request, request.url.path)
     if stash is not None:
         action = _action_of(stash.action_path)
-        return _consume_stash(_case_page(page, case, db, open_action=action, values=dict(stash.items), restored=True),
+        return consume_stash(_case_page(page, case, db, open_action=action, values=dict(stash.items), restored=True),
                               key)
     return _case_page(page, case, db, done=done)
 
@@ -453,8 +333,8 @@ def _action_of(action_path: str) -> str:
 
 @router.post("/cases/{case_id}/actions/{action}")
 async def case_action(case_id: str, action: str, request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
-    page = await _page(request, db)
-    values = _values(await _form(request, page))
+    page = await page_for(request, db)
+    values = form_values(await posted_form(request, page))
     rule = ACTIONS_BY_NAME.get(action)
     try:
         if rule is None or rule.opens_case:
@@ -484,10 +364,10 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
 
 @router.post("/cases/{case_id}/documents")
 async def upload_document(case_id: str, request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
-    page = await _page(request, db)
-    form = await _form(request, page)
+    page = await page_for(request, db)
+    form = await posted_form(request, page)
     upload = form.get("file")
-    values = _values(form)
+    values = form_values(form)
     try:
         await documents_service.attach(page.actor, case_id, upload if isinstance(upload, UploadFile) else None,
                                        values.get("title"), request, db, temporal, values.get("idempotency_key"),
@@ -507,10 +387,10 @@ async def upload_document(case_id: str, request: Request, db: SessionDep, tempor
 
 @router.get("/cases/{case_id}/documents/{ref}")
 async def download_document(case_id: str, ref: str, request: Request, db: SessionDep) -> Response:
-    page = await _page(request, db)
+    page = await page_for(request, db)
     try:
         opened = await run_in_threadpool(documents_service.open_document, page.actor, case_id, ref, request, db, "web")
     except Refusal as error:
-        return _error_page(page, error)
+        return error_page(page, error)
     return FileResponse(opened.path, media_type=opened.row.content_type, filename=opened.row.filename,
-                        headers=documents_service.DOWNLOAD_HEADERS | _no_store())
+                        headers=documents_service.DOWNLOAD_HEADERS | no_store())

@@ -5,105 +5,33 @@ verification."""
 from __future__ import annotations
 
 import base64
-import re
-import subprocess
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from store.audit import AuditRecord
 from store.database import session_scope
 from store.models import Certificate
 from tests.support import Api, wait_for
+from tests.support.certificates import (
+    ACCUSED_NAME,
+    CITIZEN1_ID,
+    CITIZEN1_NAME,
+    CITIZEN2_ID,
+    CITIZEN2_NAME,
+    audited,
+    convict,
+    pdf_text,
+    records_of,
+    rehabilitate_everything,
+    request_certificate,
+)
 
 pytestmark = pytest.mark.stack
-
-CITIZEN1_ID, CITIZEN2_ID = "119850012345", "219920054321"
-CITIZEN1_NAME, CITIZEN2_NAME = "أحمد المبروك", "مريم التاجوري"
-ACCUSED_NAME = "أحمد عبد الله المبروك"  # the four-part name a police report records for citizen1
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-Caller = Callable[..., httpx.Response]
-
-
-def _report(national_id: str) -> dict[str, object]:
-    return {
-        "offence": "سرقة هاتف محمول", "category": "misdemeanour",
-        "occurred_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
-        "place": "طرابلس، شارع عمر المختار", "narrative": "سرقة هاتف من سيارة مركونة.",
-        "parties": [{"role": "accused", "name": ACCUSED_NAME, "national_id": national_id},
-                    {"role": "complainant", "name": "سالم خليفة الورفلي"}],
-    }
-
-
-def convict(api: Api, national_id: str, *, in_absentia: bool = False) -> str:
-    """Drive a case from report to a conviction (final once the 5-second appeal window lapses, unless
-    given in absentia and never served). Returns the case id."""
-    created = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=_report(national_id))
-    assert created.status_code == 201, created.text
-    case_id: str = created.json()["id"]
-
-    def step(user: str, action: str, body: dict[str, object] | None = None) -> None:
-        response = api.as_(user)("POST", f"/api/v1/cases/{case_id}/actions/{action}", json=body or {})
-        assert response.status_code == 200, response.text
-
-    step("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"})
-    step("prosecutor.tripoli", "acknowledge_receipt")
-    step("chiefpros.tripoli", "refer_to_court",
-         {"to_agency": "court.tripoli", "charges": ["السرقة (المادة 444 عقوبات)"]})
-    hearing_at = datetime.now(UTC) + timedelta(seconds=1)
-    step("clerk.tripoli", "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "room": "القاعة 3"})
-    # a verdict may only follow its hearing: a moment on the wall clock, not a condition to poll
-    time.sleep(max(0.0, (hearing_at - datetime.now(UTC)).total_seconds()) + 0.3)
-    step("judge.tripoli", "record_verdict", {"verdicts": [
-        {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": in_absentia}]})
-    if not in_absentia:
-        wait_for(lambda: api.as_("chiefpros.tripoli")("GET", f"/api/v1/cases/{case_id}").json()["stage"] == "final",
-                 timeout=40)
-    return case_id
-
-
-def records_of(api: Api, national_id: str) -> list[dict[str, Any]]:
-    response = api.as_("records")("GET", "/api/v1/criminal-records", params={"national_id": national_id})
-    assert response.status_code == 200, response.text
-    return response.json()["items"]  # type: ignore[no-any-return]
-
-
-def request_certificate(api: Api, user: str, purpose: str = "تقديم على وظيفة", english: bool = False) -> dict:
-    response = api.as_(user)("POST", "/api/v1/certificates", json={"purpose": purpose, "english": english})
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "certificate.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return BIDI_CONTROLS.sub("", out)
-
-
-def rehabilitate_everything(api: Api, national_id: str) -> None:
-    """Earlier runs against the same database may have left convictions: clear them with orders."""
-    for record in records_of(api, national_id):
-        if not record["rehabilitated"]:
-            response = api.as_("records")("POST", f"/api/v1/criminal-records/{record['record_id']}/rehabilitation",
-                                          json={"order_number": f"رد اعتبار {record['record_id']}",
-                                                "ordered_at": datetime.now(UTC).isoformat(),
-                                                "court": "محكمة استئناف طرابلس"})
-            assert response.status_code == 201, response.text
-
-
-def audited(action: str, certificate_id: str) -> bool:
-    with session_scope() as session:
-        return any(r.detail.get("certificate_id") == certificate_id
-                   for r in session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
 
 
 # ---------------------------------------------------------------- a clean record
@@ -180,7 +108,7 @@ def test_one_citizen_cannot_see_anothers_certificate(clean_certificate: dict[str
     other = api.as_("citizen1")
     certificate_id = clean_certificate["id"]
     for path in (f"/api/v1/certificates/{certificate_id}", f"/api/v1/certificates/{certificate_id}/pdf",
-                 f"/api/v1/certificates/{certificate_id}/signature", f"/certificates/{certificate_id}"):
+                 f"/api/v1/certificates/{certificate_id}/signature"):
         response = other("GET", path)
         assert response.status_code == 403, (path, response.text)
         assert response.json()["error"]["code"] == "forbidden"
@@ -304,18 +232,17 @@ def test_a_rehabilitated_conviction_does_not_appear(convictions: dict[str, str],
     assert certificate["status"] == "issued" and certificate["result"] == "clean" and certificate["listed"] == []
 
 
-# ---------------------------------------------------------------- web pages and the rate limit
+# ---------------------------------------------------------------- the pages and the rate limit
 
 
-def test_the_certificate_pages(clean_certificate: dict[str, Any], api: Api) -> None:
-    mine = api.as_("citizen2")("GET", "/certificates")
-    assert mine.status_code == 200 and 'dir="rtl"' in mine.text and clean_certificate["id"] in mine.text
-    page = api.as_("citizen2")("GET", f"/certificates/{clean_certificate['id']}")
-    assert page.status_code == 200 and clean_certificate["verification_code"] in page.text
-    queue = api.as_("records")("GET", "/certificates/reviews")
-    assert queue.status_code == 200 and "مراجعة طلبات الشهادات" in queue.text
-    anonymous = api.as_(None)("GET", "/certificates", follow_redirects=False)
-    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+def test_the_certificate_pages_need_a_web_login(clean_certificate: dict[str, Any], api: Api) -> None:
+    """The pages are the web's (tests/web/test_web_certificates.py walks them): a bearer token is not a web
+    session, and nobody is let in without one."""
+    for path in ("/web/certificates", f"/web/certificates/{clean_certificate['id']}", "/web/certificates/reviews"):
+        response = api.as_("citizen2")("GET", path, follow_redirects=False)
+        assert response.status_code == 303, (path, response.text)
+        assert response.headers["location"] == f"/web/login?next={path}"
+    assert api.as_(None)("GET", "/certificates", follow_redirects=False).status_code == 404  # the old pages are gone
 
 
 def test_verification_is_rate_limited(clean_certificate: dict[str, Any], api: Api) -> None:

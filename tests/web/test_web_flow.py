@@ -7,62 +7,20 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from config.settings import Settings
 from core.clocks import TRIPOLI
-from infra.demo import DEMO_PASSWORD
 from tests.support import Api, wait_for
+from tests.support.browser import TABLET, login, shot
 
 pytestmark = pytest.mark.stack
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
 ACCUSED = "أحمد عبد الله المبروك"
-DESKTOP = {"width": 1366, "height": 900}
-TABLET = {"width": 820, "height": 1180}  # a tablet held upright
 LOCAL = "%Y-%m-%dT%H:%M:%S"
-
-
-@pytest.fixture(scope="module")
-def base_url(settings: Settings) -> str:
-    return settings.api_url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: ./mizan installs Debian's chromium package")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def login(browser: Browser, base_url: str, username: str, viewport: dict[str, int] = DESKTOP) -> tuple[
-        BrowserContext, Page]:
-    context = browser.new_context(viewport=viewport, locale="ar-LY", timezone_id="Africa/Tripoli")  # type: ignore[arg-type]
-    page = context.new_page()
-    page.goto(f"{base_url}/web/")
-    expect(page.locator("#username")).to_be_visible()  # Keycloak's own login page
-    assert "/realms/mizan/" in page.url
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#kc-login")
-    page.wait_for_url(f"{base_url}/web/**")
-    return context, page
 
 
 def local(instant: datetime) -> str:
@@ -87,7 +45,8 @@ def done(page: Page) -> None:
 @pytest.fixture(scope="module")
 def walked_case(browser: Browser, base_url: str) -> dict[str, str]:
     """The whole journey through the forms; later tests look at the case it leaves behind."""
-    occurred = datetime.now(TRIPOLI) - timedelta(days=1)
+    # whole seconds, never :00 (a datetime-local input drops zero seconds, and the kept value is compared below)
+    occurred = (datetime.now(TRIPOLI) - timedelta(days=1)).replace(second=30, microsecond=0)
 
     # officer.tripoli opens the case with an Arabic-named accused
     context, page = login(browser, base_url, "officer.tripoli")

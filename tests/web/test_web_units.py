@@ -32,6 +32,16 @@ def test_every_message_the_web_uses_is_translated_in_both_languages() -> None:
         assert not missing, f"{language}: untranslated {missing}"
 
 
+def test_the_catalogs_hold_no_message_the_web_no_longer_uses() -> None:
+    """A label that moved to core.vocabulary leaves the catalogs: one system per label, no stale copy."""
+    used = _used_messages()
+    for language in LANGUAGES:
+        with source_catalog(language).open("rb") as po:
+            catalog = read_po(po)
+        stale = sorted(str(m.id) for m in catalog if m.id and m.id not in used)
+        assert not stale, f"{language}: no longer used {stale}"
+
+
 def test_arabic_catalog_is_really_arabic() -> None:
     with source_catalog("ar").open("rb") as po:
         catalog = read_po(po)

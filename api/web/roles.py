@@ -1,0 +1,56 @@
+"""What the web offers each person, from their roles: the one place where the web reads roles.
+
+The navigation, the landing page after login and each page's own check read the same `Offers`, so
+a link is shown only where the page behind it would let the person in. Each offer is a capability of
+core.roles, the table the services check too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.access import viewer_for
+from core.case import Actor
+from core.procedure import OPEN_CASE
+from core.roles import Capability, capabilities
+from core.vocabulary import AgencyKind
+
+MY_WORK = "/web/"
+MY_CERTIFICATES = "/web/certificates"
+REVIEW_QUEUE = "/web/certificates/reviews"
+
+
+@dataclass(frozen=True)
+class Offers:
+    my_work: bool  # the cases held by one's agency, and the case pages
+    open_case: bool
+    search: bool
+    stalled: bool
+    my_certificates: bool  # a citizen requests and follows their own certificates
+    certificate_requests: bool  # the review queue and any request, read only
+    decide_certificates: bool  # issue or reject a request under review
+
+    @property
+    def home(self) -> str:
+        """Where the person lands after login: their own work first."""
+        if self.my_work:
+            return MY_WORK
+        if self.certificate_requests:
+            return REVIEW_QUEUE
+        return MY_CERTIFICATES
+
+
+def offers_for(actor: Actor) -> Offers:
+    granted = capabilities(actor.roles)
+    sees_cases = not viewer_for(actor).sees_nothing
+    # a records office holds no case: its officers' work is the review queue, not "My work"
+    holds_cases = actor.agency_kind != AgencyKind.records_office
+    return Offers(
+        my_work=sees_cases and holds_cases,
+        open_case=bool(set(OPEN_CASE.roles) & set(actor.roles)),
+        search=sees_cases,
+        stalled=Capability.watch_stalled_cases in granted,
+        my_certificates=Capability.request_certificate in granted,
+        certificate_requests=Capability.read_every_certificate in granted,
+        decide_certificates=Capability.review_certificates in granted,
+    )
