@@ -18,8 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from config.settings import ROOT, Settings, get_settings
+
+if TYPE_CHECKING:
+    from infra.launcher import Launcher
 
 CommandFn = Callable[[list[str]], int]
 
@@ -101,35 +105,29 @@ def cmd_up(args: list[str]) -> int:
             launcher.stop_started()
 
 
-@command("down", "stop every service recorded in the run directory, whoever started it")
-def cmd_down(args: list[str]) -> int:
+def _launcher_of(name: str, args: list[str]) -> Launcher:
+    """The launcher of the developer's services, or with `--test` of the test suite's own."""
     from infra.launcher import Launcher
+    from infra.test_profile import apply_test_profile
 
-    parser = _parser("down", COMMANDS["down"].help)
+    parser = _parser(name, COMMANDS[name].help)
     parser.add_argument("--test", action="store_true", help="the test suite's services (kept by `test --keep`)")
     if parser.parse_args(args).test:
-        _use_test_profile()
-    Launcher(get_settings()).stop_all()
+        apply_test_profile()
+        get_settings.cache_clear()
+    return Launcher(get_settings())
+
+
+@command("down", "stop every service recorded in the run directory, whoever started it")
+def cmd_down(args: list[str]) -> int:
+    _launcher_of("down", args).stop_all()
     return 0
 
 
 @command("status", "show each service's pid, ports, health and URL")
 def cmd_status(args: list[str]) -> int:
-    from infra.launcher import Launcher
-
-    parser = _parser("status", COMMANDS["status"].help)
-    parser.add_argument("--test", action="store_true", help="the test suite's services")
-    if parser.parse_args(args).test:
-        _use_test_profile()
-    print(Launcher(get_settings()).status())
+    print(_launcher_of("status", args).status())
     return 0
-
-
-def _use_test_profile() -> None:
-    from infra.test_profile import apply_test_profile
-
-    apply_test_profile()
-    get_settings.cache_clear()
 
 
 @command("test", "run the whole suite against the test profile's own services (started, or reused when kept)")

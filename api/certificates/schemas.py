@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from core.vocabulary import CertificateRequestStatus
+
 
 class CertificateCreate(BaseModel):
     purpose: str = Field(min_length=2, max_length=300, examples=["تقديم على وظيفة"])
@@ -31,7 +33,7 @@ class CertificatePublic(BaseModel):
     """What the holder sees of their request and certificate."""
 
     id: str
-    status: str  # computing | in_review | issued | rejected
+    status: CertificateRequestStatus
     purpose: str
     english: bool
     holder_name: str

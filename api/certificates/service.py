@@ -115,7 +115,8 @@ def _convictions(items: list[dict[str, Any]]) -> list[ConvictionPublic]:
 def certificate_public(row: Certificate) -> CertificatePublic:
     issued = row.status == CertificateRequestStatus.issued
     return CertificatePublic(
-        id=row.id, status=row.status, purpose=row.purpose, english=row.english, holder_name=row.holder_name,
+        id=row.id, status=CertificateRequestStatus(row.status), purpose=row.purpose, english=row.english,
+        holder_name=row.holder_name,
         national_id=row.national_id, requested_at=row.requested_at, result=row.result,
         listed=_convictions(row.listed.get("entries", [])), rejection_reason=row.rejection_reason,
         verification_code=row.verification_code, issued_at=row.issued_at,

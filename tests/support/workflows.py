@@ -15,6 +15,20 @@ from activities.merging import deliver_merge
 from core.case import ActionCommand, Actor, CaseEvent, CaseRef, CaseStart, CaseState
 from core.clocks import RuleBook, default_rulebook
 from core.transitions import apply, new_case
+from tests.support.procedure import (  # noqa: F401 - the demo actors, for the workflow tests
+    AGENCIES,
+    APPEAL_CLERK,
+    APPEAL_JUDGE,
+    CHIEF,
+    CHIEFPROS,
+    CLERK,
+    JUDGE,
+    OFFICER,
+    PROSECUTOR,
+    SUPREME_CLERK,
+    SUPREME_JUDGE,
+    actor,
+)
 from workflows.case import CaseWorkflow
 from workflows.client import ACT, OPENED, case_workflow_id
 from workflows.messages import (
@@ -26,17 +40,6 @@ from workflows.messages import (
     Recorded,
     RecordEvents,
 )
-
-REGIONS = {"station.tripoli.central": ("police_station", "tripoli"), "pros.tripoli": ("prosecution_office", "tripoli"),
-           "court.tripoli": ("court", "tripoli"), "court.appeal.tripoli": ("court", "tripoli"),
-           "supreme_court": ("supreme_court", None), "dir.tripoli": ("directorate", "tripoli"),
-           "station.tripoli.souq_aljuma": ("police_station", "tripoli"),
-           "station.benghazi.central": ("police_station", "benghazi")}
-
-
-def actor(role: str, agency: str) -> Actor:
-    kind, region = REGIONS[agency]
-    return Actor(username=f"{role}@{agency}", roles=[role], agency=agency, agency_kind=kind, region=region)
 
 
 @dataclass
@@ -108,24 +111,6 @@ async def open_case(client: Client, task_queue: str, rules: RuleBook | None = No
 
 async def act(handle: WorkflowHandle[CaseWorkflow, str], who: Actor, action: str,
               cases: dict[str, CaseRef] | None = None, **fields: Any) -> Any:
-    from core.case import AgencyRef
-    from core.vocabulary import AgencyKind
-
-    targets = {}
-    if isinstance(fields.get("to_agency"), str):
-        kind, region = REGIONS[fields["to_agency"]]
-        targets["to_agency"] = AgencyRef(fields["to_agency"], AgencyKind(kind), region)
+    targets = {"to_agency": AGENCIES[fields["to_agency"]]} if isinstance(fields.get("to_agency"), str) else {}
     command = ActionCommand(action, who, fields, targets, cases=cases or {})
     return await handle.execute_update(ACT, command, result_type=ActionResult)
-
-
-OFFICER = actor("police_officer", "station.tripoli.central")
-CHIEF = actor("station_chief", "station.tripoli.central")
-PROSECUTOR = actor("prosecutor", "pros.tripoli")
-CHIEFPROS = actor("chief_prosecutor", "pros.tripoli")
-CLERK = actor("court_clerk", "court.tripoli")
-JUDGE = actor("judge", "court.tripoli")
-APPEAL_CLERK = actor("court_clerk", "court.appeal.tripoli")
-APPEAL_JUDGE = actor("judge", "court.appeal.tripoli")
-SUPREME_CLERK = actor("court_clerk", "supreme_court")
-SUPREME_JUDGE = actor("judge", "supreme_court")

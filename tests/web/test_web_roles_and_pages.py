@@ -15,6 +15,7 @@ from api.web.pages import page_path_of, safe_next
 from api.web.rendering import render
 from api.web.roles import MY_CERTIFICATES, MY_WORK, REVIEW_QUEUE, offers_for
 from core.case import Actor
+from core.vocabulary import CertificateRequestStatus
 from infra.demo import AGENCIES
 
 ISSUED_AT = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)  # 00:30 on 2 March in Tripoli
@@ -75,7 +76,8 @@ def conviction(record_id: int, number: str) -> ConvictionPublic:
 
 def issued() -> CertificatePublic:
     return CertificatePublic(
-        id="c1", status="issued", purpose="تقديم على وظيفة", english=True, holder_name="أحمد المبروك",
+        id="c1", status=CertificateRequestStatus.issued, purpose="تقديم على وظيفة", english=True,
+        holder_name="أحمد المبروك",
         national_id="119850012345", requested_at=ISSUED_AT, result="clean", listed=[], rejection_reason=None,
         verification_code="MZN-ABCDE-FGHJK-LMNPQ", issued_at=ISSUED_AT, expires_at=EXPIRES_AT, revoked=False,
         download_url="/api/v1/certificates/c1/pdf")
