@@ -23,6 +23,8 @@ SEARCH_UNAVAILABLE = Refusal("search_unavailable", 503, "search is unavailable f
 CASES_UNAVAILABLE = Refusal("cases_unavailable", 503, "case files cannot be changed for a moment; try again shortly",
                             "لا يمكن تعديل ملفات القضايا مؤقتاً؛ أعد المحاولة بعد قليل")
 
+#: refusal codes that Mizan's own checks give inside request schemas
+OWN_CODES = frozenset({"invalid_text", "text_too_long"})
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 415: "unsupported_media_type", 422: "invalid_request"}
 _STATUS_AR = {400: "تعذرت قراءة الطلب", 401: "يلزم تسجيل الدخول", 403: "غير مسموح", 404: "غير موجود",
@@ -59,7 +61,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return refusal_response(Refusal("invalid_request", 422, f"{where}: {first.get('msg', 'invalid')}",
+        # a check of Mizan's own (core.text, through api.params) keeps its code; pydantic's own are generic
+        code = str(first.get("type")) if first.get("type") in OWN_CODES else "invalid_request"
+        return refusal_response(Refusal(code, 422, f"{where}: {first.get('msg', 'invalid')}",
                                         "بيانات الطلب غير صحيحة", where))
 
     @app.exception_handler(StarletteHTTPException)

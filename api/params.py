@@ -6,8 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Header, Path, Query
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from api.idempotency import MAX_LENGTH as IDEMPOTENCY_KEY_LENGTH
+from core.refusal import Refusal
+from core.text import clean_text
 
 #: a page deeper than this is a search to narrow, not a list to page through
 MAX_OFFSET = 1_000_000
@@ -20,3 +24,21 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 IdempotencyKeyHeader = Annotated[str | None, Header(
     description=f"repeat a request safely (1 to {IDEMPOTENCY_KEY_LENGTH} printable ASCII characters): the same "
                 "key and request give the first answer; another request under the same key is refused")]
+
+
+def _checked(prose: bool) -> AfterValidator:
+    """core.text.clean_text in a request schema: the same check, its refusal as a 422 on the field."""
+
+    def check(value: str) -> str:
+        try:
+            return clean_text(value, "value", prose=prose)
+        except Refusal as refusal:
+            raise PydanticCustomError(refusal.code, refusal.message_en.replace("value ", "", 1)) from None
+
+    return AfterValidator(check)
+
+
+#: a name, a place, a title: one clean line (core.text)
+Line = Annotated[str, _checked(prose=False)]
+#: reasons, notes: clean prose (core.text)
+Prose = Annotated[str, _checked(prose=True)]

@@ -8,12 +8,17 @@ from typing import Any
 
 from core.case import AgencyRef, CaseRef, CaseState
 from core.clocks import TRIPOLI
-from core.procedure import ActionRule, FieldKind, FieldSpec
+from core.procedure import ActionRule, AddParties, AddParty, FieldKind, FieldSpec
 from core.refusal import Refusal, invalid
+from core.text import check_national_id, clean_text, count_limit
 from core.vocabulary import PartyRole, VerdictResult
 
-NATIONAL_ID = re.compile(r"^\d{12}$")
-MAX_TEXT = 20_000
+#: at most this many items in one list field (parties of a report, charges, verdicts)
+MAX_ITEMS = 50
+#: a case holds at most this many parties: a workflow's state travels whole between its runs
+MAX_PARTIES = 200
+#: the largest whole number a field takes (a number of days)
+MAX_INTEGER = 10_000
 
 
 def parse_instant(value: Any, name: str) -> datetime:
@@ -33,25 +38,13 @@ def parse_instant(value: Any, name: str) -> datetime:
     return parsed
 
 
-def _text(value: Any, name: str, required: bool) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _text(value: Any, name: str, required: bool, *, prose: bool) -> str | None:
+    text = clean_text(value, name, prose=prose) if value is not None else ""
+    if not text:
         if required:
             raise invalid(name, f"{name} is required", "هذا الحقل مطلوب", "missing_field")
         return None
-    if not isinstance(value, str):
-        raise invalid(name, f"{name} must be text", "يجب أن يكون نصاً")
-    if len(value) > MAX_TEXT:
-        raise invalid(name, f"{name} is too long", "النص طويل جداً")
-    return value.strip()
-
-
-def check_national_id(value: Any, name: str = "national_id") -> str | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or not NATIONAL_ID.match(value):
-        raise invalid(name, "a national ID has exactly 12 digits", "الرقم الوطني يتكون من 12 رقماً",
-                      "invalid_national_id")
-    return value
+    return text
 
 
 def _party(value: Any, name: str) -> dict[str, Any]:
@@ -61,7 +54,7 @@ def _party(value: Any, name: str) -> dict[str, Any]:
     if role not in tuple(PartyRole):
         raise invalid(f"{name}.role", f"party role must be one of {[r.value for r in PartyRole]}",
                       "صفة الطرف غير صحيحة")
-    party_name = _text(value.get("name"), f"{name}.name", True)
+    party_name = _text(value.get("name"), f"{name}.name", True, prose=False)
     return {"role": PartyRole(role), "name": party_name,
             "national_id": check_national_id(value.get("national_id"), f"{name}.national_id")}
 
@@ -77,7 +70,16 @@ def check_fields(rule: ActionRule, raw: dict[str, Any], state: CaseState | None,
         value = _check_one(spec, raw.get(spec.name), state, now, targets, cases or {})
         if value is not None:
             clean[spec.name] = value
+    _check_party_count(rule, clean, state)
     return clean
+
+
+def _check_party_count(rule: ActionRule, clean: dict[str, Any], state: CaseState | None) -> None:
+    joining = sum(1 if isinstance(e, AddParty) else len(clean.get(e.field, [])) for e in rule.effects
+                  if isinstance(e, AddParty | AddParties))
+    if joining and len(state.parties if state else []) + joining > MAX_PARTIES:
+        raise Refusal("too_many_parties", 422, f"a case holds at most {MAX_PARTIES} parties: sever or split the file",
+                      f"لا تتسع القضية لأكثر من {MAX_PARTIES} طرفاً", "parties")
 
 
 def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: datetime,
@@ -89,8 +91,8 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
             raise invalid(name, f"{name} is required", "هذا الحقل مطلوب", "missing_field")
         return None
     kind = spec.kind
-    if kind is FieldKind.text:
-        return _text(value, name, spec.required)
+    if kind in (FieldKind.line, FieldKind.text):
+        return _text(value, name, spec.required, prose=kind is FieldKind.text)
     if kind is FieldKind.national_id:
         return check_national_id(value, name)
     if kind is FieldKind.choice:
@@ -102,8 +104,9 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
     if kind is FieldKind.integer:
         if isinstance(value, str) and value.isdigit():
             value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise invalid(name, f"{name} must be a positive whole number", "يجب إدخال عدد صحيح موجب")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_INTEGER:
+            raise invalid(name, f"{name} must be a whole number from 1 to {MAX_INTEGER}",
+                          f"يجب إدخال عدد صحيح من 1 إلى {MAX_INTEGER}")
         return value
     if kind is FieldKind.past_datetime:
         instant = parse_instant(value, name)
@@ -118,12 +121,15 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
                           "datetime_in_past")
         return instant.isoformat()
     if kind is FieldKind.texts:
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        if not isinstance(value, list):
             raise invalid(name, f"{name} must be a non-empty list of texts", "يجب إدخال قائمة غير فارغة")
-        return [v.strip() for v in value]
+        count_limit(value, name, MAX_ITEMS)
+        lines = [_text(v, f"{name}[{i}]", True, prose=False) for i, v in enumerate(value)]
+        return lines
     if kind is FieldKind.parties:
         if not isinstance(value, list):
             raise invalid(name, "parties must be a list", "الأطراف يجب أن تكون قائمة")
+        count_limit(value, name, MAX_ITEMS)
         return [_party(p, f"{name}[{i}]") for i, p in enumerate(value)]
     if kind is FieldKind.party:
         if state is None or state.party(str(value)) is None:
@@ -154,6 +160,7 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
 def _verdicts(value: Any, name: str, state: CaseState | None) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value:
         raise invalid(name, "a verdict is needed for each accused", "يجب إدخال حكم لكل متهم")
+    count_limit(value, name, MAX_ITEMS)
     clean = []
     for i, item in enumerate(value):
         where = f"{name}[{i}]"
@@ -167,15 +174,15 @@ def _verdicts(value: Any, name: str, state: CaseState | None) -> list[dict[str, 
         if result not in tuple(VerdictResult):
             raise invalid(f"{where}.result", "result is convicted or acquitted", "الحكم إدانة أو براءة",
                           "invalid_choice")
-        sentence = item.get("sentence")
-        if result == VerdictResult.convicted and not (isinstance(sentence, str) and sentence.strip()):
+        sentence = _text(item.get("sentence"), f"{where}.sentence", False, prose=True)
+        if result == VerdictResult.convicted and not sentence:
             raise invalid(f"{where}.sentence", "a conviction needs a sentence", "حكم الإدانة يتطلب بيان العقوبة",
                           "sentence_required")
         if result == VerdictResult.acquitted and sentence:
             raise invalid(f"{where}.sentence", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
                           "sentence_with_acquittal")
         clean.append({"party_id": party_id, "result": VerdictResult(result),
-                      "sentence": sentence.strip() if isinstance(sentence, str) else None,
+                      "sentence": sentence,
                       "in_absentia": bool(item.get("in_absentia", False))})
     ids = [v["party_id"] for v in clean]
     if len(set(ids)) != len(ids):

@@ -31,7 +31,8 @@ class Who(StrEnum):
 
 
 class FieldKind(StrEnum):
-    text = "text"
+    line = "line"  # one line: a name, a place, a title (core.text.LINE_MAX)
+    text = "text"  # prose: a narrative, a statement, grounds; keeps its line breaks (core.text.PROSE_MAX)
     national_id = "national_id"
     past_datetime = "past_datetime"
     future_datetime = "future_datetime"
@@ -284,13 +285,13 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "open_case", "فتح محضر", "Open a case", frozenset(), POLICE, Who.own_station,
         (
-            F("offence", K.text, label_ar="الجريمة", label_en="Offence"),
+            F("offence", K.line, label_ar="الجريمة", label_en="Offence"),
             F("category", K.choice, choices=tuple(Category),
               label_ar="الوصف", label_en="Category"),
             F("sensitivity", K.choice, required=False, choices=tuple(Sensitivity),
               label_ar="السرية", label_en="Sensitivity"),
             F("occurred_at", K.past_datetime, label_ar="تاريخ الواقعة", label_en="Occurred at"),
-            F("place", K.text, label_ar="المكان", label_en="Place"),
+            F("place", K.line, label_ar="المكان", label_en="Place"),
             F("narrative", K.text, label_ar="ملخص الواقعة", label_en="Narrative"),
             F("parties", K.parties, required=False, label_ar="الأطراف", label_en="Parties"),
         ),
@@ -300,7 +301,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         "add_party", "إضافة طرف", "Add a party", OPEN_STAGES, OWNER_ANY, Who.owner,
         (
             F("role", K.choice, choices=tuple(PartyRole), label_ar="الصفة", label_en="Role"),
-            F("name", K.text, label_ar="الاسم", label_en="Name"),
+            F("name", K.line, label_ar="الاسم", label_en="Name"),
             F("national_id", K.national_id, required=False, label_ar="الرقم الوطني", label_en="National ID"),
         ),
         effects=(AddParty(),),
@@ -321,7 +322,7 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "attach_document", "إرفاق مستند", "Attach a document", OPEN_STAGES, OWNER_ANY, Who.owner,
         (F("document", K.document, label_ar="المستند", label_en="Document"),
-         F("title", K.text, label_ar="العنوان", label_en="Title")),
+         F("title", K.line, label_ar="العنوان", label_en="Title")),
         effects=(KeepDocument(title_field="title"),),
     ),
     ActionRule(
@@ -393,7 +394,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         "schedule_hearing", "تحديد جلسة", "Schedule a hearing",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.court_clerk), Who.owner,
         (F("hearing_at", K.future_datetime, label_ar="موعد الجلسة", label_en="Hearing at"),
-         F("room", K.text, required=False, label_ar="القاعة", label_en="Room")),
+         F("room", K.line, required=False, label_ar="القاعة", label_en="Room")),
         effects=(ScheduleHearing("hearing_at", room_field="room"),),
     ),
     ActionRule(

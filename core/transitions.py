@@ -63,6 +63,7 @@ from core.procedure import (
     Who,
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
+from core.text import normalize_national_id
 from core.vocabulary import (
     STAGE_OWNER_KIND,
     AgencyKind,
@@ -695,8 +696,10 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
 
 
 def _add_party(state: CaseState, data: Mapping[str, Any]) -> Party:
+    # events recorded before national IDs were normalised at the border carry them as they were typed
+    national_id = normalize_national_id(data["national_id"]) if data.get("national_id") else None
     party = Party(party_id=f"p{len(state.parties) + 1}", role=PartyRole(data["role"]), name=data["name"],
-                  national_id=data.get("national_id"))
+                  national_id=national_id)
     state.parties.append(party)
     return party
 

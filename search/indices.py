@@ -16,7 +16,7 @@ from opensearchpy import OpenSearch
 from config.settings import get_settings
 from search.names import synonym_rules
 
-CASES_VERSION = 3
+CASES_VERSION = 4  # 4: national IDs normalised to ASCII digits (store migration 0006)
 
 #: the same folding as core.arabic.normalize_name, done by OpenSearch at index and query time
 _NAME_CHAR_FILTERS: dict[str, Any] = {

@@ -90,14 +90,14 @@ def _postgres_engine(url: str, schema: str) -> Engine:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+def empty_db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty database of each backend (no tables yet)."""
     from sqlalchemy import create_engine, text
 
-    from store.database import ensure_schema, make_engine
+    from store.database import make_engine
 
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'mizan.db'}")
-        ensure_schema(engine)
         yield engine
         engine.dispose()
         return
@@ -110,10 +110,18 @@ def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = _postgres_engine(url, schema)
     try:
-        ensure_schema(engine)
         yield engine
     finally:
         engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def db_engine(empty_db_engine: Engine) -> Engine:
+    """An engine on a database of each backend, with Mizan's schema at the newest migration."""
+    from store.database import ensure_schema
+
+    ensure_schema(empty_db_engine)
+    return empty_db_engine

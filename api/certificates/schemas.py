@@ -7,11 +7,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from api.params import Line, Prose
 from core.vocabulary import CertificateRequestStatus
 
 
 class CertificateCreate(BaseModel):
-    purpose: str = Field(min_length=2, max_length=300, examples=["تقديم على وظيفة"])
+    purpose: Line = Field(min_length=2, max_length=300, examples=["تقديم على وظيفة"])
     english: bool = Field(default=False, description="add an English page to the Arabic certificate")
 
 
@@ -77,11 +78,11 @@ class CertificateIssue(BaseModel):
 
 
 class CertificateReject(BaseModel):
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Prose = Field(min_length=3, max_length=1000)
 
 
 class CertificateRevoke(BaseModel):
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Prose = Field(min_length=3, max_length=1000)
 
 
 class SignaturePublic(BaseModel):
@@ -127,10 +128,10 @@ class RecordPage(BaseModel):
 
 
 class RehabilitationCreate(BaseModel):
-    order_number: str = Field(min_length=1, max_length=64, examples=["رد اعتبار 12/2026"])
+    order_number: Line = Field(min_length=1, max_length=64, examples=["رد اعتبار 12/2026"])
     ordered_at: datetime
-    court: str = Field(min_length=2, max_length=200)
-    note: str = ""
+    court: Line = Field(min_length=2, max_length=200)
+    note: Prose = Field(default="", max_length=2000)
 
 
 class RehabilitationPublic(BaseModel):

@@ -21,6 +21,7 @@ from api.documents.schemas import DocumentAttached, DocumentPublic
 from config.settings import get_settings
 from core.case import Actor
 from core.refusal import Refusal
+from core.text import clean_text
 from core.transitions import allowed_actions
 from store.agencies import agency_refs
 from store.documents import blob_path, case_documents, parse_ref, record_document, ref_for, store_blob, too_large
@@ -53,12 +54,9 @@ def document_not_found() -> Refusal:
 
 
 def _checked_title(title: str | None) -> str:
-    cleaned = (title or "").strip()
+    cleaned = clean_text(title or "", "title", max_length=TITLE_MAX_LENGTH)
     if not cleaned:
         raise Refusal("title_required", 422, "a document needs a title", "يلزم إدخال عنوان المستند", "title")
-    if len(cleaned) > TITLE_MAX_LENGTH:
-        raise Refusal("title_too_long", 422, f"a title may be at most {TITLE_MAX_LENGTH} characters",
-                      f"لا يتجاوز العنوان {TITLE_MAX_LENGTH} حرفاً", "title")
     return cleaned
 
 

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from api.params import Prose
+
 
 class GrantCreate(BaseModel):
     agency: str = Field(examples=["cid"])
-    reason: str = Field(min_length=3, examples=["طلب النيابة العامة للاطلاع"])
+    reason: Prose = Field(min_length=3, max_length=2000, examples=["طلب النيابة العامة للاطلاع"])
 
 
 class GrantPublic(BaseModel):

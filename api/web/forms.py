@@ -20,9 +20,6 @@ from core.clocks import TRIPOLI
 from core.procedure import ActionRule, FieldKind, FieldSpec
 from core.vocabulary import PartyRole, VerdictResult, label, label_of
 
-# free text a person writes at length gets a multi-line box; names, places and titles a single line
-LONG_TEXTS = frozenset({"narrative", "text", "instructions", "grounds", "reasons", "summary", "detail", "terms",
-                        "description", "reason", "ground"})
 DEFAULT_PARTY_ROWS = 2
 MAX_PARTY_ROWS = 20
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -87,7 +84,7 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
     widget = Widget(spec.name, "text", label(spec, language), spec.required, values.get(spec.name, ""))
     kind = spec.kind
     if kind is FieldKind.text:
-        widget.kind = "textarea" if spec.name in LONG_TEXTS else "text"
+        widget.kind = "textarea"  # prose gets a multi-line box; names, places and titles (FieldKind.line) one line
     elif kind is FieldKind.national_id:
         widget.kind = "national_id"
     elif kind in (FieldKind.past_datetime, FieldKind.future_datetime):

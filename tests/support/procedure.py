@@ -124,7 +124,8 @@ def _values(spec: FieldSpec, state: CaseState, now: datetime) -> list[Any]:
                   "sentence": "الحبس سنة" if result == VerdictResult.convicted else None} for pid in chosen]
                 for chosen in _subsets(defendants) for result, absent in VERDICT_VARIANTS]
     sample: dict[FieldKind, Any] = {
-        FieldKind.text: "نص", FieldKind.national_id: None, FieldKind.past_datetime: now.isoformat(),
+        FieldKind.text: "نص", FieldKind.line: "سطر", FieldKind.national_id: None,
+        FieldKind.past_datetime: now.isoformat(),
         FieldKind.future_datetime: (now + timedelta(hours=1)).isoformat(), FieldKind.parties: None,
         FieldKind.choice: spec.choices[0] if spec.choices else None, FieldKind.texts: ["تهمة"],
         FieldKind.integer: 1, FieldKind.document: "sha256-0f1e2d", FieldKind.case: OTHER_CASE.case_id,

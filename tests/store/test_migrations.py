@@ -1,0 +1,52 @@
+"""Data migrations on both databases, from the revision before them, with the data they were written for."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from alembic import command
+from sqlalchemy import Engine, text
+
+from store.database import _alembic_config, ensure_schema
+
+ARABIC_INDIC = "١١٩٨٥٠٠١٢٣٤٥"
+ASCII = "119850012345"
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def test_national_ids_are_normalised_and_the_people_they_split_are_one(empty_db_engine: Engine) -> None:
+    engine = empty_db_engine
+    _upgrade(engine, "0005")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    snapshot = {"parties": [{"party_id": "p1", "name": "أحمد", "national_id": ARABIC_INDIC}]}
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO people (id, national_id, name) VALUES (1, :a, 'أحمد'), (2, :b, 'احمد')"),
+                           {"a": ASCII, "b": ARABIC_INDIC})
+        for case_id, person, national_id in (("c1", 1, ASCII), ("c2", 2, ARABIC_INDIC)):
+            connection.execute(text(
+                "INSERT INTO cases (id, number, stage, owner_agency, category, sensitivity, offence, stalled, "
+                "in_transit, opened_at, updated_at, seq, snapshot, access_revision) VALUES (:id, :id, 'trial', 'x', "
+                "'felony', 'normal', 'o', false, false, :now, :now, 1, :snapshot, 0)"),
+                {"id": case_id, "now": now, "snapshot": json.dumps(snapshot)})
+            connection.execute(text(
+                "INSERT INTO parties (case_id, party_id, role, name, name_normalized, national_id, person_id) "
+                "VALUES (:case, 'p1', 'accused', 'أحمد', 'احمد', :national_id, :person)"),
+                {"case": case_id, "national_id": national_id, "person": person})
+        connection.execute(text(
+            "INSERT INTO criminal_records (id, case_id, party_id, person_id, national_id, name, name_normalized, "
+            "offence, category, sensitivity, court, verdict_at, final_at, recorded_at) VALUES (1, 'c2', 'p1', 2, "
+            ":national_id, 'احمد', 'احمد', 'o', 'felony', 'normal', 'court.tripoli', :now, :now, :now)"),
+            {"national_id": ARABIC_INDIC, "now": now})
+    ensure_schema(engine)  # to the newest revision
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, national_id FROM people")).all() == [(1, ASCII)]
+        assert set(connection.execute(text("SELECT national_id, person_id FROM parties")).all()) == {(ASCII, 1)}
+        assert connection.execute(text("SELECT national_id, person_id FROM criminal_records")).all() == [(ASCII, 1)]
+        for (stored,) in connection.execute(text("SELECT snapshot FROM cases")).all():
+            state = json.loads(stored) if isinstance(stored, str) else stored
+            assert state["parties"][0]["national_id"] == ASCII
