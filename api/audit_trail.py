@@ -12,6 +12,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from core.case import Actor
+from core.refusal import Refusal
 from core.roles import primary_role
 from store.audit import Who, audit
 from store.database import session_scope
@@ -33,3 +34,9 @@ async def record_async(actor: Actor, request: Request | None, action: str, *, ca
                        outcome: str = "ok", detail: dict[str, Any] | None = None) -> None:
     """`record` for async endpoints: the database write must not block the event loop."""
     await run_in_threadpool(record, actor, request, action, case_id=case_id, outcome=outcome, detail=detail)
+
+
+def refused(refusal: Refusal) -> str:
+    """A refusal as the audit's outcome. The audit, unlike the caller, learns when "no such case" was said of a
+    case that exists but is hidden from them."""
+    return f"refused:{refusal.audit_code}"

@@ -207,6 +207,14 @@ class CloseByVerdicts:
 
 
 @dataclass(frozen=True)
+class Involve:
+    """The agency named in `field` takes a part in the case without holding it (a court asked to rule on a
+    detention): it sees the case from now on, as every agency that has held it does (core.access)."""
+
+    field: str
+
+
+@dataclass(frozen=True)
 class HandOff:
     """The case moves to another agency, which must acknowledge it: the agency in `to_field`, or the station
     that opened the case."""
@@ -221,7 +229,8 @@ class HandOff:
 
 Effect = (AddParties | AddParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release | ExtendDetention
           | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing | RecordVerdicts
-          | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts | HandOff)
+          | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts | Involve
+          | HandOff)
 
 
 def effect_name(effect: Effect) -> str:
@@ -362,6 +371,15 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("party_id", K.party, label_ar="المتهم", label_en="Accused"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
         effects=(Release(), Hold("prosecution_detention", Custody.detained)),
+    ),
+    ActionRule(
+        "request_detention_extension", "طلب مد الحبس الاحتياطي", "Ask a judge to extend detention",
+        _stages(Stage.prosecution), _roles(Role.prosecutor, Role.chief_prosecutor), Who.owner,
+        (F("party_id", K.party, label_ar="المحبوس احتياطياً", label_en="Detained person"),
+         F("to_agency", K.agency, label_ar="المحكمة المختصة", label_en="Competent court"),
+         F("grounds", K.text, label_ar="أسباب الطلب", label_en="Grounds")),
+        guard="detention_before_competent_court",
+        effects=(Involve("to_agency"),),
     ),
     ActionRule(
         "extend_detention", "مد الحبس الاحتياطي", "Extend detention",

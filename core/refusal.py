@@ -23,6 +23,11 @@ class Refusal(Exception):
     def __str__(self) -> str:
         return f"{self.code}: {self.message_en}"
 
+    @property
+    def audit_code(self) -> str:
+        """The code the audit log records: the caller's, unless the refusal hides a truth from the caller."""
+        return self.code
+
     def message(self, language: str) -> str:
         """The message in the reader's language (Arabic, or English)."""
         return self.message_ar if language == "ar" and self.message_ar else self.message_en
@@ -57,3 +62,12 @@ def not_found(code: str, en: str, ar: str) -> Refusal:
 
 def unauthorized(code: str, en: str, ar: str) -> Refusal:
     return Refusal(code, 401, en, ar)
+
+
+class Hidden(Refusal):
+    """A refusal that answers as if something did not exist, to a caller who may not know it does (a case
+    they may not see). It says exactly what the refusal for a missing thing says; only the audit knows."""
+
+    @property
+    def audit_code(self) -> str:
+        return f"{self.code}:hidden"

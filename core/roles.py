@@ -42,7 +42,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.supervisor: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.grant_case_access},
     Role.auditor: _CASE_WORK | {C.read_every_unsealed_case, C.read_every_certificate, C.read_audit_log},
     Role.citizen: frozenset({C.request_certificate}),
-    Role.admin: _CASE_WORK | {C.read_every_unsealed_case, C.watch_stalled_cases},
+    # the administrator administers (accounts, agencies, the services) and reads no case file (issue 11)
+    Role.admin: frozenset(),
 }
 
 

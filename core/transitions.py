@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import IntEnum
 from typing import Any, assert_never
 
 from core.case import (
@@ -50,6 +51,7 @@ from core.procedure import (
     FieldKind,
     HandOff,
     Hold,
+    Involve,
     JoinCase,
     KeepDocument,
     RecordCharges,
@@ -104,7 +106,23 @@ def _in_scope(actor: Actor, agency: str | None) -> bool:
     return actor.national or (agency is not None and agency in actor.scope)
 
 
-def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor) -> bool:
+class RuleRevision(IntEnum):
+    """The rules the procedure gained while cases were running. A workflow decides an Update it replays by
+    the revision in force when it was accepted (workflows.case, one `workflow.patched` per revision), so
+    what was accepted then stays accepted."""
+
+    original = 1
+    #: a hand-off's receiver is of a kind that owns the stage; a reassignment keeps the kind of the holder
+    agency_kinds = 2
+    #: a judge extends detention only in a case their court holds or was asked to rule on
+    courts_asked = 3
+
+
+LATEST_REVISION = max(RuleRevision)
+
+
+def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor,
+                    revision: RuleRevision = LATEST_REVISION) -> bool:
     if rule.who is Who.own_station:
         return actor.agency_kind == OPENING_AGENCY_KIND
     assert state is not None
@@ -113,8 +131,13 @@ def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor) -> 
     if rule.who is Who.receiver:
         return state.handoff is not None and actor.agency == state.handoff.to_agency
     if rule.who is Who.competent_court:
-        return actor.agency_kind == AgencyKind.court and (
-            actor.agency == state.owner_agency or (actor.region is not None and actor.region == state.region))
+        if actor.agency_kind != AgencyKind.court:
+            return False
+        if revision >= RuleRevision.courts_asked:
+            # the court holding the case, or one the prosecution asked (request_detention_extension): either
+            # has held the case, so what its judge may act on, they may also read (core.access)
+            return actor.agency in state.agencies_involved
+        return actor.agency == state.owner_agency or (actor.region is not None and actor.region == state.region)
     if rule.who is Who.referring_prosecution:
         return actor.agency == state.referring_prosecution
     if rule.who is Who.owner_or_referring_prosecution:
@@ -124,17 +147,19 @@ def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor) -> 
     return actor.agency == state.owner_agency
 
 
-def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor) -> Role:
+def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor,
+                  revision: RuleRevision = LATEST_REVISION) -> Role:
     role = _role_for(rule, actor)
     if role is None:
         raise forbidden("forbidden_role", f"your role may not {rule.label_en.lower()}",
                         f"دورك لا يسمح بإجراء: {rule.label_ar}")
+    # the agency before the stage: a refusal to an agency with no say in the case tells it nothing of it
+    if not _agency_may_act(rule, state, actor, revision):
+        raise forbidden("forbidden_agency", "your agency may not act on this case now",
+                        "جهتك لا تملك التصرف في هذه القضية الآن")
     if state is not None and rule.stages and state.stage not in rule.stages:
         raise conflict("wrong_stage", f"{rule.name} is not allowed in stage {state.stage}",
                        f"الإجراء «{rule.label_ar}» غير مسموح في هذه المرحلة")
-    if not _agency_may_act(rule, state, actor):
-        raise forbidden("forbidden_agency", "your agency may not act on this case now",
-                        "جهتك لا تملك التصرف في هذه القضية الآن")
     return role
 
 
@@ -144,11 +169,12 @@ class Standing:
     acknowledges: bool  # the receiver of a file in transit acts on it: that acknowledges the hand-off
 
 
-def _standing(rule: ActionRule, state: CaseState, actor: Actor) -> Standing:
+def _standing(rule: ActionRule, state: CaseState, actor: Actor, revision: RuleRevision = LATEST_REVISION
+              ) -> Standing:
     """May this caller take this action on this case now, whatever they submit? Raises why not."""
     if state.stage == Stage.closed and Stage.closed not in rule.stages:
         raise conflict("case_closed", "the case is closed", "القضية مغلقة")
-    role = _check_access(rule, state, actor)
+    role = _check_access(rule, state, actor, revision)
     in_transit = state.handoff is not None and state.handoff.acknowledged_at is None
     receives = in_transit and state.handoff is not None and actor.agency == state.handoff.to_agency
     # while the file is in transit only its receiver acts (the acknowledgement itself, or any action of the
@@ -171,12 +197,16 @@ class GuardContext:
     command: ActionCommand
     now: datetime
     fields: Mapping[str, Any] = field(default_factory=dict)
-    #: False only to replay what was accepted before agency kinds were enforced (workflows.case)
-    enforce_agency_kinds: bool = True
+    #: older only to replay what was accepted under older rules (workflows.case)
+    revision: RuleRevision = LATEST_REVISION
 
     @property
     def actor(self) -> Actor:
         return self.command.actor
+
+    @property
+    def enforce_agency_kinds(self) -> bool:
+        return self.revision >= RuleRevision.agency_kinds
 
 
 CaseCheck = Callable[[GuardContext], Refusal | None]
@@ -363,6 +393,14 @@ def holder_kinds(state: CaseState) -> frozenset[AgencyKind]:
     return frozenset({kind}) if kind is not None else STAGE_OWNER_KIND[state.stage]
 
 
+def _competent_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """A detention is put before a court of the case's region (DOMAIN.md: the court competent for it)."""
+    if target.kind != AgencyKind.court or target.region != context.state.region:
+        return invalid("to_agency", "ask a court of the case's region", "يقدم الطلب إلى محكمة من دائرة القضية",
+                       "not_competent_court")
+    return None
+
+
 def _same_kind_target(context: GuardContext, target: AgencyRef) -> Refusal | None:
     """DOMAIN.md (Additions): a supervisor moves a case within their scope, and never to another kind of
     agency than the one holding it."""
@@ -397,6 +435,7 @@ GUARDS: dict[str, Guard] = {
     "reconcilable": Guard(on_case=_reconcilable),
     "merge_target_open": Guard(on_values=_merge_target_open),
     "same_kind_target": Guard(on_agency=_same_kind_target),
+    "detention_before_competent_court": Guard(on_party=_detained_below_cap, on_agency=_competent_court),
 }
 NO_GUARD = Guard()
 
@@ -485,18 +524,18 @@ def _check_guard(rule: ActionRule, context: GuardContext) -> None:
         raise refusal
 
 
-def decide(state: CaseState, command: ActionCommand, now: datetime, *, enforce_agency_kinds: bool = True
+def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision: RuleRevision = LATEST_REVISION
            ) -> CaseEvent:
     """Validate `command` against `state`; the event to record, or a Refusal. Changes nothing.
 
-    `enforce_agency_kinds` is False only where the workflow replays an Update accepted before the kind of a
-    hand-off's receiver was checked against the stage (workflows.case, AGENCY_KINDS_PATCH)."""
+    `revision` is older than the latest only where the workflow replays an Update accepted under older rules
+    (workflows.case)."""
     rule = ACTIONS_BY_NAME.get(command.action)
     if rule is None or rule.opens_case:
         raise Refusal("unknown_action", 404, f"no action named {command.action}", "إجراء غير معروف")
-    standing = _standing(rule, state, command.actor)
+    standing = _standing(rule, state, command.actor, revision)
     fields = check_fields(rule, command.fields, state, now, command.targets, command.cases)
-    context = GuardContext(state, command, now, fields, enforce_agency_kinds)
+    context = GuardContext(state, command, now, fields, revision)
     handoff = rule.handoff
     if handoff is not None:
         receiver = _receiver(handoff, state, command.targets)
@@ -601,7 +640,8 @@ def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, age
     agency_spec = rule.agency_field
     if agency_spec is not None:
         on_agency = guard.on_agency
-        codes = tuple(a.code for a in agencies if _receiver_refusal(rule, context, a) is None
+        receives = handoff is not None and handoff.to_field == agency_spec.name
+        codes = tuple(a.code for a in agencies if (not receives or _receiver_refusal(rule, context, a) is None)
                       and (on_agency is None or on_agency(context, a) is None))
         if agency_spec.required and not codes:
             return None
@@ -689,6 +729,8 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
         case CloseByVerdicts():
             results = {v.result for v in _final_verdicts(state)}
             _close(state, Outcome.convicted if VerdictResult.convicted in results else Outcome.acquitted)
+        case Involve(field=name):
+            _involve(state, fields[name])
         case HandOff():
             _hand_off(state, event, fields[effect.to_field] if effect.to_field else state.opening_station)
         case _:

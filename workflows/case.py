@@ -7,9 +7,10 @@ durable timers: the loop sleeps until the next warning or expiry in the case's s
 
 Versions (`workflow.patched`): RECORD_AND_INDEX records and indexes in one local activity, in the
 workflow task that accepted the action; before it, indexing was always the separate activity.
-AGENCY_KINDS_PATCH: an action is decided again in its Update handler with the kind of a hand-off's
-receiver checked against the stage (a reassignment keeps the kind of agency holding the case); an Update
-accepted before that check existed is decided again, on replay, as it was then.
+AGENCY_KINDS_PATCH and COURTS_ASKED_PATCH: the rule revisions of core.transitions.RuleRevision. An action
+is decided again in its Update handler under the newest revision; an Update accepted before a revision
+existed is decided again, on replay, as it was then (a reassignment across agency kinds, a detention
+extended by a court of the region that was never asked).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
 
 RECORD_AND_INDEX_PATCH = "record-and-index-1"
 AGENCY_KINDS_PATCH = "agency-kinds-1"
+COURTS_ASKED_PATCH = "courts-asked-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -117,8 +119,7 @@ class CaseWorkflow:
     async def act(self, command: ActionCommand) -> ActionResult:
         try:
             # decided again: another update may have changed the state since validation
-            event = transitions.decide(self._state, command, workflow.now(),
-                                       enforce_agency_kinds=workflow.patched(AGENCY_KINDS_PATCH))
+            event = transitions.decide(self._state, command, workflow.now(), revision=_rule_revision())
         except Refusal as refusal:
             raise refusal_error(refusal) from None
         self._commit(event)
@@ -240,3 +241,12 @@ class CaseWorkflow:
             CATEGORY_KEY.value_set(state.category),
             SENSITIVITY_KEY.value_set(state.sensitivity),
         ])
+
+
+def _rule_revision() -> transitions.RuleRevision:
+    """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
+    if workflow.patched(COURTS_ASKED_PATCH):
+        return transitions.RuleRevision.courts_asked
+    if workflow.patched(AGENCY_KINDS_PATCH):
+        return transitions.RuleRevision.agency_kinds
+    return transitions.RuleRevision.original

@@ -24,7 +24,7 @@ async def open_case(body: CaseCreate, user: CurrentUser, session: SessionDep, te
     try:
         result, number = await cases_service.open_case(user, fields, idempotency_key, session, temporal)
     except Refusal as error:
-        await audit_trail.record_async(user, request, "case.action", outcome=f"refused:{error.code}",
+        await audit_trail.record_async(user, request, "case.action", outcome=audit_trail.refused(error),
                            detail={"action": "open_case"})
         raise
     await audit_trail.record_async(user, request, "case.action", case_id=result.case_id,
@@ -48,7 +48,7 @@ def get_case(case_id: str, user: CurrentUser, session: SessionDep, request: Requ
     try:
         case = cases_service.get_case(user, case_id, session)
     except Refusal as error:
-        audit_trail.record(user, request, "case.read", case_id=case_id, outcome=f"refused:{error.code}")
+        audit_trail.record(user, request, "case.read", case_id=case_id, outcome=audit_trail.refused(error))
         raise
     audit_trail.record(user, request, "case.read", case_id=case_id)
     return case
@@ -62,7 +62,7 @@ async def take_action(case_id: str, action: str, user: CurrentUser, session: Ses
         result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
     except Refusal as error:
         await audit_trail.record_async(user, request, "case.action", case_id=case_id,
-                                       outcome=f"refused:{error.code}", detail={"action": action})
+                                       outcome=audit_trail.refused(error), detail={"action": action})
         raise
     await audit_trail.record_async(user, request, "case.action", case_id=case_id,
                                    detail={"action": action, "seq": result.seq})

@@ -27,7 +27,7 @@ from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
-from core.refusal import Refusal
+from core.refusal import Hidden, Refusal
 from core.transitions import action_options, decide_open
 from core.vocabulary import Category, Outcome, Stage
 from store.access import granted_agencies, readable_statement
@@ -57,9 +57,10 @@ def _targets(action: str, fields: dict[str, Any], tree: AgencyTree) -> dict[str,
 
 def _resolve_references(session: Session, actor: Actor, case_id: str, action: str,
                         fields: dict[str, Any]) -> tuple[dict[str, AgencyRef], dict[str, CaseRef]]:
-    """The agencies and cases an action's fields name, as the pure validator needs to judge them."""
-    if session.get(Case, case_id) is None:
-        raise Refusal("case_not_found", 404, "no such case", "القضية غير موجودة")
+    """The agencies and cases an action's fields name, as the pure validator needs to judge them. Acting on a
+    case needs the right to read it (core.access): one who may not see it hears only that there is no such
+    case, whatever the procedure would have said."""
+    visible_case(actor, case_id, session)
     cases: dict[str, CaseRef] = {}
     rule = ACTIONS_BY_NAME[action]
     viewer = viewer_for(actor)
@@ -155,13 +156,20 @@ def _clock_public(state: CaseState) -> list[ClockPublic]:
     return out
 
 
+def case_not_found(*, hidden: bool = False) -> Refusal:
+    """The one answer to a case id that does not exist and to one the caller may not see: the caller is not
+    told which; the audit is (core.refusal.Hidden)."""
+    kind = Hidden if hidden else Refusal
+    return kind("case_not_found", 404, "no such case", "القضية غير موجودة")
+
+
 def visible_case(actor: Actor, case_id: str, session: Session) -> tuple[Case, CaseState]:
     row = session.get(Case, case_id)
     if row is None:
-        raise Refusal("case_not_found", 404, "no such case", "القضية غير موجودة")
+        raise case_not_found()
     state = state_from_json(row.snapshot)
     if not may_see(viewer_for(actor), state.sensitivity, state.agencies_involved, granted_agencies(session, case_id)):
-        raise Refusal("forbidden", 403, "you may not see this case", "لا تملك صلاحية الاطلاع على هذه القضية")
+        raise case_not_found(hidden=True)
     return row, state
 
 

@@ -43,7 +43,7 @@ async def request_certificate(body: CertificateCreate, who: RequesterDep, sessio
     try:
         row = await service.request_certificate(who, body, session, temporal)
     except Refusal as error:
-        audit_trail.record(who.actor, request, "certificate.request", outcome=f"refused:{error.code}")
+        audit_trail.record(who.actor, request, "certificate.request", outcome=audit_trail.refused(error))
         raise
     audit_trail.record(who.actor, request, "certificate.request",
                        detail={"certificate_id": row.id, "status": row.status})
@@ -69,7 +69,7 @@ def get_certificate(certificate_id: str, who: RequesterDep, session: SessionDep,
     try:
         row = service.visible_certificate(who, certificate_id, session)
     except Refusal as error:
-        audit_trail.record(who.actor, request, "certificate.read", outcome=f"refused:{error.code}",
+        audit_trail.record(who.actor, request, "certificate.read", outcome=audit_trail.refused(error),
                            detail={"certificate_id": certificate_id})
         raise
     audit_trail.record(who.actor, request, "certificate.read", detail={"certificate_id": certificate_id})
@@ -83,7 +83,7 @@ def download_certificate(certificate_id: str, who: RequesterDep, session: Sessio
         row = service.visible_certificate(who, certificate_id, session)
         pdf = service.issued_pdf(row)
     except Refusal as error:
-        audit_trail.record(who.actor, request, "certificate.download", outcome=f"refused:{error.code}",
+        audit_trail.record(who.actor, request, "certificate.download", outcome=audit_trail.refused(error),
                            detail={"certificate_id": certificate_id})
         raise
     audit_trail.record(who.actor, request, "certificate.download",
@@ -104,7 +104,7 @@ async def _decide(who: service.Requester, certificate_id: str, decision: ReviewD
     try:
         row = await service.decide(who, certificate_id, decision, session, temporal)
     except Refusal as error:
-        audit_trail.record(who.actor, request, "certificate.decide", outcome=f"refused:{error.code}", detail=detail)
+        audit_trail.record(who.actor, request, "certificate.decide", outcome=audit_trail.refused(error), detail=detail)
         raise
     audit_trail.record(who.actor, request, "certificate.decide", detail=detail)
     return service.certificate_review(row)
@@ -130,7 +130,7 @@ def revoke_certificate(certificate_id: str, body: CertificateRevoke, who: Reques
     try:
         row = service.revoke(who, certificate_id, body.reason, session)
     except Refusal as error:
-        audit_trail.record(who.actor, request, "certificate.revoke", outcome=f"refused:{error.code}",
+        audit_trail.record(who.actor, request, "certificate.revoke", outcome=audit_trail.refused(error),
                            detail={"certificate_id": certificate_id})
         raise
     session.commit()

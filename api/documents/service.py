@@ -86,7 +86,7 @@ async def attach(actor: Actor, case_id: str, file: UploadFile | None, title: str
                                          idempotency_key, session, temporal)
     except Refusal as error:
         await audit_trail.record_async(actor, request, "document.upload", case_id=case_id,
-                                       outcome=f"refused:{error.code}", detail=_detail({"filename": filename}, via))
+                                       outcome=audit_trail.refused(error), detail=_detail({"filename": filename}, via))
         raise
     # database writes off the event loop: a write waiting for SQLite's lock must not stall every other request
     row = await run_in_threadpool(record_document, session, blob, filename or "document", actor.username, case_id)
@@ -107,7 +107,7 @@ def list_documents(actor: Actor, case_id: str, request: Request, session: Sessio
     try:
         cases_service.visible_case(actor, case_id, session)
     except Refusal as error:
-        audit_trail.record(actor, request, "document.list", case_id=case_id, outcome=f"refused:{error.code}")
+        audit_trail.record(actor, request, "document.list", case_id=case_id, outcome=audit_trail.refused(error))
         raise
     documents = documents_of(session, case_id)
     audit_trail.record(actor, request, "document.list", case_id=case_id, detail={"hits": len(documents)})
@@ -127,7 +127,7 @@ def open_document(actor: Actor, case_id: str, ref: str, request: Request, sessio
         if row is None or not path.is_file():
             raise document_not_found()
     except Refusal as error:
-        audit_trail.record(actor, request, "document.read", case_id=case_id, outcome=f"refused:{error.code}",
+        audit_trail.record(actor, request, "document.read", case_id=case_id, outcome=audit_trail.refused(error),
                            detail=_detail({"document": ref}, via))
         raise
     audit_trail.record(actor, request, "document.read", case_id=case_id,

@@ -54,7 +54,7 @@ def grant_access(case_id: str, body: GrantCreate, user: CurrentUser, session: Se
         if session.get(AgencyRow, body.agency) is None:
             raise Refusal("unknown_agency", 422, f"no agency {body.agency}", "جهة غير معروفة", "agency")
     except Refusal as error:
-        audit_trail.record(user, request, "case.grant", case_id=case_id, outcome=f"refused:{error.code}",
+        audit_trail.record(user, request, "case.grant", case_id=case_id, outcome=audit_trail.refused(error),
                            detail=detail)
         raise
     grant = session.get(CaseGrant, (case_id, body.agency))
@@ -79,7 +79,7 @@ def revoke_access(case_id: str, agency: str, user: CurrentUser, session: Session
             raise Refusal("grant_not_found", 404, f"agency {agency} holds no grant on this case",
                           "لا تملك هذه الجهة إذناً بالاطلاع على القضية")
     except Refusal as error:
-        audit_trail.record(user, request, "case.revoke", case_id=case_id, outcome=f"refused:{error.code}",
+        audit_trail.record(user, request, "case.revoke", case_id=case_id, outcome=audit_trail.refused(error),
                            detail={"agency": agency})
         raise
     granted_by = grant.granted_by

@@ -66,7 +66,7 @@ def create_rehabilitation(record_id: RowId, body: RehabilitationCreate, user: Cu
         raise Refusal("already_rehabilitated", 409, "this entry already has a rehabilitation order",
                       "صدر لهذا القيد أمر برد الاعتبار من قبل") from None
     except Refusal as error:
-        audit_trail.record(user, request, "criminal_record.rehabilitate", outcome=f"refused:{error.code}",
+        audit_trail.record(user, request, "criminal_record.rehabilitate", outcome=audit_trail.refused(error),
                            detail=detail)
         raise
     session.commit()

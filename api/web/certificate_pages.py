@@ -103,7 +103,7 @@ async def request_certificate(request: Request, db: SessionDep, temporal: Tempor
     try:
         row = await service.request_certificate(who, body, db, temporal)
     except Refusal as error:
-        await audit_trail.record_async(page.actor, request, "certificate.request", outcome=f"refused:{error.code}",
+        await audit_trail.record_async(page.actor, request, "certificate.request", outcome=audit_trail.refused(error),
                                        detail={"via": "web"})
         return _my_certificates(page, db, status=error.status, values=values, errors=[_refusal_error(page, error)])
     await audit_trail.record_async(page.actor, request, "certificate.request",
@@ -120,7 +120,7 @@ async def review_queue(request: Request, db: SessionDep) -> HTMLResponse:
     try:
         rows = service.review_queue(_requester(page), db)
     except Refusal as error:
-        audit_trail.record(page.actor, request, "certificate.review_queue", outcome=f"refused:{error.code}",
+        audit_trail.record(page.actor, request, "certificate.review_queue", outcome=audit_trail.refused(error),
                            detail={"via": "web"})
         return error_page(page, error)
     audit_trail.record(page.actor, request, "certificate.review_queue", detail={"hits": len(rows), "via": "web"})
@@ -137,7 +137,7 @@ def _read(page: Page, certificate_id: str, db: Session) -> CertificatePublic | H
     try:
         row = service.visible_certificate(who, certificate_id, db)
     except Refusal as error:
-        audit_trail.record(page.actor, page.request, "certificate.read", outcome=f"refused:{error.code}",
+        audit_trail.record(page.actor, page.request, "certificate.read", outcome=audit_trail.refused(error),
                            detail={"certificate_id": certificate_id, "via": "web"})
         return error_page(page, error)
     audit_trail.record(page.actor, page.request, "certificate.read",
@@ -188,7 +188,8 @@ async def download(certificate_id: str, request: Request, db: SessionDep) -> Res
         row = service.visible_certificate(_requester(page), certificate_id, db)
         pdf = await run_in_threadpool(service.issued_pdf, row)
     except Refusal as error:
-        audit_trail.record(page.actor, request, "certificate.download", outcome=f"refused:{error.code}", detail=detail)
+        audit_trail.record(page.actor, request, "certificate.download", outcome=audit_trail.refused(error),
+                           detail=detail)
         return error_page(page, error)
     audit_trail.record(page.actor, request, "certificate.download", detail=detail | {"sha256": row.pdf_sha256})
     filename = f"certificate-{row.verification_code}.pdf"
@@ -224,7 +225,7 @@ async def _decide(request: Request, db: Session, temporal: Client, certificate_i
     try:
         await service.decide(_requester(page), certificate_id, decision, db, temporal)
     except Refusal as error:
-        await audit_trail.record_async(actor, request, "certificate.decide", outcome=f"refused:{error.code}",
+        await audit_trail.record_async(actor, request, "certificate.decide", outcome=audit_trail.refused(error),
                                        detail=detail)
         return await _refused_decision(page, db, certificate_id, kind, posted, error)
     await audit_trail.record_async(actor, request, "certificate.decide", detail=detail)

@@ -254,7 +254,7 @@ async def open_case_submit(request: Request, db: SessionDep, temporal: TemporalD
     try:
         result, _ = await cases_service.open_case(page.actor, fields, values.get("idempotency_key"), db, temporal)
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.action", outcome=f"refused:{error.code}",
+        audit_trail.record(page.actor, request, "case.action", outcome=audit_trail.refused(error),
                            detail={"action": "open_case", "via": "web"})
         failure = FormError.of(page.language, error.message_en, error.message_ar,
                                error_field(values, error.field))
@@ -303,7 +303,7 @@ def _read_case(page: Page, case_id: str, db: SessionDep) -> CasePublic | HTMLRes
     try:
         case = cases_service.get_case(page.actor, case_id, db)
     except Refusal as error:
-        audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, outcome=f"refused:{error.code}",
+        audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, outcome=audit_trail.refused(error),
                            detail={"via": "web"})
         return error_page(page, error)
     audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, detail={"via": "web"})
@@ -342,7 +342,7 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
         result = await cases_service.act(page.actor, case_id, action, fields_from_form(rule, values),
                                          values.get("idempotency_key"), db, temporal)
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.action", case_id=case_id, outcome=f"refused:{error.code}",
+        audit_trail.record(page.actor, request, "case.action", case_id=case_id, outcome=audit_trail.refused(error),
                            detail={"action": action, "via": "web"})
         case = _read_case(page, case_id, db)
         if isinstance(case, HTMLResponse):

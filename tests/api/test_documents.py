@@ -99,9 +99,9 @@ def test_download_only_for_who_may_see_the_case_and_only_its_own_documents(api: 
     bare = api.as_("chief.tripoli")("GET", f"/api/v1/cases/{case_id}/documents/{ref.removeprefix('sha256:')}")
     assert bare.status_code == 200 and bare.content == data
 
-    # another agency that never held the case: refused before anything about the document is said
+    # another agency that never held the case: told there is no such case, nothing about the document
     foreign = api.as_("officer.benghazi")("GET", f"/api/v1/cases/{case_id}/documents/{ref}")
-    assert foreign.status_code == 403, foreign.text
+    assert foreign.status_code == 404 and foreign.json()["error"]["code"] == "case_not_found", foreign.text
     # no side door: the document through another case the caller may see is not there
     side = api.as_("officer.tripoli")("GET", f"/api/v1/cases/{other_case}/documents/{ref}")
     assert side.status_code == 404, side.text
@@ -117,7 +117,7 @@ def test_download_only_for_who_may_see_the_case_and_only_its_own_documents(api: 
     assert audit.status_code == 200, audit.text
     outcomes = [(r["username"], r["outcome"]) for r in audit.json()["items"]]
     assert ("chief.tripoli", "ok") in outcomes
-    assert ("officer.benghazi", "refused:forbidden") in outcomes
+    assert ("officer.benghazi", "refused:case_not_found:hidden") in outcomes
     uploads = api.as_("auditor")("GET", "/api/v1/audit", params={"case_id": case_id, "action": "document.upload"})
     assert [r["detail"]["document"] for r in uploads.json()["items"]] == [ref]
 
@@ -131,9 +131,9 @@ def test_who_may_not_attach_stores_nothing(api: Api, settings: Settings) -> None
     status, body = _upload(api, "investigator", case_id, data)
     assert status == 403, body
     assert body["error"]["code"] == "action_not_allowed"
-    # a judge's court never held the case: it is not theirs to see
+    # a judge's court never held the case: it is not theirs to see, as if there were none
     status, body = _upload(api, "judge.tripoli", case_id, data)
-    assert status == 403, body
+    assert (status, body["error"]["code"]) == (404, "case_not_found"), body
     assert not blob_path(settings.documents_dir, sha).exists()
     assert not [e for e in _timeline(api, case_id) if e["name"] == "attach_document"]
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.procedure import ACTIONS
-from core.vocabulary import Stage
+from core.vocabulary import Role, Stage
 from infra.demo import USERS
 from tests.support import Api
 
@@ -32,6 +32,10 @@ def _timeline_length(api: Api, case_id: str) -> int:
     return len(api.as_("officer.tripoli")("GET", f"/api/v1/cases/{case_id}").json()["timeline"])
 
 
+#: the demo users' roles that see a case just opened at Tripoli Central: its station's, and national readers
+SEE_A_NEW_TRIPOLI_CASE = {Role.police_officer, Role.station_chief, Role.supervisor, Role.investigator, Role.auditor}
+
+
 def test_every_action_refuses_a_wrong_role_and_a_wrong_stage(api: Api) -> None:
     case_id = _open(api)
     before = _timeline_length(api, case_id)
@@ -43,10 +47,14 @@ def test_every_action_refuses_a_wrong_role_and_a_wrong_stage(api: Api) -> None:
         assert wrong_role.status_code == 403, (rule.name, wrong_role.text)
         assert wrong_role.json()["error"]["code"] == "forbidden_role"
         if Stage.police_inquiry not in rule.stages:
-            role = sorted(rule.roles)[0]
-            wrong_stage = api.as_(USER_BY_ROLE[role])("POST", path, json={})
-            assert wrong_stage.status_code == 409, (rule.name, role, wrong_stage.text)
-            assert wrong_stage.json()["error"]["code"] == "wrong_stage"
+            for role in sorted(rule.roles):
+                wrong_stage = api.as_(USER_BY_ROLE[role])("POST", path, json={})
+                if role in SEE_A_NEW_TRIPOLI_CASE:
+                    assert wrong_stage.status_code == 409, (rule.name, role, wrong_stage.text)
+                    assert wrong_stage.json()["error"]["code"] == "wrong_stage"
+                else:  # acting needs reading: an agency that has not held the case hears only "no such case"
+                    assert wrong_stage.status_code == 404, (rule.name, role, wrong_stage.text)
+                    assert wrong_stage.json()["error"]["code"] == "case_not_found"
     assert _timeline_length(api, case_id) == before  # every refusal recorded nothing
 
 
@@ -106,3 +114,40 @@ def test_the_case_read_offers_only_what_would_be_accepted_and_reassign_keeps_the
                                                                                          "to_agency")
     offered = supervisor("GET", f"/api/v1/cases/{case_id}").json()["action_choices"]["reassign"]["to_agency"]
     assert set(offered) == {"station.tripoli.souq_aljuma", "station.benghazi.central", "station.benghazi.alberka"}
+
+
+def test_a_case_the_caller_may_not_see_answers_as_one_that_does_not_exist(api: Api) -> None:
+    case_id = _open(api)
+    benghazi = api.as_("officer.benghazi")
+    for method, path in (("GET", "{}"), ("POST", "{}/actions/add_party"), ("GET", "{}/documents")):
+        hidden = benghazi(method, "/api/v1/cases/" + path.format(case_id), json={"role": "witness", "name": "x"})
+        unknown = benghazi(method, "/api/v1/cases/" + path.format("0" * 32), json={"role": "witness", "name": "x"})
+        assert (hidden.status_code, hidden.json()) == (unknown.status_code, unknown.json()) == (
+            404, {"error": {"code": "case_not_found", "message": "no such case", "message_ar": "القضية غير موجودة"}})
+
+
+def test_a_judge_extends_detention_once_the_prosecution_asked_their_court(api: Api) -> None:
+    """The court competent for the case's region rules on a detention the prosecution puts before it; from
+    then on it sees the case, and what its judge may act on they may read (issue 11, one access rule)."""
+    case_id = _open(api)
+    act = lambda user, action, body: api.as_(user)("POST", f"/api/v1/cases/{case_id}/actions/{action}",  # noqa: E731
+                                                     json=body)
+    assert act("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"}).status_code == 200
+    assert act("prosecutor.tripoli", "acknowledge_receipt", {}).status_code == 200
+    assert act("prosecutor.tripoli", "order_detention", {"party_id": "p1", "grounds": "خشية الهرب"}).status_code == 200
+    extension = {"party_id": "p1", "days": 15, "grounds": "مقتضيات التحقيق"}
+    assert act("judge.tripoli", "extend_detention", extension).status_code == 404  # not their case yet
+    assert api.as_("judge.tripoli")("GET", f"/api/v1/cases/{case_id}").status_code == 404
+
+    elsewhere = act("prosecutor.tripoli", "request_detention_extension",
+                    {"party_id": "p1", "to_agency": "court.benghazi", "grounds": "…"})
+    assert (elsewhere.status_code, elsewhere.json()["error"]["code"]) == (422, "not_competent_court")
+    case = api.as_("prosecutor.tripoli")("GET", f"/api/v1/cases/{case_id}").json()
+    assert sorted(case["action_choices"]["request_detention_extension"]["to_agency"]) == [
+        "court.appeal.tripoli", "court.tripoli"]
+    asked = act("prosecutor.tripoli", "request_detention_extension",
+                {"party_id": "p1", "to_agency": "court.tripoli", "grounds": "مقتضيات التحقيق"})
+    assert asked.status_code == 200, asked.text
+    assert api.as_("judge.tripoli")("GET", f"/api/v1/cases/{case_id}").status_code == 200
+    assert act("judge.tripoli", "extend_detention", extension).status_code == 200
+    assert act("judge.benghazi", "extend_detention", extension).status_code == 404

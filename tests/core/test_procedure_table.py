@@ -12,9 +12,9 @@ from typing import get_args
 import pytest
 
 from core.case import ActionCommand, CaseRef, CaseState
-from core.procedure import ACTIONS, Effect, FieldKind
+from core.procedure import ACTIONS, Effect, FieldKind, Involve
 from core.refusal import Refusal
-from core.transitions import GUARDS, apply, apply_effect, decide, due_clock_events
+from core.transitions import GUARDS, RuleRevision, apply, apply_effect, decide, due_clock_events
 from core.vocabulary import STAGE_OWNER_KIND, AgencyKind, Custody, Stage
 from tests.core.conftest import Walked
 from tests.support.procedure import (
@@ -69,6 +69,8 @@ def _arrested() -> CaseState:
 def _detained_for(days_extended: int) -> CaseState:
     state = _in_prosecution()
     act(state, PROSECUTOR, "order_detention", T0, party_id="p1", grounds="خشية الهرب")
+    act(state, PROSECUTOR, "request_detention_extension", T0, party_id="p1", to_agency="court.tripoli",
+        grounds="مقتضيات التحقيق")
     while days_extended > 0:
         act(state, JUDGE, "extend_detention", T0, party_id="p1", days=min(days_extended, 15), grounds="…")
         days_extended -= 15
@@ -101,12 +103,22 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
     ],
     "person_held": [(lambda: refused(open_case(), OFFICER, "release_person", party_id="p1", reason="…"), "not_held")],
     "person_detained_within_cap": [
-        (lambda: refused(_in_prosecution(), JUDGE, "extend_detention", party_id="p1", days=5, grounds="…"),
+        (lambda: refused(_tried(), JUDGE, "extend_detention", T0, party_id="p1", days=5, grounds="…"),
          "not_detained"),
         (lambda: refused(_detained_for(0), JUDGE, "extend_detention", party_id="p1", days=16, grounds="…"),
          "extension_too_long"),
         (lambda: refused(_detained_for(30), JUDGE, "extend_detention", party_id="p1", days=1, grounds="…"),
          "extension_cap_reached"),
+    ],
+    "detention_before_competent_court": [
+        (lambda: refused(_in_prosecution(), PROSECUTOR, "request_detention_extension", party_id="p1",
+                         to_agency="court.tripoli", grounds="…"), "not_detained"),
+        (lambda: refused(_detained_for(0), PROSECUTOR, "request_detention_extension", party_id="p1",
+                         to_agency="court.benghazi", grounds="…"), "not_competent_court"),
+        (lambda: refused(_detained_for(0), PROSECUTOR, "request_detention_extension", party_id="p1",
+                         to_agency="pros.tripoli", grounds="…"), "not_competent_court"),
+        (lambda: refused(_detained_for(30), PROSECUTOR, "request_detention_extension", party_id="p1",
+                         to_agency="court.tripoli", grounds="…"), "extension_cap_reached"),
     ],
     "handoff_pending": [(lambda: refused(_in_prosecution(), PROSECUTOR, "acknowledge_receipt"), "no_pending_handoff")],
     "archived": [(lambda: refused(_lapsed(), CHIEFPROS, "reopen", reason="…"), "not_archived")],
@@ -253,13 +265,13 @@ def test_a_national_supervisor_keeps_a_case_with_its_kind_of_agency() -> None:
 
 
 def test_a_reassignment_accepted_before_kinds_were_enforced_is_decided_as_then() -> None:
-    """workflows.case replays such an Update with enforce_agency_kinds=False: what was accepted stays accepted."""
+    """workflows.case replays such an Update under the original rules: what was accepted stays accepted."""
     state = _in_execution()
     command = ActionCommand("reassign", SUPERVISOR, {"to_agency": "prison.aljdaida", "reason": "…"},
                             {"to_agency": AGENCIES["prison.aljdaida"]})
     with pytest.raises(Refusal):
         decide(state, command, T0 + timedelta(days=41))
-    event = decide(state, command, T0 + timedelta(days=41), enforce_agency_kinds=False)
+    event = decide(state, command, T0 + timedelta(days=41), revision=RuleRevision.original)
     apply(state, event)
     assert state.owner_agency == "prison.aljdaida"
 
@@ -296,9 +308,11 @@ def test_custody_clocks_come_from_the_table() -> None:
     assert state.party("p1").custody is Custody.police_custody  # type: ignore[union-attr]
 
 
-def test_each_action_has_at_most_one_party_field_and_one_agency_field_which_a_handoff_names() -> None:
+def test_each_action_has_at_most_one_party_field_and_one_agency_field_which_a_handoff_or_involve_names() -> None:
     for rule in ACTIONS:
         assert sum(f.chooses_parties for f in rule.fields) <= 1, rule.name
         agency_fields = [f.name for f in rule.fields if f.kind is FieldKind.agency]
         handoff = rule.handoff
-        assert agency_fields == ([handoff.to_field] if handoff and handoff.to_field else []), rule.name
+        named = [handoff.to_field] if handoff and handoff.to_field else []
+        named += [e.field for e in rule.effects if isinstance(e, Involve)]
+        assert agency_fields == named, rule.name

@@ -9,13 +9,13 @@ from core.roles import ROLE_CAPABILITIES, Capability, capabilities, may, primary
 from core.vocabulary import Role
 
 R = Role
-#: who may do what, as the string sets in core.access, api/web/views, api/grants, api/certificates,
-#: api/records and api/audit had it: the table must keep it exactly
+#: who may do what: as the string sets in core.access, api/web/views, api/grants, api/certificates,
+#: api/records and api/audit had it, but for the administrator, who administers and reads no case file
 HOLDERS: dict[Capability, set[Role]] = {
-    Capability.read_case_files: set(Role) - {R.citizen},
-    Capability.read_every_unsealed_case: {R.investigator, R.auditor, R.admin},
+    Capability.read_case_files: set(Role) - {R.citizen, R.admin},
+    Capability.read_every_unsealed_case: {R.investigator, R.auditor},
     Capability.oversee_scope: {R.supervisor},
-    Capability.watch_stalled_cases: {R.supervisor, R.station_chief, R.chief_prosecutor, R.admin},
+    Capability.watch_stalled_cases: {R.supervisor, R.station_chief, R.chief_prosecutor},
     Capability.grant_case_access: {R.chief_prosecutor, R.supervisor},
     Capability.request_certificate: {R.citizen},
     Capability.review_certificates: {R.records_officer},

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from core.case import ActionCommand, Actor, CaseState
 from core.procedure import ACTIONS, ACTIONS_BY_NAME
 from core.refusal import Refusal
-from core.transitions import allowed_actions, apply, decide, due_clock_events
+from core.transitions import _agency_may_act, allowed_actions, apply, decide, due_clock_events
 from core.vocabulary import OPEN_STAGES, Role, Stage
 from tests.support.procedure import (
     AGENCIES,
@@ -25,10 +25,12 @@ from tests.support.procedure import (
 
 
 def test_every_action_is_refused_outside_its_stages_or_roles() -> None:
-    """Generated from the table: an action whose role or stage does not fit is refused, with 403/409."""
+    """Generated from the table: an action whose role or stage does not fit is refused: 403 for the role,
+    then 403 for an agency with no say in the case (which learns nothing of its stage), then 409 for the
+    stage."""
     state = open_case()
     for rule in ACTIONS:
-        if rule.name == "open_case":
+        if rule.opens_case:
             continue
         for role in Role:
             who = Actor("u", [role], "station.tripoli.central", "police_station", "tripoli")
@@ -36,11 +38,20 @@ def test_every_action_is_refused_outside_its_stages_or_roles() -> None:
                 decide(state, ActionCommand(rule.name, who, {}), T0)
             except Refusal as refusal:
                 if role not in rule.roles:
-                    assert refusal.status == 403, (rule.name, role)
+                    assert (refusal.status, refusal.code) == (403, "forbidden_role"), (rule.name, role)
+                elif not _agency_may_act(rule, state, who):
+                    assert (refusal.status, refusal.code) == (403, "forbidden_agency"), (rule.name, role)
                 elif Stage.police_inquiry not in rule.stages:
-                    assert refusal.status == 409, (rule.name, role)
+                    assert (refusal.status, refusal.code) == (409, "wrong_stage"), (rule.name, role)
             else:
                 assert role in rule.roles and Stage.police_inquiry in rule.stages, (rule.name, role)
+
+
+def test_an_agency_with_no_say_learns_nothing_of_the_stage() -> None:
+    """A Benghazi prosecutor acting on a Tripoli case in inquiry hears about their agency, not the stage."""
+    outsider = Actor("p", ["prosecutor"], "pros.benghazi", "prosecution_office", "benghazi")
+    refusal = refused(open_case(), outsider, "order_detention", party_id="p1", grounds="…")
+    assert (refusal.status, refusal.code) == (403, "forbidden_agency")
 
 
 def test_closed_is_terminal_except_reopen_of_archived() -> None:

@@ -80,10 +80,11 @@ def test_case_walks_from_report_to_final_judgment(api: Api) -> None:
         assert response.status_code == status, response.text
         return response.json()  # type: ignore[no-any-return]
 
-    # an officer may not refer: only the station chief does (403), and a judge can't act in police_inquiry
+    # an officer may not refer: only the station chief does (403); a judge, whose court has not held the case,
+    # can neither act on it nor learn anything of it (404, as for a case that does not exist)
     refused = step(officer, "refer_to_prosecution", {"to_agency": "pros.tripoli"}, 403)
     assert refused["error"]["code"] == "forbidden_role"
-    assert step(judge, "record_verdict", {"verdicts": []}, 409)["error"]["code"] == "wrong_stage"
+    assert step(judge, "record_verdict", {"verdicts": []}, 404)["error"]["code"] == "case_not_found"
 
     assert step(chief, "refer_to_prosecution", {"to_agency": "pros.tripoli"})["stage"] == "prosecution"
     step(prosecutor, "acknowledge_receipt")
@@ -127,7 +128,7 @@ def test_case_walks_from_report_to_final_judgment(api: Api) -> None:
     wait_for(lambda: case_id in found_by("investigator", f"احمد عبدالله المبروك {tag}"), timeout=20)
     assert case_id in found_by("investigator", accused)
     assert case_id not in found_by("officer.benghazi", accused)
-    assert api.as_("officer.benghazi")("GET", f"/api/v1/cases/{case_id}").status_code == 403
+    assert api.as_("officer.benghazi")("GET", f"/api/v1/cases/{case_id}").status_code == 404
 
 
 def test_fast_rules_file_is_valid() -> None:

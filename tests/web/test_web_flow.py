@@ -164,17 +164,18 @@ def test_a_case_walks_through_the_forms_from_report_to_verdict(walked_case: dict
     assert walked_case["number"]
 
 
-def test_another_regions_officer_gets_a_403_page(browser: Browser, base_url: str,
-                                                 walked_case: dict[str, str]) -> None:
+def test_another_regions_officer_learns_nothing_of_the_case(browser: Browser, base_url: str,
+                                                            walked_case: dict[str, str]) -> None:
+    """The same page as for a case that does not exist: not even whether this one does."""
     context, page = login(browser, base_url, "officer.benghazi")
     response = page.goto(walked_case["url"])
-    assert response is not None and response.status == 403
-    expect(page.locator("main")).to_contain_text("لا تملك صلاحية الاطلاع على هذه القضية")
+    assert response is not None and response.status == 404
+    expect(page.locator("main")).to_contain_text("القضية غير موجودة")
     expect(page.locator("main")).not_to_contain_text(ACCUSED)
-    shot(page, "forbidden-ar")
+    shot(page, "not-found-ar")
     page.click("a.language-switch")
-    expect(page.locator("main")).to_contain_text("you may not see this case")
-    shot(page, "forbidden-en")
+    expect(page.locator("main")).to_contain_text("no such case")
+    shot(page, "not-found-en")
     context.close()
 
 
@@ -321,8 +322,8 @@ def test_an_officer_uploads_a_document_another_agency_cannot_download_it(browser
 
     context, page = login(browser, base_url, "officer.benghazi")
     response = page.goto(f"{base_url}{link}")
-    assert response is not None and response.status == 403
-    expect(page.locator("main")).to_contain_text("لا تملك صلاحية الاطلاع على هذه القضية")
+    assert response is not None and response.status == 404
+    expect(page.locator("main")).to_contain_text("القضية غير موجودة")
     context.close()
 
 

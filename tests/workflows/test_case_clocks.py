@@ -79,6 +79,8 @@ async def test_prosecution_detention_expires_unless_extended(env) -> None:  # ty
     await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
     await act(handle, PROSECUTOR, "acknowledge_receipt")
     await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
+    await act(handle, PROSECUTOR, "request_detention_extension", party_id="p1", to_agency="court.tripoli",
+              grounds="مقتضيات التحقيق")
     await act(handle, JUDGE, "extend_detention", party_id="p1", days=15, grounds="مقتضيات التحقيق")
     state = await handle.query(CaseWorkflow.state)
     assert [c.name for c in state.open_clocks() if c.subject == "p1"] == ["judicial_detention"]
