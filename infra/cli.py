@@ -209,6 +209,24 @@ def cmd_bench(args: list[str]) -> int:
     return code if isinstance(code, int) else 0
 
 
+@command("projections", "list the cases whose log and read model are behind their workflow (MizanProjectionBehind)")
+def cmd_projections(args: list[str]) -> int:
+    import asyncio
+
+    from workflows.client import cases_behind, connect
+
+    _parser("projections", COMMANDS["projections"].help).parse_args(args)
+
+    async def listed() -> list[str]:
+        return await cases_behind(await connect(get_settings()))
+
+    behind = asyncio.run(listed())
+    for case_id in behind:
+        print(case_id)
+    print(f"{len(behind)} case{'s' if len(behind) != 1 else ''} behind" if behind else "every case is on record")
+    return 1 if behind else 0
+
+
 # Commands defined in other packages, imported only when run
 lazy_command("audit", "infra.audit_cli:main", "the tamper-evident audit log: audit verify | anchor")
 lazy_command("reindex", "search.maintenance:reindex_main",

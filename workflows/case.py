@@ -7,6 +7,11 @@ durable timers: the loop sleeps until the next warning or expiry in the case's s
 
 Versions (`workflow.patched`): RECORD_AND_INDEX records and indexes in one local activity, in the
 workflow task that accepted the action; before it, indexing was always the separate activity.
+BOUNDED_RETRIES_PATCH (workflows.common): no activity retries forever. When recording an action spends its
+attempts, the case is flagged "projection behind" (search attribute MizanProjectionBehind, `./mizan
+projections`), the Updates waiting on it are answered (their actions are in the case's history, not yet in
+its log), later actions go on, and the workflow sends the outbox again every few minutes until it is on
+record. An index that spent its attempts is sent again likewise.
 AGENCY_KINDS_PATCH and COURTS_ASKED_PATCH: the rule revisions of core.transitions.RuleRevision. An action
 is decided again in its Update handler under the newest revision; an Update accepted before a revision
 existed is decided again, on replay, as it was then (a reassignment across agency kinds, a detention
@@ -16,10 +21,11 @@ extended by a court of the region that was never asked).
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from core import transitions
@@ -28,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from core.vocabulary import Outcome, Stage
     from workflows import search_attributes as sa
     from workflows.client import ABSORB, ACT, CASE_STATE, CASE_WORKFLOW, OPENED
-    from workflows.common import ACTIVITY_RETRY, refusal_error
+    from workflows.common import RETRY_LATER, refusal_error, retry_policy
     from workflows.messages import (
         DELIVER_MERGE,
         INDEX_CASE,
@@ -46,6 +52,9 @@ REGION_KEY = SearchAttributeKey.for_keyword(sa.REGION)
 STALLED_KEY = SearchAttributeKey.for_bool(sa.STALLED)
 CATEGORY_KEY = SearchAttributeKey.for_keyword(sa.CATEGORY)
 SENSITIVITY_KEY = SearchAttributeKey.for_keyword(sa.SENSITIVITY)
+PROJECTION_BEHIND_KEY = SearchAttributeKey.for_bool(sa.PROJECTION_BEHIND)
+#: the notice an action's answer carries when it is in the case's history but not yet in its log
+NOT_YET_ON_RECORD = "not_yet_on_record"
 
 RECORD_AND_INDEX_PATCH = "record-and-index-1"
 AGENCY_KINDS_PATCH = "agency-kinds-1"
@@ -65,6 +74,9 @@ class CaseWorkflow:
         self._search_attributes: dict[str, object] = {}
         self._refusal: Refusal | None = None
         self._first_event: CaseEvent | None = None
+        #: when recording last spent its attempts: the outbox is sent again at `_record_again_at`
+        self._projection_behind = False
+        self._record_again_at: datetime | None = None
         if start.state is not None:
             self._state = start.state
             return
@@ -107,6 +119,8 @@ class CaseWorkflow:
                     state=self._state, recorded_seq=self._recorded_seq, indexed_seq=self._indexed_seq,
                     history_limit=self._history_limit))
             due = transitions.next_clock_instant(self._state)
+            if self._record_again_at is not None:
+                due = self._record_again_at if due is None else min(due, self._record_again_at)
             timeout = None if due is None else max((due - workflow.now()).total_seconds(), 0.001)
             try:
                 await workflow.wait_condition(
@@ -123,17 +137,20 @@ class CaseWorkflow:
         except Refusal as refusal:
             raise refusal_error(refusal) from None
         self._commit(event)
-        await workflow.wait_condition(lambda: self._recorded_seq >= event.seq)
+        await workflow.wait_condition(lambda: self._recorded_seq >= event.seq or self._projection_behind)
         return ActionResult(case_id=self._state.case_id, seq=event.seq, stage=self._state.stage,
-                            owner_agency=self._state.owner_agency, event=event)
+                            owner_agency=self._state.owner_agency, event=event, notices=self._notices(event.seq))
+
+    def _notices(self, seq: int) -> list[str]:
+        return [NOT_YET_ON_RECORD] if self._recorded_seq < seq else []
 
     @workflow.update(name=OPENED)
     async def opened(self) -> ActionResult:
         """The answer to open_case (sent with the start): returns once the opening is on record."""
         if self._refusal is not None:
             raise refusal_error(self._refusal)
-        await workflow.wait_condition(lambda: self._recorded_seq >= 1)
-        return ActionResult(case_id=self._state.case_id, seq=1, stage=self._state.stage,
+        await workflow.wait_condition(lambda: self._recorded_seq >= 1 or self._projection_behind)
+        return ActionResult(case_id=self._state.case_id, seq=1, stage=self._state.stage, notices=self._notices(1),
                             owner_agency=self._state.owner_agency, event=self._first_event)  # type: ignore[arg-type]
 
     @workflow.update(name=ABSORB)
@@ -180,39 +197,77 @@ class CaseWorkflow:
         that index fails, the events are on record all the same and the index loop's activity retries it.
         """
         while self._outbox:
+            if self._record_again_at is not None and workflow.now() < self._record_again_at:
+                return  # behind: the main loop sends the outbox again when the time comes
             batch = list(self._outbox)
             request = RecordEvents(self._state.case_id, self._state.number, self._state.rules, batch)
             indexed = False
-            if workflow.patched(RECORD_AND_INDEX_PATCH):
-                recorded = await workflow.execute_local_activity(
-                    RECORD_AND_INDEX, request, result_type=Recorded, start_to_close_timeout=timedelta(seconds=30),
-                    retry_policy=ACTIVITY_RETRY)
-                indexed = recorded.indexed
-            else:
-                await workflow.execute_local_activity(
-                    RECORD_EVENTS, request, start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
+            try:
+                if workflow.patched(RECORD_AND_INDEX_PATCH):
+                    recorded = await workflow.execute_local_activity(
+                        RECORD_AND_INDEX, request, result_type=Recorded, start_to_close_timeout=timedelta(seconds=30),
+                        retry_policy=retry_policy())
+                    indexed = recorded.indexed
+                else:
+                    await workflow.execute_local_activity(
+                        RECORD_EVENTS, request, start_to_close_timeout=timedelta(seconds=30),
+                        retry_policy=retry_policy())
+            except (ActivityError, ApplicationError) as error:  # a local activity's failure comes unwrapped
+                self._fall_behind(error)
+                return
+            if self._projection_behind:
+                self._catch_up()
             del self._outbox[: len(batch)]
             self._recorded_seq = batch[-1].seq
             if indexed:
                 self._indexed_seq = max(self._indexed_seq, self._recorded_seq)
 
+    def _fall_behind(self, error: ActivityError | ApplicationError) -> None:
+        """Recording spent its attempts: say so where operators look, answer who waits, try again later."""
+        workflow.logger.error("case %s: events %d-%d not on record, again in %s: %s", self._state.case_id,
+                              self._outbox[0].seq, self._outbox[-1].seq, RETRY_LATER, error.cause or error)
+        self._record_again_at = workflow.now() + RETRY_LATER
+        if not self._projection_behind:
+            self._projection_behind = True
+            workflow.upsert_search_attributes([PROJECTION_BEHIND_KEY.value_set(True)])
+
+    def _catch_up(self) -> None:
+        workflow.logger.info("case %s: on record again", self._state.case_id)
+        self._projection_behind, self._record_again_at = False, None
+        workflow.upsert_search_attributes([PROJECTION_BEHIND_KEY.value_set(False)])
+
     async def _deliver_merge(self) -> None:
         """After merge_into is on record, the case it joined receives its parties and evidence."""
         state = self._state
         assert state.merged_into is not None
-        await workflow.execute_activity(
-            DELIVER_MERGE, MergeDelivery(state.case_id, state.number, state.merged_into, state.parties,
-                                         state.documents),
-            start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
+        delivery = MergeDelivery(state.case_id, state.number, state.merged_into, state.parties, state.documents)
+        while True:
+            try:
+                await workflow.execute_activity(DELIVER_MERGE, delivery, start_to_close_timeout=timedelta(seconds=30),
+                                                retry_policy=retry_policy())
+                break
+            except ActivityError as error:
+                if isinstance(error.cause, ApplicationError) and error.cause.non_retryable:
+                    raise  # the other case refused the merge: a person must look at it (as before)
+                workflow.logger.error("case %s: merge not delivered, again in %s: %s", state.case_id, RETRY_LATER,
+                                      error.cause or error)
+                await workflow.sleep(RETRY_LATER)
         self._merge_delivered = True
 
     async def _index_loop(self) -> None:
         while True:
             await workflow.wait_condition(lambda: self._indexed_seq < self._recorded_seq)
             seq = self._recorded_seq
-            await workflow.execute_activity(
-                INDEX_CASE, IndexCase(self._state.case_id, seq),
-                start_to_close_timeout=timedelta(seconds=30), retry_policy=ACTIVITY_RETRY)
+            try:
+                await workflow.execute_activity(
+                    INDEX_CASE, IndexCase(self._state.case_id, seq),
+                    start_to_close_timeout=timedelta(seconds=30), retry_policy=retry_policy())
+            except ActivityError as error:
+                # the index is a projection: behind until OpenSearch answers, and `search check` repairs
+                workflow.logger.warning("case %s: not indexed, again in %s: %s", self._state.case_id, RETRY_LATER,
+                                        error.cause or error)
+                await workflow.sleep(RETRY_LATER)
+                continue
             self._indexed_seq = max(self._indexed_seq, seq)
 
     def _finished(self) -> bool:
@@ -220,6 +275,8 @@ class CaseWorkflow:
         return self._state.stage == Stage.closed and self._state.outcome != Outcome.archived and not self._outbox
 
     def _should_continue_as_new(self) -> bool:
+        if self._projection_behind:
+            return False  # the outbox goes on record first: a new run must not start from events it lacks
         info = workflow.info()
         return info.is_continue_as_new_suggested() or info.get_current_history_length() > self._history_limit
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from core.records import RecordFinding
@@ -20,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from core.vocabulary import CertificateRequestStatus
     from workflows.client import CERTIFICATE_STATUS, CERTIFICATE_WORKFLOW, DECIDE
     from workflows.client import SETTLED as SETTLED_UPDATE
-    from workflows.common import ACTIVITY_RETRY, refusal_error
+    from workflows.common import RETRY_LATER, refusal_error, retry_policy
     from workflows.messages import (
         COMPUTE_RECORD,
         ESCALATE_REVIEW,
@@ -52,9 +53,8 @@ class CertificateWorkflow:
 
     @workflow.run
     async def run(self, start: CertificateStart) -> str:
-        finding: RecordFinding = await workflow.execute_activity(
-            COMPUTE_RECORD, start, result_type=RecordFinding, start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY)
+        finding = await self._activity(COMPUTE_RECORD, start, RecordFinding)
+        assert isinstance(finding, RecordFinding)
         self._finding = finding
         if not finding.entries and not finding.doubtful:
             await self._activity(ISSUE_CERTIFICATE, IssueCertificate(self._id, [], "system"))
@@ -82,9 +82,18 @@ class CertificateWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
 
-    async def _activity(self, name: str, argument: object) -> None:
-        await workflow.execute_activity(name, argument, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                                        retry_policy=ACTIVITY_RETRY)
+    async def _activity(self, name: str, argument: object, result_type: type | None = None) -> object:
+        """One step, with a bounded retry; when its attempts are spent, logged and sent again a few minutes
+        later (the request stays where it is, and says so in its status)."""
+        while True:
+            try:
+                return await workflow.execute_activity(name, argument, result_type=result_type,
+                                                       start_to_close_timeout=ACTIVITY_TIMEOUT,
+                                                       retry_policy=retry_policy())
+            except ActivityError as error:
+                workflow.logger.error("certificate %s: %s failed, again in %s: %s", self._id, name, RETRY_LATER,
+                                      error.cause or error)
+                await workflow.sleep(RETRY_LATER)
 
     def _current(self) -> CertificateStatus:
         return CertificateStatus(self._id, self._status, self._escalated)

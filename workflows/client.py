@@ -25,6 +25,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from config.settings import Settings
 from core.refusal import Refusal
 from store.codec import decoder_for
+from workflows import search_attributes
 
 T = TypeVar("T")
 
@@ -48,8 +49,11 @@ DECIDE = "decide"  # a records officer's decision
 CERTIFICATE_STATUS = "status"
 
 
+CASE_PREFIX = "case-"
+
+
 def case_workflow_id(case_id: str) -> str:
-    return f"case-{case_id}"
+    return f"{CASE_PREFIX}{case_id}"
 
 
 def certificate_workflow_id(certificate_id: str) -> str:
@@ -93,6 +97,16 @@ async def connect(settings: Settings) -> Client:
     """A Temporal client of Mizan's: the configured server and namespace, with Mizan's data converter."""
     return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
                                 data_converter=DATA_CONVERTER)
+
+
+# ---------------------------------------------------------------- what operators look for
+
+
+async def cases_behind(client: Client) -> list[str]:
+    """The cases whose actions are in their workflow's history but not yet in their log and read model
+    (workflows.case flags them when recording spends its attempts), by case id."""
+    query = f"{search_attributes.PROJECTION_BEHIND} = true"
+    return sorted([w.id.removeprefix(CASE_PREFIX) async for w in client.list_workflows(query)])
 
 
 # ---------------------------------------------------------------- Updates and their refusals

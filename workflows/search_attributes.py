@@ -12,6 +12,7 @@ SEARCH_ATTRIBUTES: dict[str, str] = {
     "MizanStalled": "Bool",
     "MizanCategory": "Keyword",
     "MizanSensitivity": "Keyword",
+    "MizanProjectionBehind": "Bool",
 }
 
 STAGE = "MizanStage"
@@ -20,3 +21,5 @@ REGION = "MizanRegion"
 STALLED = "MizanStalled"
 CATEGORY = "MizanCategory"
 SENSITIVITY = "MizanSensitivity"
+#: the case's actions are in its history but not yet in its log and read model (workflows.case)
+PROJECTION_BEHIND = "MizanProjectionBehind"

@@ -67,4 +67,4 @@ async def take_action(case_id: str, action: str, user: CurrentUser, session: Ses
     await audit_trail.record_async(user, request, "case.action", case_id=case_id,
                                    detail={"action": action, "seq": result.seq})
     return ActionPublic(case_id=result.case_id, seq=result.seq, stage=result.stage,
-                        owner_agency=result.owner_agency, action=action)
+                        owner_agency=result.owner_agency, action=action, notices=result.notices)

@@ -40,6 +40,8 @@ class ActionPublic(BaseModel):
     stage: Stage
     owner_agency: str
     action: str
+    #: `not_yet_on_record`: the action is accepted and in the case's history, its log and read model behind
+    notices: list[str] = []
 
 
 class EventPublic(BaseModel):

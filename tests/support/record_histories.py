@@ -30,8 +30,9 @@ from workflows.case import CaseWorkflow
 HISTORIES = Path(__file__).resolve().parent.parent / "workflows"
 QUEUE = "histories"
 #: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it, v3 with
-#: AGENCY_KINDS_PATCH (hand-offs checked against the stage's owner kinds, their kind in the event)
-VERSION = "v3"
+#: AGENCY_KINDS_PATCH (hand-offs checked against the stage's owner kinds, their kind in the event), v4 with
+#: COURTS_ASKED_PATCH and BOUNDED_RETRIES_PATCH (a detention put before the court that extends it; bounded retries)
+VERSION = "v4"
 
 
 async def main() -> None:
@@ -68,6 +69,19 @@ async def main() -> None:
         await environment.sleep(timedelta(hours=30))
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-reopened-escalated-{VERSION}.json").write_text(history.to_json())
+
+        # a detention put before the court, extended by its judge, then released (COURTS_ASKED_PATCH)
+        handle = await open_case(environment.client, QUEUE)
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
+        await act(handle, PROSECUTOR, "request_detention_extension", party_id="p1", to_agency="court.tripoli",
+                  grounds="مقتضيات التحقيق")
+        await act(handle, JUDGE, "extend_detention", party_id="p1", days=15, grounds="مقتضيات التحقيق")
+        await environment.sleep(timedelta(days=3))
+        await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="انتفاء مبررات الحبس")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-detention-extended-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":

@@ -30,3 +30,11 @@ async def time_skipping() -> WorkflowEnvironment:
                                                      data_converter=DATA_CONVERTER)
     await register_search_attributes(env.client)
     return env
+
+
+async def dev_server() -> WorkflowEnvironment:
+    """A real Temporal dev server of the test's own (in memory): visibility queries, real time."""
+    env = await WorkflowEnvironment.start_local(dev_server_existing_path=str(BIN / "temporal"),
+                                                data_converter=DATA_CONVERTER)
+    await register_search_attributes(env.client)
+    return env

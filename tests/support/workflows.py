@@ -10,6 +10,7 @@ from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import ApplicationError
 
 from activities.merging import deliver_merge
 from core.case import ActionCommand, Actor, CaseEvent, CaseRef, CaseStart, CaseState
@@ -31,6 +32,7 @@ from tests.support.procedure import (  # noqa: F401 - the demo actors, for the w
 )
 from workflows.case import CaseWorkflow
 from workflows.client import ACT, OPENED, case_workflow_id
+from workflows.common import BAD_DATA
 from workflows.messages import (
     INDEX_CASE,
     RECORD_AND_INDEX,
@@ -51,6 +53,8 @@ class EventLog:
     indexed: dict[str, int] = field(default_factory=dict)
     #: record_and_index reports the index as failed this many times (as an unreachable OpenSearch would)
     index_failures: int = 0
+    #: while set, recording fails as for data the database cannot store (non-retryable)
+    poisoned: bool = False
 
     def record(self, request: RecordEvents) -> int:
         # the same fold the read model does: the log's state must equal the workflow's
@@ -73,6 +77,8 @@ class EventLog:
 
         @activity.defn(name=RECORD_AND_INDEX)
         async def record_and_index(request: RecordEvents) -> Recorded:
+            if self.poisoned:
+                raise ApplicationError("cannot be stored", type=BAD_DATA, non_retryable=True)
             written = self.record(request)
             if self.index_failures > 0:
                 self.index_failures -= 1
