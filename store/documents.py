@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from core.procedure import ACTIONS, FieldKind
 from core.refusal import Refusal
-from store.models import CaseEventRow, Document
+from store.models import CaseDocumentLink, CaseEventRow, Document
 
 REF_PREFIX = "sha256:"
 _CHUNK = 1 << 20
@@ -161,3 +161,28 @@ def case_documents(session: Session, case_id: str) -> dict[str, str | None]:
         for digest in _references(event.fields, fields_by_action[event.name]):
             documents[digest] = str(title) if title else documents.get(digest)
     return documents
+
+
+def link_document(session: Session, case_id: str, sha256: str, *, how: str, linked_by: str,
+                  from_case_id: str | None = None) -> bool:
+    """Let the case name the document (idempotent); False when it could already."""
+    if session.get(CaseDocumentLink, (case_id, sha256)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(CaseDocumentLink(case_id=case_id, sha256=sha256, how=how, linked_by=linked_by,
+                                         linked_at=datetime.now(UTC), from_case_id=from_case_id))
+    except IntegrityError:  # linked concurrently by the same upload retried
+        return False
+    return True
+
+
+def linked(session: Session, case_id: str, sha256: str) -> bool:
+    return session.get(CaseDocumentLink, (case_id, sha256)) is not None
+
+
+def unknown_document(field: str) -> Refusal:
+    """The one answer for a reference the case may not name: whether the bytes exist elsewhere is not said."""
+    return Refusal("unknown_document", 422, "this case has no such document: upload it to the case, or copy it from "
+                   "another case you may read", "لا يوجد هذا المستند في القضية: ارفعه إليها أو انسخه من قضية "
+                   "يحق لك الاطلاع عليها", field)

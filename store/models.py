@@ -155,6 +155,20 @@ class Document(Base):
     first_case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
 
 
+class CaseDocumentLink(Base):
+    """A document a case may name (store.documents): uploaded to it, or copied to it on purpose by someone
+    who may read both cases. A content hash alone is no key to a document: only a link is."""
+
+    __tablename__ = "case_document_links"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"), primary_key=True)
+    how: Mapped[str] = mapped_column(String(16))  # upload | copy | attached (before links existed)
+    linked_by: Mapped[str] = mapped_column(String(128))
+    linked_at: Mapped[datetime]
+    from_case_id: Mapped[str | None] = mapped_column(String(64), default=None)  # a copy's source
+
+
 class CriminalRecord(Base):
     """One final conviction of one accused in one case (السجل الجنائي), written from the procedure."""
 

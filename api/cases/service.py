@@ -34,6 +34,7 @@ from store.access import granted_agencies, readable_statement
 from store.agencies import agency_refs, load_agency_tree
 from store.case_numbers import allocate_number
 from store.codec import state_from_json
+from store.documents import linked, parse_ref, unknown_document
 from store.models import Case, CaseEventRow
 from workflows.case import CaseWorkflow
 from workflows.client import ACT, OPENED, case_workflow_id, refusal_from, send_update
@@ -59,13 +60,18 @@ def _resolve_references(session: Session, actor: Actor, case_id: str, action: st
                         fields: dict[str, Any]) -> tuple[dict[str, AgencyRef], dict[str, CaseRef]]:
     """The agencies and cases an action's fields name, as the pure validator needs to judge them. Acting on a
     case needs the right to read it (core.access): one who may not see it hears only that there is no such
-    case, whatever the procedure would have said."""
+    case, whatever the procedure would have said. A document it names must be one the case may name
+    (uploaded to it, or copied to it): a content hash is no key."""
     visible_case(actor, case_id, session)
     cases: dict[str, CaseRef] = {}
     rule = ACTIONS_BY_NAME[action]
     viewer = viewer_for(actor)
     for spec in rule.fields:
         value = fields.get(spec.name)
+        if spec.kind is FieldKind.document and value not in (None, ""):
+            digest = parse_ref(value) if isinstance(value, str) else None
+            if digest is None or not linked(session, case_id, digest):
+                raise unknown_document(spec.name)
         if spec.kind is FieldKind.case and isinstance(value, str) and (other := session.get(Case, value)):
             state = state_from_json(other.snapshot)
             cases[spec.name] = CaseRef(other.id, Stage(other.stage),

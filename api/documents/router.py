@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.documents import service as documents_service
-from api.documents.schemas import DocumentAttached, DocumentPublic
+from api.documents.schemas import DocumentAttached, DocumentCopy, DocumentPublic
 from api.params import IdempotencyKeyHeader
 
 router = APIRouter(prefix="/api/v1/cases", tags=["documents"])
@@ -24,6 +24,16 @@ async def attach_document(case_id: str, user: CurrentUser, session: SessionDep, 
                           title: Annotated[str, Form(min_length=1, max_length=documents_service.TITLE_MAX_LENGTH)],
                           idempotency_key: IdempotencyKeyHeader = None) -> DocumentAttached:
     return await documents_service.attach(user, case_id, file, title, request, session, temporal, idempotency_key)
+
+
+@router.post("/{case_id}/documents/copies", status_code=201, response_model=DocumentAttached,
+             operation_id="copy_document")
+async def copy_document(case_id: str, body: DocumentCopy, user: CurrentUser, session: SessionDep,
+                        temporal: TemporalDep, request: Request,
+                        idempotency_key: IdempotencyKeyHeader = None) -> DocumentAttached:
+    """Attach a document of another case the caller may read to this one (audited, both cases named)."""
+    return await documents_service.copy(user, case_id, body.from_case_id, body.document, body.title, request,
+                                        session, temporal, idempotency_key)
 
 
 @router.get("/{case_id}/documents", response_model=list[DocumentPublic], operation_id="list_case_documents")

@@ -22,3 +22,12 @@ class DocumentAttached(BaseModel):
     case_id: str
     seq: int
     stored: bool  # false when the same bytes were already in the store
+
+
+class DocumentCopy(BaseModel):
+    """A document of another case, to attach to this one."""
+
+    from_case_id: str = Field(max_length=64)
+    document: str = Field(max_length=80, examples=[
+        "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
+    title: str = Field(min_length=1, max_length=300)

@@ -24,7 +24,17 @@ from core.refusal import Refusal
 from core.text import clean_text
 from core.transitions import allowed_actions
 from store.agencies import agency_refs
-from store.documents import blob_path, case_documents, parse_ref, record_document, ref_for, store_blob, too_large
+from store.documents import (
+    StoredBlob,
+    blob_path,
+    case_documents,
+    link_document,
+    parse_ref,
+    record_document,
+    ref_for,
+    store_blob,
+    too_large,
+)
 from store.models import Document
 
 ATTACH = "attach_document"
@@ -81,6 +91,8 @@ async def attach(actor: Actor, case_id: str, file: UploadFile | None, title: str
             raise too_large(settings.document_max_bytes)
         blob = await run_in_threadpool(store_blob, file.file, settings.documents_dir,
                                        settings.document_max_bytes, file.content_type)
+        # the bytes were uploaded to this case: it may name them (a bare hash names nothing: store.documents)
+        row = await run_in_threadpool(_keep_for_case, session, blob, filename or "document", actor.username, case_id)
         # the workflow validator decides again on the live state; the event it records carries the reference
         result = await cases_service.act(actor, case_id, ATTACH, {"document": blob.ref, "title": cleaned_title},
                                          idempotency_key, session, temporal)
@@ -88,12 +100,49 @@ async def attach(actor: Actor, case_id: str, file: UploadFile | None, title: str
         await audit_trail.record_async(actor, request, "document.upload", case_id=case_id,
                                        outcome=audit_trail.refused(error), detail=_detail({"filename": filename}, via))
         raise
-    # database writes off the event loop: a write waiting for SQLite's lock must not stall every other request
-    row = await run_in_threadpool(record_document, session, blob, filename or "document", actor.username, case_id)
     await audit_trail.record_async(actor, request, "document.upload", case_id=case_id,
                                    detail=_detail({"document": blob.ref, "size": blob.size, "seq": result.seq,
                                                    "stored": blob.created}, via))
     return DocumentAttached(document=public(row, cleaned_title), case_id=case_id, seq=result.seq, stored=blob.created)
+
+
+def _keep_for_case(session: Session, blob: StoredBlob, filename: str, username: str, case_id: str) -> Document:
+    # database writes off the event loop: a write waiting for SQLite's lock must not stall every other request
+    row = record_document(session, blob, filename, username, case_id)
+    link_document(session, case_id, blob.sha256, how="upload", linked_by=username)
+    session.commit()
+    return row
+
+
+async def copy(actor: Actor, case_id: str, from_case_id: str, ref: str, title: str | None, request: Request,
+               session: Session, temporal: Client, idempotency_key: str | None = None) -> DocumentAttached:
+    """Attach to a case a document of another case: only for someone who may read both, and audited with
+    both cases named. The one way a document reaches a case it was not uploaded to."""
+    detail = {"from_case_id": from_case_id, "document": ref}
+    try:
+        await run_in_threadpool(cases_service.visible_case, actor, from_case_id, session)
+        digest = parse_ref(ref)
+        if digest is None or digest not in await run_in_threadpool(case_documents, session, from_case_id):
+            raise document_not_found()
+        cleaned_title = _checked_title(title)
+        await run_in_threadpool(cases_service.visible_case, actor, case_id, session)
+        await run_in_threadpool(_link_copy, session, case_id, digest, actor.username, from_case_id)
+        result = await cases_service.act(actor, case_id, ATTACH, {"document": ref_for(digest), "title": cleaned_title},
+                                         idempotency_key, session, temporal)
+    except Refusal as error:
+        await audit_trail.record_async(actor, request, "document.copy", case_id=case_id,
+                                       outcome=audit_trail.refused(error), detail=detail)
+        raise
+    row = session.get(Document, digest)
+    assert row is not None
+    await audit_trail.record_async(actor, request, "document.copy", case_id=case_id,
+                                   detail={**detail, "seq": result.seq})
+    return DocumentAttached(document=public(row, cleaned_title), case_id=case_id, seq=result.seq, stored=False)
+
+
+def _link_copy(session: Session, case_id: str, digest: str, username: str, from_case_id: str) -> None:
+    link_document(session, case_id, digest, how="copy", linked_by=username, from_case_id=from_case_id)
+    session.commit()
 
 
 def documents_of(session: Session, case_id: str) -> list[DocumentPublic]:

@@ -218,3 +218,60 @@ def test_content_types_and_references_are_recognised() -> None:
     assert parse_ref(f"sha256:{digest}") == parse_ref(digest.upper()) == digest
     assert parse_ref("sha256:../../etc/passwd") is None
     assert parse_ref("sha256:" + "a" * 63) is None
+
+
+@pytest.mark.stack
+def test_a_hash_is_no_key_to_another_cases_document(api: Api) -> None:
+    """Naming another case's document by its content hash attaches nothing: the answer is the same as for a
+    hash no file has, so it tells nothing of what is stored (issue 11)."""
+    sealed = {"offence": "اعتداء", "category": "felony", "sensitivity": "sealed", "place": "طرابلس",
+              "occurred_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(), "narrative": "…", "parties": []}
+    secret_case = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=sealed).json()["id"]
+    data = _pdf()
+    status, body = _upload(api, "officer.tripoli", secret_case, data)
+    assert status == 201, body
+    secret = body["document"]["ref"]
+
+    # a Benghazi officer owns a case of their own, and knows (or guesses) the hash
+    own = api.as_("officer.benghazi")("POST", "/api/v1/cases", json={**sealed, "sensitivity": "normal"}).json()["id"]
+    benghazi = api.as_("officer.benghazi")
+    answers = []
+    for ref in (secret, f"sha256:{'1' * 64}"):
+        for action, fields in (("attach_document", {"document": ref, "title": "مسروق"}),
+                               ("add_evidence", {"description": "…", "document": ref})):
+            response = benghazi("POST", f"/api/v1/cases/{own}/actions/{action}", json=fields)
+            answers.append((response.status_code, response.json()))
+    assert answers[0] == answers[2] and answers[1] == answers[3]
+    assert answers[0][0] == 422 and answers[0][1]["error"]["code"] == "unknown_document"
+    assert answers[0][1]["error"]["field"] == "document"
+    assert benghazi("GET", f"/api/v1/cases/{own}/documents").json() == []
+    assert benghazi("GET", f"/api/v1/cases/{own}/documents/{secret}").status_code == 404
+
+
+@pytest.mark.stack
+def test_a_document_reaches_another_case_by_an_audited_copy_by_who_reads_both(api: Api) -> None:
+    source, target = _open_case(api), _open_case(api)
+    status, body = _upload(api, "officer.tripoli", source, data := _pdf())
+    assert status == 201, body
+    ref = body["document"]["ref"]
+    copy = {"from_case_id": source, "document": ref, "title": "صورة من محضر القضية الأصلية"}
+    # who may not read the source hears that there is no such case
+    refused = api.as_("officer.benghazi")("POST", f"/api/v1/cases/{target}/documents/copies", json=copy)
+    assert refused.status_code == 404, refused.text
+    # a document the source case does not have
+    stray = api.as_("officer.tripoli")("POST", f"/api/v1/cases/{target}/documents/copies",
+                                      json={**copy, "document": f"sha256:{'2' * 64}"})
+    assert (stray.status_code, stray.json()["error"]["code"]) == (404, "document_not_found")
+
+    copied = api.as_("officer.tripoli")("POST", f"/api/v1/cases/{target}/documents/copies", json=copy)
+    assert copied.status_code == 201, copied.text
+    listed = api.as_("officer.tripoli")("GET", f"/api/v1/cases/{target}/documents").json()
+    assert [(d["ref"], d["title"]) for d in listed] == [(ref, "صورة من محضر القضية الأصلية")]
+    assert api.as_("officer.tripoli")("GET", f"/api/v1/cases/{target}/documents/{ref}").content == data
+    # and now the target may name it by its hash, as its own
+    evidence = api.as_("officer.tripoli")("POST", f"/api/v1/cases/{target}/actions/add_evidence",
+                                          json={"description": "المحضر الأصلي", "document": ref})
+    assert evidence.status_code == 200, evidence.text
+    audit = api.as_("auditor")("GET", "/api/v1/audit", params={"case_id": target, "action": "document.copy"}).json()
+    outcomes = [(r["username"], r["outcome"], r["detail"]["from_case_id"]) for r in audit["items"]]
+    assert ("officer.tripoli", "ok", source) in outcomes
