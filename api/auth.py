@@ -48,3 +48,13 @@ def verify_token(token: str) -> TokenUser:
         national_id=claims.get("national_id"),
         name=claims.get("name", ""),
     )
+
+
+def claimed_username(token: str) -> str | None:
+    """Who a token says it is, unverified: for the audit of a refused login only, never to trust."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False, "verify_exp": False, "verify_aud": False})
+    except jwt.PyJWTError:
+        return None
+    name = claims.get("preferred_username") or claims.get("sub")
+    return str(name)[:128] if name else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -9,13 +10,17 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from api.auth import InvalidToken, TokenUser, verify_token
+from api.auth import InvalidToken, TokenUser, claimed_username, verify_token
+from api.ratelimit import TokenBuckets, client_address
 from core.agencies import AgencyTree
 from core.case import Actor
 from core.refusal import Refusal
 from core.roles import Capability, may
 from store.agencies import load_agency_tree
+from store.audit import Who, audit
 from store.database import session_scope
+
+log = logging.getLogger("mizan.api")
 
 
 def get_session() -> Iterator[Session]:
@@ -34,6 +39,10 @@ def get_temporal(request: Request) -> Client:
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 
+#: failed logins audited per client address and minute (a flood of bad tokens is logged, not all audited)
+_FAILED_LOGINS = TokenBuckets(rate_per_minute=30, burst=30)
+
+
 def get_token_user(request: Request) -> TokenUser:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -42,7 +51,20 @@ def get_token_user(request: Request) -> TokenUser:
     try:
         return verify_token(token)
     except InvalidToken as exc:
-        raise Refusal("invalid_token", 401, f"the token is not valid: {exc}", "رمز الدخول غير صالح") from exc
+        # the reason stays in the log and the audit: the caller learns only that the token is not valid
+        log.info("refused a token from %s: %s", client_address(request), exc)
+        _audit_failed_login(request, token, str(exc))
+        raise Refusal("invalid_token", 401, "the token is not valid", "رمز الدخول غير صالح") from exc
+
+
+def _audit_failed_login(request: Request, token: str, reason: str) -> None:
+    if _FAILED_LOGINS.take(client_address(request)) > 0:
+        log.warning("failed logins from %s beyond the audit's rate: not audited one by one", client_address(request))
+        return
+    with session_scope() as session:
+        audit(session, Who("anonymous", "", "", client_address(request)), "auth.failed",
+              outcome="refused:invalid_token",
+              detail={"claimed_username": claimed_username(token), "reason": reason[:200], "path": request.url.path})
 
 
 def actor_for(user: TokenUser, tree: AgencyTree) -> Actor:

@@ -17,6 +17,7 @@ from api.limits import BodySizeLimit, body_limit
 from api.people.router import router as people_router
 from api.records.router import router as records_router
 from api.search.router import router as search_router
+from api.security import SecurityHeaders
 from api.system.router import router as system_router
 from api.verify.router import MAX_UPLOAD_BYTES as CERTIFICATE_CHECK_BYTES
 from api.verify.router import router as verify_router
@@ -41,6 +42,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app.add_middleware(BodySizeLimit, limit=body_limit(settings.max_request_bytes, settings.document_max_bytes,
                                                        CERTIFICATE_CHECK_BYTES))
+    app.add_middleware(SecurityHeaders, login_origin=settings.keycloak_url)
     for router in (system_router, cases_router, search_router, people_router, grants_router, audit_router,
                    documents_router, certificates_router, records_router, verify_router):
         app.include_router(router)

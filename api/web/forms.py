@@ -110,8 +110,7 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
                           for p in context.parties if p["party_id"] in allowed]
     elif kind is FieldKind.parties:
         widget.kind = "parties"
-        count = int(values.get("party_rows", DEFAULT_PARTY_ROWS) or DEFAULT_PARTY_ROWS)
-        count = max(1, min(count, MAX_PARTY_ROWS))
+        count = party_row_count(values.get("party_rows"))
         widget.rows = [{k: values.get(f"parties-{i}-{k}", "") for k in ("role", "name", "national_id")}
                        for i in range(count)]
         widget.options = [(r.value, label(r, language)) for r in PartyRole]
@@ -150,8 +149,16 @@ def fields_from_form(rule: ActionRule, form: Mapping[str, str]) -> dict[str, Any
     return fields
 
 
+def party_row_count(value: str | None) -> int:
+    """How many party rows a form shows: what it says, within 1 and MAX_PARTY_ROWS; anything else the default
+    (a hand-made form may say anything)."""
+    if value is None or not value.isdigit() or len(value) > 3:
+        return DEFAULT_PARTY_ROWS
+    return max(1, min(int(value), MAX_PARTY_ROWS))
+
+
 def _filled_party_rows(form: Mapping[str, str]) -> list[int]:
-    rows = int(form.get("party_rows", DEFAULT_PARTY_ROWS) or DEFAULT_PARTY_ROWS)
+    rows = party_row_count(form.get("party_rows"))
     # an untouched row is not a party
     return [i for i in range(min(rows, MAX_PARTY_ROWS))
             if any(form.get(f"parties-{i}-{k}", "").strip() for k in ("role", "name", "national_id"))]

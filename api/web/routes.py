@@ -22,7 +22,7 @@ from api.cases.schemas import CasePublic
 from api.deps import SessionDep, TemporalDep
 from api.documents import service as documents_service
 from api.web import oidc
-from api.web.forms import FormContext, FormError, Widget, error_field, fields_from_form, widgets_for
+from api.web.forms import FormContext, FormError, Widget, error_field, fields_from_form, party_row_count, widgets_for
 from api.web.i18n import LANGUAGE_COOKIE, language_of
 from api.web.pages import (
     DOCUMENTS_PATH_SUFFIX,
@@ -247,7 +247,7 @@ async def open_case_submit(request: Request, db: SessionDep, temporal: TemporalD
     page = await page_for(request, db)
     values = form_values(await posted_form(request, page))
     if "add_party_row" in values:  # "another party": the same form, one row longer, nothing lost
-        values["party_rows"] = str(int(values.get("party_rows") or 0) + 1)
+        values["party_rows"] = str(party_row_count(values.get("party_rows")) + 1)
         return _open_form(page, values, [])
     fields = fields_from_form(OPEN_CASE, values)
     fields.setdefault("sensitivity", "normal")

@@ -74,3 +74,30 @@ def test_a_forwarded_address_from_a_client_is_not_believed(api: Api) -> None:
     audit = api.as_("auditor")("GET", "/api/v1/audit", params={"case_id": case_id, "action": "case.action"})
     addresses = {r["address"] for r in audit.json()["items"]}
     assert addresses == {"127.0.0.1"}
+
+
+def test_a_refused_token_says_nothing_of_why_and_is_audited(api: Api, settings: Settings, tokens: Tokens) -> None:
+    import jwt
+
+    marker = uuid.uuid4().hex[:12]
+    forged = jwt.encode({"preferred_username": f"forger-{marker}", "sub": "x"}, "not-the-realm-key", algorithm="HS256")
+    response = httpx.get(f"{settings.api_url}/api/v1/cases", headers={"Authorization": f"Bearer {forged}"}, timeout=30)
+    assert response.status_code == 401
+    assert response.json()["error"] == {"code": "invalid_token", "message": "the token is not valid",
+                                        "message_ar": "رمز الدخول غير صالح"}
+    audit = api.as_("auditor")("GET", "/api/v1/audit", params={"action": "auth.failed"}).json()["items"]
+    mine = [r for r in audit if r["detail"].get("claimed_username") == f"forger-{marker}"]
+    assert len(mine) == 1 and mine[0]["outcome"] == "refused:invalid_token" and mine[0]["detail"]["reason"]
+    assert mine[0]["address"] == "127.0.0.1" and mine[0]["username"] == "anonymous"
+
+
+def test_pages_carry_a_content_security_policy(settings: Settings) -> None:
+    for path in ("/verify", "/web/signed-out"):
+        response = httpx.get(f"{settings.api_url}{path}", headers={"Accept": "text/html"}, timeout=30)
+        assert response.status_code == 200, (path, response.text[:200])
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and settings.keycloak_url in policy
+        assert response.headers["x-frame-options"] == "DENY"
+    api_response = httpx.get(f"{settings.api_url}/api/v1/procedure", timeout=30)
+    assert api_response.headers["x-content-type-options"] == "nosniff"

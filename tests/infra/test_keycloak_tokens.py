@@ -169,5 +169,5 @@ def test_wrong_password_refused(keycloak: KeycloakService, settings: Settings) -
     response = password_grant(settings, "auditor", "not-the-password")
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_grant"
-    # A single failure must not lock the account (brute-force protection allows 10).
+    # A single failure must not lock the account (brute-force protection waits only after 5).
     assert password_grant(settings, "auditor").status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, ViewportSize, expect
 
 from infra.demo import DEMO_PASSWORD
 
@@ -22,8 +22,23 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+#: what the browser refused on Mizan's pages under their Content-Security-Policy (tests/web/conftest.py fails
+#: the test that met any)
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_policy(page: Page) -> None:
+    def note(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text and "/realms/" not in (message.location or {}).get("url", ""):
+            CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+
+    page.on("console", note)
+
+
 def new_context(browser: Browser, viewport: ViewportSize = DESKTOP) -> BrowserContext:
-    return browser.new_context(viewport=viewport, locale="ar-LY", timezone_id="Africa/Tripoli")
+    context = browser.new_context(viewport=viewport, locale="ar-LY", timezone_id="Africa/Tripoli")
+    context.on("page", _watch_policy)
+    return context
 
 
 def login(browser: Browser, base_url: str, username: str, viewport: ViewportSize = DESKTOP

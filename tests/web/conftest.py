@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from config.settings import Settings
-from tests.support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, CSP_VIOLATIONS
 
 
 @pytest.fixture(scope="module")
@@ -26,3 +26,11 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def _pages_keep_to_their_policy() -> Iterator[None]:
+    """Every browser test also checks that Mizan's pages ran within their Content-Security-Policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
