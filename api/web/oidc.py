@@ -33,6 +33,26 @@ def _endpoint(name: str) -> str:
     return f"{get_settings().issuer}/protocol/openid-connect/{name}"
 
 
+#: how long the answer of `login_service_up` is kept (every login asks)
+_UP_FOR_SECONDS = 10.0
+_last_seen_up: float = 0.0
+
+
+def login_service_up() -> bool:
+    """Does the login service answer? Asked before sending a browser there: when it is down, the web says so
+    in the person's language instead of the browser's own error page. (A valid session keeps working.)"""
+    global _last_seen_up
+    if time.monotonic() - _last_seen_up < _UP_FOR_SECONDS:
+        return True
+    try:
+        up = httpx.get(f"{get_settings().issuer}/.well-known/openid-configuration", timeout=3).status_code == 200
+    except httpx.HTTPError:
+        up = False
+    if up:
+        _last_seen_up = time.monotonic()
+    return up
+
+
 def new_login(next_path: str) -> tuple[str, PendingLogin, str]:
     """A fresh `state`, what to remember about it, and the PKCE challenge to send."""
     verifier = secrets.token_urlsafe(64)

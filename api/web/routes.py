@@ -72,6 +72,10 @@ def login(request: Request, next: str | None = None) -> Response:
     if request.headers.get("HX-Request"):
         # htmx cannot follow a redirect to Keycloak's origin: the browser navigates here itself
         return Response(status_code=200, headers={"HX-Redirect": str(request.url)})
+    if not oidc.login_service_up():
+        return HTMLResponse(render(request_language(request), "signed_out.html", {"reason": "login_unavailable",
+                                                                                "csrf": ""}),
+                            status_code=503, headers=no_store() | {"Retry-After": "30"})
     state, pending, challenge = oidc.new_login(safe_next(next))
     STORE.begin_login(state, pending)
     url = oidc.authorization_url(state, pending, challenge, str(request.url_for("auth_callback")),

@@ -1,5 +1,5 @@
 """Faults under load, through the real services: a process killed with SIGKILL in the middle of concurrent
-actions, the search engine stopped for half a minute. What a client was told
+actions, the search engine stopped for half a minute, the login service stopped. What a client was told
 happened, happened exactly once; nothing is lost; every projection converges; every figure is written to
 tests/artifacts/reliability/ for the closing note.
 
@@ -28,6 +28,7 @@ from opensearchpy import OpenSearch
 
 from config.settings import Settings
 from infra import procs
+from infra.keycloak import KeycloakService
 from infra.launcher import Launcher
 from infra.mizan_services import ApiService, WorkerService
 from infra.opensearch import OpenSearchService
@@ -256,3 +257,32 @@ def test_actions_go_on_while_search_is_down_and_the_index_converges(settings: Se
     _check_exactly_once(settings, tokens, cases, acknowledged, figures)
     figures.write()
     assert (figures.lost, figures.duplicated, figures.server_errors) == (0, 0, 0)
+
+
+def test_valid_tokens_keep_working_while_the_login_service_is_down(settings: Settings, tokens: Tokens) -> None:
+    figures = Figures("keycloak-down")
+    token = tokens("officer.tripoli")  # issued while Keycloak is up
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{settings.api_url}/api/v1/cases", headers=headers, timeout=60).status_code == 200
+    keycloak = KeycloakService(settings)
+    Launcher(settings, stages=[[keycloak]], say=lambda _: None)._stop([keycloak.name])
+    stopped = time.monotonic()
+    try:
+        # the API checks tokens against the realm's keys it already holds: what was issued keeps working
+        case = httpx.get(f"{settings.api_url}/api/v1/cases", headers=headers, timeout=60)
+        assert case.status_code == 200, case.text
+        figures.actions = figures.acknowledged = 1
+
+        # a new login cannot happen: the web says so, in the person's language, instead of a browser error
+        def refused_login() -> httpx.Response | None:
+            response = httpx.get(f"{settings.api_url}/web/login", timeout=60, follow_redirects=False)
+            return response if response.status_code == 503 else None
+
+        login = wait_for(refused_login, timeout=30, interval=1)
+        assert 'data-reason="login_unavailable"' in login.text and "تسجيل الدخول غير متاح الآن" in login.text
+        english = httpx.get(f"{settings.api_url}/web/login", cookies={"mizan_lang": "en"}, timeout=60)
+        assert "Logging in is not possible right now" in english.text
+    finally:
+        _start(settings, keycloak)
+        figures.recovery_seconds = [round(time.monotonic() - stopped, 1)]
+    figures.write()
