@@ -25,6 +25,8 @@ CASES_UNAVAILABLE = Refusal("cases_unavailable", 503, "case files cannot be chan
 
 #: refusal codes that Mizan's own checks give inside request schemas
 OWN_CODES = frozenset({"invalid_text", "text_too_long"})
+#: pydantic's own error types that mean what one of Mizan's codes means
+PYDANTIC_CODES = {"string_unicode": "invalid_text"}
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 415: "unsupported_media_type", 422: "invalid_request"}
 _STATUS_AR = {400: "تعذرت قراءة الطلب", 401: "يلزم تسجيل الدخول", 403: "غير مسموح", 404: "غير موجود",
@@ -62,7 +64,8 @@ def install_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         # a check of Mizan's own (core.text, through api.params) keeps its code; pydantic's own are generic
-        code = str(first.get("type")) if first.get("type") in OWN_CODES else "invalid_request"
+        kind = str(first.get("type"))
+        code = kind if kind in OWN_CODES else PYDANTIC_CODES.get(kind, "invalid_request")
         return refusal_response(Refusal(code, 422, f"{where}: {first.get('msg', 'invalid')}",
                                         "بيانات الطلب غير صحيحة", where))
 

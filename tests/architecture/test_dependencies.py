@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = ("core", "config", "store", "search", "certificates", "workflows", "activities", "api", "infra")
-TEST_AND_LINT_TOOLS = re.compile(r"^(pytest(-[a-z]+)?|playwright|ruff|mypy|types-[a-z0-9-]+)$")
+TEST_AND_LINT_TOOLS = re.compile(r"^(pytest(-[a-z]+)?|playwright|schemathesis|ruff|mypy|types-[a-z0-9-]+)$")
 
 
 def _project() -> dict[str, object]:

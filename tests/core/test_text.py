@@ -63,3 +63,23 @@ def test_anything_but_twelve_digits_is_refused(typed: object) -> None:
 
 def test_no_national_id_is_none() -> None:
     assert check_national_id(None) is None and check_national_id("") is None and check_national_id("  ") is None
+
+
+def test_the_fields_of_an_action_hold_to_their_bounds() -> None:
+    from core.fields import MAX_INTEGER, MAX_ITEMS, check_fields
+    from core.procedure import ACTIONS_BY_NAME
+    from tests.support.procedure import T0, open_case
+
+    state = open_case()
+    extend = ACTIONS_BY_NAME["extend_detention"]
+    for days in (0, -1, MAX_INTEGER + 1, 10**30, True, "12a"):
+        with pytest.raises(Refusal) as info:
+            check_fields(extend, {"party_id": "p1", "days": days, "grounds": "…"}, state, T0, {})
+        assert info.value.field == "days"
+    assert check_fields(extend, {"party_id": "p1", "days": "15", "grounds": "…"}, state, T0, {})["days"] == 15
+    opening = ACTIONS_BY_NAME["open_case"]
+    report = {"offence": "سرقة", "category": "felony", "occurred_at": T0.isoformat(), "place": "ط", "narrative": "…"}
+    parties = [{"role": "witness", "name": f"ش {i}"} for i in range(MAX_ITEMS + 1)]
+    with pytest.raises(Refusal) as info:
+        check_fields(opening, {**report, "parties": parties}, None, T0, {})
+    assert info.value.code == "too_many_items"
