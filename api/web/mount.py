@@ -7,11 +7,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web.certificate_pages import router as certificate_pages_router
 from api.web.config import STATIC_DIR, vendor_dir
-from api.web.i18n import compile_catalogs
 from api.web.pages import CsrfRejected, LoginRequired
 from api.web.routes import csrf_rejected_handler, login_required_handler, root_router
 from api.web.routes import router as pages_router
 from api.web.verify_pages import router as verify_pages_router
+from i18n.catalogs import compile_catalogs
 
 
 def install(app: FastAPI) -> None:

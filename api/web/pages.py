@@ -21,13 +21,14 @@ from api.audit_trail import who
 from api.deps import actor_for
 from api.web import oidc
 from api.web.assets import htmx_path
-from api.web.i18n import LANGUAGE_COOKIE, language_of
+from api.web.config import LANGUAGE_COOKIE
 from api.web.rendering import render
 from api.web.roles import Offers, offers_for
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, WebSession, unsign
 from core.agencies import AgencyTree
 from core.case import Actor
 from core.refusal import Refusal
+from i18n.catalogs import language_of
 from store.agencies import load_agency_tree
 
 HOME = "/web/"

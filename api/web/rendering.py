@@ -10,12 +10,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from api.web.config import LANGUAGES, TEMPLATES_DIR
-from api.web.i18n import N_, translations
+from api.web.config import TEMPLATES_DIR
 from config.rules import rulebook
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
@@ -36,9 +34,9 @@ from core.vocabulary import (
     label,
     label_of,
 )
+from i18n.catalogs import LANGUAGES, N_, translations
+from i18n.formatting import file_size, local_datetime, local_day, time_left
 
-# Babel's Arabic keeps Western digits (as Libya writes them), so every number on a page has one script
-BABEL_LOCALES = {"ar": "ar_LY", "en": "en_GB"}
 #: the stalled reason that is no clock: nothing has happened on the case for the idle period
 IDLE = "idle"
 IDLE_LABEL = N_("No activity for too long")
@@ -49,18 +47,6 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
     "exclusion_label": Exclusion,
 }
-
-DATE_PATTERN = "dd/MM/yyyy"
-
-
-def local_datetime(value: datetime | str | None, language: str) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return format_datetime(value.astimezone(TRIPOLI), "dd/MM/yyyy HH:mm", tzinfo=TRIPOLI,
-                           locale=BABEL_LOCALES[language])
-
 
 def time_element(value: datetime | str | None, language: str) -> Markup:
     """A <time>, isolated left-to-right so that "date time" keeps its order inside Arabic text."""
@@ -77,41 +63,13 @@ def local_date(value: datetime | date | None, language: str) -> Markup:
     if value is None:
         return Markup("")
     day = value.astimezone(TRIPOLI).date() if isinstance(value, datetime) else value
-    text = format_date(day, DATE_PATTERN, locale=BABEL_LOCALES[language])
+    text = local_day(day, language)
     return Markup('<time datetime="{}" dir="ltr">{}</time>').format(day.isoformat(), text)
 
 
 def valid_until(expires_at: datetime | None, language: str) -> Markup:
     """A validity's last day (DOMAIN: a deadline is shown as its last day), not the instant it ends."""
     return local_date(last_valid_day(expires_at), language) if expires_at is not None else Markup("")
-
-
-def time_left(expires_at: datetime, now: datetime, language: str) -> str:
-    gettext = translations(language).gettext
-    seconds = int((expires_at - now).total_seconds())
-    amount = abs(seconds)
-    days, rest = divmod(amount, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        span = gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    elif hours:
-        span = gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    elif minutes:
-        span = gettext("%(minutes)d min") % {"minutes": minutes}
-    else:
-        span = gettext("under a minute")
-    return (gettext("%(span)s left") if seconds > 0 else gettext("passed %(span)s ago")) % {"span": span}
-
-
-def file_size(size: int, language: str) -> str:
-    """A size in bytes, KB or MB (of 1024), Western digits like every other number on the page."""
-    gettext = translations(language).gettext
-    if size >= 1024 * 1024:
-        return gettext("%(amount)s MB") % {"amount": f"{size / (1024 * 1024):.1f}".removesuffix(".0")}
-    if size >= 1024:
-        return gettext("%(amount)s KB") % {"amount": f"{size / 1024:.1f}".removesuffix(".0")}
-    return gettext("%(amount)s bytes") % {"amount": size}
 
 
 def _vocabulary_helper(kind: type[StrEnum], language: str) -> Callable[[str | None], str]:
