@@ -8,6 +8,7 @@ again after its lease, under the same Message-ID. A reminder's key makes a secon
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -25,15 +26,23 @@ from store.agencies import load_agency_tree
 from store.codec import state_from_json
 from store.database import session_scope
 from store.models import Case
-from store.notifications import EmailJob, claim_emails, mark_sent, mark_undelivered, record_notices
+from store.notifications import (
+    EmailJob,
+    claim_emails,
+    mark_sent,
+    mark_undelivered,
+    record_notices,
+    renew_lease,
+    return_untried,
+)
 from workflows.messages import DELIVER_EMAILS, SWEEP_REMINDERS, PostReport, PostRound, SweepReport
 
 log = logging.getLogger(__name__)
 
 #: how long a claimed email is the claimer's alone; past it, another round sends it (its claimer died). A
-#: round sends nothing whose lease is about to run out: it gives the rest back and claims afresh
+#: lane renews the lease on what it has left once LEASE_MARGIN of it has gone (a slow relay)
 LEASE = timedelta(seconds=20)
-LEASE_MARGIN = 0.75
+LEASE_MARGIN = 0.5
 #: after the relay could not be reached, the round waits this long before it tries again
 RELAY_PAUSE_SECONDS = 5.0
 HEARING_STAGES = (Stage.trial, Stage.appeal, Stage.cassation)
@@ -63,25 +72,35 @@ def _settle(job: EmailJob, *, sent: bool, error: str = "", permanent: bool = Fal
         return str(mark_undelivered(session, job.delivery_id, job.attempts, error, now, permanent=permanent))
 
 
-def _release(jobs: list[EmailJob], error: str) -> None:
-    """Claimed emails the relay was not there for: due again after the usual wait."""
-    now = datetime.now(UTC)
+def _return_untried(jobs: list[EmailJob], reason: str, after_seconds: float = 0.0) -> None:
+    if jobs:
+        with session_scope() as session:
+            return_untried(session, jobs, datetime.now(UTC) + timedelta(seconds=after_seconds), reason)
+
+
+def _still_ours(jobs: list[EmailJob]) -> list[EmailJob]:
     with session_scope() as session:
-        for job in jobs:
-            mark_undelivered(session, job.delivery_id, job.attempts, error, now, permanent=False)
+        return renew_lease(session, jobs, datetime.now(UTC), LEASE)
 
 
 def _send_batch(settings: Settings, jobs: list[EmailJob], names: Callable[[str, str], str],
-                report: PostReport, claimed_at: float) -> bool:
-    """Send a claimed batch over one connection; False when the relay went away (the rest is released)."""
+                report: PostReport, claimed_at: float, stop: threading.Event) -> bool:
+    """Send a claimed batch over one connection, renewing the lease on what is left before it runs out (a slow
+    relay); False when the relay went away (what was not tried goes back to the queue, uncounted)."""
+    remaining = list(jobs)
+    renew_at = claimed_at + LEASE.total_seconds() * LEASE_MARGIN
     try:
         with Relay(settings) as relay:
-            for index, job in enumerate(jobs):
-                activity.heartbeat(report.sent)
-                if time.monotonic() - claimed_at > LEASE.total_seconds() * LEASE_MARGIN:
-                    _release(jobs[index:], "lease running out (a slow relay): claimed again")
-                    report.retried += len(jobs) - index
+            while remaining:
+                if stop.is_set():
+                    _return_untried(remaining, "the round ended before its turn")
                     return True
+                if time.monotonic() >= renew_at:
+                    renewing = time.monotonic()
+                    remaining = _still_ours(remaining)  # any re-claimed meanwhile is the re-claimer's now
+                    renew_at = renewing + LEASE.total_seconds() * LEASE_MARGIN
+                    continue
+                job = remaining.pop(0)
                 try:
                     _send(settings, relay, job, names)
                 except Refused as refusal:
@@ -90,38 +109,63 @@ def _send_batch(settings: Settings, jobs: list[EmailJob], names: Callable[[str, 
                     report.retried += outcome != "failed"
                     continue
                 except RelayUnavailable as error:
-                    _release(jobs[index:], str(error))
-                    report.retried += len(jobs) - index
+                    _settle(job, sent=False, error=str(error))  # the one in hand was tried: it counts
+                    _return_untried(remaining, str(error), RELAY_PAUSE_SECONDS)
+                    report.retried += 1 + len(remaining)
                     return False
                 _settle(job, sent=True)
                 report.sent += 1
-    except RelayUnavailable as error:
+    except RelayUnavailable as error:  # could not connect: nothing was tried
         log.warning("postman: the relay is not there: %s", error)
-        _release(jobs, str(error))
-        report.retried += len(jobs)
+        _return_untried(remaining, str(error), RELAY_PAUSE_SECONDS)
+        report.retried += len(remaining)
         return False
     return True
 
 
-@activity.defn(name=DELIVER_EMAILS)
-def deliver_emails(round_: PostRound) -> PostReport:
-    """Send the emails that are due, and those that fall due, for one round."""
-    settings = get_settings()
-    report = PostReport()
-    ends = time.monotonic() + round_.seconds
-    with session_scope() as session:
-        names = _agency_names(load_agency_tree(session))
-    while time.monotonic() < ends and not activity.is_worker_shutdown():
-        activity.heartbeat(report.sent)
+def _lane(settings: Settings, round_: PostRound, names: Callable[[str, str], str], report: PostReport,
+          stop: threading.Event) -> None:
+    """One connection's worth of the round: claim a batch, send it, again, until the round is over."""
+    while not stop.is_set():
         claimed_at = time.monotonic()
         with session_scope() as session:  # committed before anything is sent: the claim is on record
             jobs = claim_emails(session, datetime.now(UTC), round_.batch, LEASE)
         if not jobs:
-            time.sleep(round_.idle_poll_seconds)
+            stop.wait(round_.idle_poll_seconds)
             continue
-        if not _send_batch(settings, jobs, names, report, claimed_at):
-            time.sleep(RELAY_PAUSE_SECONDS)
-    return report
+        if not _send_batch(settings, jobs, names, report, claimed_at, stop):
+            stop.wait(RELAY_PAUSE_SECONDS)
+
+
+@activity.defn(name=DELIVER_EMAILS)
+def deliver_emails(round_: PostRound) -> PostReport:
+    """Send the emails that are due, and those that fall due, for one round, over `email_lanes` connections
+    at once (a relay answers one message at a time per connection; the lanes overlap their waits). Each lane
+    claims its own batches, so no two lanes ever hold the same email; the activity's own thread heartbeats
+    and ends the round."""
+    settings = get_settings()
+    ends = time.monotonic() + round_.seconds
+    with session_scope() as session:
+        names = _agency_names(load_agency_tree(session))
+    stop = threading.Event()
+    reports = [PostReport() for _ in range(settings.email_lanes)]
+    lanes = [threading.Thread(target=_lane, args=(settings, round_, names, report, stop), daemon=True,
+                              name=f"postman-lane-{number}") for number, report in enumerate(reports)]
+    for lane in lanes:
+        lane.start()
+    try:
+        while any(lane.is_alive() for lane in lanes):
+            activity.heartbeat(sum(report.sent for report in reports))
+            if time.monotonic() >= ends or activity.is_worker_shutdown():
+                stop.set()
+            for lane in lanes:
+                lane.join(timeout=1.0 / len(lanes))
+    finally:  # cancelled (or the round failed): the lanes finish the message in hand and stop
+        stop.set()
+        for lane in lanes:
+            lane.join()
+    return PostReport(sent=sum(r.sent for r in reports), retried=sum(r.retried for r in reports),
+                      failed=sum(r.failed for r in reports))
 
 
 @activity.defn(name=SWEEP_REMINDERS)

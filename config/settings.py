@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     #: the domain of each message's Message-ID (a notification's id is the local part)
     mail_domain: str = "mizan.example"
     email_batch: int = Field(default=50, description="emails the postman claims (and sends over one connection)")
+    email_lanes: int = Field(default=4, ge=1, le=32,
+                             description="connections the postman sends over at once (each claims its own batches)")
     escalation_climb_hours: float = Field(default=48, description="a stalled case climbs one level after this")
     reminders_every_seconds: int = Field(default=3600, description="how often hearings and stalls are swept")
 

@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.notifications import Notice
+from core.notifications import Audience, Notice
 from core.vocabulary import Channel, DeliveryStatus, NotificationKind
 from store.directory import members
 from store.models import DirectoryUser, Notification, NotificationDelivery
@@ -50,11 +50,68 @@ class FanOut:
 
 def record_notices(session: Session, notices: Iterable[Notice], now: datetime) -> FanOut:
     """Keep each notice not seen before, and one delivery per recipient x channel: the inbox always (it is
-    in the inbox from now), email when the recipient has an address and has not turned that kind off."""
-    total = FanOut()
+    in the inbox from now), email when the recipient has an address and has not turned that kind off.
+
+    All at once (one query for the keys already seen, one for each audience, one flush), and one by one only
+    when another transaction made one of them meanwhile (PostgreSQL: the key is unique)."""
+    fresh = _unseen(session, list(notices))
+    if not fresh:
+        return FanOut()
+    try:
+        with session.begin_nested():
+            return _record_all(session, fresh, now)
+    except IntegrityError:
+        total = FanOut()
+        for notice in fresh:
+            total += _record(session, notice, now)
+        return total
+
+
+#: keys looked up in one query (well under every engine's limit on bound parameters)
+KEYS_PER_QUERY = 500
+
+
+def _unseen(session: Session, notices: list[Notice]) -> list[Notice]:
+    by_id: dict[str, Notice] = {}
     for notice in notices:
-        total += _record(session, notice, now)
-    return total
+        by_id.setdefault(notification_id(notice.key), notice)
+    identifiers = list(by_id)
+    for first in range(0, len(identifiers), KEYS_PER_QUERY):
+        chunk = identifiers[first:first + KEYS_PER_QUERY]
+        for seen in session.scalars(select(Notification.id).where(Notification.id.in_(chunk))):
+            by_id.pop(seen, None)
+    return list(by_id.values())
+
+
+def _record_all(session: Session, notices: list[Notice], now: datetime) -> FanOut:
+    audiences: dict[tuple[Audience, ...], list[DirectoryUser]] = {}
+    deliveries: list[NotificationDelivery] = []
+    for notice in notices:
+        identifier = notification_id(notice.key)
+        session.add(Notification(id=identifier, key=notice.key, kind=notice.kind, case_id=notice.case_id,
+                                 case_number=notice.case_number, certificate_id=notice.certificate_id,
+                                 params=notice.params(), at=notice.at, created_at=now))
+        if notice.audiences not in audiences:
+            audiences[notice.audiences] = members(session, notice.audiences)
+        deliveries += _deliveries(identifier, audiences[notice.audiences], notice.kind, now)
+    session.flush()  # the notifications first: a delivery names one
+    session.add_all(deliveries)
+    session.flush()
+    return FanOut(len(notices), len(deliveries))
+
+
+def _deliveries(identifier: str, users: list[DirectoryUser], kind: NotificationKind,
+                now: datetime) -> list[NotificationDelivery]:
+    deliveries = []
+    for user in users:
+        deliveries.append(NotificationDelivery(notification_id=identifier, recipient=user.username,
+                                               channel=Channel.inbox, status=DeliveryStatus.sent, created_at=now,
+                                               sent_at=now))
+        if _wants_email(user, kind):
+            deliveries.append(NotificationDelivery(notification_id=identifier, recipient=user.username,
+                                                   channel=Channel.email, status=DeliveryStatus.pending,
+                                                   address=user.email, created_at=now, next_attempt_at=now))
+    return deliveries
 
 
 def _record(session: Session, notice: Notice, now: datetime) -> FanOut:
@@ -69,15 +126,7 @@ def _record(session: Session, notice: Notice, now: datetime) -> FanOut:
             session.flush()
     except IntegrityError:  # made meanwhile by another transaction: it fans out there
         return FanOut()
-    deliveries = []
-    for user in members(session, notice.audiences):
-        deliveries.append(NotificationDelivery(notification_id=identifier, recipient=user.username,
-                                               channel=Channel.inbox, status=DeliveryStatus.sent, created_at=now,
-                                               sent_at=now))
-        if _wants_email(user, notice.kind):
-            deliveries.append(NotificationDelivery(notification_id=identifier, recipient=user.username,
-                                                   channel=Channel.email, status=DeliveryStatus.pending,
-                                                   address=user.email, created_at=now, next_attempt_at=now))
+    deliveries = _deliveries(identifier, members(session, notice.audiences), notice.kind, now)
     session.add_all(deliveries)
     session.flush()
     return FanOut(1, len(deliveries))
@@ -111,10 +160,15 @@ class EmailJob:
 
 def claim_emails(session: Session, now: datetime, limit: int, lease: timedelta) -> list[EmailJob]:
     """Up to `limit` emails due now, leased to the caller until now + `lease` (committed by the caller before
-    it sends: a delivery is `sending` while anyone may be sending it)."""
+    it sends: a delivery is `sending` while anyone may be sending it).
+
+    Each is taken by an update that holds only if nobody took it since it was read (the same status and
+    attempt count): two claimers reading the same rows at once (SQLite reads take no lock) never both win
+    one. PostgreSQL also skips rows another claimer has locked."""
     due = or_(and_(NotificationDelivery.status == DeliveryStatus.pending, NotificationDelivery.next_attempt_at <= now),
               and_(NotificationDelivery.status == DeliveryStatus.sending, NotificationDelivery.lease_until < now))
-    statement = (select(NotificationDelivery, Notification, DirectoryUser)
+    statement = (select(NotificationDelivery.id, NotificationDelivery.status, NotificationDelivery.attempts,
+                        NotificationDelivery.address, NotificationDelivery.recipient, Notification, DirectoryUser)
                  .join(Notification, Notification.id == NotificationDelivery.notification_id)
                  .outerjoin(DirectoryUser, DirectoryUser.username == NotificationDelivery.recipient)
                  .where(NotificationDelivery.channel == Channel.email, due)
@@ -122,24 +176,55 @@ def claim_emails(session: Session, now: datetime, limit: int, lease: timedelta) 
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True, of=NotificationDelivery)
     jobs = []
-    for delivery, notification, user in session.execute(statement).all():
-        delivery.status = DeliveryStatus.sending
-        delivery.lease_until = now + lease
-        delivery.attempts += 1
+    for delivery_id, status, attempts, address, recipient, notification, user in session.execute(statement).all():
+        taken = session.execute(
+            update(NotificationDelivery)
+            .where(NotificationDelivery.id == delivery_id, NotificationDelivery.status == status,
+                   NotificationDelivery.attempts == attempts)
+            .values(status=DeliveryStatus.sending, lease_until=now + lease, attempts=attempts + 1))
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # another claimer's now
         jobs.append(EmailJob(
-            delivery_id=delivery.id, notification_id=notification.id, address=delivery.address or "",
-            recipient=delivery.recipient, display_name=user.display_name if user else delivery.recipient,
+            delivery_id=delivery_id, notification_id=notification.id, address=address or "",
+            recipient=recipient, display_name=user.display_name if user else recipient,
             language=user.language if user else "ar", kind=NotificationKind(notification.kind),
             case_id=notification.case_id, case_number=notification.case_number,
             certificate_id=notification.certificate_id, params=dict(notification.params), at=notification.at,
-            attempts=delivery.attempts))
-    session.flush()
+            attempts=attempts + 1))
     return jobs
 
 
 def mark_sent(session: Session, delivery_id: int, now: datetime) -> None:
     session.execute(update(NotificationDelivery).where(NotificationDelivery.id == delivery_id)
                     .values(status=DeliveryStatus.sent, sent_at=now, lease_until=None, last_error=None))
+
+
+def renew_lease(session: Session, jobs: list[EmailJob], now: datetime, lease: timedelta) -> list[EmailJob]:
+    """Extend the lease of claimed emails that are still the caller's, and return those. An email is still
+    the caller's while it is `sending` under the attempt the caller claimed: a claim by anyone else (after the
+    lease ran out) counts another attempt, and the caller must then leave it to them."""
+    ours = []
+    for job in jobs:
+        renewed = session.execute(
+            update(NotificationDelivery)
+            .where(NotificationDelivery.id == job.delivery_id, NotificationDelivery.status == DeliveryStatus.sending,
+                   NotificationDelivery.attempts == job.attempts)
+            .values(lease_until=now + lease))
+        if renewed.rowcount == 1:  # type: ignore[attr-defined]
+            ours.append(job)
+    return ours
+
+
+def return_untried(session: Session, jobs: list[EmailJob], due: datetime, reason: str) -> None:
+    """Claimed emails the caller did not try (its round ended, or the relay went away before their turn):
+    pending again from `due`, and their attempt not counted, so an outage of the relay wears no email out."""
+    for job in jobs:
+        session.execute(
+            update(NotificationDelivery)
+            .where(NotificationDelivery.id == job.delivery_id, NotificationDelivery.status == DeliveryStatus.sending,
+                   NotificationDelivery.attempts == job.attempts)
+            .values(status=DeliveryStatus.pending, attempts=job.attempts - 1, next_attempt_at=due, lease_until=None,
+                    last_error=reason[:2000]))
 
 
 def mark_undelivered(session: Session, delivery_id: int, attempts: int, error: str, now: datetime, *,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
@@ -22,6 +23,8 @@ from store.notifications import (
     mark_undelivered,
     notification_id,
     record_notices,
+    renew_lease,
+    return_untried,
     unread_count,
 )
 
@@ -110,6 +113,60 @@ def test_the_email_queue_is_leased_then_settled(db_engine: Engine) -> None:
         assert dict(statuses) == {DeliveryStatus.sent: 1, DeliveryStatus.failed: 1}
 
 
+def test_a_slow_sender_keeps_what_is_still_its_own_and_gives_back_what_it_did_not_try(db_engine: Engine) -> None:
+    lease = timedelta(seconds=20)
+    with Session(db_engine) as session, session.begin():
+        upsert_identities(session, PEOPLE, NOW)
+        record_notices(session, [_notice()], NOW)
+    with Session(db_engine) as session, session.begin():
+        first, second = claim_emails(session, NOW, 10, lease)
+    with Session(db_engine) as session, session.begin():  # halfway through its lease: renewed, both still its own
+        assert renew_lease(session, [first, second], NOW + timedelta(seconds=10), lease) == [first, second]
+        assert claim_emails(session, NOW + timedelta(seconds=25), 10, lease) == []  # the renewed lease holds
+    with Session(db_engine) as session, session.begin():  # it stalled past the lease: another takes `second`
+        [taken] = claim_emails(session, NOW + timedelta(seconds=31), 1, lease)
+        assert taken.delivery_id == first.delivery_id and taken.attempts == 2
+        assert renew_lease(session, [first, second], NOW + timedelta(seconds=32), lease) == [second]
+    with Session(db_engine) as session, session.begin():  # its round ends: `second` back, its attempt uncounted
+        return_untried(session, [second], NOW + timedelta(seconds=33), "the round ended")
+        return_untried(session, [first], NOW + timedelta(seconds=33), "not its own any more: nothing changes")
+        rows = {row.id: row for row in session.scalars(select(NotificationDelivery)
+                                                       .where(NotificationDelivery.channel == Channel.email))}
+        assert (rows[second.delivery_id].status, rows[second.delivery_id].attempts) == (DeliveryStatus.pending, 0)
+        assert (rows[first.delivery_id].status, rows[first.delivery_id].attempts) == (DeliveryStatus.sending, 2)
+        [again] = claim_emails(session, NOW + timedelta(seconds=33), 10, lease)
+        assert again.delivery_id == second.delivery_id and again.attempts == 1
+
+
+def test_claimers_at_once_never_take_the_same_email(db_engine: Engine) -> None:
+    """Eight claimers racing over 300 emails: each email is claimed by exactly one of them, once."""
+    with Session(db_engine) as session, session.begin():
+        upsert_identities(session, PEOPLE, NOW)
+        record_notices(session, [_notice(f"case:c1:{n}:handoff_arrived") for n in range(150)], NOW)
+    claimed: list[int] = []
+    lock = threading.Lock()
+
+    def claimer() -> None:
+        while True:
+            with Session(db_engine) as session, session.begin():
+                jobs = claim_emails(session, NOW, 7, timedelta(minutes=5))
+            if not jobs:
+                return
+            with lock:
+                claimed.extend(job.delivery_id for job in jobs)
+
+    racers = [threading.Thread(target=claimer) for _ in range(8)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=120)
+    assert len(claimed) == 300 and len(set(claimed)) == 300
+    with Session(db_engine) as session:
+        attempts = session.scalars(select(NotificationDelivery.attempts)
+                                   .where(NotificationDelivery.channel == Channel.email)).all()
+    assert set(attempts) == {1}
+
+
 def test_the_inbox_is_ones_own_newest_first(db_engine: Engine) -> None:
     with Session(db_engine) as session, session.begin():
         upsert_identities(session, PEOPLE, NOW)
@@ -126,3 +183,40 @@ def test_the_inbox_is_ones_own_newest_first(db_engine: Engine) -> None:
         assert total_unread == 1 and unread[0].notification_id == notification_id("n2")
         assert mark_all_read(session, "chiefpros.tripoli", NOW) == 2
         assert unread_count(session, "chiefpros.tripoli") == 0
+
+
+def test_notices_kept_by_two_transactions_at_once_fan_out_once(db_engine: Engine) -> None:
+    """Two folds keeping overlapping notices at the same moment (two workers): the second waits for the first's
+    key, falls back to one by one, and keeps only what is new; every notice fans out exactly once."""
+    with Session(db_engine) as session, session.begin():
+        upsert_identities(session, PEOPLE, NOW)
+    first_keys = ["case:c1:2:handoff_arrived", "case:c1:3:handoff_arrived"]
+    second_keys = ["case:c1:3:handoff_arrived", "case:c1:4:handoff_arrived"]
+    outcome: dict[str, object] = {}
+    with Session(db_engine) as first:
+        first.begin()
+        record_notices(first, [_notice(key) for key in first_keys], NOW)
+        first.flush()
+
+        def second_fold() -> None:
+            try:
+                with Session(db_engine) as second, second.begin():
+                    outcome["fan_out"] = record_notices(second, [_notice(key) for key in second_keys], NOW)
+            except Exception as error:  # noqa: BLE001 — the assertion below names it
+                outcome["error"] = error
+
+        racer = threading.Thread(target=second_fold)
+        racer.start()
+        racer.join(timeout=1.0)  # on PostgreSQL it waits on the first's uncommitted key; SQLite on its lock
+        first.commit()
+        racer.join(timeout=30)
+    assert "error" not in outcome, outcome.get("error")
+    fan_out = outcome["fan_out"]
+    assert (fan_out.notifications, fan_out.deliveries) == (1, 4)  # type: ignore[attr-defined]
+    with Session(db_engine) as session:
+        per_notification = session.execute(
+            select(NotificationDelivery.notification_id, func.count()).group_by(NotificationDelivery.notification_id)
+        ).all()
+    assert sorted(count for _, count in per_notification) == [4, 4, 4]
+    assert {identifier for identifier, _ in per_notification} == {
+        notification_id(key) for key in first_keys + second_keys}
