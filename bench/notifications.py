@@ -7,8 +7,10 @@ workflow in the running worker) claims, writes in the recipient's language, send
 Then it counts: emails not sent or not received (lost), emails received more than once (doubled).
 
 The raw baseline, in the same run: as many bare messages sent straight to the same sink with smtplib, 50 to
-a connection, with no database, no Temporal and no templates: what the SMTP hop alone allows on this
-machine. Results go to bench/results/notifications-<time>.{json,md}. Needs `./mizan up` (or the test
+a connection over as many connections at once as the postman's lanes (MIZAN_EMAIL_LANES), with no database,
+no Temporal and no templates: what the SMTP hop alone allows on this machine. The load average after the run is
+written down with the figures (the machine may be shared). Results go to
+bench/results/notifications-<time>.{json,md}. Needs `./mizan up` (or the test
 profile's services, with its environment).
 """
 
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import smtplib
 import sys
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -49,22 +53,32 @@ def _bench_users(run: str) -> list[Identity]:
 
 
 def _baseline(settings: Settings, count: int, run: str) -> dict[str, Any]:
-    """Bare messages straight to the sink: the SMTP hop alone."""
-    started = time.perf_counter()
+    """Bare messages straight to the sink, over as many connections at once as the postman uses: the SMTP
+    hop alone."""
     host, port = settings.smtp_address
-    sent = 0
-    while sent < count:
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
-            for _ in range(min(BASELINE_BATCH, count - sent)):
-                message = EmailMessage()
-                message["From"], message["To"] = "bench@mizan.example", "baseline@mizan.example"
-                message["Subject"] = f"baseline {run} {sent}"
-                message["Message-ID"] = f"<baseline.{run}.{sent}@mizan.example>"
-                message.set_content("baseline")
-                smtp.send_message(message)
-                sent += 1
+    lanes = settings.email_lanes
+    shares = [range(lane, count, lanes) for lane in range(lanes)]
+
+    def lane(numbers: range) -> int:
+        sent = 0
+        for first in range(0, len(numbers), BASELINE_BATCH):
+            with smtplib.SMTP(host, port, timeout=30) as smtp:
+                for number in numbers[first:first + BASELINE_BATCH]:
+                    message = EmailMessage()
+                    message["From"], message["To"] = "bench@mizan.example", "baseline@mizan.example"
+                    message["Subject"] = f"baseline {run} {number}"
+                    message["Message-ID"] = f"<baseline.{run}.{number}@mizan.example>"
+                    message.set_content("baseline")
+                    smtp.send_message(message)
+                    sent += 1
+        return sent
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        sent = sum(pool.map(lane, shares))
     wall = time.perf_counter() - started
-    return {"messages": sent, "wall_seconds": round(wall, 3), "per_second": round(sent / wall, 1)}
+    return {"messages": sent, "connections": lanes, "wall_seconds": round(wall, 3),
+            "per_second": round(sent / wall, 1)}
 
 
 def _fan_out(count: int, run: str) -> float:
@@ -124,7 +138,8 @@ def _run(count: int, timeout: float) -> dict[str, Any]:
     return {
         "benchmark": "notifications", "at": datetime.now(UTC).isoformat(), "notifications": count,
         "recipients": RECIPIENTS, "database": settings.db_url.split(":", 1)[0],
-        "email_batch": settings.email_batch,
+        "email_batch": settings.email_batch, "email_lanes": settings.email_lanes,
+        "load_average_after": [round(value, 2) for value in os.getloadavg()],
         "kept_seconds": round(kept_seconds, 3), "kept_per_second": round(count / kept_seconds, 1),
         "wall_seconds": round(wall, 3), "delivered_per_second": round(sent / wall, 1) if wall else 0,
         "inbox_deliveries": inbox, "emails_sent": sent, "emails_failed": counts.get(DeliveryStatus.failed, 0),
@@ -139,7 +154,8 @@ def _markdown(result: dict[str, Any]) -> str:
         f"# Notifications benchmark ({result['at']})", "",
         f"{result['notifications']} notifications, each to one of {result['recipients']} users (an inbox delivery "
         f"and an email), kept as a case's fold keeps them, on {result['database']}; emailed by the postman "
-        f"{result['email_batch']} to a connection to the development SMTP sink.", "",
+        f"{result['email_batch']} to a connection over {result['email_lanes']} connections at once to the "
+        f"development SMTP sink. Load average after the run: {result['load_average_after']}.", "",
         "| | notifications/s | seconds | sent | received | lost | doubled |", "|---|---|---|---|---|---|---|",
         f"| Mizan: kept, fanned out, emailed | {result['delivered_per_second']} | {result['wall_seconds']} "
         f"| {result['emails_sent']} | {result['emails_received']} | {result['lost']} | {result['doubled']} |",
