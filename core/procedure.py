@@ -27,7 +27,7 @@ class Who(StrEnum):
     referring_prosecution = "referring_prosecution"  # the office that referred the case to court
     owner_or_referring_prosecution = "owner_or_referring_prosecution"
     own_station = "own_station"  # open_case: the caller's own police station
-    scope = "scope"  # a supervisor within their scope
+    scope = "scope"  # a supervisor within their scope, of the branch that holds the case (core.roles)
 
 
 class FieldKind(StrEnum):
@@ -494,7 +494,8 @@ ACTIONS: tuple[ActionRule, ...] = (
         guard="merge_target_open", effects=(JoinCase("target_case_id"), Close(Outcome.merged)),
     ),
     ActionRule(
-        "reassign", "إعادة إسناد", "Reassign", OPEN_STAGES, _roles(Role.supervisor), Who.scope,
+        "reassign", "إعادة إسناد", "Reassign", OPEN_STAGES,
+        _roles(Role.supervisor, Role.chief_prosecutor, Role.court_president), Who.scope,
         (F("to_agency", K.agency, label_ar="الجهة", label_en="Agency"),
          F("reason", K.text, label_ar="السبب", label_en="Reason")),
         guard="same_kind_target", effects=(TO_AGENCY,),

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any, assert_never
 
+from core.agencies import COURT_KINDS
 from core.case import (
     ActionCommand,
     Actor,
@@ -65,12 +66,14 @@ from core.procedure import (
     Who,
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
+from core.roles import reassign_power
 from core.text import normalize_national_id
 from core.vocabulary import (
     STAGE_OWNER_KIND,
     AgencyKind,
     Category,
     ClockStatus,
+    CourtLevel,
     Custody,
     Outcome,
     PartyRole,
@@ -79,6 +82,7 @@ from core.vocabulary import (
     Stage,
     SystemEvent,
     VerdictResult,
+    label,
 )
 
 CLOCK_EVENTS = (SystemEvent.clock_warning, SystemEvent.clock_expired)
@@ -90,6 +94,7 @@ CHALLENGE_WINDOWS = ("appeal_window", "objection_window", "cassation_window")
 #: a hand-off event records the kind of agency it sent the case to, so that the fold knows it
 RECEIVER_FIELD = "to_agency"
 RECEIVER_KIND_FIELD = "to_agency_kind"
+RECEIVER_LEVEL_FIELD = "to_agency_level"
 ACKNOWLEDGES_FIELD = "_acknowledges"
 #: a case is opened at a police station (open_case: Who.own_station)
 OPENING_AGENCY_KIND = AgencyKind.police_station
@@ -116,6 +121,13 @@ class RuleRevision(IntEnum):
     agency_kinds = 2
     #: a judge extends detention only in a case their court holds or was asked to rule on
     courts_asked = 3
+    #: a case is reassigned only within the branch that holds it: police stations by the Ministry's supervisors,
+    #: prosecution offices within the prosecution's hierarchy, courts by the holding court's president
+    separation_of_powers = 4
+    #: competent courts are data in the agency tree: a felony to the felony chamber, a misdemeanour to a
+    #: first-instance court of the case's region, an appeal to the court of appeal that the judging court names,
+    #: a detention before a first-instance court, a court's case reassigned to a court of its level
+    competent_courts = 5
 
 
 LATEST_REVISION = max(RuleRevision)
@@ -157,6 +169,10 @@ def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor,
     if not _agency_may_act(rule, state, actor, revision):
         raise forbidden("forbidden_agency", "your agency may not act on this case now",
                         "جهتك لا تملك التصرف في هذه القضية الآن")
+    if rule.who is Who.scope and state is not None and revision >= RuleRevision.separation_of_powers:
+        refusal = _supervision_refusal(state, actor)
+        if refusal is not None:
+            raise refusal
     if state is not None and rule.stages and state.stage not in rule.stages:
         raise conflict("wrong_stage", f"{rule.name} is not allowed in stage {state.stage}",
                        f"الإجراء «{rule.label_ar}» غير مسموح في هذه المرحلة")
@@ -393,24 +409,141 @@ def holder_kinds(state: CaseState) -> frozenset[AgencyKind]:
     return frozenset({kind}) if kind is not None else STAGE_OWNER_KIND[state.stage]
 
 
+# ---------------------------------------------------------------- competent courts (data in the agency tree)
+
+
+def _court(context: GuardContext, code: str | None) -> AgencyRef | None:
+    """A court as the command's agency tree knows it (ActionCommand.courts)."""
+    return next((c for c in context.command.courts if c.code == code), None)
+
+
+def not_competent(en: str, ar: str, competent: Iterable[AgencyRef], field: str = "to_agency") -> Refusal:
+    """422 not_competent_court, naming the competent courts in both languages (and by code, for a client)."""
+    courts = sorted(competent, key=lambda c: c.code)
+    names_en = ", ".join(c.name("en") for c in courts) or "no court in the agency tree"
+    names_ar = "، ".join(c.name("ar") for c in courts) or "لا توجد محكمة مختصة في شجرة الجهات"
+    return Refusal("not_competent_court", 422, f"{en}: {names_en}", f"{ar}: {names_ar}", field,
+                   {"competent": [c.code for c in courts]})
+
+
+def _of_region(context: GuardContext, court: AgencyRef) -> bool:
+    region = context.state.region
+    return region is None or court.region is None or court.region == region
+
+
 def _competent_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    """A detention is put before a court of the case's region (DOMAIN.md: the court competent for it)."""
-    if target.kind != AgencyKind.court or target.region != context.state.region:
-        return invalid("to_agency", "ask a court of the case's region", "يقدم الطلب إلى محكمة من دائرة القضية",
-                       "not_competent_court")
+    """A detention is put before a court of the case's region (DOMAIN.md: the court competent for it); since
+    competent courts are data, a first-instance court's judge (CCP Art. 176: the summary judge)."""
+    if context.revision < RuleRevision.competent_courts:
+        if target.kind != AgencyKind.court or target.region != context.state.region:
+            return invalid("to_agency", "ask a court of the case's region", "يقدم الطلب إلى محكمة من دائرة القضية",
+                           "not_competent_court")
+        return None
+    competent = [c for c in context.command.courts if c.level == CourtLevel.first_instance and _of_region(context, c)]
+    fits = target.kind == AgencyKind.court and target.level in (CourtLevel.first_instance, None)
+    if not fits or target.region != context.state.region:
+        return not_competent("a detention is extended by a first-instance court of the case's region",
+                             "يعرض أمر مد الحبس على المحكمة الابتدائية المختصة بدائرة القضية", competent)
     return None
+
+
+def trial_level(category: Category) -> CourtLevel:
+    """Which court tries an offence of this category: felonies the felony chamber, the rest a first-instance court."""
+    return CourtLevel.felony_chamber if category == Category.felony else CourtLevel.first_instance
+
+
+def _competent_trial_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """A case goes to the court of its region that tries its category (the category as the referral states it)."""
+    if context.revision < RuleRevision.competent_courts or target.level is None:
+        return None  # a court whose level the agency tree does not give is judged as before: by its kind
+    category = Category(context.fields.get("category") or context.state.category)
+    level = trial_level(category)
+    competent = [c for c in context.command.courts if c.level == level and _of_region(context, c)]
+    if target.level != level or not _of_region(context, target):
+        if level == CourtLevel.felony_chamber:
+            return not_competent("a felony is tried by the felony chamber of the case's region",
+                                 "تنظر الجناية دائرة الجنايات المختصة بدائرة القضية", competent)
+        return not_competent("a misdemeanour or a contravention is tried by a first-instance court of the case's "
+                             "region", "تنظر الجنحة والمخالفة المحكمة الابتدائية المختصة بدائرة القضية", competent)
+    return None
+
+
+def _appellants(context: GuardContext) -> list[str]:
+    """The accused an appeal is for: the one named, or in a dry run each whose appeal window is open."""
+    if "party_id" in context.fields:
+        return [context.fields["party_id"]]
+    return [p.party_id for p in context.state.parties if _window_open(context.state, "appeal_window", p.party_id)]
+
+
+def _competent_appeal_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """An appeal goes to the court of appeal that the court whose judgment is appealed names (its `appeals_to`);
+    for a court that names none, to a court of appeal."""
+    if context.revision < RuleRevision.competent_courts:
+        return None
+    named: set[str] = set()
+    judging: list[AgencyRef] = []
+    for party_id in _appellants(context):
+        verdict = context.state.latest_verdict(party_id)
+        court = _court(context, verdict.court) if verdict is not None else None
+        if court is not None:
+            judging.append(court)
+            if court.appeals_to:
+                named.add(court.appeals_to)
+    if named:
+        if target.code in named:
+            return None
+        competent = [c for c in context.command.courts if c.code in named]
+    else:
+        if target.level in (CourtLevel.appeal, None):
+            return None
+        competent = [c for c in context.command.courts if c.level == CourtLevel.appeal]
+    judged_by = "، ".join(c.name("ar") for c in judging)
+    return not_competent(f"an appeal from {', '.join(c.name('en') for c in judging) or 'this judgment'} is heard by",
+                         f"يستأنف حكم {judged_by or 'هذه المحكمة'} أمام", competent)
+
+
+#: who reassigns a case held by each kind of agency (DOMAIN.md, Additions: separation of powers)
+_SUPERVISED_BY: dict[AgencyKind, tuple[str, str]] = {
+    AgencyKind.police_station: ("a police station's case is reassigned by the Ministry of Interior's supervisors",
+                                "يعيد إسناد قضايا مراكز الشرطة مشرفو وزارة الداخلية"),
+    AgencyKind.prosecution_office: ("a case the prosecution holds is reassigned only within the prosecution's "
+                                    "hierarchy (the Attorney General's office)",
+                                    "لا يعاد إسناد قضية لدى النيابة العامة إلا من داخل تسلسلها (مكتب النائب العام)"),
+    AgencyKind.court: ("a case a court holds is reassigned only by that court's president",
+                       "لا يعيد إسناد قضية لدى المحكمة إلا رئيسها"),
+}
+
+
+def _supervision_refusal(state: CaseState, actor: Actor) -> Refusal | None:
+    """The caller's reassigning power must be over the branch holding the case: an executive supervisor never
+    takes a case away from the prosecution or a court."""
+    kinds = holder_kinds(state)
+    if any(reassign_power(actor.roles, kind) is not None for kind in kinds):
+        return None
+    en, ar = next((_SUPERVISED_BY[k] for k in sorted(kinds) if k in _SUPERVISED_BY),
+                  ("nobody reassigns a case held by this agency", "لا يعاد إسناد قضية لدى هذه الجهة"))
+    return forbidden("outside_supervision", en, ar)
 
 
 def _same_kind_target(context: GuardContext, target: AgencyRef) -> Refusal | None:
     """DOMAIN.md (Additions): a supervisor moves a case within their scope, and never to another kind of
-    agency than the one holding it."""
-    if not _in_scope(context.actor, target.code):
+    agency than the one holding it; a court's president sends a case their court holds to another court."""
+    power = next((p for kind in sorted(holder_kinds(context.state))
+                  if (p := reassign_power(context.actor.roles, kind)) is not None), None)
+    within_scope = power is None or power.within_scope or context.revision < RuleRevision.separation_of_powers
+    if within_scope and not _in_scope(context.actor, target.code):
         return forbidden("target_out_of_scope", "the new agency is outside your scope", "الجهة الجديدة خارج نطاقك")
     if target.code == context.state.owner_agency:
         return conflict("same_agency", "the case is already with that agency", "القضية لدى هذه الجهة بالفعل")
     if context.enforce_agency_kinds and target.kind not in holder_kinds(context.state):
         return invalid("to_agency", "a reassignment keeps the case with the same kind of agency",
                        "لا تغير إعادة الإسناد نوع الجهة التي تحوز القضية", "agency_kind_changes")
+    if context.revision >= RuleRevision.competent_courts and target.kind == AgencyKind.court:
+        holder = context.state.court_levels.get(context.state.owner_agency) or getattr(
+            _court(context, context.state.owner_agency), "level", None)
+        if holder is not None and target.level is not None and target.level != holder:
+            return invalid("to_agency", "a court's case goes to another court of the same level",
+                           "لا تحال القضية إلا إلى محكمة من درجة المحكمة التي تحوزها", "court_level_changes")
     return None
 
 
@@ -420,14 +553,14 @@ GUARDS: dict[str, Guard] = {
     "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
     "handoff_pending": Guard(on_case=_handoff_pending),
     "archived": Guard(on_case=_archived),
-    "has_accused": Guard(on_case=_has_accused),
+    "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
     "hearing_scheduled": Guard(on_case=_hearing_scheduled),
     "hearing_held": Guard(on_case=_hearing_held, on_party=_at_issue, on_values=_every_accused_at_issue),
     "verdict_in_absentia_unserved": Guard(on_party=_unserved_in_absentia, on_values=_served_after_verdict),
     "objection_window_open": Guard(on_party=_window("objection_window", "the objection window is closed",
                                                     "انقضى ميعاد المعارضة")),
     "appeal_window_open": Guard(on_party=_window("appeal_window", "the appeal window is closed",
-                                                 "انقضى ميعاد الاستئناف")),
+                                                 "انقضى ميعاد الاستئناف"), on_agency=_competent_appeal_court),
     "cassation_window_open": Guard(on_party=_window("cassation_window", "the cassation window is closed",
                                                     "انقضى ميعاد الطعن بالنقض")),
     "convicted_party": Guard(on_party=_finally_convicted),
@@ -484,9 +617,11 @@ def _receiver_refusal(rule: ActionRule, context: GuardContext, receiver: AgencyR
         return None
     handoff = rule.handoff
     where = handoff.to_field if handoff is not None else None
-    kinds = " or ".join(sorted(allowed))
-    return Refusal("wrong_agency_kind", 422, f"{receiver.code} is not a {kinds}, which holds a case in {stage}",
-                   "نوع الجهة غير مناسب لهذه المرحلة", where)
+    kinds_en = " or ".join(label(k, "en") for k in sorted(allowed))
+    kinds_ar = " أو ".join(label(k, "ar") for k in sorted(allowed))
+    return Refusal("wrong_agency_kind", 422,
+                   f"{receiver.code} is not a {kinds_en}, which holds a case in {label(stage, 'en').lower()}",
+                   f"الجهة المختارة ليست {kinds_ar}، وهي الجهة التي تحوز القضية في مرحلة {label(stage, 'ar')}", where)
 
 
 # ---------------------------------------------------------------- deciding
@@ -544,6 +679,8 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
             raise refusal
         fields.setdefault(RECEIVER_FIELD, receiver.code)  # the log says where the file went
         fields[RECEIVER_KIND_FIELD] = receiver.kind
+        if receiver.level is not None:
+            fields[RECEIVER_LEVEL_FIELD] = receiver.level
     _check_guard(rule, context)
     if standing.acknowledges and state.handoff is not None:
         fields[ACKNOWLEDGES_FIELD] = state.handoff.handoff_id
@@ -602,10 +739,11 @@ def action_options(state: CaseState, actor: Actor, now: datetime, agencies: Iter
     """`decide()` run dry for every action: those some submission would make it accept, with the parties
     and agencies (from `agencies`, the agency tree) their fields may name."""
     known = list(agencies)
+    courts = [a for a in known if a.kind in COURT_KINDS]
     options = []
     for rule in ACTIONS:
         if not rule.opens_case:
-            option = _option(rule, state, actor, now, known)
+            option = _option(rule, state, actor, now, known, courts)
             if option is not None:
                 options.append(option)
     return options
@@ -615,13 +753,13 @@ def allowed_actions(state: CaseState, actor: Actor, now: datetime, agencies: Ite
     return [option.action for option in action_options(state, actor, now, agencies)]
 
 
-def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, agencies: list[AgencyRef]
-            ) -> ActionOption | None:
+def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, agencies: list[AgencyRef],
+            courts: list[AgencyRef]) -> ActionOption | None:
     try:
         _standing(rule, state, actor)
     except Refusal:
         return None
-    context = GuardContext(state, ActionCommand(rule.name, actor), now)
+    context = GuardContext(state, ActionCommand(rule.name, actor, courts=courts), now)
     guard = _guard(rule)
     if guard.on_case is not None and guard.on_case(context) is not None:
         return None
@@ -826,11 +964,28 @@ def _hand_off(state: CaseState, event: CaseEvent, receiver: str) -> None:
     kind = event.fields.get(RECEIVER_KIND_FIELD)
     if kind:  # absent from hand-offs logged before the kinds were kept
         state.agency_kinds[receiver] = AgencyKind(kind)
+    level = event.fields.get(RECEIVER_LEVEL_FIELD)
+    if level:  # absent from hand-offs logged before courts had levels, and from hand-offs to other agencies
+        state.court_levels[receiver] = CourtLevel(level)
     _involve(state, receiver)
 
 
-def _windows_after(state: CaseState, level: Stage) -> tuple[str, ...]:
-    """Which challenge windows a verdict given at `level` opens (DOMAIN.md's appeal ladder)."""
+#: which challenge windows a judgment of each level of court opens (DOMAIN.md's appeal ladder): a first-instance
+#: judgment is appealed; a felony chamber's and a court of appeal's go to cassation; the Supreme Court's is final
+WINDOWS_AFTER: dict[CourtLevel, tuple[str, ...]] = {
+    CourtLevel.first_instance: ("appeal_window",),
+    CourtLevel.felony_chamber: ("cassation_window",),
+    CourtLevel.appeal: ("cassation_window",),
+    CourtLevel.supreme: (),
+}
+
+
+def _windows_after(state: CaseState, level: Stage, court: str | None = None) -> tuple[str, ...]:
+    """Which challenge windows a verdict given at `level` by `court` opens: by the court's level where the case
+    knows it, else (courts reached before they had levels) by the stage and the category, as before."""
+    court_level = state.court_levels.get(court) if court else None
+    if court_level is not None:
+        return WINDOWS_AFTER[court_level]
     if level == Stage.cassation:
         return ()
     if level == Stage.trial and state.category != Category.felony:
@@ -845,7 +1000,7 @@ def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, A
                           in_absentia=item["in_absentia"], at=event.at, court=state.owner_agency, level=level,
                           sentence=item["sentence"])
         state.verdicts.append(verdict)
-        windows = _windows_after(state, level)
+        windows = _windows_after(state, level, verdict.court)
         if not windows:
             verdict.final = True
         elif not verdict.in_absentia:
@@ -861,7 +1016,7 @@ def _serve_verdict(state: CaseState, event: CaseEvent, service: ServeVerdict) ->
     served = parse_instant(event.fields[service.served_field], service.served_field)
     verdict.served_at = served
     _start_clock(state, "objection_window", served, event.seq, party_id)
-    for window in _windows_after(state, verdict.level):
+    for window in _windows_after(state, verdict.level, verdict.court):
         _start_clock(state, window, served, event.seq, party_id)
 
 
