@@ -4,8 +4,8 @@ A court's level (first_instance, appeal, felony_chamber, supreme) and, for a fir
 appeal that hears its appeals. Existing rows get no level: the agency seed (`./mizan up`, infra.demo) or an
 administrator sets them; until then the procedure decides as before for a court it knows no level of.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 12:00:00.000000
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
