@@ -132,6 +132,7 @@ class Verdict:
     court: str
     level: Stage  # the stage it was given in: trial | appeal | cassation
     sentence: str | None = None
+    recorded_at: datetime | None = None  # when it was entered; `at` is when it was pronounced
     served_at: datetime | None = None
     final: bool = False
     challenged: bool = False
@@ -143,6 +144,7 @@ class Hearing:
     at: datetime
     court: str
     room: str | None = None
+    entered_late: bool = False  # entered once it had been held (a past hearing recorded afterwards)
 
 
 @dataclass

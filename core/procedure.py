@@ -11,11 +11,36 @@ which field, which party a retrial concerns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from core.vocabulary import OPEN_STAGES, Category, Custody, LapseGround, Outcome, PartyRole, Role, Sensitivity, Stage
 
 PROCEDURE_VERSION = "2026.1"
+
+
+class RuleRevision(IntEnum):
+    """The rules the procedure gained while cases were running. A workflow decides an Update it replays by
+    the revision in force when it was accepted (workflows.case, one `workflow.patched` per revision), so
+    what was accepted then stays accepted."""
+
+    original = 1
+    #: a hand-off's receiver is of a kind that owns the stage; a reassignment keeps the kind of the holder
+    agency_kinds = 2
+    #: a judge extends detention only in a case their court holds or was asked to rule on
+    courts_asked = 3
+    #: a case is reassigned only within the branch that holds it: police stations by the Ministry's supervisors,
+    #: prosecution offices within the prosecution's hierarchy, courts by the holding court's president
+    separation_of_powers = 4
+    #: competent courts are data in the agency tree: a felony to the felony chamber, a misdemeanour to a
+    #: first-instance court of the case's region, an appeal to the court of appeal that the judging court names,
+    #: a detention before a first-instance court, a court's case reassigned to a court of its level
+    competent_courts = 5
+    #: legal dates: a verdict states when it was pronounced, not before a hearing of the court giving it
+    legal_dates = 6
+
+
+#: the rules of this table; an older revision only replays what was accepted under it
+LATEST_REVISION = max(RuleRevision)
 
 
 class Who(StrEnum):
@@ -36,6 +61,7 @@ class FieldKind(StrEnum):
     national_id = "national_id"
     past_datetime = "past_datetime"
     future_datetime = "future_datetime"
+    datetime = "datetime"  # past or future: a hearing scheduled, or one already held and entered late
     agency = "agency"
     party = "party"  # a party id of this case
     parties = "parties"  # new parties: list of {role, name, national_id?}
@@ -55,6 +81,11 @@ class FieldSpec:
     choices: tuple[StrEnum, ...] = ()  # a choice field's values: the members of one vocabulary enum
     label_ar: str = ""
     label_en: str = ""
+    #: a required field the law asks for since this revision: an Update replayed from before it may lack it
+    required_since: RuleRevision | None = None
+
+    def required_under(self, revision: RuleRevision) -> bool:
+        return self.required and (self.required_since is None or revision >= self.required_since)
 
     @property
     def chooses_parties(self) -> bool:
@@ -144,7 +175,7 @@ class RememberReferringProsecution:
 
 @dataclass(frozen=True)
 class ScheduleHearing:
-    """A hearing, dated by `field`, before the court holding the case."""
+    """A hearing, dated by `field`, before the court holding the case: one already held is marked entered late."""
 
     field: str
     room_field: str | None = None
@@ -152,9 +183,11 @@ class ScheduleHearing:
 
 @dataclass(frozen=True)
 class RecordVerdicts:
-    """A verdict per accused ruled on: final at once, or with its challenge windows."""
+    """A verdict per accused ruled on: final at once, or with its challenge windows, which run from the date it
+    was pronounced (`pronounced_field`; a verdict recorded before it existed was pronounced as it was entered)."""
 
     field: str
+    pronounced_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -411,9 +444,9 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "schedule_hearing", "تحديد جلسة", "Schedule a hearing",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.court_clerk), Who.owner,
-        (F("hearing_at", K.future_datetime, label_ar="موعد الجلسة", label_en="Hearing at"),
+        (F("hearing_at", K.datetime, label_ar="موعد الجلسة", label_en="Hearing at"),
          F("room", K.line, required=False, label_ar="القاعة", label_en="Room")),
-        effects=(ScheduleHearing("hearing_at", room_field="room"),),
+        guard="hearing_while_seized", effects=(ScheduleHearing("hearing_at", room_field="room"),),
     ),
     ActionRule(
         "adjourn_hearing", "تأجيل الجلسة", "Adjourn a hearing",
@@ -425,8 +458,10 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "record_verdict", "تسجيل الحكم", "Record the verdict",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.judge), Who.owner,
-        (F("verdicts", K.verdicts, label_ar="الأحكام", label_en="Verdicts"),),
-        guard="hearing_held", effects=(RecordVerdicts("verdicts"),),
+        (F("verdicts", K.verdicts, label_ar="الأحكام", label_en="Verdicts"),
+         F("pronounced_at", K.past_datetime, label_ar="تاريخ النطق بالحكم", label_en="Pronounced at",
+           required_since=RuleRevision.legal_dates)),
+        guard="hearing_held", effects=(RecordVerdicts("verdicts", pronounced_field="pronounced_at"),),
     ),
     ActionRule(
         "serve_verdict", "إعلان الحكم الغيابي", "Serve an in-absentia verdict",

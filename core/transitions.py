@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import IntEnum
 from typing import Any, assert_never
 
 from core.agencies import COURT_KINDS
@@ -32,11 +31,12 @@ from core.case import (
     StalledReason,
     Verdict,
 )
-from core.clocks import Expiry, RuleBook, deadline, warning_instant
+from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
 from core.fields import check_fields, parse_instant
 from core.procedure import (
     ACTIONS,
     ACTIONS_BY_NAME,
+    LATEST_REVISION,
     OPEN_CASE,
     Acknowledge,
     ActionRule,
@@ -61,6 +61,7 @@ from core.procedure import (
     Release,
     RememberReferringProsecution,
     Retrial,
+    RuleRevision,
     ScheduleHearing,
     ServeVerdict,
     Who,
@@ -111,26 +112,6 @@ def _in_scope(actor: Actor, agency: str | None) -> bool:
     return actor.national or (agency is not None and agency in actor.scope)
 
 
-class RuleRevision(IntEnum):
-    """The rules the procedure gained while cases were running. A workflow decides an Update it replays by
-    the revision in force when it was accepted (workflows.case, one `workflow.patched` per revision), so
-    what was accepted then stays accepted."""
-
-    original = 1
-    #: a hand-off's receiver is of a kind that owns the stage; a reassignment keeps the kind of the holder
-    agency_kinds = 2
-    #: a judge extends detention only in a case their court holds or was asked to rule on
-    courts_asked = 3
-    #: a case is reassigned only within the branch that holds it: police stations by the Ministry's supervisors,
-    #: prosecution offices within the prosecution's hierarchy, courts by the holding court's president
-    separation_of_powers = 4
-    #: competent courts are data in the agency tree: a felony to the felony chamber, a misdemeanour to a
-    #: first-instance court of the case's region, an appeal to the court of appeal that the judging court names,
-    #: a detention before a first-instance court, a court's case reassigned to a court of its level
-    competent_courts = 5
-
-
-LATEST_REVISION = max(RuleRevision)
 
 
 def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor,
@@ -312,17 +293,53 @@ def _has_accused(context: GuardContext) -> Refusal | None:
     return None
 
 
+def _seized_since(state: CaseState, court: str) -> datetime | None:
+    """When the court got the case this time (its hand-off), if the case knows: a round of hearings starts there."""
+    handoff = state.handoff
+    return handoff.at if handoff is not None and handoff.to_agency == court else None
+
+
+def _hearing_after_seizure(context: GuardContext) -> Refusal | None:
+    """A hearing already held may be entered late, never one before the court had the case."""
+    since = _seized_since(context.state, context.state.owner_agency)
+    at = parse_instant(context.fields["hearing_at"], "hearing_at")
+    # by the day in Tripoli: a hearing held on the day the case came to the court is the court's
+    if at <= context.now and since is not None and at.astimezone(TRIPOLI).date() < since.astimezone(TRIPOLI).date():
+        return invalid("hearing_at", "a hearing cannot precede the court's receipt of the case",
+                       "لا تسبق الجلسة إحالة القضية إلى المحكمة", "hearing_before_seizure")
+    return None
+
+
 def _hearing_scheduled(context: GuardContext) -> Refusal | None:
-    if not _hearings_in_stage(context.state):
+    if not _hearings_in_stage(context.state, context.revision):
         return conflict("no_hearing", "no hearing is scheduled", "لا توجد جلسة محددة")
     return None
 
 
 def _hearing_held(context: GuardContext) -> Refusal | None:
-    hearings = _hearings_in_stage(context.state)
-    if not hearings or hearings[-1].at > context.now:
-        return conflict("no_hearing_held", "a verdict needs a hearing that has taken place",
-                        "لا يصدر حكم قبل انعقاد جلسة")
+    hearings = _hearings_in_stage(context.state, context.revision)
+    if context.revision < RuleRevision.legal_dates:
+        if not hearings or hearings[-1].at > context.now:
+            return _no_hearing_held()
+        return None
+    if not any(h.at <= context.now for h in hearings):
+        return _no_hearing_held()
+    return None
+
+
+def _no_hearing_held() -> Refusal:
+    return conflict("no_hearing_held", "a verdict needs a hearing of this court that has taken place",
+                    "لا يصدر حكم قبل انعقاد جلسة أمام هذه المحكمة")
+
+
+def _pronounced_at_a_hearing(context: GuardContext) -> Refusal | None:
+    """A verdict is pronounced at or after a hearing of the court giving it (and, a past date, entered late)."""
+    if context.revision < RuleRevision.legal_dates or "pronounced_at" not in context.fields:
+        return None
+    pronounced = parse_instant(context.fields["pronounced_at"], "pronounced_at")
+    if not any(h.at <= pronounced for h in _hearings_in_stage(context.state, context.revision)):
+        return invalid("pronounced_at", "a verdict cannot be pronounced before a hearing of this court",
+                       "لا ينطق بالحكم قبل انعقاد جلسة أمام المحكمة", "pronounced_before_hearing")
     return None
 
 
@@ -547,6 +564,13 @@ def _same_kind_target(context: GuardContext, target: AgencyRef) -> Refusal | Non
     return None
 
 
+def _all_of(*checks: CaseCheck) -> CaseCheck:
+    """One check of several, the first refusal winning."""
+    def check(context: GuardContext) -> Refusal | None:
+        return next((r for c in checks if (r := c(context)) is not None), None)
+    return check
+
+
 GUARDS: dict[str, Guard] = {
     "arrest_after_report": Guard(on_party=_not_yet_held, on_values=_arrest_after_report),
     "person_held": Guard(on_party=_held),
@@ -555,7 +579,9 @@ GUARDS: dict[str, Guard] = {
     "archived": Guard(on_case=_archived),
     "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
     "hearing_scheduled": Guard(on_case=_hearing_scheduled),
-    "hearing_held": Guard(on_case=_hearing_held, on_party=_at_issue, on_values=_every_accused_at_issue),
+    "hearing_held": Guard(on_case=_hearing_held, on_party=_at_issue,
+                          on_values=_all_of(_every_accused_at_issue, _pronounced_at_a_hearing)),
+    "hearing_while_seized": Guard(on_values=_hearing_after_seizure),
     "verdict_in_absentia_unserved": Guard(on_party=_unserved_in_absentia, on_values=_served_after_verdict),
     "objection_window_open": Guard(on_party=_window("objection_window", "the objection window is closed",
                                                     "انقضى ميعاد المعارضة")),
@@ -573,12 +599,17 @@ GUARDS: dict[str, Guard] = {
 NO_GUARD = Guard()
 
 
+
 def _guard(rule: ActionRule) -> Guard:
     return GUARDS[rule.guard] if rule.guard else NO_GUARD
 
 
-def _hearings_in_stage(state: CaseState) -> list[Hearing]:
-    return [h for h in state.hearings if h.court == state.owner_agency]
+def _hearings_in_stage(state: CaseState, revision: RuleRevision = LATEST_REVISION) -> list[Hearing]:
+    """The hearings of the court holding the case; since legal dates, only those since it got the case this time
+    (a retrial after a remand holds a hearing of its own)."""
+    court = state.owner_agency
+    since = _seized_since(state, court) if revision >= RuleRevision.legal_dates else None
+    return [h for h in state.hearings if h.court == court and (since is None or h.at >= since)]
 
 
 def _final_verdicts(state: CaseState) -> list[Verdict]:
@@ -669,7 +700,7 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
     if rule is None or rule.opens_case:
         raise Refusal("unknown_action", 404, f"no action named {command.action}", "إجراء غير معروف")
     standing = _standing(rule, state, command.actor, revision)
-    fields = check_fields(rule, command.fields, state, now, command.targets, command.cases)
+    fields = check_fields(rule, command.fields, state, now, command.targets, command.cases, revision)
     context = GuardContext(state, command, now, fields, revision)
     handoff = rule.handoff
     if handoff is not None:
@@ -842,10 +873,16 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
         case RememberReferringProsecution():
             state.referring_prosecution = state.owner_agency
         case ScheduleHearing(field=name, room_field=room_field):
-            state.hearings.append(Hearing(at=parse_instant(fields[name], name), court=state.owner_agency,
-                                          room=fields.get(room_field) if room_field else None))
-        case RecordVerdicts(field=name):
-            _record_verdicts(state, event, fields[name])
+            at = parse_instant(fields[name], name)
+            state.hearings.append(Hearing(at=at, court=state.owner_agency,
+                                          room=fields.get(room_field) if room_field else None,
+                                          entered_late=at <= event.at))
+        case RecordVerdicts(field=name, pronounced_field=pronounced_field):
+            # an Update accepted before the pronouncement date was asked for: pronounced as it was entered
+            pronounced = event.at
+            if pronounced_field is not None and fields.get(pronounced_field):
+                pronounced = parse_instant(fields[pronounced_field], pronounced_field)
+            _record_verdicts(state, event, fields[name], pronounced)
         case ServeVerdict():
             _serve_verdict(state, event, effect)
         case Challenge(party_field=party_field):
@@ -889,7 +926,8 @@ def _start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: s
     rule = state.rules.clock(name)
     if name == "stage_sla":
         length = state.rules.stage_sla_days.get(state.stage, rule.length)
-    expires = deadline(at, length if length is not None else rule.length, rule.unit, state.rules.calendar)
+    expires = deadline(at, length if length is not None else rule.length, rule.unit, state.rules.calendar,
+                       rule.next_sitting_day)
     clock = Clock(clock_id=f"{name}-{seq}" + (f"-{subject}" if subject else ""), name=name, started_at=at,
                   expires_at=expires, warn_at=warning_instant(at, rule, expires), subject=subject)
     state.clocks.append(clock)
@@ -993,19 +1031,21 @@ def _windows_after(state: CaseState, level: Stage, court: str | None = None) -> 
     return ("cassation_window",)
 
 
-def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, Any]]) -> None:
+def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, Any]], pronounced: datetime) -> None:
+    """Each verdict as pronounced: its windows run from the pronouncement (CCP Art. 369), however late it is
+    entered; a window already past at entry lapses at once (due_clock_events)."""
     level = state.stage
     for item in items:
         verdict = Verdict(party_id=item["party_id"], result=VerdictResult(item["result"]),
-                          in_absentia=item["in_absentia"], at=event.at, court=state.owner_agency, level=level,
-                          sentence=item["sentence"])
+                          in_absentia=item["in_absentia"], at=pronounced, court=state.owner_agency, level=level,
+                          sentence=item["sentence"], recorded_at=event.at)
         state.verdicts.append(verdict)
         windows = _windows_after(state, level, verdict.court)
         if not windows:
             verdict.final = True
         elif not verdict.in_absentia:
             for window in windows:
-                _start_clock(state, window, event.at, event.seq, verdict.party_id)
+                _start_clock(state, window, pronounced, event.seq, verdict.party_id)
     _maybe_final(state, event.at, event.seq)
 
 

@@ -25,7 +25,7 @@ from config.settings import get_settings
 from core.access import may_see, viewer_for
 from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
-from core.clocks import TRIPOLI
+from core.clocks import TRIPOLI, counts_whole_days, last_day
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Hidden, Refusal
 from core.transitions import action_options, decide_open
@@ -170,7 +170,8 @@ def _clock_public(state: CaseState) -> list[ClockPublic]:
         out.append(ClockPublic(
             clock_id=clock.clock_id, name=clock.name, label_ar=rule.label_ar, label_en=rule.label_en,
             subject=clock.subject, started_at=clock.started_at, expires_at=clock.expires_at,
-            expires_at_local=clock.expires_at.astimezone(TRIPOLI).isoformat(), status=clock.status))
+            expires_at_local=clock.expires_at.astimezone(TRIPOLI).isoformat(),
+            last_day=last_day(clock.expires_at) if counts_whole_days(rule.unit) else None, status=clock.status))
     return out
 
 

@@ -62,6 +62,9 @@ def procedure(session: SessionDep) -> dict[str, Any]:
                     "owner_kinds": sorted(STAGE_OWNER_KIND[s])} for s in Stage],
         "actions": [_action(a) for a in ACTIONS],
         "clocks": [asdict(c) for c in book.clocks.values()],
+        # the court calendar (MIZAN_RULES): the days the courts do not sit; a clock with next_sitting_day moves a
+        # deadline that falls on one of them to the next day they sit
+        "calendar": book.calendar.describe(),
         "stage_sla_days": book.stage_sla_days,
         "idle_days": book.idle_days,
         # every name of the domain's vocabulary, with its labels: one system for the API, the web and this table

@@ -87,7 +87,7 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
         widget.kind = "textarea"  # prose gets a multi-line box; names, places and titles (FieldKind.line) one line
     elif kind is FieldKind.national_id:
         widget.kind = "national_id"
-    elif kind in (FieldKind.past_datetime, FieldKind.future_datetime):
+    elif kind in (FieldKind.past_datetime, FieldKind.future_datetime, FieldKind.datetime):
         widget.kind = "datetime"
         if fresh and kind is FieldKind.past_datetime and spec.name != "occurred_at":
             widget.value = now_local()  # an arrest or a service is usually recorded as it happens

@@ -4,13 +4,15 @@ tests/core (test_separation_of_powers, test_competent_courts, test_legal_dates, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from core.clocks import TRIPOLI
 from tests.support import Api
 
 pytestmark = pytest.mark.stack
@@ -79,3 +81,77 @@ def test_separation_of_powers_through_the_api(api: Api) -> None:
         "case_not_found")  # another court's president may not even see it
     moved = trial.act("president.tripoli", "reassign", to_agency="court.benghazi", reason="تنحي المحكمة")
     assert (moved["owner_agency"], moved["stage"]) == ("court.benghazi", "trial")
+
+
+# ---------------------------------------------------------------- 3. competent courts
+
+
+def test_competent_courts_through_the_api(api: Api) -> None:
+    """A felony goes to the felony chamber; a challenge addressed to a court that is not competent is refused,
+    naming the competent one; the published procedure carries the courts and their competence."""
+    felony = Case(api, "felony").to_prosecution()
+    refused = felony.act("chiefpros.tripoli", "refer_to_court", 422, to_agency="court.tripoli", charges=["قتل"])
+    assert (refused["code"], refused["field"], refused["competent"]) == (
+        "not_competent_court", "to_agency", ["court.appeal.tripoli.felony"])
+    assert "دائرة الجنايات" in refused["message_ar"] and "Felony Chamber" in refused["message"]
+    assert felony.read("chiefpros.tripoli")["action_choices"]["refer_to_court"]["to_agency"] == [
+        "court.appeal.tripoli.felony"]
+    felony.act("chiefpros.tripoli", "refer_to_court", to_agency="court.appeal.tripoli.felony", charges=["قتل"])
+
+    published = api.as_(None)("GET", "/api/v1/procedure").json()
+    courts = {c["code"]: c for c in published["competence"]["courts"]}
+    assert courts["court.tripoli"]["appeals_to"] == "court.appeal.tripoli"
+    assert courts["court.appeal.tripoli.felony"]["level"] == "felony_chamber"
+    assert courts["supreme_court"]["level"] == "supreme"
+    assert published["competence"]["trial_level"]["felony"] == "felony_chamber"
+    assert published["competence"]["windows_after"]["first_instance"] == ["appeal_window"]
+
+
+# ---------------------------------------------------------------- 4. legal dates
+
+#: an ISO 8601 instant as the API writes it: a date, a time, and always its offset
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_OFFSET = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
+
+
+def _instants(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _instants(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _instants(v)]
+    return [value] if isinstance(value, str) and _INSTANT.match(value) else []
+
+
+def test_legal_dates_through_the_api(api: Api) -> None:
+    """A hearing already held is entered, marked late; the verdict states when it was pronounced (required, not
+    before a hearing of the court, never in the future) and its appeal window runs from that date and is shown
+    as its last day; every timestamp the case returns carries its offset."""
+    trial = Case(api).to_trial()
+    held = datetime.now(UTC)  # the court had the case a moment ago; the hearing is entered once it was held
+    trial.act("clerk.tripoli", "schedule_hearing", hearing_at=held.isoformat(), room="القاعة 2")
+    verdict = [{"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False}]
+    missing = trial.act("judge.tripoli", "record_verdict", 422, verdicts=verdict)
+    assert (missing["code"], missing["field"]) == ("missing_field", "pronounced_at")
+    early = trial.act("judge.tripoli", "record_verdict", 422, verdicts=verdict,
+                      pronounced_at=(held - timedelta(days=1)).isoformat())
+    assert (early["code"], early["field"]) == ("pronounced_before_hearing", "pronounced_at")
+    assert early["message_ar"] and early["message"]
+    future = trial.act("judge.tripoli", "record_verdict", 422, verdicts=verdict,
+                       pronounced_at=(datetime.now(UTC) + timedelta(days=1)).isoformat())
+    assert (future["code"], future["field"]) == ("datetime_in_future", "pronounced_at")
+    assert trial.read("judge.tripoli")["verdicts"] == []  # the refusals changed nothing
+
+    trial.act("judge.tripoli", "record_verdict", verdicts=verdict, pronounced_at=held.isoformat())
+    detail = trial.read("judge.tripoli")
+    [hearing] = detail["hearings"]
+    assert hearing["entered_late"] is True
+    [given] = detail["verdicts"]
+    assert datetime.fromisoformat(given["at"]) == held
+    assert datetime.fromisoformat(given["recorded_at"]) > held
+    [window] = [c for c in detail["open_clocks"] if c["name"] == "appeal_window"]
+    assert datetime.fromisoformat(window["started_at"]) == held
+    # ten days from the pronouncement, to the end of the last day in Tripoli (moved past a day off)
+    last = date.fromisoformat(window["last_day"])
+    assert timedelta(days=10) <= last - held.astimezone(TRIPOLI).date() <= timedelta(days=13)
+    stamps = _instants(detail)
+    assert len(stamps) > 10 and [s for s in stamps if not _OFFSET.search(s)] == []

@@ -139,6 +139,12 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
          "no_hearing_held"),
         (lambda: refused(_tried(parties=2), JUDGE, "record_verdict", HEARING_HELD,
                          verdicts=[{**CONVICTED, "party_id": "p1"}]), "verdict_per_accused"),
+        (lambda: refused(_tried(), JUDGE, "record_verdict", HEARING_HELD, verdicts=[{**CONVICTED, "party_id": "p1"}],
+                         pronounced_at=(T0 + timedelta(days=1)).isoformat()), "pronounced_before_hearing"),
+    ],
+    "hearing_while_seized": [
+        (lambda: refused(_referred_to_court(), CLERK, "schedule_hearing", T0 + timedelta(days=1),
+                         hearing_at=(T0 - timedelta(days=1)).isoformat()), "hearing_before_seizure"),
     ],
     "verdict_in_absentia_unserved": [
         (lambda: refused(_judged(), CLERK, "serve_verdict", party_id="p1", served_at=T0.isoformat()),

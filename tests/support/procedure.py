@@ -88,10 +88,14 @@ def open_case(category: str = "misdemeanour", parties: int = 1) -> CaseState:
 
 
 def act(state: CaseState, who: Actor, action: str, now: datetime, **fields: object) -> None:
+    if action == "record_verdict":
+        fields.setdefault("pronounced_at", now.isoformat())  # pronounced as it is entered, unless said otherwise
     apply(state, decide(state, command(action, who, fields), now))
 
 
 def refused(state: CaseState, who: Actor, action: str, now: datetime = T0, **fields: object) -> Refusal:
+    if action == "record_verdict":
+        fields.setdefault("pronounced_at", now.isoformat())
     with pytest.raises(Refusal) as info:
         decide(state, command(action, who, fields), now)
     return info.value
@@ -151,6 +155,7 @@ def _values(spec: FieldSpec, state: CaseState, now: datetime) -> list[Any]:
         FieldKind.text: "نص", FieldKind.line: "سطر", FieldKind.national_id: None,
         FieldKind.past_datetime: now.isoformat(),
         FieldKind.future_datetime: (now + timedelta(hours=1)).isoformat(), FieldKind.parties: None,
+        FieldKind.datetime: (now + timedelta(hours=1)).isoformat(),
         FieldKind.choice: spec.choices[0] if spec.choices else None, FieldKind.texts: ["تهمة"],
         FieldKind.integer: 1, FieldKind.document: "sha256-0f1e2d", FieldKind.case: OTHER_CASE.case_id,
     }

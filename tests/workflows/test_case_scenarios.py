@@ -55,7 +55,8 @@ async def hearing_then_verdict(environment: WorkflowEnvironment, handle: Workflo
     now = await environment.get_current_time()
     await act(handle, clerk, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
     await environment.sleep(timedelta(hours=2))
-    await act(handle, judge, "record_verdict", verdicts=verdicts)
+    pronounced = await environment.get_current_time()
+    await act(handle, judge, "record_verdict", verdicts=verdicts, pronounced_at=pronounced.isoformat())
 
 
 async def test_archive_and_reopen(env) -> None:  # type: ignore[no-untyped-def]
