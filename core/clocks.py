@@ -120,7 +120,7 @@ class RuleBook:
 #: of the Code of Civil and Commercial Procedure, applied to criminal challenges by the courts)
 DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
     ClockRule("police_custody", "الحجز لدى الشرطة", "Police custody", "record_arrest", 48, Unit.hours,
-              Expiry.escalate, warn_before=6, verify=True, article="CCP, arrest by the judicial police (verify)"),
+              Expiry.escalate, warn_before=6, verify=True, article="CCP, arrest by the judicial police"),
     ClockRule("prosecution_detention", "الحبس الاحتياطي (النيابة)", "Prosecution detention",
               "order_detention", 6, Unit.days, Expiry.escalate, warn_before=1, article="CCP Art. 176"),
     ClockRule("judicial_detention", "مد الحبس (القاضي)", "Judicial detention", "extend_detention", 15,
@@ -131,10 +131,10 @@ DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
               Expiry.verdict_final, warn_before=2, next_sitting_day=True, article="CCP Art. 369"),
     ClockRule("objection_window", "ميعاد المعارضة", "Objection window", "serve_verdict", 10, Unit.days,
               Expiry.objection_closed, warn_before=2, verify=True, next_sitting_day=True,
-              article="CCP (objection to an in-absentia judgment; verify)"),
+              article="CCP, objection to a judgment in absentia"),
     ClockRule("cassation_window", "ميعاد الطعن بالنقض", "Cassation window", "record_verdict", 60,
               Unit.days, Expiry.verdict_final, warn_before=7, verify=True, next_sitting_day=True,
-              article="CCP (cassation; verify)"),
+              article="CCP, cassation"),
     ClockRule("stage_sla", "مهلة المرحلة", "Stage SLA", "stage_entered", 30, Unit.days,
               Expiry.escalate, warn_before=5, article="administrative"),
 )

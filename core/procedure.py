@@ -284,6 +284,8 @@ class ActionRule:
     guard: str | None = None  # a named precondition in core.transitions.GUARDS
     effects: tuple[Effect, ...] = ()  # applied in order by core.transitions.apply
     opens_case: bool = False  # the action that creates a case (it has no state to act on)
+    #: the provision of the Code of Criminal Procedure behind it, where confirmed (docs/procedure.md: "verify")
+    article: str = ""
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
@@ -403,7 +405,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.prosecution), _roles(Role.prosecutor), Who.owner,
         (F("party_id", K.party, label_ar="المتهم", label_en="Accused"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
-        effects=(Release(), Hold("prosecution_detention", Custody.detained)),
+        effects=(Release(), Hold("prosecution_detention", Custody.detained)), article="CCP Art. 176",
     ),
     ActionRule(
         "request_detention_extension", "طلب مد الحبس الاحتياطي", "Ask a judge to extend detention",
@@ -421,7 +423,7 @@ ACTIONS: tuple[ActionRule, ...] = (
          F("days", K.integer, label_ar="المدة بالأيام", label_en="Days"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
         guard="person_detained_within_cap",
-        effects=(ExtendDetention("judicial_detention"),),
+        effects=(ExtendDetention("judicial_detention"),), article="CCP Art. 122",
     ),
     ActionRule(
         "archive", "حفظ الأوراق", "Archive", _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,
@@ -482,6 +484,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Accused"),
          F("to_agency", K.agency, label_ar="محكمة الاستئناف", label_en="Appeal court")),
         guard="appeal_window_open", effects=(Challenge(), EnterStage(Stage.appeal), TO_AGENCY),
+        article="CCP Art. 369 (the ten days)",
     ),
     ActionRule(
         "file_cassation", "طعن بالنقض", "File for cassation", _stages(Stage.trial, Stage.appeal), CHALLENGERS,
