@@ -30,7 +30,9 @@ class Unit(StrEnum):
 class Expiry(StrEnum):
     escalate = "escalate"  # the case is flagged stalled and its supervisors are told
     verdict_final = "verdict_final"  # that accused's verdict becomes final for this challenge
-    objection_closed = "objection_closed"  # no objection possible any more
+    #: no objection possible any more, and nothing else: the rule books of cases opened before issue 12 kept a
+    #: verdict whose objection window closed last from becoming final; they replay so (new books: verdict_final)
+    objection_closed = "objection_closed"
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,9 @@ DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
               Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("appeal_window", "ميعاد الاستئناف", "Appeal window", "record_verdict", 10, Unit.days,
               Expiry.verdict_final, warn_before=2, next_sitting_day=True, article="CCP Art. 369"),
+    # its lapse closes the objection; the last window of an accused to close makes their verdict final (issue 12)
     ClockRule("objection_window", "ميعاد المعارضة", "Objection window", "serve_verdict", 10, Unit.days,
-              Expiry.objection_closed, warn_before=2, verify=True, next_sitting_day=True,
+              Expiry.verdict_final, warn_before=2, verify=True, next_sitting_day=True,
               article="CCP, objection to a judgment in absentia"),
     ClockRule("cassation_window", "ميعاد الطعن بالنقض", "Cassation window", "record_verdict", 60,
               Unit.days, Expiry.verdict_final, warn_before=7, verify=True, next_sitting_day=True,

@@ -25,7 +25,8 @@ PER_ACCUSED = (
     "(guard `hearing_held`, refusal `verdict_per_accused`).",
     "Each accused's challenge windows open with their own verdict (a verdict in absentia: when it is served) and "
     "lapse on their own: that accused's verdict becomes final for that challenge.",
-    "The case is final when every accused's verdict is final.",
+    "An accused's verdict is final when every challenge window open to them has closed unchallenged, "
+    "whichever closes last (objection, appeal or cassation); the case is final when every accused's verdict is.",
     "A co-accused's challenge while the case is before a higher court, per-accused archive, lapse, "
     "reconciliation and withdrawal, an outcome derived from the accused, and severance into a new case are "
     "not yet in the table (issue 12, open).",
