@@ -37,6 +37,9 @@ class RuleRevision(IntEnum):
     competent_courts = 5
     #: legal dates: a verdict states when it was pronounced, not before a hearing of the court giving it
     legal_dates = 6
+    #: a remand returns the case to the court whose judgment was quashed (or another court of its level), in the
+    #: stage that judgment was given in: a cassation remand of an appeal judgment goes back to appeal
+    remand_to_quashed_court = 7
 
 
 #: the rules of this table; an older revision only replays what was accepted under it
@@ -111,9 +114,11 @@ class AddParty:
 
 @dataclass(frozen=True)
 class EnterStage:
-    """The case enters `stage` (the stage's own clock starts again)."""
+    """The case enters `stage` (the stage's own clock starts again), or the stage its event names in `stage_field`
+    (a remand: the stage the quashed judgment was given in; decided with the action, so the log says it)."""
 
     stage: Stage
+    stage_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -498,7 +503,8 @@ ACTIONS: tuple[ActionRule, ...] = (
         _roles(Role.judge), Who.owner,
         (F("to_agency", K.agency, label_ar="المحكمة", label_en="Court"),
          F("reasons", K.text, label_ar="الأسباب", label_en="Reasons")),
-        effects=(EnterStage(Stage.trial), Retrial(), TO_AGENCY),
+        guard="remand_to_quashed_court",
+        effects=(EnterStage(Stage.trial, stage_field="remand_stage"), Retrial(), TO_AGENCY),
     ),
     ActionRule(
         "record_execution", "تسجيل التنفيذ", "Record execution", _stages(Stage.final, Stage.execution),

@@ -96,6 +96,8 @@ CHALLENGE_WINDOWS = ("appeal_window", "objection_window", "cassation_window")
 RECEIVER_FIELD = "to_agency"
 RECEIVER_KIND_FIELD = "to_agency_kind"
 RECEIVER_LEVEL_FIELD = "to_agency_level"
+#: the stage a remand returns the case to, decided with it (RuleRevision.remand_to_quashed_court)
+REMAND_STAGE_FIELD = "remand_stage"
 ACKNOWLEDGES_FIELD = "_acknowledges"
 #: a case is opened at a police station (open_case: Who.own_station)
 OPENING_AGENCY_KIND = AgencyKind.police_station
@@ -519,6 +521,29 @@ def _competent_appeal_court(context: GuardContext, target: AgencyRef) -> Refusal
                          f"يستأنف حكم {judged_by or 'هذه المحكمة'} أمام", competent)
 
 
+def _quashed_judgment(state: CaseState) -> Verdict | None:
+    """The judgment a remand quashes: the latest verdict challenged before the court that holds the case."""
+    return next((v for v in reversed(state.verdicts) if v.challenged and not v.final), None)
+
+
+def _remand_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """A remand returns the case to the court whose judgment is quashed, or to another court of its level."""
+    if context.revision < RuleRevision.remand_to_quashed_court:
+        return None
+    quashed = _quashed_judgment(context.state)
+    if quashed is None or target.code == quashed.court:
+        return None
+    judged_by = _court(context, quashed.court)
+    level = judged_by.level if judged_by is not None else context.state.court_levels.get(quashed.court)
+    if level is not None and target.level == level:
+        return None
+    if level is None and judged_by is None:
+        return None  # a court the tree does not know: judged by its kind, as before
+    competent = [c for c in context.command.courts if c.code == quashed.court or (level and c.level == level)]
+    return not_competent("a remand returns the case to the court whose judgment is quashed, or to a court of its "
+                         "level", "تعاد القضية إلى المحكمة التي نقض حكمها أو إلى محكمة من درجتها", competent)
+
+
 #: who reassigns a case held by each kind of agency (DOMAIN.md, Additions: separation of powers)
 _SUPERVISED_BY: dict[AgencyKind, tuple[str, str]] = {
     AgencyKind.police_station: ("a police station's case is reassigned by the Ministry of Interior's supervisors",
@@ -595,6 +620,7 @@ GUARDS: dict[str, Guard] = {
     "merge_target_open": Guard(on_values=_merge_target_open),
     "same_kind_target": Guard(on_agency=_same_kind_target),
     "detention_before_competent_court": Guard(on_party=_detained_below_cap, on_agency=_competent_court),
+    "remand_to_quashed_court": Guard(on_agency=_remand_court),
 }
 NO_GUARD = Guard()
 
@@ -713,6 +739,11 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         if receiver.level is not None:
             fields[RECEIVER_LEVEL_FIELD] = receiver.level
     _check_guard(rule, context)
+    if revision >= RuleRevision.remand_to_quashed_court:
+        for effect in rule.effects:
+            quashed = _quashed_judgment(state)
+            if isinstance(effect, EnterStage) and effect.stage_field and quashed is not None:
+                fields[effect.stage_field] = quashed.level  # the log says which stage the case went back to
     if standing.acknowledges and state.handoff is not None:
         fields[ACKNOWLEDGES_FIELD] = state.handoff.handoff_id
     return CaseEvent(
@@ -850,8 +881,10 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
                 _add_party(state, party)
         case AddParty():
             _add_party(state, fields)
-        case EnterStage(stage=stage):
-            _enter_stage(state, stage, event.at, event.seq)
+        case EnterStage(stage=stage, stage_field=stage_field):
+            # an event from before the field existed enters the table's stage
+            named = fields.get(stage_field) if stage_field else None
+            _enter_stage(state, Stage(named) if named else stage, event.at, event.seq)
         case ClearOutcome():
             state.outcome = None
         case KeepDocument(title_field=title_field, document_field=document_field):

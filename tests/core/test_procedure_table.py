@@ -17,6 +17,7 @@ from core.refusal import Refusal
 from core.transitions import GUARDS, RuleRevision, apply, apply_effect, decide, due_clock_events
 from core.vocabulary import STAGE_OWNER_KIND, AgencyKind, Custody, Stage
 from tests.core.conftest import Walked
+from tests.core.test_remand import _in_cassation
 from tests.support.procedure import (
     AGENCIES,
     CHIEF,
@@ -27,6 +28,7 @@ from tests.support.procedure import (
     JUDGE,
     OFFICER,
     PROSECUTOR,
+    SUPREME_JUDGE,
     T0,
     act,
     open_case,
@@ -168,6 +170,10 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
     "reconcilable": [(lambda: refused(_in_prosecution("felony"), CHIEFPROS, "record_reconciliation", terms="…"),
                       "not_reconcilable")],
     "merge_target_open": [(lambda: _merge_into_a_case_in(Stage.trial), "merge_target_not_open")],
+    "remand_to_quashed_court": [
+        (lambda: refused(_in_cassation()[0], SUPREME_JUDGE, "remand", _in_cassation()[1], to_agency="court.tripoli",
+                         reasons="…"), "not_competent_court"),
+    ],
     "same_kind_target": [
         (lambda: refused(open_case(), SUPERVISOR_TRIPOLI, "reassign", to_agency="station.benghazi.central",
                          reason="…"), "target_out_of_scope"),
