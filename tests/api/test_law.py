@@ -124,34 +124,69 @@ def _instants(value: Any) -> list[str]:
 
 def test_legal_dates_through_the_api(api: Api) -> None:
     """A hearing already held is entered, marked late; the verdict states when it was pronounced (required, not
-    before a hearing of the court, never in the future) and its appeal window runs from that date and is shown
-    as its last day; every timestamp the case returns carries its offset."""
-    trial = Case(api).to_trial()
+    before a hearing of the court, never in the future) and its window runs from that date and is shown as its
+    last day; every timestamp the case returns carries its offset. A felony: the felony chamber's judgment opens
+    the cassation window, counted in days even under the test suite's fast rules (tests/fast_rules.yaml)."""
+    trial = Case(api, "felony").to_trial(court="court.appeal.tripoli.felony", clerk="clerk.felony")
     held = datetime.now(UTC)  # the court had the case a moment ago; the hearing is entered once it was held
-    trial.act("clerk.tripoli", "schedule_hearing", hearing_at=held.isoformat(), room="القاعة 2")
-    verdict = [{"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False}]
-    missing = trial.act("judge.tripoli", "record_verdict", 422, verdicts=verdict)
+    trial.act("clerk.felony", "schedule_hearing", hearing_at=held.isoformat(), room="القاعة 2")
+    verdict = [{"party_id": "p1", "result": "convicted", "sentence": "السجن", "in_absentia": False}]
+    missing = trial.act("judge.felony", "record_verdict", 422, verdicts=verdict)
     assert (missing["code"], missing["field"]) == ("missing_field", "pronounced_at")
-    early = trial.act("judge.tripoli", "record_verdict", 422, verdicts=verdict,
+    early = trial.act("judge.felony", "record_verdict", 422, verdicts=verdict,
                       pronounced_at=(held - timedelta(days=1)).isoformat())
     assert (early["code"], early["field"]) == ("pronounced_before_hearing", "pronounced_at")
     assert early["message_ar"] and early["message"]
-    future = trial.act("judge.tripoli", "record_verdict", 422, verdicts=verdict,
+    future = trial.act("judge.felony", "record_verdict", 422, verdicts=verdict,
                        pronounced_at=(datetime.now(UTC) + timedelta(days=1)).isoformat())
     assert (future["code"], future["field"]) == ("datetime_in_future", "pronounced_at")
-    assert trial.read("judge.tripoli")["verdicts"] == []  # the refusals changed nothing
+    assert trial.read("judge.felony")["verdicts"] == []  # the refusals changed nothing
 
-    trial.act("judge.tripoli", "record_verdict", verdicts=verdict, pronounced_at=held.isoformat())
-    detail = trial.read("judge.tripoli")
+    trial.act("judge.felony", "record_verdict", verdicts=verdict, pronounced_at=held.isoformat())
+    detail = trial.read("judge.felony")
     [hearing] = detail["hearings"]
     assert hearing["entered_late"] is True
     [given] = detail["verdicts"]
     assert datetime.fromisoformat(given["at"]) == held
     assert datetime.fromisoformat(given["recorded_at"]) > held
-    [window] = [c for c in detail["open_clocks"] if c["name"] == "appeal_window"]
+    [window] = [c for c in detail["open_clocks"] if c["name"] == "cassation_window"]
     assert datetime.fromisoformat(window["started_at"]) == held
-    # ten days from the pronouncement, to the end of the last day in Tripoli (moved past a day off)
+    # sixty days from the pronouncement, to the end of the last day in Tripoli (moved past a day off)
     last = date.fromisoformat(window["last_day"])
-    assert timedelta(days=10) <= last - held.astimezone(TRIPOLI).date() <= timedelta(days=13)
+    assert timedelta(days=60) <= last - held.astimezone(TRIPOLI).date() <= timedelta(days=63)
     stamps = _instants(detail)
     assert len(stamps) > 10 and [s for s in stamps if not _OFFSET.search(s)] == []
+
+
+# ---------------------------------------------------------------- 5. remand
+
+
+def _heard_and_judged(trial: Case, clerk: str, judge: str) -> None:
+    """A hearing held just now, entered as such, and the verdict pronounced at it."""
+    held = datetime.now(UTC)
+    trial.act(clerk, "schedule_hearing", hearing_at=held.isoformat())
+    trial.act(judge, "record_verdict", pronounced_at=held.isoformat(), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False}])
+
+
+def test_a_cassation_remand_returns_to_the_court_of_appeal_through_the_api(api: Api) -> None:
+    trial = Case(api).to_trial()
+    _heard_and_judged(trial, "clerk.tripoli", "judge.tripoli")
+    trial.act("prosecutor.tripoli", "file_appeal", party_id="p1", to_agency="court.appeal.tripoli")
+    trial.act("clerk.appeal", "acknowledge_receipt")
+    _heard_and_judged(trial, "clerk.appeal", "judge.appeal")
+    trial.act("prosecutor.tripoli", "file_cassation", party_id="p1", to_agency="supreme_court")
+    trial.act("clerk.supreme", "acknowledge_receipt")
+    trial.act("clerk.supreme", "schedule_hearing", hearing_at=datetime.now(UTC).isoformat())
+    assert trial.read("judge.supreme")["action_choices"]["remand"]["to_agency"] == [
+        "court.appeal.benghazi", "court.appeal.tripoli"]
+    refused = trial.act("judge.supreme", "remand", 422, to_agency="court.tripoli", reasons="قصور في التسبيب")
+    assert (refused["code"], refused["field"]) == ("not_competent_court", "to_agency")
+    assert "court.appeal.tripoli" in refused["competent"] and "محكمة استئناف طرابلس" in refused["message_ar"]
+    moved = trial.act("judge.supreme", "remand", to_agency="court.appeal.tripoli", reasons="قصور في التسبيب")
+    assert (moved["stage"], moved["owner_agency"]) == ("appeal", "court.appeal.tripoli")
+    trial.act("clerk.appeal", "acknowledge_receipt")
+    # the court of appeal hears it again: its earlier hearing does not count for the new judgment
+    no_hearing = trial.act("judge.appeal", "record_verdict", 409, pronounced_at=datetime.now(UTC).isoformat(),
+                           verdicts=[{"party_id": "p1", "result": "acquitted", "in_absentia": False}])
+    assert no_hearing["code"] == "no_hearing_held"
