@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.case import AgencyRef
-from core.vocabulary import AgencyKind
+from core.vocabulary import AgencyKind, CourtLevel
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,20 @@ class Agency:
     name_en: str
     parent: str | None
     region: str | None
+    #: competent courts as data: a court's level, and for a first-instance court the court of appeal that hears
+    #: its appeals (the felony chamber is a court of appeal's chamber, its own agency: level felony_chamber)
+    level: CourtLevel | None = None
+    appeals_to: str | None = None
 
     def ref(self) -> AgencyRef:
-        return AgencyRef(self.code, self.kind, self.region)
+        return AgencyRef(self.code, self.kind, self.region, self.level, self.appeals_to, self.name_ar, self.name_en)
 
     def name(self, language: str) -> str:
         return self.name_ar if language == "ar" else self.name_en
+
+
+#: the kinds of agency that judge
+COURT_KINDS = frozenset({AgencyKind.court, AgencyKind.supreme_court})
 
 
 class AgencyTree:
@@ -46,6 +54,10 @@ class AgencyTree:
             found.append(current)
             stack.extend(self.children.get(current, []))
         return found
+
+    def courts(self) -> list[Agency]:
+        """Every court and the Supreme Court, by code: what competence is decided among."""
+        return sorted((a for a in self.by_code.values() if a.kind in COURT_KINDS), key=lambda a: a.code)
 
     def is_root(self, code: str) -> bool:
         agency = self.by_code.get(code)

@@ -12,6 +12,7 @@ from core.vocabulary import (
     AgencyKind,
     Category,
     ClockStatus,
+    CourtLevel,
     Custody,
     Outcome,
     PartyRole,
@@ -23,9 +24,18 @@ from core.vocabulary import (
 
 @dataclass
 class AgencyRef:
+    """An agency as a decision needs it, resolved by the API from the agency tree."""
+
     code: str
     kind: AgencyKind
     region: str | None = None
+    level: CourtLevel | None = None  # a court's level (core.vocabulary.CourtLevel)
+    appeals_to: str | None = None  # a first-instance court: the court of appeal that hears its appeals
+    name_ar: str = ""  # for a refusal that names it
+    name_en: str = ""
+
+    def name(self, language: str) -> str:
+        return (self.name_ar if language == "ar" else self.name_en) or self.code
 
 
 @dataclass
@@ -65,6 +75,9 @@ class ActionCommand:
     targets: dict[str, AgencyRef] = field(default_factory=dict)  # agency fields, resolved by the API
     request_id: str = ""
     cases: dict[str, CaseRef] = field(default_factory=dict)  # case fields, resolved by the API
+    #: the courts of the agency tree (and the Supreme Court), as the API knew them, for an action that names an
+    #: agency: which court is competent, and the one a refusal names (core.transitions, competent courts)
+    courts: list[AgencyRef] = field(default_factory=list)
 
 
 @dataclass
@@ -119,6 +132,7 @@ class Verdict:
     court: str
     level: Stage  # the stage it was given in: trial | appeal | cassation
     sentence: str | None = None
+    recorded_at: datetime | None = None  # when it was entered; `at` is when it was pronounced
     served_at: datetime | None = None
     final: bool = False
     challenged: bool = False
@@ -130,6 +144,7 @@ class Hearing:
     at: datetime
     court: str
     room: str | None = None
+    entered_late: bool = False  # entered once it had been held (a past hearing recorded afterwards)
 
 
 @dataclass
@@ -173,6 +188,9 @@ class CaseState:
     #: the kind of each agency that has held the case, as the hand-off that sent it there resolved it
     #: (empty for a case whose hand-offs predate the kinds: then the stage's owner kinds stand for it)
     agency_kinds: dict[str, AgencyKind] = field(default_factory=dict)
+    #: the level of each court that has held the case, as the hand-off that sent it there resolved it (empty for
+    #: hand-offs before courts had levels: then the category decides which challenge lies, as it did)
+    court_levels: dict[str, CourtLevel] = field(default_factory=dict)
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.party_id == party_id), None)

@@ -7,6 +7,8 @@ Africa/Tripoli, and both the display and the expiry decision use that instant.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -28,7 +30,9 @@ class Unit(StrEnum):
 class Expiry(StrEnum):
     escalate = "escalate"  # the case is flagged stalled and its supervisors are told
     verdict_final = "verdict_final"  # that accused's verdict becomes final for this challenge
-    objection_closed = "objection_closed"  # no objection possible any more
+    #: no objection possible any more, and nothing else: the rule books of cases opened before issue 12 kept a
+    #: verdict whose objection window closed last from becoming final; they replay so (new books: verdict_final)
+    objection_closed = "objection_closed"
 
 
 @dataclass(frozen=True)
@@ -43,15 +47,62 @@ class ClockRule:
     warn_before: int = 0  # in the same unit; 0 = warn at 80 % of the length
     cap: int = 0  # for judicial_detention: the most that extensions may add up to, in `unit`
     verify: bool = False  # statutory figure not confirmed from the law's text (DOMAIN.md)
+    #: a deadline (counted in days) whose last day the courts do not sit moves to the next day they sit; off by
+    #: default, so that a rule book written before this existed counts as it did
+    next_sitting_day: bool = False
+    article: str = ""  # the provision the figure comes from (docs/procedure.md)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
 class CourtCalendar:
+    """The days the courts do not sit: the weekend, and the holidays the rule file lists (MIZAN_RULES)."""
+
     weekend: tuple[int, ...] = (4, 5)  # Friday, Saturday (Monday = 0)
     holidays: tuple[str, ...] = ()  # ISO dates
 
     def sits_on(self, day: date) -> bool:
         return day.weekday() not in self.weekend and day.isoformat() not in self.holidays
+
+    def next_sitting_day(self, day: date) -> date:
+        """`day` itself if the courts sit that day, else the first day after it that they do."""
+        for _ in range(366):
+            if self.sits_on(day):
+                return day
+            day += timedelta(days=1)
+        raise ValueError("the court calendar leaves no sitting day within a year")
+
+    def describe(self) -> dict[str, Any]:
+        return {"weekend": [WEEKDAYS[d] for d in self.weekend], "holidays": list(self.holidays)}
+
+
+def calendar_from(data: dict[str, Any], base: CourtCalendar) -> CourtCalendar:
+    """A rule file's `calendar` section: `weekend` as day names or numbers (Monday = 0), `holidays` as ISO dates."""
+    weekend = base.weekend
+    if "weekend" in data:
+        days = []
+        for day in data["weekend"] or []:
+            if isinstance(day, str) and day.lower() in WEEKDAYS:
+                days.append(WEEKDAYS.index(day.lower()))
+            elif isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 6:
+                days.append(day)
+            else:
+                raise ValueError(f"MIZAN_RULES: calendar.weekend names no day of the week: {day!r}")
+        weekend = tuple(sorted(set(days)))
+    holidays = base.holidays
+    if "holidays" in data:
+        found = []
+        for holiday in data["holidays"] or []:
+            try:
+                found.append(date.fromisoformat(str(holiday)).isoformat())
+            except ValueError as exc:
+                raise ValueError(f"MIZAN_RULES: calendar.holidays holds no ISO 8601 date: {holiday!r}") from exc
+        holidays = tuple(sorted(set(found)))
+    calendar = CourtCalendar(weekend, holidays)
+    calendar.next_sitting_day(date(2000, 1, 1))  # refuses a calendar with no sitting day at all
+    return calendar
 
 
 @dataclass(frozen=True)
@@ -66,23 +117,29 @@ class RuleBook:
         return self.clocks[name]
 
 
+#: Custody and detention never move to a sitting day (a person's liberty is not extended by a holiday); the
+#: challenge windows do, as procedural deadlines do in Libyan practice (verify: the general rule on time limits
+#: of the Code of Civil and Commercial Procedure, applied to criminal challenges by the courts)
 DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
     ClockRule("police_custody", "الحجز لدى الشرطة", "Police custody", "record_arrest", 48, Unit.hours,
-              Expiry.escalate, warn_before=6, verify=True),
+              Expiry.escalate, warn_before=6, verify=True, article="CCP, arrest by the judicial police"),
     ClockRule("prosecution_detention", "الحبس الاحتياطي (النيابة)", "Prosecution detention",
-              "order_detention", 6, Unit.days, Expiry.escalate, warn_before=1),
+              "order_detention", 6, Unit.days, Expiry.escalate, warn_before=1, article="CCP Art. 176"),
     ClockRule("judicial_detention", "مد الحبس (القاضي)", "Judicial detention", "extend_detention", 15,
-              Unit.days, Expiry.escalate, warn_before=2, cap=30),
+              Unit.days, Expiry.escalate, warn_before=2, cap=30, article="CCP Arts. 122, 176"),
     ClockRule("handoff_ack", "استلام الملف", "Hand-off acknowledgement", "handoff", 24, Unit.hours,
-              Expiry.escalate, warn_before=4),
+              Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("appeal_window", "ميعاد الاستئناف", "Appeal window", "record_verdict", 10, Unit.days,
-              Expiry.verdict_final, warn_before=2),
+              Expiry.verdict_final, warn_before=2, next_sitting_day=True, article="CCP Art. 369"),
+    # its lapse closes the objection; the last window of an accused to close makes their verdict final (issue 12)
     ClockRule("objection_window", "ميعاد المعارضة", "Objection window", "serve_verdict", 10, Unit.days,
-              Expiry.objection_closed, warn_before=2, verify=True),
+              Expiry.verdict_final, warn_before=2, verify=True, next_sitting_day=True,
+              article="CCP, objection to a judgment in absentia"),
     ClockRule("cassation_window", "ميعاد الطعن بالنقض", "Cassation window", "record_verdict", 60,
-              Unit.days, Expiry.verdict_final, warn_before=7, verify=True),
+              Unit.days, Expiry.verdict_final, warn_before=7, verify=True, next_sitting_day=True,
+              article="CCP, cassation"),
     ClockRule("stage_sla", "مهلة المرحلة", "Stage SLA", "stage_entered", 30, Unit.days,
-              Expiry.escalate, warn_before=5),
+              Expiry.escalate, warn_before=5, article="administrative"),
 )
 
 DEFAULT_STAGE_SLA_DAYS: dict[str, int] = {
@@ -117,8 +174,12 @@ def rulebook_with(data: dict[str, Any], idle_days: int = 30) -> RuleBook:
             changes = {**changes, "unit": Unit(changes["unit"])}
         clocks[name] = replace(clocks[name], **changes)
     sla = {**book.stage_sla_days, **(data.get("stage_sla_days") or {})}
-    version = str(data.get("version") or f"{book.version}+local")
-    return RuleBook(version, clocks, sla, book.calendar, int(data.get("idle_days", idle_days)))
+    calendar = calendar_from(data.get("calendar") or {}, book.calendar)
+    # a rule file without a version of its own is named by its content: two installations with the same rules
+    # publish the same version, and any change to the file shows in /api/v1/procedure
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    version = str(data.get("version") or f"{book.version}+local.{digest}")
+    return RuleBook(version, clocks, sla, calendar, int(data.get("idle_days", idle_days)))
 
 
 def _end_of_local_day(day: date) -> datetime:
@@ -126,11 +187,13 @@ def _end_of_local_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=TRIPOLI)
 
 
-def deadline(start: datetime, length: int, unit: Unit, calendar: CourtCalendar | None = None) -> datetime:
+def deadline(start: datetime, length: int, unit: Unit, calendar: CourtCalendar | None = None,
+             next_sitting_day: bool = False) -> datetime:
     """When a clock of `length` `unit`s started at `start` expires (an aware UTC instant).
 
     Hours and smaller count exactly. "N days" ends at the end of the N-th day after the start day
-    in Tripoli, never a day early; working days skip the court calendar's days off.
+    in Tripoli, never a day early; working days skip the court calendar's days off. With `next_sitting_day`,
+    a deadline in days whose last day the courts do not sit ends at the end of the next day they sit.
     """
     if start.tzinfo is None:
         raise ValueError("clock start must be timezone-aware")
@@ -141,16 +204,28 @@ def deadline(start: datetime, length: int, unit: Unit, calendar: CourtCalendar |
     if unit is Unit.hours:
         return start + timedelta(hours=length)
     local_start = start.astimezone(TRIPOLI).date()
+    cal = calendar or CourtCalendar()
     if unit is Unit.days:
         end = local_start + timedelta(days=length)
+        if next_sitting_day:
+            end = cal.next_sitting_day(end)
     else:
-        cal = calendar or CourtCalendar()
         end, counted = local_start, 0
         while counted < length:
             end += timedelta(days=1)
             if cal.sits_on(end):
                 counted += 1
     return _end_of_local_day(end).astimezone(ZoneInfo("UTC"))
+
+
+def counts_whole_days(unit: Unit) -> bool:
+    """A clock counted in days ends at the end of its last day: shown as that day, not as the next midnight."""
+    return unit in (Unit.days, Unit.working_days)
+
+
+def last_day(expires_at: datetime) -> date:
+    """The last day of a deadline that ends at a day's end, in Tripoli ("until the end of 10 Feb")."""
+    return (expires_at.astimezone(TRIPOLI) - timedelta(microseconds=1)).date()
 
 
 def warning_instant(start: datetime, rule: ClockRule, expires: datetime) -> datetime:

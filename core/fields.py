@@ -8,7 +8,7 @@ from typing import Any
 
 from core.case import AgencyRef, CaseRef, CaseState
 from core.clocks import TRIPOLI
-from core.procedure import ActionRule, AddParties, AddParty, FieldKind, FieldSpec
+from core.procedure import LATEST_REVISION, ActionRule, AddParties, AddParty, FieldKind, FieldSpec, RuleRevision
 from core.refusal import Refusal, invalid
 from core.text import check_national_id, clean_text, count_limit
 from core.vocabulary import PartyRole, VerdictResult
@@ -60,14 +60,16 @@ def _party(value: Any, name: str) -> dict[str, Any]:
 
 
 def check_fields(rule: ActionRule, raw: dict[str, Any], state: CaseState | None, now: datetime,
-                 targets: dict[str, AgencyRef], cases: dict[str, CaseRef] | None = None) -> dict[str, Any]:
+                 targets: dict[str, AgencyRef], cases: dict[str, CaseRef] | None = None,
+                 revision: RuleRevision = LATEST_REVISION) -> dict[str, Any]:
     unknown = set(raw) - {f.name for f in rule.fields}
     if unknown:
         name = sorted(unknown)[0]
         raise invalid(name, f"unknown field {name} for {rule.name}", "حقل غير معروف لهذا الإجراء", "unknown_field")
     clean: dict[str, Any] = {}
     for spec in rule.fields:
-        value = _check_one(spec, raw.get(spec.name), state, now, targets, cases or {})
+        value = _check_one(spec, raw.get(spec.name), state, now, targets, cases or {},
+                           spec.required_under(revision))
         if value is not None:
             clean[spec.name] = value
     _check_party_count(rule, clean, state)
@@ -83,16 +85,16 @@ def _check_party_count(rule: ActionRule, clean: dict[str, Any], state: CaseState
 
 
 def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: datetime,
-               targets: dict[str, AgencyRef], cases: dict[str, CaseRef]) -> Any:
+               targets: dict[str, AgencyRef], cases: dict[str, CaseRef], required: bool) -> Any:
     name = spec.name
     missing = value is None or value == "" or value == []
     if missing:
-        if spec.required:
+        if required:
             raise invalid(name, f"{name} is required", "هذا الحقل مطلوب", "missing_field")
         return None
     kind = spec.kind
     if kind in (FieldKind.line, FieldKind.text):
-        return _text(value, name, spec.required, prose=kind is FieldKind.text)
+        return _text(value, name, required, prose=kind is FieldKind.text)
     if kind is FieldKind.national_id:
         return check_national_id(value, name)
     if kind is FieldKind.choice:
@@ -114,6 +116,8 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
             raise invalid(name, f"{name} cannot be in the future", "لا يمكن أن يكون التاريخ في المستقبل",
                           "datetime_in_future")
         return instant.isoformat()
+    if kind is FieldKind.datetime:
+        return parse_instant(value, name).isoformat()
     if kind is FieldKind.future_datetime:
         instant = parse_instant(value, name)
         if instant <= now:

@@ -19,7 +19,7 @@ from typing import Any
 from core.agencies import AgencyTree
 from core.case import CaseEvent, CaseState, Clock
 from core.clocks import TRIPOLI, Expiry
-from core.procedure import ACTIONS, ACTIONS_BY_NAME, Who
+from core.procedure import ACTIONS, ACTIONS_BY_NAME, ActionRule, Who
 from core.roles import ROLE_CAPABILITIES, Capability
 from core.transitions import CUSTODY_CLOCKS
 from core.vocabulary import AgencyKind, NotificationKind, Role, Stage, SystemEvent
@@ -60,12 +60,24 @@ def acting_roles(stage: Stage) -> frozenset[Role]:
     are the people that agency puts to work on it (its prosecutors at a prosecution office, its clerks and
     judges at a court)."""
     return frozenset(role for rule in ACTIONS if stage in rule.stages and rule.who is not Who.scope
-                     for role in rule.roles if _works_cases(role))
+                     for role in rule.roles if _works_cases(role) or _acts_in_own_right(role, rule))
 
 
 def _works_cases(role: Role) -> bool:
     granted = ROLE_CAPABILITIES[role]
     return Capability.read_case_files in granted and Capability.oversee_scope not in granted
+
+
+#: the roles that read case files and oversee a scope (a supervisor, a chief prosecutor, a court's president)
+_OVERSEERS = frozenset(role for role, granted in ROLE_CAPABILITIES.items()
+                       if Capability.read_case_files in granted and Capability.oversee_scope in granted)
+
+
+def _acts_in_own_right(role: Role, rule: ActionRule) -> bool:
+    """An overseeing role that the table names for an action of its own (a chief prosecutor refers to court,
+    closes a case) acts on the case too, beside being told by escalation; an action open to every overseer
+    (a statement, a document) makes none of them one who acts."""
+    return role in _OVERSEERS and role in rule.roles and not rule.roles >= _OVERSEERS
 
 
 def holders(state: CaseState) -> AgencyRoles:
@@ -112,6 +124,10 @@ ESCALATION: dict[AgencyKind, Climb] = {
     AgencyKind.cid: UpTheTree(Role.supervisor),
     AgencyKind.records_office: UpTheTree(Role.supervisor),
     AgencyKind.prosecution_office: ToParent(Role.chief_prosecutor),
+    # the separation of powers: a court's stalled case goes to its own president, never to the ministry or the
+    # prosecution (issue 12)
+    AgencyKind.court: WithinAgency(Role.court_president),
+    AgencyKind.supreme_court: WithinAgency(Role.court_president),
 }
 
 

@@ -11,11 +11,39 @@ which field, which party a retrial concerns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from core.vocabulary import OPEN_STAGES, Category, Custody, LapseGround, Outcome, PartyRole, Role, Sensitivity, Stage
 
 PROCEDURE_VERSION = "2026.1"
+
+
+class RuleRevision(IntEnum):
+    """The rules the procedure gained while cases were running. A workflow decides an Update it replays by
+    the revision in force when it was accepted (workflows.case, one `workflow.patched` per revision), so
+    what was accepted then stays accepted."""
+
+    original = 1
+    #: a hand-off's receiver is of a kind that owns the stage; a reassignment keeps the kind of the holder
+    agency_kinds = 2
+    #: a judge extends detention only in a case their court holds or was asked to rule on
+    courts_asked = 3
+    #: a case is reassigned only within the branch that holds it: police stations by the Ministry's supervisors,
+    #: prosecution offices within the prosecution's hierarchy, courts by the holding court's president
+    separation_of_powers = 4
+    #: competent courts are data in the agency tree: a felony to the felony chamber, a misdemeanour to a
+    #: first-instance court of the case's region, an appeal to the court of appeal that the judging court names,
+    #: a detention before a first-instance court, a court's case reassigned to a court of its level
+    competent_courts = 5
+    #: legal dates: a verdict states when it was pronounced, not before a hearing of the court giving it
+    legal_dates = 6
+    #: a remand returns the case to the court whose judgment was quashed (or another court of its level), in the
+    #: stage that judgment was given in: a cassation remand of an appeal judgment goes back to appeal
+    remand_to_quashed_court = 7
+
+
+#: the rules of this table; an older revision only replays what was accepted under it
+LATEST_REVISION = max(RuleRevision)
 
 
 class Who(StrEnum):
@@ -27,7 +55,7 @@ class Who(StrEnum):
     referring_prosecution = "referring_prosecution"  # the office that referred the case to court
     owner_or_referring_prosecution = "owner_or_referring_prosecution"
     own_station = "own_station"  # open_case: the caller's own police station
-    scope = "scope"  # a supervisor within their scope
+    scope = "scope"  # a supervisor within their scope, of the branch that holds the case (core.roles)
 
 
 class FieldKind(StrEnum):
@@ -36,6 +64,7 @@ class FieldKind(StrEnum):
     national_id = "national_id"
     past_datetime = "past_datetime"
     future_datetime = "future_datetime"
+    datetime = "datetime"  # past or future: a hearing scheduled, or one already held and entered late
     agency = "agency"
     party = "party"  # a party id of this case
     parties = "parties"  # new parties: list of {role, name, national_id?}
@@ -55,6 +84,11 @@ class FieldSpec:
     choices: tuple[StrEnum, ...] = ()  # a choice field's values: the members of one vocabulary enum
     label_ar: str = ""
     label_en: str = ""
+    #: a required field the law asks for since this revision: an Update replayed from before it may lack it
+    required_since: RuleRevision | None = None
+
+    def required_under(self, revision: RuleRevision) -> bool:
+        return self.required and (self.required_since is None or revision >= self.required_since)
 
     @property
     def chooses_parties(self) -> bool:
@@ -80,9 +114,11 @@ class AddParty:
 
 @dataclass(frozen=True)
 class EnterStage:
-    """The case enters `stage` (the stage's own clock starts again)."""
+    """The case enters `stage` (the stage's own clock starts again), or the stage its event names in `stage_field`
+    (a remand: the stage the quashed judgment was given in; decided with the action, so the log says it)."""
 
     stage: Stage
+    stage_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +180,7 @@ class RememberReferringProsecution:
 
 @dataclass(frozen=True)
 class ScheduleHearing:
-    """A hearing, dated by `field`, before the court holding the case."""
+    """A hearing, dated by `field`, before the court holding the case: one already held is marked entered late."""
 
     field: str
     room_field: str | None = None
@@ -152,9 +188,11 @@ class ScheduleHearing:
 
 @dataclass(frozen=True)
 class RecordVerdicts:
-    """A verdict per accused ruled on: final at once, or with its challenge windows."""
+    """A verdict per accused ruled on: final at once, or with its challenge windows, which run from the date it
+    was pronounced (`pronounced_field`; a verdict recorded before it existed was pronounced as it was entered)."""
 
     field: str
+    pronounced_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +289,8 @@ class ActionRule:
     guard: str | None = None  # a named precondition in core.transitions.GUARDS
     effects: tuple[Effect, ...] = ()  # applied in order by core.transitions.apply
     opens_case: bool = False  # the action that creates a case (it has no state to act on)
+    #: the provision of the Code of Criminal Procedure behind it, where confirmed (docs/procedure.md: "verify")
+    article: str = ""
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
@@ -370,7 +410,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.prosecution), _roles(Role.prosecutor), Who.owner,
         (F("party_id", K.party, label_ar="المتهم", label_en="Accused"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
-        effects=(Release(), Hold("prosecution_detention", Custody.detained)),
+        effects=(Release(), Hold("prosecution_detention", Custody.detained)), article="CCP Art. 176",
     ),
     ActionRule(
         "request_detention_extension", "طلب مد الحبس الاحتياطي", "Ask a judge to extend detention",
@@ -388,7 +428,7 @@ ACTIONS: tuple[ActionRule, ...] = (
          F("days", K.integer, label_ar="المدة بالأيام", label_en="Days"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
         guard="person_detained_within_cap",
-        effects=(ExtendDetention("judicial_detention"),),
+        effects=(ExtendDetention("judicial_detention"),), article="CCP Art. 122",
     ),
     ActionRule(
         "archive", "حفظ الأوراق", "Archive", _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,
@@ -411,9 +451,9 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "schedule_hearing", "تحديد جلسة", "Schedule a hearing",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.court_clerk), Who.owner,
-        (F("hearing_at", K.future_datetime, label_ar="موعد الجلسة", label_en="Hearing at"),
+        (F("hearing_at", K.datetime, label_ar="موعد الجلسة", label_en="Hearing at"),
          F("room", K.line, required=False, label_ar="القاعة", label_en="Room")),
-        effects=(ScheduleHearing("hearing_at", room_field="room"),),
+        guard="hearing_while_seized", effects=(ScheduleHearing("hearing_at", room_field="room"),),
     ),
     ActionRule(
         "adjourn_hearing", "تأجيل الجلسة", "Adjourn a hearing",
@@ -425,8 +465,10 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "record_verdict", "تسجيل الحكم", "Record the verdict",
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.judge), Who.owner,
-        (F("verdicts", K.verdicts, label_ar="الأحكام", label_en="Verdicts"),),
-        guard="hearing_held", effects=(RecordVerdicts("verdicts"),),
+        (F("verdicts", K.verdicts, label_ar="الأحكام", label_en="Verdicts"),
+         F("pronounced_at", K.past_datetime, label_ar="تاريخ النطق بالحكم", label_en="Pronounced at",
+           required_since=RuleRevision.legal_dates)),
+        guard="hearing_held", effects=(RecordVerdicts("verdicts", pronounced_field="pronounced_at"),),
     ),
     ActionRule(
         "serve_verdict", "إعلان الحكم الغيابي", "Serve an in-absentia verdict",
@@ -447,6 +489,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Accused"),
          F("to_agency", K.agency, label_ar="محكمة الاستئناف", label_en="Appeal court")),
         guard="appeal_window_open", effects=(Challenge(), EnterStage(Stage.appeal), TO_AGENCY),
+        article="CCP Art. 369 (the ten days)",
     ),
     ActionRule(
         "file_cassation", "طعن بالنقض", "File for cassation", _stages(Stage.trial, Stage.appeal), CHALLENGERS,
@@ -460,7 +503,8 @@ ACTIONS: tuple[ActionRule, ...] = (
         _roles(Role.judge), Who.owner,
         (F("to_agency", K.agency, label_ar="المحكمة", label_en="Court"),
          F("reasons", K.text, label_ar="الأسباب", label_en="Reasons")),
-        effects=(EnterStage(Stage.trial), Retrial(), TO_AGENCY),
+        guard="remand_to_quashed_court",
+        effects=(EnterStage(Stage.trial, stage_field="remand_stage"), Retrial(), TO_AGENCY),
     ),
     ActionRule(
         "record_execution", "تسجيل التنفيذ", "Record execution", _stages(Stage.final, Stage.execution),
@@ -494,7 +538,8 @@ ACTIONS: tuple[ActionRule, ...] = (
         guard="merge_target_open", effects=(JoinCase("target_case_id"), Close(Outcome.merged)),
     ),
     ActionRule(
-        "reassign", "إعادة إسناد", "Reassign", OPEN_STAGES, _roles(Role.supervisor), Who.scope,
+        "reassign", "إعادة إسناد", "Reassign", OPEN_STAGES,
+        _roles(Role.supervisor, Role.chief_prosecutor, Role.court_president), Who.scope,
         (F("to_agency", K.agency, label_ar="الجهة", label_en="Agency"),
          F("reason", K.text, label_ar="السبب", label_en="Reason")),
         guard="same_kind_target", effects=(TO_AGENCY,),

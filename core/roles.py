@@ -8,9 +8,10 @@ audit log) is a capability here, and every check asks `capabilities(roles)`, nev
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
-from core.vocabulary import Role
+from core.vocabulary import AgencyKind, Role
 
 
 class Capability(StrEnum):
@@ -24,6 +25,10 @@ class Capability(StrEnum):
     keep_criminal_records = "keep_criminal_records"  # look up a person's record, record rehabilitation
     read_every_certificate = "read_every_certificate"  # any certificate request and its finding
     read_audit_log = "read_audit_log"
+    # reassigning a case (the procedure's `reassign`): each power moves the cases of one branch only
+    supervise_police = "supervise_police"  # the Ministry of Interior's supervisors: among police stations
+    supervise_prosecution = "supervise_prosecution"  # the prosecution's hierarchy: among prosecution offices
+    preside_court = "preside_court"  # a court's president: a case their court holds, to another court
 
 
 C = Capability
@@ -34,12 +39,15 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.station_chief: _CASE_WORK | {C.watch_stalled_cases},
     Role.investigator: _CASE_WORK | {C.read_every_unsealed_case},
     Role.prosecutor: _CASE_WORK,
-    Role.chief_prosecutor: _CASE_WORK | {C.watch_stalled_cases, C.grant_case_access},
+    # a chief prosecutor oversees their office's subtree: the Attorney General's office, every office below it
+    Role.chief_prosecutor: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.grant_case_access,
+                                         C.supervise_prosecution},
     Role.court_clerk: _CASE_WORK,
     Role.judge: _CASE_WORK,
+    Role.court_president: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.preside_court},
     Role.prison_officer: _CASE_WORK,
     Role.records_officer: _CASE_WORK | {C.review_certificates, C.keep_criminal_records, C.read_every_certificate},
-    Role.supervisor: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.grant_case_access},
+    Role.supervisor: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.grant_case_access, C.supervise_police},
     Role.auditor: _CASE_WORK | {C.read_every_unsealed_case, C.read_every_certificate, C.read_audit_log},
     Role.citizen: frozenset({C.request_certificate}),
     # the administrator administers (accounts, agencies, the services) and reads no case file (issue 11)
@@ -71,3 +79,31 @@ def may(roles: Iterable[str], capability: Capability) -> bool:
 def primary_role(roles: Iterable[str]) -> Role | None:
     """The role an audit record names: the first realm role the caller holds."""
     return next(iter(known_roles(roles)), None)
+
+
+# ---------------------------------------------------------------- reassigning: the separation of powers
+
+
+@dataclass(frozen=True)
+class ReassignPower:
+    """Which cases a supervising capability moves, and where (DOMAIN.md, Additions: separation of powers)."""
+
+    #: the kind of agency that must hold the case; the case goes to an agency of the same kind
+    kind: AgencyKind
+    #: the new agency must be within the caller's scope too; a court's president sends a case their court holds
+    #: to another court of its level, which is no court of theirs
+    within_scope: bool
+
+
+REASSIGN_POWERS: dict[Capability, ReassignPower] = {
+    C.supervise_police: ReassignPower(AgencyKind.police_station, within_scope=True),
+    C.supervise_prosecution: ReassignPower(AgencyKind.prosecution_office, within_scope=True),
+    C.preside_court: ReassignPower(AgencyKind.court, within_scope=False),
+}
+
+
+def reassign_power(roles: Iterable[str], kind: AgencyKind) -> ReassignPower | None:
+    """The caller's power to reassign a case held by an agency of `kind`, if they have one."""
+    granted = capabilities(roles)
+    return next((power for capability, power in REASSIGN_POWERS.items()
+                 if capability in granted and power.kind == kind), None)

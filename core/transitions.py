@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import IntEnum
 from typing import Any, assert_never
 
+from core.agencies import COURT_KINDS
 from core.case import (
     ActionCommand,
     Actor,
@@ -31,11 +31,12 @@ from core.case import (
     StalledReason,
     Verdict,
 )
-from core.clocks import Expiry, RuleBook, deadline, warning_instant
+from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
 from core.fields import check_fields, parse_instant
 from core.procedure import (
     ACTIONS,
     ACTIONS_BY_NAME,
+    LATEST_REVISION,
     OPEN_CASE,
     Acknowledge,
     ActionRule,
@@ -60,17 +61,20 @@ from core.procedure import (
     Release,
     RememberReferringProsecution,
     Retrial,
+    RuleRevision,
     ScheduleHearing,
     ServeVerdict,
     Who,
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
+from core.roles import reassign_power
 from core.text import normalize_national_id
 from core.vocabulary import (
     STAGE_OWNER_KIND,
     AgencyKind,
     Category,
     ClockStatus,
+    CourtLevel,
     Custody,
     Outcome,
     PartyRole,
@@ -79,6 +83,7 @@ from core.vocabulary import (
     Stage,
     SystemEvent,
     VerdictResult,
+    label,
 )
 
 CLOCK_EVENTS = (SystemEvent.clock_warning, SystemEvent.clock_expired)
@@ -90,6 +95,9 @@ CHALLENGE_WINDOWS = ("appeal_window", "objection_window", "cassation_window")
 #: a hand-off event records the kind of agency it sent the case to, so that the fold knows it
 RECEIVER_FIELD = "to_agency"
 RECEIVER_KIND_FIELD = "to_agency_kind"
+RECEIVER_LEVEL_FIELD = "to_agency_level"
+#: the stage a remand returns the case to, decided with it (RuleRevision.remand_to_quashed_court)
+REMAND_STAGE_FIELD = "remand_stage"
 ACKNOWLEDGES_FIELD = "_acknowledges"
 #: a case is opened at a police station (open_case: Who.own_station)
 OPENING_AGENCY_KIND = AgencyKind.police_station
@@ -106,19 +114,6 @@ def _in_scope(actor: Actor, agency: str | None) -> bool:
     return actor.national or (agency is not None and agency in actor.scope)
 
 
-class RuleRevision(IntEnum):
-    """The rules the procedure gained while cases were running. A workflow decides an Update it replays by
-    the revision in force when it was accepted (workflows.case, one `workflow.patched` per revision), so
-    what was accepted then stays accepted."""
-
-    original = 1
-    #: a hand-off's receiver is of a kind that owns the stage; a reassignment keeps the kind of the holder
-    agency_kinds = 2
-    #: a judge extends detention only in a case their court holds or was asked to rule on
-    courts_asked = 3
-
-
-LATEST_REVISION = max(RuleRevision)
 
 
 def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor,
@@ -157,6 +152,10 @@ def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor,
     if not _agency_may_act(rule, state, actor, revision):
         raise forbidden("forbidden_agency", "your agency may not act on this case now",
                         "جهتك لا تملك التصرف في هذه القضية الآن")
+    if rule.who is Who.scope and state is not None and revision >= RuleRevision.separation_of_powers:
+        refusal = _supervision_refusal(state, actor)
+        if refusal is not None:
+            raise refusal
     if state is not None and rule.stages and state.stage not in rule.stages:
         raise conflict("wrong_stage", f"{rule.name} is not allowed in stage {state.stage}",
                        f"الإجراء «{rule.label_ar}» غير مسموح في هذه المرحلة")
@@ -296,17 +295,53 @@ def _has_accused(context: GuardContext) -> Refusal | None:
     return None
 
 
+def _seized_since(state: CaseState, court: str) -> datetime | None:
+    """When the court got the case this time (its hand-off), if the case knows: a round of hearings starts there."""
+    handoff = state.handoff
+    return handoff.at if handoff is not None and handoff.to_agency == court else None
+
+
+def _hearing_after_seizure(context: GuardContext) -> Refusal | None:
+    """A hearing already held may be entered late, never one before the court had the case."""
+    since = _seized_since(context.state, context.state.owner_agency)
+    at = parse_instant(context.fields["hearing_at"], "hearing_at")
+    # by the day in Tripoli: a hearing held on the day the case came to the court is the court's
+    if at <= context.now and since is not None and at.astimezone(TRIPOLI).date() < since.astimezone(TRIPOLI).date():
+        return invalid("hearing_at", "a hearing cannot precede the court's receipt of the case",
+                       "لا تسبق الجلسة إحالة القضية إلى المحكمة", "hearing_before_seizure")
+    return None
+
+
 def _hearing_scheduled(context: GuardContext) -> Refusal | None:
-    if not _hearings_in_stage(context.state):
+    if not _hearings_in_stage(context.state, context.revision):
         return conflict("no_hearing", "no hearing is scheduled", "لا توجد جلسة محددة")
     return None
 
 
 def _hearing_held(context: GuardContext) -> Refusal | None:
-    hearings = _hearings_in_stage(context.state)
-    if not hearings or hearings[-1].at > context.now:
-        return conflict("no_hearing_held", "a verdict needs a hearing that has taken place",
-                        "لا يصدر حكم قبل انعقاد جلسة")
+    hearings = _hearings_in_stage(context.state, context.revision)
+    if context.revision < RuleRevision.legal_dates:
+        if not hearings or hearings[-1].at > context.now:
+            return _no_hearing_held()
+        return None
+    if not any(h.at <= context.now for h in hearings):
+        return _no_hearing_held()
+    return None
+
+
+def _no_hearing_held() -> Refusal:
+    return conflict("no_hearing_held", "a verdict needs a hearing of this court that has taken place",
+                    "لا يصدر حكم قبل انعقاد جلسة أمام هذه المحكمة")
+
+
+def _pronounced_at_a_hearing(context: GuardContext) -> Refusal | None:
+    """A verdict is pronounced at or after a hearing of the court giving it (and, a past date, entered late)."""
+    if context.revision < RuleRevision.legal_dates or "pronounced_at" not in context.fields:
+        return None
+    pronounced = parse_instant(context.fields["pronounced_at"], "pronounced_at")
+    if not any(h.at <= pronounced for h in _hearings_in_stage(context.state, context.revision)):
+        return invalid("pronounced_at", "a verdict cannot be pronounced before a hearing of this court",
+                       "لا ينطق بالحكم قبل انعقاد جلسة أمام المحكمة", "pronounced_before_hearing")
     return None
 
 
@@ -393,25 +428,172 @@ def holder_kinds(state: CaseState) -> frozenset[AgencyKind]:
     return frozenset({kind}) if kind is not None else STAGE_OWNER_KIND[state.stage]
 
 
+# ---------------------------------------------------------------- competent courts (data in the agency tree)
+
+
+def _court(context: GuardContext, code: str | None) -> AgencyRef | None:
+    """A court as the command's agency tree knows it (ActionCommand.courts)."""
+    return next((c for c in context.command.courts if c.code == code), None)
+
+
+def not_competent(en: str, ar: str, competent: Iterable[AgencyRef], field: str = "to_agency") -> Refusal:
+    """422 not_competent_court, naming the competent courts in both languages (and by code, for a client)."""
+    courts = sorted(competent, key=lambda c: c.code)
+    names_en = ", ".join(c.name("en") for c in courts) or "no court in the agency tree"
+    names_ar = "، ".join(c.name("ar") for c in courts) or "لا توجد محكمة مختصة في شجرة الجهات"
+    return Refusal("not_competent_court", 422, f"{en}: {names_en}", f"{ar}: {names_ar}", field,
+                   {"competent": [c.code for c in courts]})
+
+
+def _of_region(context: GuardContext, court: AgencyRef) -> bool:
+    region = context.state.region
+    return region is None or court.region is None or court.region == region
+
+
 def _competent_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    """A detention is put before a court of the case's region (DOMAIN.md: the court competent for it)."""
-    if target.kind != AgencyKind.court or target.region != context.state.region:
-        return invalid("to_agency", "ask a court of the case's region", "يقدم الطلب إلى محكمة من دائرة القضية",
-                       "not_competent_court")
+    """A detention is put before a court of the case's region (DOMAIN.md: the court competent for it); since
+    competent courts are data, a first-instance court's judge (CCP Art. 176: the summary judge)."""
+    if context.revision < RuleRevision.competent_courts:
+        if target.kind != AgencyKind.court or target.region != context.state.region:
+            return invalid("to_agency", "ask a court of the case's region", "يقدم الطلب إلى محكمة من دائرة القضية",
+                           "not_competent_court")
+        return None
+    competent = [c for c in context.command.courts if c.level == CourtLevel.first_instance and _of_region(context, c)]
+    fits = target.kind == AgencyKind.court and target.level in (CourtLevel.first_instance, None)
+    if not fits or target.region != context.state.region:
+        return not_competent("a detention is extended by a first-instance court of the case's region",
+                             "يعرض أمر مد الحبس على المحكمة الابتدائية المختصة بدائرة القضية", competent)
     return None
+
+
+def trial_level(category: Category) -> CourtLevel:
+    """Which court tries an offence of this category: felonies the felony chamber, the rest a first-instance court."""
+    return CourtLevel.felony_chamber if category == Category.felony else CourtLevel.first_instance
+
+
+def _competent_trial_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """A case goes to the court of its region that tries its category (the category as the referral states it)."""
+    if context.revision < RuleRevision.competent_courts or target.level is None:
+        return None  # a court whose level the agency tree does not give is judged as before: by its kind
+    category = Category(context.fields.get("category") or context.state.category)
+    level = trial_level(category)
+    competent = [c for c in context.command.courts if c.level == level and _of_region(context, c)]
+    if target.level != level or not _of_region(context, target):
+        if level == CourtLevel.felony_chamber:
+            return not_competent("a felony is tried by the felony chamber of the case's region",
+                                 "تنظر الجناية دائرة الجنايات المختصة بدائرة القضية", competent)
+        return not_competent("a misdemeanour or a contravention is tried by a first-instance court of the case's "
+                             "region", "تنظر الجنحة والمخالفة المحكمة الابتدائية المختصة بدائرة القضية", competent)
+    return None
+
+
+def _appellants(context: GuardContext) -> list[str]:
+    """The accused an appeal is for: the one named, or in a dry run each whose appeal window is open."""
+    if "party_id" in context.fields:
+        return [context.fields["party_id"]]
+    return [p.party_id for p in context.state.parties if _window_open(context.state, "appeal_window", p.party_id)]
+
+
+def _competent_appeal_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """An appeal goes to the court of appeal that the court whose judgment is appealed names (its `appeals_to`);
+    for a court that names none, to a court of appeal."""
+    if context.revision < RuleRevision.competent_courts:
+        return None
+    named: set[str] = set()
+    judging: list[AgencyRef] = []
+    for party_id in _appellants(context):
+        verdict = context.state.latest_verdict(party_id)
+        court = _court(context, verdict.court) if verdict is not None else None
+        if court is not None:
+            judging.append(court)
+            if court.appeals_to:
+                named.add(court.appeals_to)
+    if named:
+        if target.code in named:
+            return None
+        competent = [c for c in context.command.courts if c.code in named]
+    else:
+        if target.level in (CourtLevel.appeal, None):
+            return None
+        competent = [c for c in context.command.courts if c.level == CourtLevel.appeal]
+    judged_by = "، ".join(c.name("ar") for c in judging)
+    return not_competent(f"an appeal from {', '.join(c.name('en') for c in judging) or 'this judgment'} is heard by",
+                         f"يستأنف حكم {judged_by or 'هذه المحكمة'} أمام", competent)
+
+
+def _quashed_judgment(state: CaseState) -> Verdict | None:
+    """The judgment a remand quashes: the latest verdict challenged before the court that holds the case."""
+    return next((v for v in reversed(state.verdicts) if v.challenged and not v.final), None)
+
+
+def _remand_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    """A remand returns the case to the court whose judgment is quashed, or to another court of its level."""
+    if context.revision < RuleRevision.remand_to_quashed_court:
+        return None
+    quashed = _quashed_judgment(context.state)
+    if quashed is None or target.code == quashed.court:
+        return None
+    judged_by = _court(context, quashed.court)
+    level = judged_by.level if judged_by is not None else context.state.court_levels.get(quashed.court)
+    if level is not None and target.level == level:
+        return None
+    if level is None and judged_by is None:
+        return None  # a court the tree does not know: judged by its kind, as before
+    competent = [c for c in context.command.courts if c.code == quashed.court or (level and c.level == level)]
+    return not_competent("a remand returns the case to the court whose judgment is quashed, or to a court of its "
+                         "level", "تعاد القضية إلى المحكمة التي نقض حكمها أو إلى محكمة من درجتها", competent)
+
+
+#: who reassigns a case held by each kind of agency (DOMAIN.md, Additions: separation of powers)
+_SUPERVISED_BY: dict[AgencyKind, tuple[str, str]] = {
+    AgencyKind.police_station: ("a police station's case is reassigned by the Ministry of Interior's supervisors",
+                                "يعيد إسناد قضايا مراكز الشرطة مشرفو وزارة الداخلية"),
+    AgencyKind.prosecution_office: ("a case the prosecution holds is reassigned only within the prosecution's "
+                                    "hierarchy (the Attorney General's office)",
+                                    "لا يعاد إسناد قضية لدى النيابة العامة إلا من داخل تسلسلها (مكتب النائب العام)"),
+    AgencyKind.court: ("a case a court holds is reassigned only by that court's president",
+                       "لا يعيد إسناد قضية لدى المحكمة إلا رئيسها"),
+}
+
+
+def _supervision_refusal(state: CaseState, actor: Actor) -> Refusal | None:
+    """The caller's reassigning power must be over the branch holding the case: an executive supervisor never
+    takes a case away from the prosecution or a court."""
+    kinds = holder_kinds(state)
+    if any(reassign_power(actor.roles, kind) is not None for kind in kinds):
+        return None
+    en, ar = next((_SUPERVISED_BY[k] for k in sorted(kinds) if k in _SUPERVISED_BY),
+                  ("nobody reassigns a case held by this agency", "لا يعاد إسناد قضية لدى هذه الجهة"))
+    return forbidden("outside_supervision", en, ar)
 
 
 def _same_kind_target(context: GuardContext, target: AgencyRef) -> Refusal | None:
     """DOMAIN.md (Additions): a supervisor moves a case within their scope, and never to another kind of
-    agency than the one holding it."""
-    if not _in_scope(context.actor, target.code):
+    agency than the one holding it; a court's president sends a case their court holds to another court."""
+    power = next((p for kind in sorted(holder_kinds(context.state))
+                  if (p := reassign_power(context.actor.roles, kind)) is not None), None)
+    within_scope = power is None or power.within_scope or context.revision < RuleRevision.separation_of_powers
+    if within_scope and not _in_scope(context.actor, target.code):
         return forbidden("target_out_of_scope", "the new agency is outside your scope", "الجهة الجديدة خارج نطاقك")
     if target.code == context.state.owner_agency:
         return conflict("same_agency", "the case is already with that agency", "القضية لدى هذه الجهة بالفعل")
     if context.enforce_agency_kinds and target.kind not in holder_kinds(context.state):
         return invalid("to_agency", "a reassignment keeps the case with the same kind of agency",
                        "لا تغير إعادة الإسناد نوع الجهة التي تحوز القضية", "agency_kind_changes")
+    if context.revision >= RuleRevision.competent_courts and target.kind == AgencyKind.court:
+        holder = context.state.court_levels.get(context.state.owner_agency) or getattr(
+            _court(context, context.state.owner_agency), "level", None)
+        if holder is not None and target.level is not None and target.level != holder:
+            return invalid("to_agency", "a court's case goes to another court of the same level",
+                           "لا تحال القضية إلا إلى محكمة من درجة المحكمة التي تحوزها", "court_level_changes")
     return None
+
+
+def _all_of(*checks: CaseCheck) -> CaseCheck:
+    """One check of several, the first refusal winning."""
+    def check(context: GuardContext) -> Refusal | None:
+        return next((r for c in checks if (r := c(context)) is not None), None)
+    return check
 
 
 GUARDS: dict[str, Guard] = {
@@ -420,14 +602,16 @@ GUARDS: dict[str, Guard] = {
     "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
     "handoff_pending": Guard(on_case=_handoff_pending),
     "archived": Guard(on_case=_archived),
-    "has_accused": Guard(on_case=_has_accused),
+    "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
     "hearing_scheduled": Guard(on_case=_hearing_scheduled),
-    "hearing_held": Guard(on_case=_hearing_held, on_party=_at_issue, on_values=_every_accused_at_issue),
+    "hearing_held": Guard(on_case=_hearing_held, on_party=_at_issue,
+                          on_values=_all_of(_every_accused_at_issue, _pronounced_at_a_hearing)),
+    "hearing_while_seized": Guard(on_values=_hearing_after_seizure),
     "verdict_in_absentia_unserved": Guard(on_party=_unserved_in_absentia, on_values=_served_after_verdict),
     "objection_window_open": Guard(on_party=_window("objection_window", "the objection window is closed",
                                                     "انقضى ميعاد المعارضة")),
     "appeal_window_open": Guard(on_party=_window("appeal_window", "the appeal window is closed",
-                                                 "انقضى ميعاد الاستئناف")),
+                                                 "انقضى ميعاد الاستئناف"), on_agency=_competent_appeal_court),
     "cassation_window_open": Guard(on_party=_window("cassation_window", "the cassation window is closed",
                                                     "انقضى ميعاد الطعن بالنقض")),
     "convicted_party": Guard(on_party=_finally_convicted),
@@ -436,16 +620,22 @@ GUARDS: dict[str, Guard] = {
     "merge_target_open": Guard(on_values=_merge_target_open),
     "same_kind_target": Guard(on_agency=_same_kind_target),
     "detention_before_competent_court": Guard(on_party=_detained_below_cap, on_agency=_competent_court),
+    "remand_to_quashed_court": Guard(on_agency=_remand_court),
 }
 NO_GUARD = Guard()
+
 
 
 def _guard(rule: ActionRule) -> Guard:
     return GUARDS[rule.guard] if rule.guard else NO_GUARD
 
 
-def _hearings_in_stage(state: CaseState) -> list[Hearing]:
-    return [h for h in state.hearings if h.court == state.owner_agency]
+def _hearings_in_stage(state: CaseState, revision: RuleRevision = LATEST_REVISION) -> list[Hearing]:
+    """The hearings of the court holding the case; since legal dates, only those since it got the case this time
+    (a retrial after a remand holds a hearing of its own)."""
+    court = state.owner_agency
+    since = _seized_since(state, court) if revision >= RuleRevision.legal_dates else None
+    return [h for h in state.hearings if h.court == court and (since is None or h.at >= since)]
 
 
 def _final_verdicts(state: CaseState) -> list[Verdict]:
@@ -484,9 +674,11 @@ def _receiver_refusal(rule: ActionRule, context: GuardContext, receiver: AgencyR
         return None
     handoff = rule.handoff
     where = handoff.to_field if handoff is not None else None
-    kinds = " or ".join(sorted(allowed))
-    return Refusal("wrong_agency_kind", 422, f"{receiver.code} is not a {kinds}, which holds a case in {stage}",
-                   "نوع الجهة غير مناسب لهذه المرحلة", where)
+    kinds_en = " or ".join(label(k, "en") for k in sorted(allowed))
+    kinds_ar = " أو ".join(label(k, "ar") for k in sorted(allowed))
+    return Refusal("wrong_agency_kind", 422,
+                   f"{receiver.code} is not a {kinds_en}, which holds a case in {label(stage, 'en').lower()}",
+                   f"الجهة المختارة ليست {kinds_ar}، وهي الجهة التي تحوز القضية في مرحلة {label(stage, 'ar')}", where)
 
 
 # ---------------------------------------------------------------- deciding
@@ -534,7 +726,7 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
     if rule is None or rule.opens_case:
         raise Refusal("unknown_action", 404, f"no action named {command.action}", "إجراء غير معروف")
     standing = _standing(rule, state, command.actor, revision)
-    fields = check_fields(rule, command.fields, state, now, command.targets, command.cases)
+    fields = check_fields(rule, command.fields, state, now, command.targets, command.cases, revision)
     context = GuardContext(state, command, now, fields, revision)
     handoff = rule.handoff
     if handoff is not None:
@@ -544,7 +736,14 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
             raise refusal
         fields.setdefault(RECEIVER_FIELD, receiver.code)  # the log says where the file went
         fields[RECEIVER_KIND_FIELD] = receiver.kind
+        if receiver.level is not None:
+            fields[RECEIVER_LEVEL_FIELD] = receiver.level
     _check_guard(rule, context)
+    if revision >= RuleRevision.remand_to_quashed_court:
+        for effect in rule.effects:
+            quashed = _quashed_judgment(state)
+            if isinstance(effect, EnterStage) and effect.stage_field and quashed is not None:
+                fields[effect.stage_field] = quashed.level  # the log says which stage the case went back to
     if standing.acknowledges and state.handoff is not None:
         fields[ACKNOWLEDGES_FIELD] = state.handoff.handoff_id
     return CaseEvent(
@@ -602,10 +801,11 @@ def action_options(state: CaseState, actor: Actor, now: datetime, agencies: Iter
     """`decide()` run dry for every action: those some submission would make it accept, with the parties
     and agencies (from `agencies`, the agency tree) their fields may name."""
     known = list(agencies)
+    courts = [a for a in known if a.kind in COURT_KINDS]
     options = []
     for rule in ACTIONS:
         if not rule.opens_case:
-            option = _option(rule, state, actor, now, known)
+            option = _option(rule, state, actor, now, known, courts)
             if option is not None:
                 options.append(option)
     return options
@@ -615,13 +815,13 @@ def allowed_actions(state: CaseState, actor: Actor, now: datetime, agencies: Ite
     return [option.action for option in action_options(state, actor, now, agencies)]
 
 
-def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, agencies: list[AgencyRef]
-            ) -> ActionOption | None:
+def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, agencies: list[AgencyRef],
+            courts: list[AgencyRef]) -> ActionOption | None:
     try:
         _standing(rule, state, actor)
     except Refusal:
         return None
-    context = GuardContext(state, ActionCommand(rule.name, actor), now)
+    context = GuardContext(state, ActionCommand(rule.name, actor, courts=courts), now)
     guard = _guard(rule)
     if guard.on_case is not None and guard.on_case(context) is not None:
         return None
@@ -681,8 +881,10 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
                 _add_party(state, party)
         case AddParty():
             _add_party(state, fields)
-        case EnterStage(stage=stage):
-            _enter_stage(state, stage, event.at, event.seq)
+        case EnterStage(stage=stage, stage_field=stage_field):
+            # an event from before the field existed enters the table's stage
+            named = fields.get(stage_field) if stage_field else None
+            _enter_stage(state, Stage(named) if named else stage, event.at, event.seq)
         case ClearOutcome():
             state.outcome = None
         case KeepDocument(title_field=title_field, document_field=document_field):
@@ -704,10 +906,16 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
         case RememberReferringProsecution():
             state.referring_prosecution = state.owner_agency
         case ScheduleHearing(field=name, room_field=room_field):
-            state.hearings.append(Hearing(at=parse_instant(fields[name], name), court=state.owner_agency,
-                                          room=fields.get(room_field) if room_field else None))
-        case RecordVerdicts(field=name):
-            _record_verdicts(state, event, fields[name])
+            at = parse_instant(fields[name], name)
+            state.hearings.append(Hearing(at=at, court=state.owner_agency,
+                                          room=fields.get(room_field) if room_field else None,
+                                          entered_late=at <= event.at))
+        case RecordVerdicts(field=name, pronounced_field=pronounced_field):
+            # an Update accepted before the pronouncement date was asked for: pronounced as it was entered
+            pronounced = event.at
+            if pronounced_field is not None and fields.get(pronounced_field):
+                pronounced = parse_instant(fields[pronounced_field], pronounced_field)
+            _record_verdicts(state, event, fields[name], pronounced)
         case ServeVerdict():
             _serve_verdict(state, event, effect)
         case Challenge(party_field=party_field):
@@ -751,7 +959,8 @@ def _start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: s
     rule = state.rules.clock(name)
     if name == "stage_sla":
         length = state.rules.stage_sla_days.get(state.stage, rule.length)
-    expires = deadline(at, length if length is not None else rule.length, rule.unit, state.rules.calendar)
+    expires = deadline(at, length if length is not None else rule.length, rule.unit, state.rules.calendar,
+                       rule.next_sitting_day)
     clock = Clock(clock_id=f"{name}-{seq}" + (f"-{subject}" if subject else ""), name=name, started_at=at,
                   expires_at=expires, warn_at=warning_instant(at, rule, expires), subject=subject)
     state.clocks.append(clock)
@@ -826,11 +1035,28 @@ def _hand_off(state: CaseState, event: CaseEvent, receiver: str) -> None:
     kind = event.fields.get(RECEIVER_KIND_FIELD)
     if kind:  # absent from hand-offs logged before the kinds were kept
         state.agency_kinds[receiver] = AgencyKind(kind)
+    level = event.fields.get(RECEIVER_LEVEL_FIELD)
+    if level:  # absent from hand-offs logged before courts had levels, and from hand-offs to other agencies
+        state.court_levels[receiver] = CourtLevel(level)
     _involve(state, receiver)
 
 
-def _windows_after(state: CaseState, level: Stage) -> tuple[str, ...]:
-    """Which challenge windows a verdict given at `level` opens (DOMAIN.md's appeal ladder)."""
+#: which challenge windows a judgment of each level of court opens (DOMAIN.md's appeal ladder): a first-instance
+#: judgment is appealed; a felony chamber's and a court of appeal's go to cassation; the Supreme Court's is final
+WINDOWS_AFTER: dict[CourtLevel, tuple[str, ...]] = {
+    CourtLevel.first_instance: ("appeal_window",),
+    CourtLevel.felony_chamber: ("cassation_window",),
+    CourtLevel.appeal: ("cassation_window",),
+    CourtLevel.supreme: (),
+}
+
+
+def _windows_after(state: CaseState, level: Stage, court: str | None = None) -> tuple[str, ...]:
+    """Which challenge windows a verdict given at `level` by `court` opens: by the court's level where the case
+    knows it, else (courts reached before they had levels) by the stage and the category, as before."""
+    court_level = state.court_levels.get(court) if court else None
+    if court_level is not None:
+        return WINDOWS_AFTER[court_level]
     if level == Stage.cassation:
         return ()
     if level == Stage.trial and state.category != Category.felony:
@@ -838,19 +1064,21 @@ def _windows_after(state: CaseState, level: Stage) -> tuple[str, ...]:
     return ("cassation_window",)
 
 
-def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, Any]]) -> None:
+def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, Any]], pronounced: datetime) -> None:
+    """Each verdict as pronounced: its windows run from the pronouncement (CCP Art. 369), however late it is
+    entered; a window already past at entry lapses at once (due_clock_events)."""
     level = state.stage
     for item in items:
         verdict = Verdict(party_id=item["party_id"], result=VerdictResult(item["result"]),
-                          in_absentia=item["in_absentia"], at=event.at, court=state.owner_agency, level=level,
-                          sentence=item["sentence"])
+                          in_absentia=item["in_absentia"], at=pronounced, court=state.owner_agency, level=level,
+                          sentence=item["sentence"], recorded_at=event.at)
         state.verdicts.append(verdict)
-        windows = _windows_after(state, level)
+        windows = _windows_after(state, level, verdict.court)
         if not windows:
             verdict.final = True
         elif not verdict.in_absentia:
             for window in windows:
-                _start_clock(state, window, event.at, event.seq, verdict.party_id)
+                _start_clock(state, window, pronounced, event.seq, verdict.party_id)
     _maybe_final(state, event.at, event.seq)
 
 
@@ -861,7 +1089,7 @@ def _serve_verdict(state: CaseState, event: CaseEvent, service: ServeVerdict) ->
     served = parse_instant(event.fields[service.served_field], service.served_field)
     verdict.served_at = served
     _start_clock(state, "objection_window", served, event.seq, party_id)
-    for window in _windows_after(state, verdict.level):
+    for window in _windows_after(state, verdict.level, verdict.court):
         _start_clock(state, window, served, event.seq, party_id)
 
 

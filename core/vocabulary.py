@@ -32,6 +32,7 @@ class Role(StrEnum):
     chief_prosecutor = "chief_prosecutor"
     court_clerk = "court_clerk"
     judge = "judge"
+    court_president = "court_president"  # presides over a court: reassigns the cases it holds
     prison_officer = "prison_officer"
     records_officer = "records_officer"
     supervisor = "supervisor"
@@ -50,6 +51,15 @@ class AgencyKind(StrEnum):
     supreme_court = "supreme_court"
     prison = "prison"
     records_office = "records_office"
+
+
+class CourtLevel(StrEnum):
+    """Where a court stands on the appeal ladder (DOMAIN.md, Additions: competent courts), data in the agency tree."""
+
+    first_instance = "first_instance"  # tries misdemeanours and contraventions; its judgments are appealed
+    appeal = "appeal"  # the court of appeal: hears appeals from the first-instance courts that name it
+    felony_chamber = "felony_chamber"  # دائرة الجنايات: a court of appeal's chamber that tries felonies
+    supreme = "supreme"  # the Supreme Court: cassation only
 
 
 class Outcome(StrEnum):
@@ -202,6 +212,7 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         Role.chief_prosecutor: ("رئيس النيابة", "Chief prosecutor"),
         Role.court_clerk: ("كاتب المحكمة", "Court clerk"),
         Role.judge: ("قاضٍ", "Judge"),
+        Role.court_president: ("رئيس المحكمة", "Court president"),
         Role.prison_officer: ("ضابط مؤسسة الإصلاح", "Prison officer"),
         Role.records_officer: ("موظف السجل الجنائي", "Records officer"),
         Role.supervisor: ("مشرف", "Supervisor"),
@@ -219,6 +230,12 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         AgencyKind.supreme_court: ("المحكمة العليا", "Supreme Court"),
         AgencyKind.prison: ("مؤسسة الإصلاح والتأهيل", "Rehabilitation institution"),
         AgencyKind.records_office: ("إدارة السجل الجنائي", "Criminal records department"),
+    },
+    CourtLevel: {
+        CourtLevel.first_instance: ("محكمة ابتدائية", "Court of first instance"),
+        CourtLevel.appeal: ("محكمة استئناف", "Court of appeal"),
+        CourtLevel.felony_chamber: ("دائرة الجنايات", "Felony chamber"),
+        CourtLevel.supreme: ("المحكمة العليا", "Supreme Court"),
     },
     Outcome: {
         Outcome.archived: ("محفوظة", "Archived"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.agencies import Agency
-from core.vocabulary import AgencyKind
+from core.vocabulary import AgencyKind, CourtLevel
 from store.directory import Identity
 
 
@@ -40,12 +40,25 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("station.benghazi.central", AgencyKind.police_station, "مركز شرطة بنغازي المركز", "Benghazi Central Police Station", "dir.benghazi", "benghazi"),
     Agency("station.benghazi.alberka", AgencyKind.police_station, "مركز شرطة البركة", "Al-Berka Police Station", "dir.benghazi", "benghazi"),
     Agency("cid", AgencyKind.cid, "جهاز المباحث الجنائية", "Criminal Investigation Department", "moi", None),
-    Agency("pros.tripoli", AgencyKind.prosecution_office, "نيابة طرابلس الابتدائية", "Tripoli Prosecution Office", None, "tripoli"),
-    Agency("pros.benghazi", AgencyKind.prosecution_office, "نيابة بنغازي الابتدائية", "Benghazi Prosecution Office", None, "benghazi"),
-    Agency("court.tripoli", AgencyKind.court, "محكمة طرابلس الابتدائية", "Tripoli Court of First Instance", None, "tripoli"),
-    Agency("court.benghazi", AgencyKind.court, "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi"),
-    Agency("court.appeal.tripoli", AgencyKind.court, "محكمة استئناف طرابلس", "Tripoli Court of Appeal", None, "tripoli"),
-    Agency("supreme_court", AgencyKind.supreme_court, "المحكمة العليا", "Supreme Court", None, None),
+    # the prosecution's hierarchy: the Attorney General's office above the prosecution offices
+    Agency("pros.ag", AgencyKind.prosecution_office, "مكتب النائب العام", "Attorney General's Office", None, None),
+    Agency("pros.tripoli", AgencyKind.prosecution_office, "نيابة طرابلس الابتدائية", "Tripoli Prosecution Office", "pros.ag", "tripoli"),
+    Agency("pros.benghazi", AgencyKind.prosecution_office, "نيابة بنغازي الابتدائية", "Benghazi Prosecution Office", "pros.ag", "benghazi"),
+    # competent courts (core.vocabulary.CourtLevel): each court of appeal before the first-instance courts that
+    # name it; its felony chamber (دائرة الجنايات, CCP Art. 331) is its own agency below it
+    Agency("court.appeal.tripoli", AgencyKind.court, "محكمة استئناف طرابلس", "Tripoli Court of Appeal", None, "tripoli",
+           CourtLevel.appeal),
+    Agency("court.appeal.tripoli.felony", AgencyKind.court, "دائرة الجنايات بمحكمة استئناف طرابلس", "Tripoli Felony Chamber (Court of Appeal)", "court.appeal.tripoli", "tripoli",
+           CourtLevel.felony_chamber),
+    Agency("court.appeal.benghazi", AgencyKind.court, "محكمة استئناف بنغازي", "Benghazi Court of Appeal", None, "benghazi",
+           CourtLevel.appeal),
+    Agency("court.appeal.benghazi.felony", AgencyKind.court, "دائرة الجنايات بمحكمة استئناف بنغازي", "Benghazi Felony Chamber (Court of Appeal)", "court.appeal.benghazi", "benghazi",
+           CourtLevel.felony_chamber),
+    Agency("court.tripoli", AgencyKind.court, "محكمة طرابلس الابتدائية", "Tripoli Court of First Instance", None, "tripoli",
+           CourtLevel.first_instance, appeals_to="court.appeal.tripoli"),
+    Agency("court.benghazi", AgencyKind.court, "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi",
+           CourtLevel.first_instance, appeals_to="court.appeal.benghazi"),
+    Agency("supreme_court", AgencyKind.supreme_court, "المحكمة العليا", "Supreme Court", None, None, CourtLevel.supreme),
     Agency("prison.aljdaida", AgencyKind.prison, "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
     Agency("records", AgencyKind.records_office, "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
 )
@@ -60,14 +73,28 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("chiefpros.tripoli", "chief_prosecutor", "pros.tripoli", "عبد الحميد", "الصيد"),
     DemoUser("prosecutor.benghazi", "prosecutor", "pros.benghazi", "أسامة", "الفاخري"),
     DemoUser("chiefpros.benghazi", "chief_prosecutor", "pros.benghazi", "ميلاد", "الشريف"),
+    DemoUser("attorney.general", "chief_prosecutor", "pros.ag", "الصديق", "الصور"),
     DemoUser("clerk.tripoli", "court_clerk", "court.tripoli", "هدى", "بن عمران"),
     DemoUser("judge.tripoli", "judge", "court.tripoli", "مصطفى", "الغرياني"),
+    DemoUser("president.tripoli", "court_president", "court.tripoli", "عبد الرحمن", "أبوتوتة"),
     DemoUser("clerk.benghazi", "court_clerk", "court.benghazi", "فاطمة", "البرعصي"),
     DemoUser("judge.benghazi", "judge", "court.benghazi", "إبراهيم", "المسماري"),
+    DemoUser("president.benghazi", "court_president", "court.benghazi", "صالح", "العريبي"),
     DemoUser("clerk.appeal", "court_clerk", "court.appeal.tripoli", "نجاة", "الكيلاني"),
     DemoUser("judge.appeal", "judge", "court.appeal.tripoli", "علي", "الهوني"),
+    DemoUser("president.appeal", "court_president", "court.appeal.tripoli", "نصر الدين", "العاقل"),
+    DemoUser("clerk.felony", "court_clerk", "court.appeal.tripoli.felony", "خديجة", "الفيتوري"),
+    DemoUser("judge.felony", "judge", "court.appeal.tripoli.felony", "عبد السلام", "الطبولي"),
+    DemoUser("president.felony", "court_president", "court.appeal.tripoli.felony", "الهادي", "الشتيوي"),
+    DemoUser("clerk.appeal.benghazi", "court_clerk", "court.appeal.benghazi", "زينب", "الحاسي"),
+    DemoUser("judge.appeal.benghazi", "judge", "court.appeal.benghazi", "يوسف", "الفرجاني"),
+    DemoUser("president.appeal.benghazi", "court_president", "court.appeal.benghazi", "عبد الله", "الكزة"),
+    DemoUser("clerk.felony.benghazi", "court_clerk", "court.appeal.benghazi.felony", "حواء", "العوامي"),
+    DemoUser("judge.felony.benghazi", "judge", "court.appeal.benghazi.felony", "فتحي", "بوخمادة"),
+    DemoUser("president.felony.benghazi", "court_president", "court.appeal.benghazi.felony", "مسعود", "الجهاني"),
     DemoUser("clerk.supreme", "court_clerk", "supreme_court", "سعاد", "المنتصر"),
     DemoUser("judge.supreme", "judge", "supreme_court", "محمد", "الحافي"),
+    DemoUser("president.supreme", "court_president", "supreme_court", "عبد القادر", "البكوش"),
     DemoUser("warden", "prison_officer", "prison.aljdaida", "رمضان", "الككلي"),
     DemoUser("supervisor.tripoli", "supervisor", "dir.tripoli", "جمال", "بن نوبة"),
     DemoUser("supervisor", "supervisor", "moi", "عمر", "المختار"),

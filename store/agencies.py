@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 
 from core.agencies import Agency, AgencyTree
 from core.case import AgencyRef
-from core.vocabulary import AgencyKind
+from core.vocabulary import AgencyKind, CourtLevel
 from store.models import AgencyRow
 
 
 def agency_of(row: AgencyRow) -> Agency:
-    return Agency(row.code, AgencyKind(row.kind), row.name_ar, row.name_en, row.parent, row.region)
+    return Agency(row.code, AgencyKind(row.kind), row.name_ar, row.name_en, row.parent, row.region,
+                  CourtLevel(row.level) if row.level else None, row.appeals_to)
 
 
 def load_agency_tree(session: Session) -> AgencyTree:
@@ -28,12 +29,13 @@ def agency_refs(session: Session) -> list[AgencyRef]:
 
 
 def upsert_agencies(session: Session, agencies: Iterable[Agency]) -> int:
-    """Create or update each agency (parents before their children); how many rows changed."""
+    """Create or update each agency (parents, and the courts of appeal that others name, before them); how many
+    rows changed."""
     changed = 0
     for agency in agencies:
         row = session.get(AgencyRow, agency.code)
         values = dict(kind=agency.kind, name_ar=agency.name_ar, name_en=agency.name_en, parent=agency.parent,
-                      region=agency.region)
+                      region=agency.region, level=agency.level, appeals_to=agency.appeals_to)
         if row is None:
             session.add(AgencyRow(code=agency.code, **values))
             session.flush()

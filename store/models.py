@@ -46,6 +46,9 @@ class AgencyRow(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     parent: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), default=None)
     region: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: a court's level (core.vocabulary.CourtLevel), and a first-instance court's court of appeal
+    level: Mapped[str | None] = mapped_column(String(32), default=None)
+    appeals_to: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), default=None)
 
 
 class Case(Base):

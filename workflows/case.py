@@ -12,10 +12,13 @@ attempts, the case is flagged "projection behind" (search attribute MizanProject
 projections`), the Updates waiting on it are answered (their actions are in the case's history, not yet in
 its log), later actions go on, and the workflow sends the outbox again every few minutes until it is on
 record. An index that spent its attempts is sent again likewise.
-AGENCY_KINDS_PATCH and COURTS_ASKED_PATCH: the rule revisions of core.transitions.RuleRevision. An action
+AGENCY_KINDS_PATCH, COURTS_ASKED_PATCH, SEPARATION_OF_POWERS_PATCH, COMPETENT_COURTS_PATCH, LEGAL_DATES_PATCH,
+REMAND_PATCH: the rule revisions of core.procedure.RuleRevision. An action
 is decided again in its Update handler under the newest revision; an Update accepted before a revision
 existed is decided again, on replay, as it was then (a reassignment across agency kinds, a detention
-extended by a court of the region that was never asked).
+extended by a court of the region that was never asked, a court's case reassigned by the Ministry, a felony
+referred to a first-instance court, a verdict that did not say when it was pronounced, a remand that went back
+to trial from cassation).
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ NOT_YET_ON_RECORD = "not_yet_on_record"
 RECORD_AND_INDEX_PATCH = "record-and-index-1"
 AGENCY_KINDS_PATCH = "agency-kinds-1"
 COURTS_ASKED_PATCH = "courts-asked-1"
+SEPARATION_OF_POWERS_PATCH = "separation-of-powers-1"
+COMPETENT_COURTS_PATCH = "competent-courts-1"
+LEGAL_DATES_PATCH = "legal-dates-1"
+REMAND_PATCH = "remand-quashed-court-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -302,6 +309,14 @@ class CaseWorkflow:
 
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
+    if workflow.patched(REMAND_PATCH):
+        return transitions.RuleRevision.remand_to_quashed_court
+    if workflow.patched(LEGAL_DATES_PATCH):
+        return transitions.RuleRevision.legal_dates
+    if workflow.patched(COMPETENT_COURTS_PATCH):
+        return transitions.RuleRevision.competent_courts
+    if workflow.patched(SEPARATION_OF_POWERS_PATCH):
+        return transitions.RuleRevision.separation_of_powers
     if workflow.patched(COURTS_ASKED_PATCH):
         return transitions.RuleRevision.courts_asked
     if workflow.patched(AGENCY_KINDS_PATCH):

@@ -125,9 +125,11 @@ def refusal_from(error: BaseException) -> Refusal | None:
         cause = cause.__cause__
     if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
         detail = cause.details[0]
+        # the rest are the refusal's own details (the competent courts a not_competent_court names, …)
+        extra = {k: v for k, v in detail.items() if k not in ("code", "status", "message", "message_ar", "field")}
         return Refusal(str(detail.get("code", cause.type or "refused")), int(detail.get("status", 409)),
                        str(detail.get("message", cause.message)), str(detail.get("message_ar", "")),
-                       detail.get("field") or None)
+                       detail.get("field") or None, extra)
     return None
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 
 class AuditRecordPublic(BaseModel):
     id: int
-    at: datetime
+    at: AwareDatetime
     username: str
     role: str
     agency: str

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from core.vocabulary import Category, ClockStatus, Outcome, PartyRole, Sensitivity, Stage
 
@@ -22,7 +22,7 @@ class CaseCreate(BaseModel):
     offence: str
     category: Category = Field(examples=["misdemeanour"])
     sensitivity: Sensitivity = Sensitivity.normal
-    occurred_at: datetime
+    occurred_at: AwareDatetime
     place: str
     narrative: str
     parties: list[PartyCreate] = []
@@ -47,7 +47,7 @@ class ActionPublic(BaseModel):
 class EventPublic(BaseModel):
     seq: int
     name: str
-    at: datetime
+    at: AwareDatetime
     actor: str | None
     role: str | None
     agency: str | None
@@ -60,9 +60,12 @@ class ClockPublic(BaseModel):
     label_ar: str
     label_en: str
     subject: str | None
-    started_at: datetime
-    expires_at: datetime
+    started_at: AwareDatetime
+    expires_at: AwareDatetime
     expires_at_local: str
+    #: a deadline counted in days ends at the end of its last day, in Tripoli: shown as that day ("until the end
+    #: of 10 Feb"), never as the next midnight; None for a clock counted in hours
+    last_day: date | None = None
     status: ClockStatus
 
 
@@ -78,7 +81,7 @@ class CasePublic(BaseModel):
     offence: str
     place: str
     narrative: str
-    opened_at: datetime
+    opened_at: AwareDatetime
     in_transit: bool
     stalled: bool
     stalled_reasons: list[str]
@@ -106,8 +109,8 @@ class CaseSummary(BaseModel):
     stalled: bool
     stalled_reasons: list[str] = []  # why: the expired clocks (police_custody, handoff_ack, stage_sla…) or idle
     in_transit: bool
-    opened_at: datetime
-    updated_at: datetime
+    opened_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 class CasePage(BaseModel):

@@ -25,7 +25,7 @@ from config.settings import get_settings
 from core.access import may_see, viewer_for
 from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
-from core.clocks import TRIPOLI
+from core.clocks import TRIPOLI, counts_whole_days, last_day
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Hidden, Refusal
 from core.transitions import action_options, decide_open
@@ -56,8 +56,18 @@ def _targets(action: str, fields: dict[str, Any], tree: AgencyTree) -> dict[str,
     return targets
 
 
+@dataclass
+class References:
+    """What an action's fields name, resolved for the pure validator: agencies, other cases, and for an action
+    that names an agency the courts of the agency tree (which one is competent, and named in a refusal)."""
+
+    targets: dict[str, AgencyRef]
+    cases: dict[str, CaseRef]
+    courts: list[AgencyRef]
+
+
 def _resolve_references(session: Session, actor: Actor, case_id: str, action: str,
-                        fields: dict[str, Any]) -> tuple[dict[str, AgencyRef], dict[str, CaseRef]]:
+                        fields: dict[str, Any]) -> References:
     """The agencies and cases an action's fields name, as the pure validator needs to judge them. Acting on a
     case needs the right to read it (core.access): one who may not see it hears only that there is no such
     case, whatever the procedure would have said. A document it names must be one the case may name
@@ -76,7 +86,9 @@ def _resolve_references(session: Session, actor: Actor, case_id: str, action: st
             state = state_from_json(other.snapshot)
             cases[spec.name] = CaseRef(other.id, Stage(other.stage),
                                        may_see(viewer, state.sensitivity, state.agencies_involved))
-    return _targets(action, fields, load_agency_tree(session)), cases
+    tree = load_agency_tree(session)
+    courts = [court.ref() for court in tree.courts()] if rule.agency_field is not None else []
+    return References(_targets(action, fields, tree), cases, courts)
 
 
 @dataclass
@@ -135,10 +147,10 @@ async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], i
               session: Session, temporal: Client) -> ActionResult:
     if action not in ACTIONS_BY_NAME or ACTIONS_BY_NAME[action].opens_case:
         raise Refusal("unknown_action", 404, f"no action named {action}", "إجراء غير معروف")
-    targets, cases = await run_in_threadpool(_resolve_references, session, actor, case_id, action, fields)
+    found = await run_in_threadpool(_resolve_references, session, actor, case_id, action, fields)
     # who may act is the workflow validator's decision (core.transitions), made on the live state
     key = checked_key(idempotency_key)
-    command = ActionCommand(action, actor, fields, targets, key or "", cases)
+    command = ActionCommand(action, actor, fields, found.targets, key or "", found.cases, found.courts)
     handle = temporal.get_workflow_handle(case_workflow_id(case_id))
 
     async def send() -> ActionResult:
@@ -158,7 +170,8 @@ def _clock_public(state: CaseState) -> list[ClockPublic]:
         out.append(ClockPublic(
             clock_id=clock.clock_id, name=clock.name, label_ar=rule.label_ar, label_en=rule.label_en,
             subject=clock.subject, started_at=clock.started_at, expires_at=clock.expires_at,
-            expires_at_local=clock.expires_at.astimezone(TRIPOLI).isoformat(), status=clock.status))
+            expires_at_local=clock.expires_at.astimezone(TRIPOLI).isoformat(),
+            last_day=last_day(clock.expires_at) if counts_whole_days(rule.unit) else None, status=clock.status))
     return out
 
 

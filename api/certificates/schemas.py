@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from api.params import Line, Prose
 from core.vocabulary import CertificateRequestStatus
@@ -27,7 +26,7 @@ class ConvictionPublic(BaseModel):
     court: str
     court_name_ar: str
     court_name_en: str
-    final_at: datetime
+    final_at: AwareDatetime
 
 
 class CertificatePublic(BaseModel):
@@ -39,13 +38,13 @@ class CertificatePublic(BaseModel):
     english: bool
     holder_name: str
     national_id: str
-    requested_at: datetime
+    requested_at: AwareDatetime
     result: str | None  # clean | convictions
     listed: list[ConvictionPublic]
     rejection_reason: str | None
     verification_code: str | None
-    issued_at: datetime | None
-    expires_at: datetime | None
+    issued_at: AwareDatetime | None
+    expires_at: AwareDatetime | None
     revoked: bool
     download_url: str | None
 
@@ -58,10 +57,10 @@ class CertificateReview(CertificatePublic):
     doubtful: list[ConvictionPublic]
     excluded: dict[str, str]
     rules_version: str
-    review_due_at: datetime | None
+    review_due_at: AwareDatetime | None
     escalated: bool
     decided_by: str | None
-    decided_at: datetime | None
+    decided_at: AwareDatetime | None
 
 
 class CertificatePage(BaseModel):
@@ -99,8 +98,8 @@ class VerificationPublic(BaseModel):
     status: str  # valid | expired | revoked
     valid: bool
     holder_name: str
-    issued_at: datetime
-    expires_at: datetime
+    issued_at: AwareDatetime
+    expires_at: AwareDatetime
     message: str
     message_ar: str
 
@@ -129,7 +128,7 @@ class RecordPage(BaseModel):
 
 class RehabilitationCreate(BaseModel):
     order_number: Line = Field(min_length=1, max_length=64, examples=["رد اعتبار 12/2026"])
-    ordered_at: datetime
+    ordered_at: AwareDatetime
     court: Line = Field(min_length=2, max_length=200)
     note: Prose = Field(default="", max_length=2000)
 
@@ -138,7 +137,7 @@ class RehabilitationPublic(BaseModel):
     id: int
     record_id: int
     order_number: str
-    ordered_at: datetime
+    ordered_at: AwareDatetime
     court: str
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: AwareDatetime

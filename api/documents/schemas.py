@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 
 class DocumentPublic(BaseModel):
@@ -14,7 +12,7 @@ class DocumentPublic(BaseModel):
     content_type: str
     filename: str
     uploaded_by: str
-    uploaded_at: datetime
+    uploaded_at: AwareDatetime
 
 
 class DocumentAttached(BaseModel):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from api.params import Prose
 
@@ -18,5 +16,5 @@ class GrantPublic(BaseModel):
     case_id: str
     agency: str
     granted_by: str
-    granted_at: datetime
+    granted_at: AwareDatetime
     reason: str

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from api.params import Prose
 from core.vocabulary import NotificationKind
@@ -17,9 +16,9 @@ class NotificationPublic(BaseModel):
     case_id: str | None
     case_number: str | None
     certificate_id: str | None
-    at: datetime = Field(description="when what it tells of happened")
-    created_at: datetime
-    read_at: datetime | None
+    at: AwareDatetime = Field(description="when what it tells of happened")
+    created_at: AwareDatetime
+    read_at: AwareDatetime | None
     unread: bool
     title: str
     title_ar: str

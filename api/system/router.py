@@ -7,9 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from api.deps import SessionDep
 from config.rules import rulebook
+from core.agencies import AgencyTree
 from core.procedure import ACTIONS, PROCEDURE_VERSION, ActionRule, effect_name
-from core.vocabulary import LABELS, STAGE_OWNER_KIND, Stage, label
+from core.transitions import LATEST_REVISION, WINDOWS_AFTER, trial_level
+from core.vocabulary import LABELS, STAGE_OWNER_KIND, Category, Stage, label
+from store.agencies import load_agency_tree
 
 router = APIRouter(tags=["system"])
 
@@ -34,16 +38,33 @@ def _action(rule: ActionRule) -> dict[str, Any]:
     }
 
 
+def _courts(tree: AgencyTree) -> list[dict[str, Any]]:
+    """The courts of the agency tree with what makes them competent: level, region, and the court of appeal each
+    first-instance court names."""
+    return [{"code": c.code, "kind": c.kind, "level": c.level, "region": c.region, "parent": c.parent,
+             "appeals_to": c.appeals_to, "name_ar": c.name_ar, "name_en": c.name_en} for c in tree.courts()]
+
+
 @router.get("/api/v1/procedure", operation_id="get_procedure")
-def procedure() -> dict[str, Any]:
+def procedure(session: SessionDep) -> dict[str, Any]:
     book = rulebook()
     return {
         "version": PROCEDURE_VERSION,
+        "rule_revision": int(LATEST_REVISION),
         "rules_version": book.version,
+        # competent courts: who tries each category, which challenge each level's judgment opens, and the courts
+        "competence": {
+            "trial_level": {category: trial_level(category) for category in Category},
+            "windows_after": {level: list(windows) for level, windows in WINDOWS_AFTER.items()},
+            "courts": _courts(load_agency_tree(session)),
+        },
         "stages": [{"name": s, "label_ar": label(s, "ar"), "label_en": label(s, "en"),
                     "owner_kinds": sorted(STAGE_OWNER_KIND[s])} for s in Stage],
         "actions": [_action(a) for a in ACTIONS],
         "clocks": [asdict(c) for c in book.clocks.values()],
+        # the court calendar (MIZAN_RULES): the days the courts do not sit; a clock with next_sitting_day moves a
+        # deadline that falls on one of them to the next day they sit
+        "calendar": book.calendar.describe(),
         "stage_sla_days": book.stage_sla_days,
         "idle_days": book.idle_days,
         # every name of the domain's vocabulary, with its labels: one system for the API, the web and this table

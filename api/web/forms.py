@@ -22,7 +22,8 @@ from core.vocabulary import PartyRole, VerdictResult, label, label_of
 
 DEFAULT_PARTY_ROWS = 2
 MAX_PARTY_ROWS = 20
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+#: to the second: a verdict pronounced right after a hearing must not default to a minute before it
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M:%S"
 
 
 def field_key(path: str) -> str:
@@ -87,10 +88,10 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
         widget.kind = "textarea"  # prose gets a multi-line box; names, places and titles (FieldKind.line) one line
     elif kind is FieldKind.national_id:
         widget.kind = "national_id"
-    elif kind in (FieldKind.past_datetime, FieldKind.future_datetime):
+    elif kind in (FieldKind.past_datetime, FieldKind.future_datetime, FieldKind.datetime):
         widget.kind = "datetime"
         if fresh and kind is FieldKind.past_datetime and spec.name != "occurred_at":
-            widget.value = now_local()  # an arrest or a service is usually recorded as it happens
+            widget.value = now_local()  # an arrest, a service, a verdict are usually recorded as they happen
     elif kind is FieldKind.integer:
         widget.kind = "number"
     elif kind is FieldKind.texts:

@@ -56,10 +56,13 @@ def time_element(value: datetime | str | None, language: str) -> Markup:
     return Markup('<time datetime="{}" dir="ltr">{}</time>').format(instant.isoformat(), text)
 
 
-def local_date(value: datetime | date | None, language: str) -> Markup:
-    """A day as a <time>: an instant's day in Tripoli, or a calendar day as it is."""
-    if value is None:
+def local_date(value: datetime | date | str | None, language: str) -> Markup:
+    """A day as a <time>: an instant's day in Tripoli, or a calendar day as it is (either in ISO 8601 too, as a
+    case's state carries it)."""
+    if value is None or value == "":
         return Markup("")
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     day = value.astimezone(TRIPOLI).date() if isinstance(value, datetime) else value
     text = local_day(day, language)
     return Markup('<time datetime="{}" dir="ltr">{}</time>').format(day.isoformat(), text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.access import viewer_for
 from core.case import Actor, CaseState
-from core.clocks import Expiry
+from core.clocks import Expiry, counts_whole_days, last_day
 from core.roles import Capability, may
 from core.vocabulary import Stage
 from store.access import readable_statement
@@ -27,6 +27,7 @@ class ClockDue:
     subject: str | None
     expires_at: datetime
     expired: bool
+    last_day: date | None = None  # a deadline in days: its last day (shown "until the end of …")
 
 
 @dataclass
@@ -80,7 +81,9 @@ class MyWork:
 def _due(state: CaseState, now: datetime) -> list[ClockDue]:
     """Running clocks past their warning point, and expired ones that call for someone to act (a lapsed
     appeal window only made a verdict final: nothing to do)."""
-    due = [ClockDue(c.name, c.subject, c.expires_at, c.expires_at <= now) for c in state.clocks
+    due = [ClockDue(c.name, c.subject, c.expires_at, c.expires_at <= now,
+                    last_day(c.expires_at) if counts_whole_days(state.rules.clock(c.name).unit) else None)
+           for c in state.clocks
            if (c.status == "open" and c.warn_at <= now)
            or (c.status == "expired" and state.rules.clock(c.name).expiry is Expiry.escalate)]
     return sorted(due, key=lambda c: c.expires_at)

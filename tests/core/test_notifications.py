@@ -3,10 +3,8 @@ those who act, the agency tree the escalation, and each notice's key makes it on
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
-from core.agencies import Agency, AgencyTree
 from core.case import ActionCommand, Actor, CaseState
 from core.notifications import (
     AgencyRoles,
@@ -78,19 +76,41 @@ def test_a_hand_off_tells_the_receiving_agency_at_once() -> None:
     assert arrived.key == f"case:c1:{state.seq}:handoff_arrived"
 
 
-def test_an_unacknowledged_hand_off_tells_the_receiver_and_escalates_to_what_is_above_it() -> None:
+def test_an_unacknowledged_hand_off_tells_the_receiver_and_escalates_to_the_attorney_general() -> None:
     state = open_case()
     _act(state, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
     warned = _tick(state, T0 + timedelta(hours=21))
     assert [n.kind for n in warned] == [K.clock_warning]
     expired = _tick(state, T0 + timedelta(hours=25))
-    assert [(n.kind, n.level) for n in expired] == [(K.handoff_unacknowledged, 0)]
-    # the demo prosecution office has no office above it: escalation goes nowhere, rather than to the ministry
-    assert escalation_levels("pros.tripoli", DEMO_TREE) == []
-    attorney_general = Agency("ag", AgencyKind.prosecution_office, "النائب العام", "Attorney General", None, None)
-    with_ag = AgencyTree([attorney_general, *(replace(a, parent="ag") if a.code == "pros.tripoli" else a
-                                              for a in DEMO_AGENCIES)])
-    assert escalation_levels("pros.tripoli", with_ag) == [AgencyRoles("ag", frozenset({Role.chief_prosecutor}))]
+    assert [(n.kind, n.level) for n in expired] == [(K.handoff_unacknowledged, 0), (K.handoff_unacknowledged, 1)]
+    # the prosecution's hierarchy, never the ministry: every demo prosecution office sits under the Attorney
+    # General's office, whose chief prosecutor is told; the Attorney General's own office goes no higher
+    escalated = next(n for n in expired if n.level == 1)
+    assert escalated.audiences == (AgencyRoles("pros.ag", frozenset({Role.chief_prosecutor})),)
+    offices = [a.code for a in DEMO_AGENCIES if a.kind is AgencyKind.prosecution_office and a.code != "pros.ag"]
+    assert offices and all(escalation_levels(office, DEMO_TREE) == [
+        AgencyRoles("pros.ag", frozenset({Role.chief_prosecutor}))] for office in offices)
+    assert escalation_levels("pros.ag", DEMO_TREE) == []
+
+
+def test_a_courts_stalled_case_goes_to_its_own_president() -> None:
+    """The separation of powers: neither the ministry's supervisors nor the prosecution hear of a court's stalled
+    case; its president does, for every court of the demo tree (first instance, appeal, felony chamber, supreme)."""
+    courts = [a for a in DEMO_AGENCIES if a.kind in (AgencyKind.court, AgencyKind.supreme_court)]
+    assert {a.level for a in courts} >= {"first_instance", "appeal", "felony_chamber", "supreme"}
+    for court in courts:
+        assert escalation_levels(court.code, DEMO_TREE) == [
+            AgencyRoles(court.code, frozenset({Role.court_president}))], court.code
+    state = open_case()
+    when = to_trial(state)
+    expired = _tick(state, when + timedelta(days=200))  # the trial's stage deadline long past
+    escalated = [n for n in expired if n.clock == "stage_sla" and n.level == 1]
+    assert [n.audiences for n in escalated] == [(AgencyRoles("court.tripoli", frozenset({Role.court_president})),)]
+
+
+def test_a_chief_prosecutor_is_among_those_who_act_though_they_oversee_their_offices() -> None:
+    assert Role.chief_prosecutor in acting_roles(Stage.prosecution)  # refers to court, closes, archives
+    assert Role.court_president not in acting_roles(Stage.trial)  # told by escalation, acts only by reassigning
 
 
 def test_a_station_escalates_up_the_tree_level_by_level() -> None:

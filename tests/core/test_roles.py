@@ -14,14 +14,18 @@ R = Role
 HOLDERS: dict[Capability, set[Role]] = {
     Capability.read_case_files: set(Role) - {R.citizen, R.admin},
     Capability.read_every_unsealed_case: {R.investigator, R.auditor},
-    Capability.oversee_scope: {R.supervisor},
-    Capability.watch_stalled_cases: {R.supervisor, R.station_chief, R.chief_prosecutor},
+    # the prosecution's hierarchy and a court's president oversee their agency's subtree too (issue 12)
+    Capability.oversee_scope: {R.supervisor, R.chief_prosecutor, R.court_president},
+    Capability.watch_stalled_cases: {R.supervisor, R.station_chief, R.chief_prosecutor, R.court_president},
     Capability.grant_case_access: {R.chief_prosecutor, R.supervisor},
     Capability.request_certificate: {R.citizen},
     Capability.review_certificates: {R.records_officer},
     Capability.keep_criminal_records: {R.records_officer},
     Capability.read_every_certificate: {R.records_officer, R.auditor},
     Capability.read_audit_log: {R.auditor},
+    Capability.supervise_police: {R.supervisor},
+    Capability.supervise_prosecution: {R.chief_prosecutor},
+    Capability.preside_court: {R.court_president},
 }
 
 

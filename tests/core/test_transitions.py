@@ -68,8 +68,9 @@ def test_skeleton_to_final_by_lapse_of_appeal_window() -> None:
     act(state, JUDGE, "record_verdict", verdict_at,
         verdicts=[{"party_id": "p1", "result": "convicted", "sentence": "حبس"}])
     window = next(c for c in state.open_clocks() if c.name == "appeal_window")
-    # a verdict on 4 Nov (Tripoli): ten days end at the end of 14 Nov in Tripoli, 22:00 UTC
-    assert window.expires_at == datetime(2026, 11, 14, 22, 0, tzinfo=UTC)
+    # a verdict on 4 Nov (Tripoli): ten days end with 14 Nov, a Saturday; the courts sit again on Sunday 15 Nov,
+    # so the window ends at the end of that day in Tripoli, 22:00 UTC
+    assert window.expires_at == datetime(2026, 11, 15, 22, 0, tzinfo=UTC)
     for event in due_clock_events(state, window.expires_at):
         apply(state, event)
     assert state.stage == Stage.final
@@ -119,7 +120,7 @@ def test_fold_of_events_rebuilds_the_state() -> None:
 
     when = to_trial(state)
     decided = decide(state, ActionCommand("record_verdict", JUDGE, {"verdicts": [
-        {"party_id": "p1", "result": "acquitted"}]}), when)
+        {"party_id": "p1", "result": "acquitted"}], "pronounced_at": when.isoformat()}), when)
     recording(state, decided)
     assert state.verdicts[0].result == "acquitted"
 

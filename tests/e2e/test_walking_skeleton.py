@@ -93,7 +93,7 @@ def test_case_walks_from_report_to_final_judgment(api: Api) -> None:
                                               "charges": ["السرقة (المادة 444 عقوبات)"]})["stage"] == "trial"
     step(clerk, "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "room": "القاعة 3"})
     time.sleep(max(0.0, (hearing_at - datetime.now(UTC)).total_seconds()) + 0.3)
-    step(judge, "record_verdict", {"verdicts": [
+    step(judge, "record_verdict", {"pronounced_at": datetime.now(UTC).isoformat(), "verdicts": [
         {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": False}]})
 
     detail = api.as_("judge.tripoli")("GET", f"/api/v1/cases/{case_id}").json()

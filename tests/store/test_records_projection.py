@@ -13,12 +13,13 @@ from core.clocks import default_rulebook
 from core.transitions import apply, decide, decide_open, due_clock_events, new_case
 from store.models import CriminalRecord
 from store.readmodel import fold_events
-from tests.support.procedure import AGENCIES, CHIEF, CHIEFPROS, CLERK, JUDGE, OFFICER, PROSECUTOR, T0
+from tests.support.procedure import CHIEF, CHIEFPROS, CLERK, JUDGE, OFFICER, PROSECUTOR, T0, command
 
 
 def _step(state: CaseState, events: list[CaseEvent], who: Actor, action: str, at: datetime, **fields: object) -> None:
-    targets = {"to_agency": AGENCIES[str(fields["to_agency"])]} if "to_agency" in fields else {}
-    event = decide(state, ActionCommand(action, who, dict(fields), targets), at)
+    if action == "record_verdict":
+        fields.setdefault("pronounced_at", at.isoformat())
+    event = decide(state, command(action, who, fields), at)
     apply(state, event)
     events.append(event)
 

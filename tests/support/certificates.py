@@ -54,7 +54,7 @@ def convict(api: Api, national_id: str, *, in_absentia: bool = False) -> str:
     step("clerk.tripoli", "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "room": "القاعة 3"})
     # a verdict may only follow its hearing: a moment on the wall clock, not a condition to poll
     time.sleep(max(0.0, (hearing_at - datetime.now(UTC)).total_seconds()) + 0.3)
-    step("judge.tripoli", "record_verdict", {"verdicts": [
+    step("judge.tripoli", "record_verdict", {"pronounced_at": datetime.now(UTC).isoformat(), "verdicts": [
         {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": in_absentia}]})
     if not in_absentia:
         wait_for(lambda: api.as_("chiefpros.tripoli")("GET", f"/api/v1/cases/{case_id}").json()["stage"] == "final",

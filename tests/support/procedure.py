@@ -41,6 +41,15 @@ from infra.demo import DemoUser
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 #: the demo agency tree (infra.demo), as the API resolves agency fields
 AGENCIES = {agency.code: agency.ref() for agency in DEMO_AGENCIES}
+DEMO_TREE = AgencyTree(DEMO_AGENCIES)
+#: the courts a command that names an agency carries (api.cases.service: References.courts)
+COURTS = [court.ref() for court in DEMO_TREE.courts()]
+
+
+def command(action: str, who: Actor, fields: Mapping[str, object]) -> ActionCommand:
+    """A command as the API sends it: its agency fields resolved, the agency tree's courts beside them."""
+    targets = {k: AGENCIES[v] for k, v in fields.items() if k == "to_agency" and isinstance(v, str)}
+    return ActionCommand(action, who, dict(fields), targets, courts=COURTS)
 
 
 def actor(role: str, agency: str) -> Actor:
@@ -58,6 +67,16 @@ APPEAL_CLERK = actor("court_clerk", "court.appeal.tripoli")
 APPEAL_JUDGE = actor("judge", "court.appeal.tripoli")
 SUPREME_CLERK = actor("court_clerk", "supreme_court")
 SUPREME_JUDGE = actor("judge", "supreme_court")
+FELONY_CLERK = actor("court_clerk", "court.appeal.tripoli.felony")
+FELONY_JUDGE = actor("judge", "court.appeal.tripoli.felony")
+
+
+def trial_court(category: str) -> tuple[str, Actor, Actor]:
+    """The Tripoli court that tries a case of this category, with its clerk and judge: felonies the felony chamber
+    of the Court of Appeal, the rest the Court of First Instance."""
+    if category == Category.felony:
+        return "court.appeal.tripoli.felony", FELONY_CLERK, FELONY_JUDGE
+    return "court.tripoli", CLERK, JUDGE
 
 
 def open_case(category: str = "misdemeanour", parties: int = 1) -> CaseState:
@@ -69,22 +88,26 @@ def open_case(category: str = "misdemeanour", parties: int = 1) -> CaseState:
 
 
 def act(state: CaseState, who: Actor, action: str, now: datetime, **fields: object) -> None:
-    targets = {k: AGENCIES[v] for k, v in fields.items() if k == "to_agency" and isinstance(v, str)}
-    apply(state, decide(state, ActionCommand(action, who, dict(fields), targets), now))
+    if action == "record_verdict":
+        fields.setdefault("pronounced_at", now.isoformat())  # pronounced as it is entered, unless said otherwise
+    apply(state, decide(state, command(action, who, fields), now))
 
 
 def refused(state: CaseState, who: Actor, action: str, now: datetime = T0, **fields: object) -> Refusal:
-    targets = {k: AGENCIES[v] for k, v in fields.items() if k == "to_agency" and isinstance(v, str)}
+    if action == "record_verdict":
+        fields.setdefault("pronounced_at", now.isoformat())
     with pytest.raises(Refusal) as info:
-        decide(state, ActionCommand(action, who, dict(fields), targets), now)
+        decide(state, command(action, who, fields), now)
     return info.value
 
 
 def to_trial(state: CaseState) -> datetime:
+    """The case to the court that tries its category, with a hearing three days on: the instant after it."""
+    court, clerk, _ = trial_court(state.category)
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
     act(state, PROSECUTOR, "acknowledge_receipt", T0)
-    act(state, CHIEFPROS, "refer_to_court", T0, to_agency="court.tripoli", charges=["سرقة"])
-    act(state, CLERK, "schedule_hearing", T0, hearing_at=(T0 + timedelta(days=3)).isoformat())
+    act(state, CHIEFPROS, "refer_to_court", T0, to_agency=court, charges=["سرقة"])
+    act(state, clerk, "schedule_hearing", T0, hearing_at=(T0 + timedelta(days=3)).isoformat())
     return T0 + timedelta(days=3, hours=1)
 
 
@@ -97,8 +120,13 @@ def demo_actor(user: DemoUser) -> Actor:
     return actor_for(token, DEMO_TREE)
 
 
-DEMO_TREE = AgencyTree(DEMO_AGENCIES)
 DEMO_ACTORS: list[Actor] = [demo_actor(user) for user in DEMO_USERS]
+
+
+def demo(username: str) -> Actor:
+    """A demo user by name, as the API makes them (with their scope)."""
+    return next(a for a in DEMO_ACTORS if a.username == username)
+
 AGENCY_REFS: list[AgencyRef] = list(AGENCIES.values())
 #: the case another case is joined to (merge_into): one the caller sees, in a stage it may be joined in
 OTHER_CASE = CaseRef("other-case", Stage.prosecution, True)
@@ -127,6 +155,7 @@ def _values(spec: FieldSpec, state: CaseState, now: datetime) -> list[Any]:
         FieldKind.text: "نص", FieldKind.line: "سطر", FieldKind.national_id: None,
         FieldKind.past_datetime: now.isoformat(),
         FieldKind.future_datetime: (now + timedelta(hours=1)).isoformat(), FieldKind.parties: None,
+        FieldKind.datetime: (now + timedelta(hours=1)).isoformat(),
         FieldKind.choice: spec.choices[0] if spec.choices else None, FieldKind.texts: ["تهمة"],
         FieldKind.integer: 1, FieldKind.document: "sha256-0f1e2d", FieldKind.case: OTHER_CASE.case_id,
     }
@@ -142,7 +171,7 @@ def submissions(rule: ActionRule, state: CaseState, actor: Actor, now: datetime)
         fields = {name: value for name, value in zip(names, values, strict=True) if value is not None}
         targets = {name: AGENCIES[fields[name]] for name in agency_fields}
         cases = {name: OTHER_CASE for name in case_fields}
-        yield ActionCommand(rule.name, actor, fields, targets, cases=cases)
+        yield ActionCommand(rule.name, actor, fields, targets, cases=cases, courts=COURTS)
 
 
 #: refusals of the caller's standing (role, stage, agency, a closed case, a file in transit): no other value
@@ -220,13 +249,14 @@ def walk(seed: int, steps: int) -> Iterator[tuple[CaseState, datetime, Explored]
 def _judged(category: str, parties: int, verdict: Mapping[str, object]) -> tuple[CaseState, datetime]:
     state = open_case(category, parties)
     when = to_trial(state)
-    act(state, JUDGE, "record_verdict", when,
+    act(state, trial_court(category)[2], "record_verdict", when,
         verdicts=[{**verdict, "party_id": p.party_id} for p in state.accused()])
     return state, when
 
 
 def paths() -> Iterator[tuple[CaseState, datetime]]:
-    """The paths a random walk seldom takes to the end, step by step: archive and reopen; a felony to
+    """The paths a random walk seldom takes to the end, step by step: archive and reopen; a detention put before
+    a judge; a felony to
     cassation and a remand; an in-absentia verdict served and opposed; two convicts to execution."""
     state = open_case()
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
@@ -234,6 +264,15 @@ def paths() -> Iterator[tuple[CaseState, datetime]]:
     act(state, CHIEFPROS, "archive", T0, ground="عدم كفاية الأدلة")
     yield copy.deepcopy(state), T0
     act(state, CHIEFPROS, "reopen", T0, reason="دليل جديد")
+    yield copy.deepcopy(state), T0
+
+    state = open_case()
+    act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
+    act(state, PROSECUTOR, "acknowledge_receipt", T0)
+    act(state, PROSECUTOR, "order_detention", T0, party_id="p1", grounds="خشية الهرب")
+    yield copy.deepcopy(state), T0
+    act(state, PROSECUTOR, "request_detention_extension", T0, party_id="p1", to_agency="court.tripoli",
+        grounds="مقتضيات التحقيق")
     yield copy.deepcopy(state), T0
 
     conviction = {"result": "convicted", "sentence": "السجن عشر سنوات"}
@@ -244,7 +283,8 @@ def paths() -> Iterator[tuple[CaseState, datetime]]:
     act(state, SUPREME_CLERK, "acknowledge_receipt", when)
     act(state, SUPREME_CLERK, "schedule_hearing", when, hearing_at=(when + timedelta(hours=1)).isoformat())
     yield copy.deepcopy(state), when + timedelta(hours=2)
-    act(state, SUPREME_JUDGE, "remand", when + timedelta(hours=2), to_agency="court.tripoli", reasons="قصور")
+    act(state, SUPREME_JUDGE, "remand", when + timedelta(hours=2), to_agency="court.appeal.tripoli.felony",
+        reasons="قصور")
     yield copy.deepcopy(state), when + timedelta(hours=2)
 
     state, when = _judged("misdemeanour", 1, {**conviction, "in_absentia": True})

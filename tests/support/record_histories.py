@@ -13,6 +13,15 @@ from pathlib import Path
 from temporalio.worker import Worker
 
 from activities.worker import workflow_runner
+from tests.support.procedure import (
+    APPEAL_CLERK,
+    APPEAL_JUDGE,
+    FELONY_CLERK,
+    FELONY_JUDGE,
+    SUPREME_CLERK,
+    SUPREME_JUDGE,
+    demo,
+)
 from tests.support.temporal import time_skipping
 from tests.support.workflows import (
     CHIEF,
@@ -31,8 +40,12 @@ HISTORIES = Path(__file__).resolve().parent.parent / "workflows"
 QUEUE = "histories"
 #: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it, v3 with
 #: AGENCY_KINDS_PATCH (hand-offs checked against the stage's owner kinds, their kind in the event), v4 with
-#: COURTS_ASKED_PATCH and BOUNDED_RETRIES_PATCH (a detention put before the court that extends it; bounded retries)
-VERSION = "v4"
+#: COURTS_ASKED_PATCH and BOUNDED_RETRIES_PATCH (a detention put before the court that extends it; bounded retries),
+#: v5 with SEPARATION_OF_POWERS_PATCH, COMPETENT_COURTS_PATCH and LEGAL_DATES_PATCH (a felony before the felony
+#: chamber, a hearing entered after it was held, a verdict dated by its pronouncement; a court's president
+#: reassigning its case; the appeal window moved to the next sitting day), v6 with REMAND_PATCH (a cassation remand of
+#: an appeal judgment back to the court of appeal, in appeal)
+VERSION = "v6"
 
 
 async def main() -> None:
@@ -51,9 +64,10 @@ async def main() -> None:
         now = await environment.get_current_time()
         await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
         await environment.sleep(timedelta(hours=2))
-        await act(handle, JUDGE, "record_verdict", verdicts=[
+        pronounced = await environment.get_current_time()
+        await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
             {"party_id": "p1", "result": "acquitted", "in_absentia": False}])
-        await environment.sleep(timedelta(days=12))
+        await environment.sleep(timedelta(days=15))  # ten days, moved past a weekend at most
         await act(handle, CHIEFPROS, "close_case")
         await handle.result()
         history = await handle.fetch_history()
@@ -82,6 +96,60 @@ async def main() -> None:
         await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="انتفاء مبررات الحبس")
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-detention-extended-{VERSION}.json").write_text(history.to_json())
+
+        if VERSION < "v5":
+            return
+        # a cassation remand of an appeal judgment: back to the court of appeal, in appeal, heard again there
+        handle = await open_case(environment.client, QUEUE)
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+        await act(handle, CLERK, "acknowledge_receipt")
+        for clerk, judge, challenge, court in ((CLERK, JUDGE, "file_appeal", "court.appeal.tripoli"),
+                                               (APPEAL_CLERK, APPEAL_JUDGE, "file_cassation", "supreme_court")):
+            now = await environment.get_current_time()
+            await act(handle, clerk, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+            await environment.sleep(timedelta(hours=2))
+            pronounced = await environment.get_current_time()
+            await act(handle, judge, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+                {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False}])
+            await act(handle, PROSECUTOR, challenge, party_id="p1", to_agency=court)
+            await act(handle, APPEAL_CLERK if court != "supreme_court" else SUPREME_CLERK, "acknowledge_receipt")
+        now = await environment.get_current_time()
+        await act(handle, SUPREME_CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+        await environment.sleep(timedelta(hours=2))
+        await act(handle, SUPREME_JUDGE, "remand", to_agency="court.appeal.tripoli", reasons="قصور في التسبيب")
+        await act(handle, APPEAL_CLERK, "acknowledge_receipt")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-remanded-to-appeal-{VERSION}.json").write_text(history.to_json())
+
+        # a felony before the felony chamber: its hearing entered two days after it was held, the verdict
+        # entered later still and dated by its pronouncement, final when the cassation window lapses (the
+        # sentence then awaits its execution)
+        handle = await open_case(environment.client, QUEUE, category="felony")
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.appeal.tripoli.felony", charges=["قتل"])
+        await act(handle, FELONY_CLERK, "acknowledge_receipt")
+        held = await environment.get_current_time()
+        await environment.sleep(timedelta(days=2))
+        await act(handle, FELONY_CLERK, "schedule_hearing", hearing_at=held.isoformat(), room="القاعة 1")
+        await environment.sleep(timedelta(days=3))
+        await act(handle, FELONY_JUDGE, "record_verdict", pronounced_at=held.isoformat(), verdicts=[
+            {"party_id": "p1", "result": "convicted", "sentence": "السجن خمس سنوات", "in_absentia": False}])
+        await environment.sleep(timedelta(days=65))
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-felony-dated-{VERSION}.json").write_text(history.to_json())
+
+        # a misdemeanour before Tripoli's court, sent by its president to Benghazi's (separation of powers)
+        handle = await open_case(environment.client, QUEUE)
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+        await act(handle, CLERK, "acknowledge_receipt")
+        await act(handle, demo("president.tripoli"), "reassign", to_agency="court.benghazi", reason="تنحي المحكمة")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-court-reassigned-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":

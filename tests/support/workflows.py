@@ -23,6 +23,9 @@ from tests.support.procedure import (  # noqa: F401 - the demo actors, for the w
     CHIEF,
     CHIEFPROS,
     CLERK,
+    COURTS,
+    FELONY_CLERK,
+    FELONY_JUDGE,
     JUDGE,
     OFFICER,
     PROSECUTOR,
@@ -118,5 +121,5 @@ async def open_case(client: Client, task_queue: str, rules: RuleBook | None = No
 async def act(handle: WorkflowHandle[CaseWorkflow, str], who: Actor, action: str,
               cases: dict[str, CaseRef] | None = None, **fields: Any) -> Any:
     targets = {"to_agency": AGENCIES[fields["to_agency"]]} if isinstance(fields.get("to_agency"), str) else {}
-    command = ActionCommand(action, who, fields, targets, cases=cases or {})
+    command = ActionCommand(action, who, fields, targets, cases=cases or {}, courts=COURTS)
     return await handle.execute_update(ACT, command, result_type=ActionResult)

@@ -110,12 +110,13 @@ async def test_two_accused_have_separate_windows_and_final_when_both_lapse(env) 
     now = await environment.get_current_time()
     await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
     await environment.sleep(timedelta(hours=2))
-    await act(handle, JUDGE, "record_verdict", verdicts=[
+    pronounced = await environment.get_current_time()
+    await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
         {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False},
         {"party_id": "p2", "result": "acquitted", "in_absentia": True}])
     state = await handle.query(CaseWorkflow.state)
     assert [c.subject for c in state.open_clocks() if c.name == "appeal_window"] == ["p1"]
-    await environment.sleep(timedelta(days=12))
+    await environment.sleep(timedelta(days=15))  # ten days, moved past a weekend at most
     state = await handle.query(CaseWorkflow.state)
     assert state.latest_verdict("p1").final  # type: ignore[union-attr]
     assert state.stage == "trial"  # p2's in-absentia verdict is not yet served: not final
@@ -123,7 +124,7 @@ async def test_two_accused_have_separate_windows_and_final_when_both_lapse(env) 
               served_at=(await environment.get_current_time()).isoformat())
     state = await handle.query(CaseWorkflow.state)
     assert sorted(c.name for c in state.open_clocks() if c.subject == "p2") == ["appeal_window", "objection_window"]
-    await environment.sleep(timedelta(days=12))
+    await environment.sleep(timedelta(days=15))  # ten days, moved past a weekend at most
     state = await handle.query(CaseWorkflow.state)
     assert state.stage == "final"
     assert state.owner_agency == "pros.tripoli"

@@ -19,6 +19,8 @@ from tests.support.workflows import (
     CHIEF,
     CHIEFPROS,
     CLERK,
+    FELONY_CLERK,
+    FELONY_JUDGE,
     JUDGE,
     OFFICER,
     PROSECUTOR,
@@ -53,7 +55,8 @@ async def hearing_then_verdict(environment: WorkflowEnvironment, handle: Workflo
     now = await environment.get_current_time()
     await act(handle, clerk, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
     await environment.sleep(timedelta(hours=2))
-    await act(handle, judge, "record_verdict", verdicts=verdicts)
+    pronounced = await environment.get_current_time()
+    await act(handle, judge, "record_verdict", verdicts=verdicts, pronounced_at=pronounced.isoformat())
 
 
 async def test_archive_and_reopen(env) -> None:  # type: ignore[no-untyped-def]
@@ -91,26 +94,27 @@ async def test_felony_cassation_remand_retrial_final(env) -> None:  # type: igno
     environment, log = env
     handle = await open_case(environment.client, QUEUE, category="felony")
     await to_prosecution(handle)
-    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["القتل العمد"])
-    await hearing_then_verdict(environment, handle, CLERK, JUDGE, [
+    # a felony is tried by the felony chamber of the Court of Appeal
+    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.appeal.tripoli.felony", charges=["القتل العمد"])
+    await hearing_then_verdict(environment, handle, FELONY_CLERK, FELONY_JUDGE, [
         {"party_id": "p1", "result": "convicted", "sentence": "السجن عشر سنوات"}])
     state = await handle.query(CaseWorkflow.state)
     # a felony verdict goes straight to cassation: no appeal window
     assert [c.name for c in state.open_clocks() if c.subject == "p1"] == ["cassation_window"]
     with pytest.raises(WorkflowUpdateFailedError):
-        await act(handle, CLERK, "file_appeal", party_id="p1", to_agency="court.appeal.tripoli")
+        await act(handle, FELONY_CLERK, "file_appeal", party_id="p1", to_agency="court.appeal.tripoli")
     await act(handle, PROSECUTOR, "file_cassation", party_id="p1", to_agency="supreme_court")
     assert (await handle.query(CaseWorkflow.state)).stage == "cassation"
     await act(handle, SUPREME_CLERK, "acknowledge_receipt")
     now = await environment.get_current_time()
     await act(handle, SUPREME_CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
     await environment.sleep(timedelta(hours=2))
-    await act(handle, SUPREME_JUDGE, "remand", to_agency="court.tripoli", reasons="القصور في التسبيب")
+    await act(handle, SUPREME_JUDGE, "remand", to_agency="court.appeal.tripoli.felony", reasons="القصور في التسبيب")
     state = await handle.query(CaseWorkflow.state)
-    assert (state.stage, state.owner_agency) == ("trial", "court.tripoli")
+    assert (state.stage, state.owner_agency) == ("trial", "court.appeal.tripoli.felony")
     assert state.latest_verdict("p1") is None  # the quashed verdict is set aside
-    await act(handle, CLERK, "acknowledge_receipt")
-    await hearing_then_verdict(environment, handle, CLERK, JUDGE, [
+    await act(handle, FELONY_CLERK, "acknowledge_receipt")
+    await hearing_then_verdict(environment, handle, FELONY_CLERK, FELONY_JUDGE, [
         {"party_id": "p1", "result": "convicted", "sentence": "السجن سبع سنوات"}])
     await environment.sleep(timedelta(days=61))
     state = await handle.query(CaseWorkflow.state)
