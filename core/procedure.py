@@ -27,7 +27,7 @@ class Who(StrEnum):
     referring_prosecution = "referring_prosecution"  # the office that referred the case to court
     owner_or_referring_prosecution = "owner_or_referring_prosecution"
     own_station = "own_station"  # open_case: the caller's own police station
-    scope = "scope"  # a supervisor within their scope
+    scope = "scope"  # a supervisor within their scope (their agency's subtree); a chief within their own agency
 
 
 class FieldKind(StrEnum):
@@ -195,6 +195,13 @@ class JoinCase:
 
 
 @dataclass(frozen=True)
+class KeepNote:
+    """The note in `field` stays on the case, signed by whoever wrote it (a supervision note)."""
+
+    field: str
+
+
+@dataclass(frozen=True)
 class Close:
     """The case closes with `outcome`: its clocks stop, nobody is held by it any more."""
 
@@ -230,7 +237,7 @@ class HandOff:
 Effect = (AddParties | AddParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release | ExtendDetention
           | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing | RecordVerdicts
           | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts | Involve
-          | HandOff)
+          | HandOff | KeepNote)
 
 
 def effect_name(effect: Effect) -> str:
@@ -251,6 +258,8 @@ class ActionRule:
     guard: str | None = None  # a named precondition in core.transitions.GUARDS
     effects: tuple[Effect, ...] = ()  # applied in order by core.transitions.apply
     opens_case: bool = False  # the action that creates a case (it has no state to act on)
+    #: the action moves the case on: the idle period starts again from it (a supervisor's note moves nothing)
+    activity: bool = True
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
@@ -288,6 +297,8 @@ K = FieldKind
 POLICE = _roles(Role.police_officer, Role.station_chief)
 OWNER_ANY = frozenset(Role) - {Role.citizen, Role.auditor, Role.investigator, Role.records_officer}
 CHALLENGERS = _roles(Role.court_clerk, Role.prosecutor)
+#: who watches over the cases of their scope: supervisors, and the chiefs over their own agency's
+SUPERVISORS = _roles(Role.supervisor, Role.station_chief, Role.chief_prosecutor)
 TO_AGENCY = HandOff(to_field="to_agency")
 
 ACTIONS: tuple[ActionRule, ...] = (
@@ -498,6 +509,11 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("to_agency", K.agency, label_ar="الجهة", label_en="Agency"),
          F("reason", K.text, label_ar="السبب", label_en="Reason")),
         guard="same_kind_target", effects=(TO_AGENCY,),
+    ),
+    ActionRule(
+        "add_supervision_note", "ملاحظة إشرافية", "Add a supervision note", OPEN_STAGES, SUPERVISORS, Who.scope,
+        (F("note", K.text, label_ar="الملاحظة", label_en="Note"),),
+        effects=(KeepNote("note"),), activity=False,
     ),
 )
 
