@@ -14,7 +14,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from api.web.config import TEMPLATES_DIR
-from config.rules import rulebook
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
 from core.records import last_valid_day
@@ -24,6 +23,7 @@ from core.vocabulary import (
     CertificateRequestStatus,
     Custody,
     Exclusion,
+    NotificationKind,
     Outcome,
     PartyRole,
     Role,
@@ -34,18 +34,16 @@ from core.vocabulary import (
     label,
     label_of,
 )
-from i18n.catalogs import LANGUAGES, N_, translations
+from i18n.catalogs import LANGUAGES, translations
 from i18n.formatting import file_size, local_datetime, local_day, time_left
+from i18n.notices import clock_label
 
-#: the stalled reason that is no clock: nothing has happened on the case for the idle period
-IDLE = "idle"
-IDLE_LABEL = N_("No activity for too long")
 #: a template helper per vocabulary: `category_label(case.category)` and so on
 VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "stage_label": Stage, "role_label": Role, "outcome_label": Outcome, "category_label": Category,
     "sensitivity_label": Sensitivity, "party_role_label": PartyRole, "verdict_label": VerdictResult,
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
-    "exclusion_label": Exclusion,
+    "exclusion_label": Exclusion, "notification_label": NotificationKind,
 }
 
 def time_element(value: datetime | str | None, language: str) -> Markup:
@@ -77,22 +75,14 @@ def _vocabulary_helper(kind: type[StrEnum], language: str) -> Callable[[str | No
 
 
 def _labels(language: str) -> dict[str, Any]:
-    gettext = translations(language).gettext
-
     def action(name: str) -> str:
         """An action's label from the procedure table, or a system event's from the vocabulary."""
         rule = ACTIONS_BY_NAME.get(name)
         return label(rule, language) if rule is not None else label_of(SystemEvent, name, language)
 
-    def clock(name: str) -> str:
-        """A clock's label from the rule table in force; `idle` is the idle-period check."""
-        if name == IDLE:
-            return gettext(IDLE_LABEL)
-        rule = rulebook().clocks.get(name)
-        return label(rule, language) if rule else name
-
     helpers = {name: _vocabulary_helper(kind, language) for name, kind in VOCABULARY_HELPERS.items()}
-    return {**helpers, "action_label": action, "clock_label": clock,
+    return {**helpers, "action_label": action,
+            "clock_label": lambda name: clock_label(name, language),
             "local_datetime": lambda value: time_element(value, language),
             "local_date": lambda value: local_date(value, language),
             "valid_until": lambda expires_at: valid_until(expires_at, language),

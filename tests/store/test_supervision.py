@@ -1,7 +1,7 @@
 """Supervision in SQL on both databases, over generated cases: the figures equal what the case states give
 (tests.support.supervision's oracle), every figure's list holds exactly the cases it counts, the stalled list
 is complete, ordered by urgency and paged without loss, the fold keeps the deadline rows in step, and
-migration 0008 fills them for cases already on record."""
+migration 0011 fills them for cases already on record."""
 
 from __future__ import annotations
 
@@ -232,10 +232,10 @@ def _wanted(state: CaseState) -> list[tuple[object, ...]]:
     return sorted((state.case_id, d.key, d.reason.value, d.due_at, d.on_record) for d in case_deadlines(state))
 
 
-def test_migration_0008_fills_the_deadlines_of_cases_already_on_record(empty_db_engine: Engine) -> None:
+def test_migration_0011_fills_the_deadlines_of_cases_already_on_record(empty_db_engine: Engine) -> None:
     engine = empty_db_engine
     with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "0007")
+        command.upgrade(_alembic_config(connection), "0008")
     states = [*generate_cases(random.Random(8), 30, NOW), stalled_129_days(NOW)]
     with engine.begin() as connection:
         for state in states:

@@ -14,12 +14,15 @@ from core.procedure import ACTIONS_BY_NAME
 from i18n.catalogs import LANGUAGES, compile_catalogs, source_catalog
 from i18n.catalogs import PACKAGE_DIR as I18N_DIR
 from i18n.formatting import local_datetime, time_left
+from mail.compose import TEMPLATES_DIR as MAIL_TEMPLATES
 
-EXTRACTION = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+MAIL_DIR = MAIL_TEMPLATES.parent
+
+EXTRACTION = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
 
 
 #: every package whose wording comes from the shared catalogs
-USERS_OF_THE_CATALOGS = (PACKAGE_DIR, I18N_DIR)
+USERS_OF_THE_CATALOGS = (PACKAGE_DIR, I18N_DIR, MAIL_DIR)
 
 
 def _used_messages() -> set[str]:

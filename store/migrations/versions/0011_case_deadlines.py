@@ -5,8 +5,8 @@ the idle period) become rows that the stalled list and the dashboard filter and 
 station that opened it, when it entered its stage and when it closed. All of it is filled here for the cases
 already on record, from their snapshots, by the same functions the fold uses (store.readmodel).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0011
+Revises: 0008
 Create Date: 2026-12-02 12:00:00.000000
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
 
-revision = "0008"
-down_revision = "0007"
+revision = "0011"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
