@@ -26,7 +26,7 @@ from core.supervision import (
     week_window,
 )
 from core.transitions import apply, due_clock_events
-from core.vocabulary import AgeBucket, ClockStatus, StallReason, Stage, Urgency
+from core.vocabulary import AgeBucket, ClockStatus, StallReason, Urgency
 from tests.support.procedure import (
     CHIEF,
     CHIEFPROS,
@@ -67,9 +67,9 @@ def test_a_stage_129_days_past_its_deadline_is_past_it_whether_or_not_the_expiry
     # ...and it is past its stage's deadline all the same, 129 days, said to be not yet on record (and idle)
     past = overdue(case_deadlines(state), now)
     assert [(d.reason, d.on_record) for d in past] == [(StallReason.idle, False), (StallReason.stage_sla, False)]
-    past = past[1]
-    assert age_days(past.due_at, now) == 129
-    assert bucket_of(age_days(past.due_at, now)) is AgeBucket.days_91_180
+    stage_past = past[1]
+    assert age_days(stage_past.due_at, now) == 129
+    assert bucket_of(age_days(stage_past.due_at, now)) is AgeBucket.days_91_180
     # once the workflow records the expiry (and the idle period's), both are past and on record
     _record_clocks(state, now)
     assert _reasons(state, now) == [(StallReason.idle, True), (StallReason.stage_sla, True)]

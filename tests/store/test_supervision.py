@@ -65,10 +65,10 @@ def _lists_total(session: Session, actor: Actor, link: str) -> int:
     parts = urlsplit(link)
     params = dict(parse_qsl(parts.query))
     if parts.path == "/api/v1/stalled":
-        query = StalledQuery(reason=StallReason(params["reason"]) if "reason" in params else None,
+        stalled_query = StalledQuery(reason=StallReason(params["reason"]) if "reason" in params else None,
                              agency=params.get("agency"), age=AgeBucket(params["age"]) if "age" in params else None,
                              stage=Stage(params["stage"]) if "stage" in params else None, holder=params.get("holder"))
-        return stalled_list(actor, session, TREE, query, NOW, 0, 1).total
+        return stalled_list(actor, session, TREE, stalled_query, NOW, 0, 1).total
     assert parts.path == "/api/v1/stats/cases", link
     week = {name: date.fromisoformat(params[name]) for name in ("opened_week", "closed_week") if name in params}
     query = CaseQuery(
