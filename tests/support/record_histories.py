@@ -23,6 +23,7 @@ from tests.support.workflows import (
     PROSECUTOR,
     EventLog,
     act,
+    actor,
     open_case,
 )
 from workflows.case import CaseWorkflow
@@ -31,8 +32,9 @@ HISTORIES = Path(__file__).resolve().parent.parent / "workflows"
 QUEUE = "histories"
 #: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it, v3 with
 #: AGENCY_KINDS_PATCH (hand-offs checked against the stage's owner kinds, their kind in the event), v4 with
-#: COURTS_ASKED_PATCH and BOUNDED_RETRIES_PATCH (a detention put before the court that extends it; bounded retries)
-VERSION = "v4"
+#: COURTS_ASKED_PATCH and BOUNDED_RETRIES_PATCH (a detention put before the court that extends it; bounded retries),
+#: v5 with the supervision note (add_supervision_note: an action that moves nothing) beside a reassignment
+VERSION = "v5"
 
 
 async def main() -> None:
@@ -82,6 +84,18 @@ async def main() -> None:
         await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="انتفاء مبررات الحبس")
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-detention-extended-{VERSION}.json").write_text(history.to_json())
+
+        # a directorate's supervisor notes on an idle police case, then moves it to another station, which does
+        # not acknowledge it: the note neither restarts the idle period nor acknowledges; the hand-off escalates
+        supervisor = actor("supervisor", "dir.tripoli")
+        supervisor.scope = ["dir.tripoli", "station.tripoli.central", "station.tripoli.souq_aljuma"]
+        handle = await open_case(environment.client, QUEUE)
+        await environment.sleep(timedelta(days=31))
+        await act(handle, supervisor, "add_supervision_note", note="لا نشاط منذ شهر: ما سبب التأخير؟")
+        await act(handle, supervisor, "reassign", to_agency="station.tripoli.souq_aljuma", reason="إعادة توزيع")
+        await environment.sleep(timedelta(hours=30))
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-supervised-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":
