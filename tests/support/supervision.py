@@ -300,3 +300,24 @@ def figures_from_dashboard(body: Mapping[str, Any]) -> dict[str, Any]:
         "weeks": weeks,
     }
     return figures
+
+
+def seed_read_model(db_url: str, seed: int, count: int, now: datetime) -> list[CaseState]:
+    """`count` generated cases and the issue's 129-days case, written into a running stack's read model as the
+    fold writes them (store.readmodel.project_case). No workflow stands behind them: exactly cases whose
+    expiries nobody has recorded yet, which the lists must show all the same."""
+    from sqlalchemy.orm import Session
+
+    from store.database import make_engine
+    from store.readmodel import project_case
+
+    states = [*generate_cases(random.Random(seed), count, now), stalled_129_days(now)]
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as session:
+            for state in states:
+                project_case(session, state)
+            session.commit()
+    finally:
+        engine.dispose()
+    return states
