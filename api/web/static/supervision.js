@@ -31,7 +31,10 @@
     if (!body || !head) {
       return null;
     }
-    Array.prototype.forEach.call(body.rows, function (row, index) {
+    var rows = Array.prototype.filter.call(body.rows, function (row) {
+      return row.querySelector("td[data-value]") !== null; // not the "none" row of an empty table
+    });
+    rows.forEach(function (row, index) {
       labels.push(text(row.cells[0]));
       Array.prototype.forEach.call(row.cells, function (cell, column) {
         if (!cell.hasAttribute("data-value")) {
@@ -77,6 +80,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        layout: { padding: { left: 12, right: 12 } },
         locale: root.getAttribute("lang") === "ar" ? "ar-LY-u-nu-latn" : "en-GB",
         scales: horizontal
           ? { x: valueAxis, y: Object.assign({ position: rtl ? "right" : "left" }, labelAxis) }
@@ -101,6 +105,7 @@
         },
       },
     });
+    holder.setAttribute("data-drawn", "true"); // for the browser tests: drawn, not only laid out
   }
 
   function start() {
