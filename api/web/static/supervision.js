@@ -22,6 +22,21 @@
     return (cell.textContent || "").replace(/\s+/g, " ").trim();
   }
 
+  // A long label as lines of about `width` characters (Chart.js draws an array as lines), so that a narrow
+  // chart does not cut it at the canvas's edge.
+  function lines(label, width) {
+    var found = [];
+    label.split(" ").forEach(function (word) {
+      var last = found.length - 1;
+      if (last >= 0 && (found[last] + " " + word).length <= width) {
+        found[last] += " " + word;
+      } else {
+        found.push(word);
+      }
+    });
+    return found.length > 1 ? found : label;
+  }
+
   // The table's rows (tbody) as labels, and each column whose cells all carry data-value as a series.
   function read(table) {
     var head = table.tHead ? table.tHead.rows[table.tHead.rows.length - 1] : null;
@@ -61,6 +76,11 @@
     }
     var kind = holder.getAttribute("data-kind") || "bar";
     var horizontal = kind === "hbar";
+    if (horizontal) {
+      // room for each bar's label on its own lines (the stylesheet's height is the least); CSSOM, not an
+      // inline style attribute, so the Content-Security-Policy allows it
+      holder.style.height = Math.max(holder.clientHeight, data.labels.length * (30 + 16 * data.series.length) + 60) + "px";
+    }
     var stacked = holder.getAttribute("data-stacked") === "true";
     var colours = (holder.getAttribute("data-colours") || "").split(",").filter(Boolean);
     var datasets = data.series.map(function (one, index) {
@@ -74,7 +94,8 @@
     var labelAxis = { stacked: stacked, reverse: !horizontal && rtl, ticks: { autoSkip: false } };
     var chart = new window.Chart(canvas, {
       type: kind === "line" ? "line" : "bar",
-      data: { labels: data.labels, datasets: datasets },
+      data: { labels: data.labels.map(function (label) { return lines(label, horizontal ? 14 : 12); }),
+              datasets: datasets },
       options: {
         indexAxis: horizontal ? "y" : "x",
         responsive: true,
