@@ -231,3 +231,21 @@ def test_a_supervision_note_is_kept_on_the_case_and_refused_to_others(api: Api) 
     assert empty.status_code == 422, empty.text
     again = _ok(api.as_("supervisor.tripoli")("GET", f"/api/v1/cases/{case_id}"))
     assert len(again["supervision_notes"]) == 1
+
+
+def test_reading_the_figures_and_the_lists_is_audited_refusals_too(api: Api) -> None:
+    since = datetime.now(UTC).isoformat()
+    assert api.as_("supervisor.tripoli")("GET", "/api/v1/stats/pendency").status_code == 200
+    assert api.as_("supervisor.tripoli")("GET", "/api/v1/stalled", params={"reason": "idle"}).status_code == 200
+    assert api.as_("officer.tripoli")("GET", "/api/v1/stalled").status_code == 403
+
+    def audit(**params: str) -> list[dict[str, Any]]:
+        return list(_ok(api.as_("auditor")("GET", "/api/v1/audit", params={"from": since, **params}))["items"])
+
+    [read] = audit(username="supervisor.tripoli", action="stats.read")
+    assert read["outcome"] == "ok" and read["detail"]["figure"] == "pendency"
+    [listed] = audit(username="supervisor.tripoli", action="case.list")
+    assert listed["detail"]["view"] == "stalled" and listed["detail"]["reason"] == "idle"
+    assert isinstance(listed["detail"]["hits"], int)
+    [refused] = audit(username="officer.tripoli", action="case.list")
+    assert refused["outcome"] == "refused:forbidden_role"
