@@ -19,6 +19,8 @@ from api.people.router import router as people_router
 from api.records.router import router as records_router
 from api.search.router import router as search_router
 from api.security import SecurityHeaders
+from api.stalled.router import router as stalled_router
+from api.stats.router import router as stats_router
 from api.system.router import router as system_router
 from api.verify.router import MAX_UPLOAD_BYTES as CERTIFICATE_CHECK_BYTES
 from api.verify.router import router as verify_router
@@ -45,7 +47,8 @@ def create_app() -> FastAPI:
                                                        CERTIFICATE_CHECK_BYTES))
     app.add_middleware(SecurityHeaders, login_origin=settings.keycloak_url)
     for router in (system_router, cases_router, search_router, people_router, grants_router, audit_router,
-                   documents_router, certificates_router, records_router, verify_router, notifications_router):
+                   documents_router, certificates_router, records_router, verify_router, notifications_router,
+                   stalled_router, stats_router):
         app.include_router(router)
     install_web(app)
     return app

@@ -155,6 +155,17 @@ class StalledReason:
 
 
 @dataclass
+class SupervisionNote:
+    """A supervisor's or a chief's note on a case (add_supervision_note): on the case's record, moving nothing."""
+
+    seq: int
+    at: datetime
+    by: str
+    agency: str
+    text: str
+
+
+@dataclass
 class CaseState:
     case_id: str
     number: str
@@ -191,6 +202,8 @@ class CaseState:
     #: the level of each court that has held the case, as the hand-off that sent it there resolved it (empty for
     #: hand-offs before courts had levels: then the category decides which challenge lies, as it did)
     court_levels: dict[str, CourtLevel] = field(default_factory=dict)
+    #: notes by the case's supervisors and chiefs, oldest first
+    supervision_notes: list[SupervisionNote] = field(default_factory=list)
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.party_id == party_id), None)

@@ -55,7 +55,8 @@ class Who(StrEnum):
     referring_prosecution = "referring_prosecution"  # the office that referred the case to court
     owner_or_referring_prosecution = "owner_or_referring_prosecution"
     own_station = "own_station"  # open_case: the caller's own police station
-    scope = "scope"  # a supervisor within their scope, of the branch that holds the case (core.roles)
+    scope = "scope"  # a supervisor within their scope (their agency's subtree), of the branch that holds the case
+    # (core.roles); a chief within their own agency
 
 
 class FieldKind(StrEnum):
@@ -233,6 +234,13 @@ class JoinCase:
 
 
 @dataclass(frozen=True)
+class KeepNote:
+    """The note in `field` stays on the case, signed by whoever wrote it (a supervision note)."""
+
+    field: str
+
+
+@dataclass(frozen=True)
 class Close:
     """The case closes with `outcome`: its clocks stop, nobody is held by it any more."""
 
@@ -268,7 +276,7 @@ class HandOff:
 Effect = (AddParties | AddParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release | ExtendDetention
           | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing | RecordVerdicts
           | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts | Involve
-          | HandOff)
+          | HandOff | KeepNote)
 
 
 def effect_name(effect: Effect) -> str:
@@ -291,6 +299,8 @@ class ActionRule:
     opens_case: bool = False  # the action that creates a case (it has no state to act on)
     #: the provision of the Code of Criminal Procedure behind it, where confirmed (docs/procedure.md: "verify")
     article: str = ""
+    #: the action moves the case on: the idle period starts again from it (a supervisor's note moves nothing)
+    activity: bool = True
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
@@ -328,6 +338,8 @@ K = FieldKind
 POLICE = _roles(Role.police_officer, Role.station_chief)
 OWNER_ANY = frozenset(Role) - {Role.citizen, Role.auditor, Role.investigator, Role.records_officer}
 CHALLENGERS = _roles(Role.court_clerk, Role.prosecutor)
+#: who watches over the cases of their scope: supervisors, and the chiefs over their own agency's
+SUPERVISORS = _roles(Role.supervisor, Role.station_chief, Role.chief_prosecutor)
 TO_AGENCY = HandOff(to_field="to_agency")
 
 ACTIONS: tuple[ActionRule, ...] = (
@@ -543,6 +555,11 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("to_agency", K.agency, label_ar="الجهة", label_en="Agency"),
          F("reason", K.text, label_ar="السبب", label_en="Reason")),
         guard="same_kind_target", effects=(TO_AGENCY,),
+    ),
+    ActionRule(
+        "add_supervision_note", "ملاحظة إشرافية", "Add a supervision note", OPEN_STAGES, SUPERVISORS, Who.scope,
+        (F("note", K.text, label_ar="الملاحظة", label_en="Note"),),
+        effects=(KeepNote("note"),), activity=False,
     ),
 )
 

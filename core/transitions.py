@@ -29,6 +29,7 @@ from core.case import (
     MergeDelivery,
     Party,
     StalledReason,
+    SupervisionNote,
     Verdict,
 )
 from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
@@ -55,6 +56,7 @@ from core.procedure import (
     Involve,
     JoinCase,
     KeepDocument,
+    KeepNote,
     RecordCharges,
     RecordExecution,
     RecordVerdicts,
@@ -111,7 +113,8 @@ def _role_for(rule: ActionRule, actor: Actor) -> Role | None:
 
 
 def _in_scope(actor: Actor, agency: str | None) -> bool:
-    return actor.national or (agency is not None and agency in actor.scope)
+    """A supervisor's scope is their agency's subtree (national at the root); a chief's, their own agency."""
+    return actor.national or (agency is not None and (agency in actor.scope or agency == actor.agency))
 
 
 
@@ -181,7 +184,8 @@ def _standing(rule: ActionRule, state: CaseState, actor: Actor, revision: RuleRe
     if in_transit and not receives and rule.who not in (Who.receiver, Who.scope):
         raise conflict("handoff_pending", "the file is in transit: the receiving agency must acknowledge it",
                        "الملف قيد الإحالة: يجب على الجهة المستلمة تأكيد الاستلام")
-    return Standing(role, acknowledges=receives and rule.who is not Who.receiver)
+    # a supervision of the case (Who.scope) is no sign that the receiver has the file: it acknowledges nothing
+    return Standing(role, acknowledges=receives and rule.who not in (Who.receiver, Who.scope))
 
 
 # ---------------------------------------------------------------- guards (named in the table)
@@ -863,9 +867,10 @@ def apply(state: CaseState, event: CaseEvent) -> None:
     if event.name == SystemEvent.merged_in:
         _apply_merged_in(state, event)
         return
-    state.last_activity_at = event.at
-    _clear_stalled(state, "idle")
     rule = ACTIONS_BY_NAME[event.name]
+    if rule.activity:
+        state.last_activity_at = event.at
+        _clear_stalled(state, "idle")
     if event.fields.get(ACKNOWLEDGES_FIELD):
         _acknowledge(state, event.at)
     for effect in rule.effects:
@@ -941,6 +946,11 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             _involve(state, fields[name])
         case HandOff():
             _hand_off(state, event, fields[effect.to_field] if effect.to_field else state.opening_station)
+        case KeepNote(field=name):
+            actor = event.actor
+            state.supervision_notes.append(SupervisionNote(
+                seq=event.seq, at=event.at, by=actor.username if actor else "", agency=actor.agency if actor else "",
+                text=fields[name]))
         case _:
             assert_never(effect)
 

@@ -127,6 +127,44 @@ class SystemEvent(StrEnum):
     merged_in = "merged_in"
 
 
+class StallReason(StrEnum):
+    """Why a case is past a deadline (DOMAIN.md, "stalled"): a clock that escalates at expiry, or the idle period.
+    The clocks' own values are their names in the rule table (core.clocks)."""
+
+    police_custody = "police_custody"
+    prosecution_detention = "prosecution_detention"
+    judicial_detention = "judicial_detention"
+    handoff_ack = "handoff_ack"
+    stage_sla = "stage_sla"
+    idle = "idle"
+
+
+class Urgency(StrEnum):
+    """How urgent a deadline past due is, most urgent first (core.supervision orders by it)."""
+
+    liberty = "liberty"  # a person held past the law's limit: custody or detention
+    handoff = "handoff"  # a file sent and not acknowledged
+    other = "other"  # a stage past its time, a case left idle
+
+
+class AgeBucket(StrEnum):
+    """How long, in whole days: a case open (pendency), a deadline past (core.supervision.AGE_BUCKETS)."""
+
+    days_0_30 = "0-30"
+    days_31_90 = "31-90"
+    days_91_180 = "91-180"
+    days_181_365 = "181-365"
+    over_365 = "365+"
+
+
+class SlaBand(StrEnum):
+    """Where an open case stands against its stage's SLA: its clock's warning point and due instant."""
+
+    within = "within"
+    near = "near"  # past the warning point
+    over = "over"  # past due
+
+
 class CertificateRequestStatus(StrEnum):
     """Where a citizen's request for a criminal-status certificate stands."""
 
@@ -284,6 +322,31 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         SystemEvent.clock_warning: ("اقتراب الموعد", "Deadline approaching"),
         SystemEvent.clock_expired: ("انقضاء الموعد", "Deadline passed"),
         SystemEvent.merged_in: ("ضم قضية أخرى إليها", "Another case joined"),
+    },
+    StallReason: {
+        StallReason.police_custody: ("الحجز لدى الشرطة", "Police custody"),
+        StallReason.prosecution_detention: ("الحبس الاحتياطي (النيابة)", "Prosecution detention"),
+        StallReason.judicial_detention: ("مد الحبس (القاضي)", "Judicial detention"),
+        StallReason.handoff_ack: ("استلام الملف", "Hand-off acknowledgement"),
+        StallReason.stage_sla: ("مهلة المرحلة", "Stage SLA"),
+        StallReason.idle: ("توقف الإجراءات مدة طويلة", "No activity for too long"),
+    },
+    Urgency: {
+        Urgency.liberty: ("حرية شخص", "A person's liberty"),
+        Urgency.handoff: ("إحالة لم تستلم", "Hand-off not received"),
+        Urgency.other: ("تأخر الإجراءات", "Proceedings late"),
+    },
+    AgeBucket: {
+        AgeBucket.days_0_30: ("0–30 يوماً", "0–30 days"),
+        AgeBucket.days_31_90: ("31–90 يوماً", "31–90 days"),
+        AgeBucket.days_91_180: ("91–180 يوماً", "91–180 days"),
+        AgeBucket.days_181_365: ("181–365 يوماً", "181–365 days"),
+        AgeBucket.over_365: ("أكثر من 365 يوماً", "Over 365 days"),
+    },
+    SlaBand: {
+        SlaBand.within: ("ضمن المهلة", "Within the SLA"),
+        SlaBand.near: ("قاربت المهلة على الانتهاء", "Near the end of the SLA"),
+        SlaBand.over: ("تجاوزت المهلة", "Past the SLA"),
     },
     CertificateRequestStatus: {
         CertificateRequestStatus.computing: ("قيد الفحص", "Being checked"),

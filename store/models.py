@@ -71,6 +71,30 @@ class Case(Base):
     snapshot: Mapped[dict[str, Any]]
     #: grants given or taken back so far: orders the search documents of grant changes (search.documents)
     access_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the station that opened the case (its "opened" figures count there)
+    opening_agency: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    #: when the case entered its stage, as the stage's SLA counts it (core.supervision.stage_entered_at)
+    stage_entered_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: when a closed case closed (core.supervision.closed_at)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+
+
+class CaseDeadline(Base):
+    """A deadline a case has now (core.supervision.case_deadlines), past or not: what the stalled list, the work
+    lists and the dashboard filter and page in SQL. Written with the case's row, in the fold's transaction."""
+
+    __tablename__ = "case_deadlines"
+    __table_args__ = (Index("ix_case_deadlines_due_at_reason", "due_at", "reason"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    urgency: Mapped[int] = mapped_column(Integer)  # core.supervision.URGENCY_RANK
+    subject: Mapped[str | None] = mapped_column(String(16), default=None)
+    started_at: Mapped[datetime]
+    warn_at: Mapped[datetime | None] = mapped_column(default=None)
+    due_at: Mapped[datetime]
+    on_record: Mapped[bool] = mapped_column(Boolean)
 
 
 class CaseEventRow(Base):

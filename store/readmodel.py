@@ -18,11 +18,12 @@ from core.arabic import normalize_name
 from core.case import CaseEvent, CaseState, Party
 from core.clocks import RuleBook
 from core.notifications import Notice, notices_for_event
+from core.supervision import Deadline, case_deadlines, closed_at, stage_entered_at
 from core.transitions import apply, new_case
 from core.vocabulary import SystemEvent
 from store.agencies import load_agency_tree
 from store.codec import event_from_row, state_from_json, to_json
-from store.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
+from store.models import Case, CaseAgency, CaseDeadline, CaseEventRow, PartyRow, Person
 from store.notifications import record_notices
 from store.records import project_criminal_records
 
@@ -82,14 +83,15 @@ def rebuild_state(session: Session, case_id: str) -> CaseState:
 
 @dataclass(frozen=True)
 class ProjectedRows:
-    """What a case's party and agency rows were written from: most actions change neither."""
+    """What a case's party, agency and deadline rows were written from: most actions change few of them."""
 
     parties: list[Party]
     agencies: frozenset[str]
+    deadlines: tuple[Deadline, ...] = ()
 
     @classmethod
     def of(cls, state: CaseState) -> ProjectedRows:
-        return cls(copy.deepcopy(state.parties), frozenset(state.agencies_involved))
+        return cls(copy.deepcopy(state.parties), frozenset(state.agencies_involved), tuple(case_deadlines(state)))
 
 
 def project_case(session: Session, state: CaseState, before: ProjectedRows | None = None) -> None:
@@ -103,7 +105,8 @@ def project_case(session: Session, state: CaseState, before: ProjectedRows | Non
         stalled=bool(state.stalled),
         in_transit=state.handoff is not None and state.handoff.acknowledged_at is None,
         opened_at=state.opened_at, updated_at=state.last_activity_at or state.opened_at, seq=state.seq,
-        snapshot=to_json(state),
+        snapshot=to_json(state), opening_agency=state.opening_station or None,
+        stage_entered_at=stage_entered_at(state), closed_at=closed_at(state),
     )
     if row is None:
         session.add(Case(id=state.case_id, **values))
@@ -116,7 +119,33 @@ def project_case(session: Session, state: CaseState, before: ProjectedRows | Non
         _project_agencies(session, state)
     if before is None or state.parties != before.parties:
         _project_parties(session, state)
+    deadlines = case_deadlines(state)
+    if before is None or tuple(deadlines) != before.deadlines:
+        project_deadlines(session, state.case_id, deadlines)
     project_criminal_records(session, state)
+
+
+def project_deadlines(session: Session, case_id: str, deadlines: list[Deadline]) -> None:
+    """The case's `case_deadlines` rows from its deadlines: only the rows that changed are written."""
+    wanted = {d.key: _deadline_values(d) for d in deadlines}
+    existing = {row.key: row for row in session.scalars(select(CaseDeadline).where(CaseDeadline.case_id == case_id))}
+    for key, row in existing.items():
+        if key not in wanted:
+            session.delete(row)
+    for key, values in wanted.items():
+        written = existing.get(key)
+        if written is None:
+            session.add(CaseDeadline(case_id=case_id, key=key, **values))
+            continue
+        for name, value in values.items():
+            if getattr(written, name) != value:
+                setattr(written, name, value)
+
+
+def _deadline_values(deadline: Deadline) -> dict[str, object]:
+    return {"reason": deadline.reason.value, "urgency": deadline.rank, "subject": deadline.subject,
+            "started_at": deadline.started_at, "warn_at": deadline.warn_at, "due_at": deadline.due_at,
+            "on_record": deadline.on_record}
 
 
 def _project_agencies(session: Session, state: CaseState) -> None:

@@ -69,6 +69,14 @@ class ClockPublic(BaseModel):
     status: ClockStatus
 
 
+class SupervisionNotePublic(BaseModel):
+    seq: int
+    at: AwareDatetime
+    by: str
+    agency: str
+    text: str
+
+
 class CasePublic(BaseModel):
     id: str
     number: str
@@ -96,6 +104,8 @@ class CasePublic(BaseModel):
     #: per allowed action, the values its party and agency fields may take (party ids, agency codes)
     action_choices: dict[str, dict[str, list[str]]] = {}
     timeline: list[EventPublic]
+    #: notes by the case's supervisors and chiefs (add_supervision_note), oldest first
+    supervision_notes: list[SupervisionNotePublic] = []
 
 
 class CaseSummary(BaseModel):
@@ -107,7 +117,8 @@ class CaseSummary(BaseModel):
     offence: str
     outcome: Outcome | None
     stalled: bool
-    stalled_reasons: list[str] = []  # why: the expired clocks (police_custody, handoff_ack, stage_sla…) or idle
+    #: why: the deadlines past now (police_custody, handoff_ack, stage_sla…, idle), their expiry on record or not
+    stalled_reasons: list[str] = []
     in_transit: bool
     opened_at: AwareDatetime
     updated_at: AwareDatetime

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import (
@@ -18,7 +18,14 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
-from api.cases.schemas import CasePage, CasePublic, CaseSummary, ClockPublic, EventPublic
+from api.cases.schemas import (
+    CasePage,
+    CasePublic,
+    CaseSummary,
+    ClockPublic,
+    EventPublic,
+    SupervisionNotePublic,
+)
 from api.idempotency import checked_key, once
 from config.rules import rulebook
 from config.settings import get_settings
@@ -28,6 +35,7 @@ from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseS
 from core.clocks import TRIPOLI, counts_whole_days, last_day
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Hidden, Refusal
+from core.supervision import case_deadlines, overdue
 from core.transitions import action_options, decide_open
 from core.vocabulary import Category, Outcome, Stage
 from store.access import granted_agencies, readable_statement
@@ -35,7 +43,7 @@ from store.agencies import agency_refs, load_agency_tree
 from store.case_numbers import allocate_number
 from store.codec import state_from_json
 from store.documents import linked, parse_ref, unknown_document
-from store.models import Case, CaseEventRow
+from store.models import Case, CaseDeadline, CaseEventRow
 from workflows.case import CaseWorkflow
 from workflows.client import ACT, OPENED, case_workflow_id, refusal_from, send_update
 from workflows.messages import ActionResult
@@ -197,13 +205,15 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
     events = session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id)
                              .order_by(CaseEventRow.seq))
     handoff = state.handoff
-    options = action_options(state, actor, datetime.now(UTC), agency_refs(session))
+    now = datetime.now(UTC)
+    options = action_options(state, actor, now, agency_refs(session))
+    past = overdue(case_deadlines(state), now)  # core.supervision: past now, on record or not yet
     return CasePublic(
         id=state.case_id, number=state.number, stage=state.stage, outcome=state.outcome,
         owner_agency=state.owner_agency, region=state.region, category=state.category,
         sensitivity=state.sensitivity, offence=state.offence, place=state.place, narrative=state.narrative,
-        opened_at=state.opened_at, in_transit=row.in_transit, stalled=bool(state.stalled),
-        stalled_reasons=[s.reason for s in state.stalled],
+        opened_at=state.opened_at, in_transit=row.in_transit, stalled=bool(past),
+        stalled_reasons=list(dict.fromkeys(d.reason.value for d in past)),
         parties=[vars(p) for p in state.parties],
         verdicts=[{k: v for k, v in vars(v).items()} for v in state.verdicts],
         hearings=[vars(h) for h in state.hearings], charges=state.charges,
@@ -214,6 +224,8 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
                         for option in options if option.choices},
         timeline=[EventPublic(seq=e.seq, name=e.name, at=e.at, actor=e.actor_username, role=e.actor_role,
                               agency=e.actor_agency, fields=e.fields) for e in events],
+        supervision_notes=[SupervisionNotePublic(seq=n.seq, at=n.at, by=n.by, agency=n.agency, text=n.text)
+                           for n in state.supervision_notes],
     )
 
 
@@ -224,13 +236,24 @@ def list_cases(actor: Actor, session: Session, *, stage: Stage | None, agency: s
         statement = statement.where(Case.stage == stage)
     if agency:
         statement = statement.where(Case.owner_agency == agency)
+    now = datetime.now(UTC)
+    # stalled: past a deadline now (core.supervision, projected as case_deadlines), its expiry on record or not
+    past_deadline = exists().where(CaseDeadline.case_id == Case.id, CaseDeadline.due_at <= now)
     if stalled is not None:
-        statement = statement.where(Case.stalled == stalled)
+        statement = statement.where(past_deadline if stalled else ~past_deadline)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = session.scalars(statement.order_by(Case.updated_at.desc(), Case.id).offset(offset).limit(limit))
+    rows = list(session.scalars(statement.order_by(Case.updated_at.desc(), Case.id).offset(offset).limit(limit)))
+    reasons: dict[str, list[str]] = {r.id: [] for r in rows}
+    if rows:
+        for case_id, reason in session.execute(
+                select(CaseDeadline.case_id, CaseDeadline.reason)
+                .where(CaseDeadline.case_id.in_(list(reasons)), CaseDeadline.due_at <= now)
+                .order_by(CaseDeadline.urgency, CaseDeadline.due_at)):
+            if reason not in reasons[case_id]:
+                reasons[case_id].append(reason)
     items = [CaseSummary(id=r.id, number=r.number, stage=Stage(r.stage), owner_agency=r.owner_agency,
                          category=Category(r.category), offence=r.offence,
-                         outcome=Outcome(r.outcome) if r.outcome else None, stalled=r.stalled,
-                         stalled_reasons=[s["reason"] for s in r.snapshot.get("stalled", [])],
+                         outcome=Outcome(r.outcome) if r.outcome else None, stalled=bool(reasons[r.id]),
+                         stalled_reasons=reasons[r.id],
                          in_transit=r.in_transit, opened_at=r.opened_at, updated_at=r.updated_at) for r in rows]
     return CasePage(items=items, total=total, offset=offset, limit=limit)

@@ -21,6 +21,7 @@ class WebSettings(BaseSettings):
 
     session_idle_minutes: int = 30  # Keycloak's own SSO idle timeout is 30 minutes too
     htmx_version: str = "2.0.11"
+    chartjs_version: str = "4.5.1"  # the supervision dashboard's charts (npm: chart.js)
     cookie_secret: str | None = None  # default: a random secret kept in the state directory
 
 

@@ -18,6 +18,7 @@ from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
 from core.records import last_valid_day
 from core.vocabulary import (
+    AgeBucket,
     AgencyKind,
     Category,
     CertificateRequestStatus,
@@ -28,8 +29,11 @@ from core.vocabulary import (
     PartyRole,
     Role,
     Sensitivity,
+    SlaBand,
     Stage,
+    StallReason,
     SystemEvent,
+    Urgency,
     VerdictResult,
     label,
     label_of,
@@ -43,7 +47,8 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "stage_label": Stage, "role_label": Role, "outcome_label": Outcome, "category_label": Category,
     "sensitivity_label": Sensitivity, "party_role_label": PartyRole, "verdict_label": VerdictResult,
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
-    "exclusion_label": Exclusion, "notification_label": NotificationKind,
+    "exclusion_label": Exclusion, "notification_label": NotificationKind, "reason_label": StallReason,
+    "age_label": AgeBucket, "urgency_label": Urgency, "sla_label": SlaBand,
 }
 
 def time_element(value: datetime | str | None, language: str) -> Markup:

@@ -18,6 +18,7 @@ from core.vocabulary import AgencyKind
 MY_WORK = "/web/"
 MY_CERTIFICATES = "/web/certificates"
 REVIEW_QUEUE = "/web/certificates/reviews"
+SUPERVISION = "/web/supervision"
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,17 @@ class Offers:
     my_work: bool  # the cases held by one's agency, and the case pages
     open_case: bool
     search: bool
-    stalled: bool
+    stalled: bool  # the stalled list, and the supervision dashboard beside it
     my_certificates: bool  # a citizen requests and follows their own certificates
     certificate_requests: bool  # the review queue and any request, read only
     decide_certificates: bool  # issue or reject a request under review
+    oversees: bool = False  # a supervisor: their scope is their work (their own agency holds no case)
 
     @property
     def home(self) -> str:
-        """Where the person lands after login: their own work first."""
+        """Where the person lands after login: their own work first (a supervisor's is their scope's)."""
+        if self.oversees:
+            return SUPERVISION
         if self.my_work:
             return MY_WORK
         if self.certificate_requests:
@@ -43,8 +47,10 @@ class Offers:
 def offers_for(actor: Actor) -> Offers:
     granted = capabilities(actor.roles)
     sees_cases = not viewer_for(actor).sees_nothing
-    # a records office holds no case: its officers' work is the review queue, not "My work"
-    holds_cases = actor.agency_kind != AgencyKind.records_office
+    # a records office holds no case: its officers' work is the review queue, not "My work"; nor does a
+    # supervisor's directorate or ministry: theirs is the dashboard of their scope
+    oversees = Capability.oversee_scope in granted
+    holds_cases = actor.agency_kind != AgencyKind.records_office and not oversees
     return Offers(
         my_work=sees_cases and holds_cases,
         open_case=bool(set(OPEN_CASE.roles) & set(actor.roles)),
@@ -53,4 +59,5 @@ def offers_for(actor: Actor) -> Offers:
         my_certificates=Capability.request_certificate in granted,
         certificate_requests=Capability.read_every_certificate in granted,
         decide_certificates=Capability.review_certificates in granted,
+        oversees=oversees,
     )

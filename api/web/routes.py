@@ -43,7 +43,7 @@ from api.web.pages import (
 )
 from api.web.rendering import render
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, sign
-from api.web.views import WorkItem, my_work, stalled_cases
+from api.web.views import my_work
 from config.settings import get_settings
 from core.access import viewer_for
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
@@ -178,17 +178,6 @@ async def work(request: Request, db: SessionDep) -> Response:
     work = my_work(page.actor, db, datetime.now(UTC))
     audit_trail.record(page.actor, request, "case.list", detail={"view": "web.my_work", "hits": len(work.items)})
     return page.render("work.html", work=work)
-
-
-@router.get("/stalled")
-async def stalled(request: Request, db: SessionDep) -> HTMLResponse:
-    page = await page_for(request, db)
-    if not page.offers.stalled:
-        return error_page(page, Refusal("forbidden", 403, "only supervisors see the stalled cases",
-                                         "لا يطلع على القضايا المتعثرة إلا المشرفون"))
-    items: list[WorkItem] = stalled_cases(page.actor, db, datetime.now(UTC))
-    audit_trail.record(page.actor, request, "case.list", detail={"view": "web.stalled", "hits": len(items)})
-    return page.render("stalled.html", items=items)
 
 
 SEARCH_FILTERS = ("stage", "category", "agency")
@@ -360,7 +349,21 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
         return _case_page(page, case, db, status=error.status, open_action=action, values=values, errors=[failure])
     audit_trail.record(page.actor, request, "case.action", case_id=case_id,
                        detail={"action": action, "seq": result.seq, "via": "web"})
+    # a form on a list (the stalled list's reassign and note) goes back to that list
+    back = values.get(RETURN_TO)
+    if back and safe_next(back) == back:
+        return RedirectResponse(_with_done(back, action, case_id), status_code=303)
     return RedirectResponse(f"/web/cases/{case_id}?done={action}", status_code=303)
+
+
+#: the hidden field of an action's form posted from a page other than the case's own
+RETURN_TO = "return_to"
+
+
+def _with_done(path: str, action: str, case_id: str) -> str:
+    """The page to go back to, saying what was done on which case."""
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{urlencode({'done': action, 'case': case_id})}"
 
 
 

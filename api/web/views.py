@@ -1,4 +1,5 @@
-"""What the work lists show, read through the same access filter as every other case query."""
+"""What the work lists show, read through the same access filter as every other case query. What is late is
+core.supervision's one definition: the same deadlines the stalled list and the dashboard count."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from core.access import viewer_for
 from core.case import Actor, CaseState
-from core.clocks import Expiry, counts_whole_days, last_day
+from core.clocks import counts_whole_days, last_day
 from core.roles import Capability, may
+from core.supervision import case_deadlines, overdue
 from core.vocabulary import Stage
 from store.access import readable_statement
 from store.codec import state_from_json
@@ -78,25 +80,35 @@ class MyWork:
         return sorted(due, key=lambda pair: pair[1].expires_at)
 
 
+def _last_day(state: CaseState, clock_name: str | None, due_at: datetime) -> date | None:
+    """The last day of a deadline counted in whole days (the law's "until the end of …"), else none."""
+    rule = state.rules.clocks.get(clock_name) if clock_name else None
+    return last_day(due_at) if rule is not None and counts_whole_days(rule.unit) else None
+
+
 def _due(state: CaseState, now: datetime) -> list[ClockDue]:
-    """Running clocks past their warning point, and expired ones that call for someone to act (a lapsed
-    appeal window only made a verdict final: nothing to do)."""
-    due = [ClockDue(c.name, c.subject, c.expires_at, c.expires_at <= now,
-                    last_day(c.expires_at) if counts_whole_days(state.rules.clock(c.name).unit) else None)
-           for c in state.clocks
-           if (c.status == "open" and c.warn_at <= now)
-           or (c.status == "expired" and state.rules.clock(c.name).expiry is Expiry.escalate)]
+    """The case's deadlines past now (core.supervision: an expiry on record or not yet, never one since
+    resolved), and its running clocks past their warning point (a challenge window closing among them); a
+    deadline in days shows its last day."""
+    past = overdue(case_deadlines(state), now)
+    clock_names = {c.clock_id: c.name for c in state.clocks}
+    due = [ClockDue(d.reason.value, d.subject, d.due_at, True, _last_day(state, clock_names.get(d.key), d.due_at))
+           for d in past]
+    shown = {d.key for d in past}
+    due += [ClockDue(c.name, c.subject, c.expires_at, False, _last_day(state, c.name, c.expires_at))
+            for c in state.open_clocks() if c.warn_at <= now < c.expires_at and c.clock_id not in shown]
     return sorted(due, key=lambda c: c.expires_at)
 
 
-def _item(row: Case, state: CaseState, actor: Actor, now: datetime) -> WorkItem:
+def work_item(row: Case, state: CaseState, actor: Actor, now: datetime) -> WorkItem:
     handoff = state.handoff
     awaiting = (handoff is not None and handoff.acknowledged_at is None and handoff.to_agency == actor.agency)
+    past = overdue(case_deadlines(state), now)
     return WorkItem(
         case_id=row.id, number=row.number, stage=row.stage, offence=row.offence, category=row.category,
         owner_agency=row.owner_agency, updated_at=row.updated_at, awaiting_my_receipt=awaiting,
-        stalled=row.stalled, clocks_due=_due(state, now),
-        stalled_reasons=[(s.reason, s.since) for s in state.stalled])
+        stalled=bool(past), clocks_due=_due(state, now),
+        stalled_reasons=[(d.reason.value, d.due_at) for d in past])
 
 
 def _cases(session: Session, statement: Select[Any]) -> list[Case]:
@@ -109,17 +121,9 @@ def my_work(actor: Actor, session: Session, now: datetime) -> MyWork:
     statement = (readable_statement(viewer_for(actor))
                  .where(Case.owner_agency == actor.agency, Case.stage != Stage.closed.value)
                  .order_by(Case.updated_at.desc()).limit(WORK_LIMIT))
-    items = [_item(row, state_from_json(row.snapshot), actor, now) for row in _cases(session, statement)]
+    items = [work_item(row, state_from_json(row.snapshot), actor, now) for row in _cases(session, statement)]
     return MyWork(sorted(items, key=WorkItem.urgency))
 
 
 def may_supervise(actor: Actor) -> bool:
     return may(actor.roles, Capability.watch_stalled_cases)
-
-
-def stalled_cases(actor: Actor, session: Session, now: datetime) -> list[WorkItem]:
-    """Stalled cases in the supervisor's scope (what they may see), with why, longest stalled first."""
-    statement = (readable_statement(viewer_for(actor)).where(Case.stalled.is_(True))
-                 .order_by(Case.updated_at).limit(WORK_LIMIT))
-    items = [_item(row, state_from_json(row.snapshot), actor, now) for row in _cases(session, statement)]
-    return sorted(items, key=lambda i: min((since for _, since in i.stalled_reasons), default=i.updated_at))

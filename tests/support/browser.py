@@ -30,7 +30,7 @@ CSP_VIOLATIONS: list[str] = []
 def _watch_policy(page: Page) -> None:
     def note(message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text and "/realms/" not in (message.location or {}).get("url", ""):
-            CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+            CSP_VIOLATIONS.append(f"{page.url} ({message.location}): {message.text}")
 
     page.on("console", note)
 

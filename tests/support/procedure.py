@@ -30,6 +30,7 @@ from core.procedure import (
     FieldSpec,
     HandOff,
     KeepDocument,
+    KeepNote,
 )
 from core.refusal import Refusal
 from core.transitions import apply, decide, decide_open, due_clock_events, new_case
@@ -212,7 +213,8 @@ CLOSES = 0.3
 
 def _weight(rule: ActionRule, taken: int) -> float:
     closes = any(isinstance(e, Close | CloseByVerdicts) for e in rule.effects)
-    sideways = all(isinstance(e, AddParty | KeepDocument | HandOff) for e in rule.effects) and rule.enters is None
+    sideways = (all(isinstance(e, AddParty | KeepDocument | KeepNote | HandOff) for e in rule.effects)
+                and rule.enters is None)
     if closes:
         return CLOSES
     return 1.0 if sideways else MOVES_ALONG / (1 + taken)
@@ -261,6 +263,11 @@ def paths() -> Iterator[tuple[CaseState, datetime]]:
     state = open_case()
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
     act(state, PROSECUTOR, "acknowledge_receipt", T0)
+    detained = copy.deepcopy(state)
+    act(detained, PROSECUTOR, "order_detention", T0, party_id="p1", grounds="خشية الهرب")
+    act(detained, PROSECUTOR, "request_detention_extension", T0, party_id="p1", to_agency="court.tripoli",
+        grounds="مقتضيات التحقيق")
+    yield copy.deepcopy(detained), T0
     act(state, CHIEFPROS, "archive", T0, ground="عدم كفاية الأدلة")
     yield copy.deepcopy(state), T0
     act(state, CHIEFPROS, "reopen", T0, reason="دليل جديد")

@@ -32,6 +32,7 @@ from tests.support.workflows import (
     PROSECUTOR,
     EventLog,
     act,
+    actor,
     open_case,
 )
 from workflows.case import CaseWorkflow
@@ -45,7 +46,9 @@ QUEUE = "histories"
 #: chamber, a hearing entered after it was held, a verdict dated by its pronouncement; a court's president
 #: reassigning its case; the appeal window moved to the next sitting day), v6 with REMAND_PATCH (a cassation remand of
 #: an appeal judgment back to the court of appeal, in appeal)
-VERSION = "v6"
+#: v7 with the supervision note (add_supervision_note: an action that moves nothing) beside a reassignment, and
+#: every scenario recorded again with the two branches together (v5-supervision: the note's own first recording)
+VERSION = "v7"
 
 
 async def main() -> None:
@@ -150,6 +153,18 @@ async def main() -> None:
         await act(handle, demo("president.tripoli"), "reassign", to_agency="court.benghazi", reason="تنحي المحكمة")
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-court-reassigned-{VERSION}.json").write_text(history.to_json())
+
+        # a directorate's supervisor notes on an idle police case, then moves it to another station, which does
+        # not acknowledge it: the note neither restarts the idle period nor acknowledges; the hand-off escalates
+        supervisor = actor("supervisor", "dir.tripoli")
+        supervisor.scope = ["dir.tripoli", "station.tripoli.central", "station.tripoli.souq_aljuma"]
+        handle = await open_case(environment.client, QUEUE)
+        await environment.sleep(timedelta(days=31))
+        await act(handle, supervisor, "add_supervision_note", note="لا نشاط منذ شهر: ما سبب التأخير؟")
+        await act(handle, supervisor, "reassign", to_agency="station.tripoli.souq_aljuma", reason="إعادة توزيع")
+        await environment.sleep(timedelta(hours=30))
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-supervised-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":
