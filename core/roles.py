@@ -24,6 +24,8 @@ class Capability(StrEnum):
     keep_criminal_records = "keep_criminal_records"  # look up a person's record, record rehabilitation
     read_every_certificate = "read_every_certificate"  # any certificate request and its finding
     read_audit_log = "read_audit_log"
+    #: merge, link and split person records (store.people): a person's decision, audited, never automatic
+    decide_identities = "decide_identities"
 
 
 C = Capability
@@ -32,13 +34,14 @@ _CASE_WORK = frozenset({C.read_case_files})
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.police_officer: _CASE_WORK,
     Role.station_chief: _CASE_WORK | {C.watch_stalled_cases},
-    Role.investigator: _CASE_WORK | {C.read_every_unsealed_case},
+    Role.investigator: _CASE_WORK | {C.read_every_unsealed_case, C.decide_identities},
     Role.prosecutor: _CASE_WORK,
     Role.chief_prosecutor: _CASE_WORK | {C.watch_stalled_cases, C.grant_case_access},
     Role.court_clerk: _CASE_WORK,
     Role.judge: _CASE_WORK,
     Role.prison_officer: _CASE_WORK,
-    Role.records_officer: _CASE_WORK | {C.review_certificates, C.keep_criminal_records, C.read_every_certificate},
+    Role.records_officer: _CASE_WORK | {C.review_certificates, C.keep_criminal_records, C.read_every_certificate,
+                                        C.decide_identities},
     Role.supervisor: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.grant_case_access},
     Role.auditor: _CASE_WORK | {C.read_every_unsealed_case, C.read_every_certificate, C.read_audit_log},
     Role.citizen: frozenset({C.request_certificate}),

@@ -28,6 +28,7 @@ from core.vocabulary import (
     Exclusion,
     Outcome,
     PartyRole,
+    PersonDecisionKind,
     Role,
     Sensitivity,
     Stage,
@@ -47,7 +48,7 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "stage_label": Stage, "role_label": Role, "outcome_label": Outcome, "category_label": Category,
     "sensitivity_label": Sensitivity, "party_role_label": PartyRole, "verdict_label": VerdictResult,
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
-    "exclusion_label": Exclusion,
+    "exclusion_label": Exclusion, "person_decision_label": PersonDecisionKind,
 }
 
 DATE_PATTERN = "dd/MM/yyyy"

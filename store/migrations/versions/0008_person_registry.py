@@ -28,7 +28,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("created_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(batch_op.f("fk_people_merged_into_people"), "people", ["merged_into"], ["id"])
         batch_op.create_index(batch_op.f("ix_people_merged_into"), ["merged_into"], unique=False)
-        batch_op.create_unique_constraint(batch_op.f("uq_people_passport_number_nationality"), ["passport_number", "nationality"])
+        batch_op.create_unique_constraint(batch_op.f("uq_people_passport_number_nationality"),
+                                          ["passport_number", "nationality"])
     with op.batch_alter_table("parties", schema=None) as batch_op:
         batch_op.add_column(sa.Column("passport_number", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("nationality", sa.String(length=3), nullable=True))
