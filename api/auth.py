@@ -19,6 +19,7 @@ class TokenUser:
     agency: str
     national_id: str | None
     name: str
+    email: str | None = None
 
 
 @lru_cache
@@ -47,6 +48,7 @@ def verify_token(token: str) -> TokenUser:
         agency=claims.get("agency") or "",
         national_id=claims.get("national_id"),
         name=claims.get("name", ""),
+        email=claims.get("email") or None,
     )
 
 

@@ -232,6 +232,7 @@ lazy_command("audit", "infra.audit_cli:main", "the tamper-evident audit log: aud
 lazy_command("reindex", "search.maintenance:reindex_main",
              "rebuild the search index from the read model, swap the alias")
 lazy_command("search", "search.maintenance:search_main", "search index maintenance: search check [--dry-run]")
+lazy_command("mail", "infra.mail_cli:main", "what the development mail sink received: mail [--last N] [--show N]")
 
 
 def _benches() -> list[str]:

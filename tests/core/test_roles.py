@@ -22,6 +22,9 @@ HOLDERS: dict[Capability, set[Role]] = {
     Capability.keep_criminal_records: {R.records_officer},
     Capability.read_every_certificate: {R.records_officer, R.auditor},
     Capability.read_audit_log: {R.auditor},
+    #: merges, links and splits of person records: the investigator who knows the people, the records officer
+    #: whose criminal records follow the person record (issue 16)
+    Capability.decide_identities: {R.investigator, R.records_officer},
 }
 
 

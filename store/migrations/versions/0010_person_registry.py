@@ -1,8 +1,8 @@
 """person registry: a person record keyed by national ID, or by passport number and nationality; parties carry
 their passport, nationality and date of birth; merges, links and splits decided by people
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0008
 Create Date: 2026-12-02 12:00:00.000000
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
