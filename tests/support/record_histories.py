@@ -31,8 +31,9 @@ HISTORIES = Path(__file__).resolve().parent.parent / "workflows"
 QUEUE = "histories"
 #: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it, v3 with
 #: AGENCY_KINDS_PATCH (hand-offs checked against the stage's owner kinds, their kind in the event), v4 with
-#: COURTS_ASKED_PATCH and BOUNDED_RETRIES_PATCH (a detention put before the court that extends it; bounded retries)
-VERSION = "v4"
+#: COURTS_ASKED_PATCH and BOUNDED_RETRIES_PATCH (a detention put before the court that extends it; bounded retries),
+#: v6 with parties' identity fields and identify_party (a foreigner by passport, a national ID added later)
+VERSION = "v6"
 
 
 async def main() -> None:
@@ -82,6 +83,16 @@ async def main() -> None:
         await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="انتفاء مبررات الحبس")
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-detention-extended-{VERSION}.json").write_text(history.to_json())
+
+        # a foreigner filed by passport, and a national ID added to a party later (identify_party)
+        handle = await open_case(environment.client, QUEUE)
+        await act(handle, OFFICER, "add_party", role="witness", name="Soufiane Achour", passport_number="T1234567",
+                  nationality="TUN", birth_date="1988-02-03", aliases=["سفيان التونسي"])
+        await act(handle, OFFICER, "identify_party", party_id="p1", national_id="119850012345",
+                  birth_date="1985-01-01")
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-identified-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":
