@@ -75,9 +75,10 @@ async def take_action(case_id: str, action: str, user: CurrentUser, session: Ses
                       request: Request, body: Annotated[dict[str, Any] | None, Body()] = None,
                       idempotency_key: IdempotencyKeyHeader = None) -> ActionPublic:
     try:
-        result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
+        # before the action: once applied, the party it adds may already be in the registry, and agree with itself
         warnings = await run_in_threadpool(cases_service.identity_warnings_for, user, action, body or {}, session,
                                            case_id)
+        result = await cases_service.act(user, case_id, action, body or {}, idempotency_key, session, temporal)
     except Refusal as error:
         await audit_trail.record_async(user, request, "case.action", case_id=case_id,
                                        outcome=audit_trail.refused(error), detail={"action": action})
