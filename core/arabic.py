@@ -322,6 +322,8 @@ def _arabic_key_words(part: Part) -> tuple[str | None, str]:
 
 
 _LATIN_ABD_PREFIX = re.compile(r"^abd[aeiou]*")
+#: al-/el- joined before a vowel, with five letters or more after it (Alagouri, Elobeidi; not Alawi, Elias)
+_LATIN_ARTICLE_BEFORE_VOWEL = re.compile(r"^(?:al|el)([aeiouy].{4,})$")
 _LATIN_FATHER_PREFIX = re.compile(r"^(?:abou|abu|abo|bou|bu)")
 _LATIN_SON_PREFIX = re.compile(r"^(?:ibni|ibn|bint|bent|bin|ben)")
 
@@ -347,6 +349,11 @@ def _latin_key_words(part: Part) -> tuple[str | None, list[str]]:
         return "B", [_latin_article_off(rest) if rest.startswith(("al", "el")) else rest]
     if part.particle == Particle.son and (son := _LATIN_SON_PREFIX.match(text)):
         return "BN", [text[son.end():]]
+    before_vowel = _LATIN_ARTICLE_BEFORE_VOWEL.match(text)
+    if before_vowel is not None:
+        # Alagouri (ال + عقوري), Elobeidi (ال + عبيدي): the article before a vowel cannot be told from a name
+        # that begins with Al (Alaa, Alawi), so both readings are kept, and only for a long enough rest
+        return None, [text, before_vowel.group(1)]
     return None, [_latin_article_off(text)]
 
 
