@@ -12,6 +12,13 @@ searched, in the same run:
 Reported per search and per kind of spelling: recall@10 (the intended person's case among the first 10 hits),
 first hit (it is the first), and negatives ranked first (a hard negative's case first). Results:
 bench/results/names-<time>.json and .md.
+
+Only the corpus is judged. A distractor is never a namesake of a labelled person (the same given and family
+name, however spelled): for "Ahmed Warfalli", another Ahmed Warfalli is as right an answer as the intended one,
+so the set could not say which comes first. The index may hold other cases (other tests' files on the same
+services, some with the same names on purpose): they are unjudged, and left out of the ranking the figures
+are taken on, as is usual with unjudged documents; how often one came first is reported beside them
+(`unjudged_first`), and the figures on the ranking as served too (`served_*`).
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from bench.names_baseline import V4_MAPPINGS, V4_SETTINGS, v4_case_query, v4_doc
 from bench.names_set import DISTRACTOR_FAMILY, DISTRACTOR_GIVEN, PEOPLE, pairs
 from config.settings import ROOT, get_settings
 from core.access import Viewer
-from core.arabic import name_forms
+from core.arabic import name_forms, name_parts, names_agree
 from infra.demo import DEMO_PASSWORD
 from search.client import get_client
 from search.indices import cases_alias
@@ -47,13 +54,15 @@ from store.models import Case
 
 RESULTS = ROOT / "bench" / "results"
 #: the offence every case of the corpus carries: how a later run finds the corpus again
-CORPUS_OFFENCE = "قياس البحث بالأسماء (مجموعة التقييم 1)"
+CORPUS_OFFENCE = "قياس البحث بالأسماء (مجموعة التقييم 2)"
 DISTRACTORS = 300
 OPENER = "officer.tripoli"
 SEARCHER = "investigator"
 #: the investigator's access, as core.access.viewer_for gives it (national, CID)
 SEARCHER_VIEWER = Viewer(national=True, agencies=frozenset({"cid"}))
 TOP = 10
+#: asked of each search beyond TOP, so that unjudged documents left out still leave TOP judged ones
+DEPTH = TOP + 20
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
@@ -77,11 +86,27 @@ def _corpus_names(rng: random.Random) -> list[list[tuple[str, str]]]:
     """The corpus, case by case: each labelled person in a case of their own (with the other names their case
     names), then the distractors."""
     cases = [[(person.role, person.name), *(("witness", other) for other in person.also)] for person in PEOPLE]
-    for _ in range(DISTRACTORS):
-        cases.append([(role, f"{rng.choice(DISTRACTOR_GIVEN)} {rng.choice(DISTRACTOR_GIVEN)} "
-                             f"{rng.choice(DISTRACTOR_FAMILY)}")
-                      for role in ("accused", "complainant", "witness")[: rng.randint(1, 3)]])
+    while len(cases) < len(PEOPLE) + DISTRACTORS:
+        names = [f"{rng.choice(DISTRACTOR_GIVEN)} {rng.choice(DISTRACTOR_GIVEN)} {rng.choice(DISTRACTOR_FAMILY)}"
+                 for _ in range(rng.randint(1, 3))]
+        if not any(_namesake(name) for name in names):
+            cases.append(list(zip(("accused", "complainant", "witness"), names, strict=False)))
     return cases
+
+
+def _given_and_family(name: str) -> str:
+    parts = name_parts(name)
+    return " ".join(" ".join(part.words) for part in (parts[0], parts[-1]))
+
+
+#: the labelled people's given and family names, for `_namesake`
+_LABELLED = [_given_and_family(person.name) for person in PEOPLE]
+
+
+def _namesake(name: str) -> bool:
+    """The same given and family name as a labelled person, however spelled (see the module's docstring)."""
+    short = _given_and_family(name)
+    return any(names_agree(short, labelled) for labelled in _LABELLED)
 
 
 def _existing_corpus() -> dict[str, str]:
@@ -95,8 +120,9 @@ def _existing_corpus() -> dict[str, str]:
     return found
 
 
-def ensure_corpus(http: httpx.Client, token: str) -> dict[str, str]:
-    """person key → their case id, filing (through the API) whatever of the corpus is not on record yet."""
+def ensure_corpus(http: httpx.Client, token: str) -> tuple[dict[str, str], set[str]]:
+    """(person key → their case id, every case of the corpus), filing (through the API) whatever of the corpus
+    is not on record yet."""
     existing = _existing_corpus()
     wanted = _corpus_names(random.Random(16))
     created = 0
@@ -109,7 +135,8 @@ def ensure_corpus(http: httpx.Client, token: str) -> dict[str, str]:
         existing[names[0][1]] = response.json()["id"]
         created += 1
     print(f"corpus: {len(wanted)} cases ({created} filed now)", flush=True)
-    return {person.key: existing[person.name] for person in PEOPLE}
+    return ({person.key: existing[person.name] for person in PEOPLE},
+            {existing[names[0][1]] for names in wanted})
 
 
 def wait_indexed(client: OpenSearch, case_ids: list[str], timeout: float = 120.0) -> None:
@@ -132,9 +159,11 @@ class Outcome:
     person: str
     kind: str
     typed: str
-    rank: int | None  # 0-based rank of the intended case among the first TOP, None: not there
+    rank: int | None  # 0-based rank of the intended case among the first TOP judged, None: not there
     negative_first: bool
     first: str | None = None  # the case id ranked first
+    unjudged_first: bool = False  # a case outside the corpus came first in the ranking as served
+    served_rank: int | None = None  # the rank in the ranking as served, unjudged cases included
 
 
 @dataclass
@@ -146,7 +175,10 @@ class Tally:
             n = len(items) or 1
             return {"pairs": len(items), "recall_at_10": round(sum(o.rank is not None for o in items) / n, 4),
                     "first_hit": round(sum(o.rank == 0 for o in items) / n, 4),
-                    "negatives_first": sum(o.negative_first for o in items)}
+                    "negatives_first": sum(o.negative_first for o in items),
+                    "unjudged_first": sum(o.unjudged_first for o in items),
+                    "served_recall_at_10": round(sum(o.served_rank is not None for o in items) / n, 4),
+                    "served_first_hit": round(sum(o.served_rank == 0 for o in items) / n, 4)}
 
         kinds = sorted({o.kind for o in self.outcomes})
         return {**rates(self.outcomes), "by_kind": {k: rates([o for o in self.outcomes if o.kind == k])
@@ -158,15 +190,20 @@ class Tally:
 Ranker = Callable[[str], list[str]]  # typed → case ids, best first (the intended person's case, by rank)
 
 
-def evaluate(rank_cases: Ranker, cases: dict[str, str]) -> Tally:
+def evaluate(rank_cases: Ranker, cases: dict[str, str], judged: set[str]) -> Tally:
+    """Every spelling of the set searched; ranks taken among the corpus's cases (`judged`), see the docstring."""
     negatives = {p.key: {cases[n] for n in p.negatives if n in cases} for p in PEOPLE}
     tally = Tally()
     for person, kind, typed in pairs():
-        ranked = rank_cases(typed)[:TOP]
+        served = rank_cases(typed)
+        ranked = [case for case in served if case in judged][:TOP]
+        served = served[:TOP]
         target = cases[person]
         rank = ranked.index(target) if target in ranked else None
         first = ranked[0] if ranked else None
-        tally.outcomes.append(Outcome(person, kind, typed, rank, first in negatives[person], first))
+        tally.outcomes.append(Outcome(person, kind, typed, rank, first in negatives[person], first,
+                                      unjudged_first=bool(served) and served[0] not in judged,
+                                      served_rank=served.index(target) if target in served else None))
     return tally
 
 
@@ -177,14 +214,14 @@ def api_rankers(http: httpx.Client, token: str) -> tuple[Ranker, Ranker]:
     headers = {"Authorization": f"Bearer {token}"}
 
     def cases(typed: str) -> list[str]:
-        response = http.get("/api/v1/search", params={"q": typed, "limit": TOP}, headers=headers)
+        response = http.get("/api/v1/search", params={"q": typed, "limit": DEPTH}, headers=headers)
         response.raise_for_status()
         return [hit["id"] for hit in response.json()["items"]]
 
     def people(typed: str) -> list[str]:
         response = http.get("/api/v1/people/search", params={"name": typed}, headers=headers)
         response.raise_for_status()
-        return _dedupe_per_candidate(response.json()["items"][:TOP])
+        return _dedupe_per_candidate(response.json()["items"][:DEPTH])
 
     return cases, people
 
@@ -214,13 +251,13 @@ def baseline_rankers(client: OpenSearch) -> tuple[Ranker, Ranker, str]:
     access = access_filter(SEARCHER_VIEWER)
 
     def cases(typed: str) -> list[str]:
-        response = client.search(index=index, body=v4_case_query(typed, access, TOP))
+        response = client.search(index=index, body=v4_case_query(typed, access, DEPTH))
         return [hit["_source"]["case_id"] for hit in response["hits"]["hits"]]
 
     def people(typed: str) -> list[str]:
         # v4's people search: its candidates in the order of their best party's score; one per case here
         response = client.search(index=index, body=v4_people_query(typed, access))
-        return [hit["_source"]["case_id"] for hit in response["hits"]["hits"]][:TOP]
+        return [hit["_source"]["case_id"] for hit in response["hits"]["hits"]][:DEPTH]
 
     return cases, people, index
 
@@ -243,13 +280,14 @@ def run() -> dict[str, Any]:
     client = get_client()
     started = time.perf_counter()
     with httpx.Client(base_url=settings.api_url, timeout=60) as http:
-        cases = ensure_corpus(http, _token(OPENER))
-        wait_indexed(client, sorted(cases.values()))
+        cases, judged = ensure_corpus(http, _token(OPENER))
+        wait_indexed(client, sorted(judged))
         after_cases, after_people = api_rankers(http, _token(SEARCHER))
         before_cases, before_people, baseline_index = baseline_rankers(client)
-        tallies = {"before_cases": evaluate(before_cases, cases), "before_people": evaluate(before_people, cases),
-                   "after_cases": evaluate(after_cases, cases),
-                   "after_people": evaluate(_people_ranker(after_people, cases), cases)}
+        tallies = {"before_cases": evaluate(before_cases, cases, judged),
+                   "before_people": evaluate(before_people, cases, judged),
+                   "after_cases": evaluate(after_cases, cases, judged),
+                   "after_people": evaluate(_people_ranker(after_people, cases, judged), cases, judged)}
     client.indices.delete(index=baseline_index, ignore_unavailable=True)
     unlisted = {typed for _, _, typed in pairs() if not all(part.canon for part in name_forms(typed))}
     documents = client.count(index=cases_alias())["count"]
@@ -265,15 +303,16 @@ def run() -> dict[str, Any]:
     }
 
 
-def _people_ranker(people: Ranker, cases: dict[str, str]) -> Ranker:
-    """People search answers candidates: a candidate counts as the intended person when one of its cases is."""
+def _people_ranker(people: Ranker, cases: dict[str, str], judged: set[str]) -> Ranker:
+    """People search answers candidates: a candidate counts as the intended person when one of its cases is,
+    and as judged when one of its cases is in the corpus."""
     targets = set(cases.values())
 
     def ranked(typed: str) -> list[str]:
         out = []
         for entry in people(typed):
             ids = entry.split("|")
-            out.append(next((i for i in ids if i in targets), ids[0]))
+            out.append(next((i for i in ids if i in targets), next((i for i in ids if i in judged), ids[0])))
         return out
 
     return ranked
@@ -287,11 +326,14 @@ def _markdown(result: dict[str, Any]) -> str:
              f"as `{result['searcher']}` through {result['api']} (after) and with index v4's name search on a copy "
              f"of the same documents (before). {result['dictionary']['pairs_some_part_unlisted']} spellings have a "
              "part the dictionary does not list.", "",
-             "| search | recall@10 | first hit | negatives first |", "|---|---|---|---|"]
+             "| search | recall@10 | first hit | negatives first | unjudged first | served recall@10 "
+             "| served first hit |",
+             "|---|---|---|---|---|---|---|"]
     for name in ("before_cases", "after_cases", "before_people", "after_people", "after_cases_outside_dictionary",
                  "after_people_outside_dictionary"):
         r = result[name]
-        lines.append(f"| {name.replace('_', ' ')} | {r['recall_at_10']} | {r['first_hit']} | {r['negatives_first']} |")
+        lines.append(f"| {name.replace('_', ' ')} | {r['recall_at_10']} | {r['first_hit']} | {r['negatives_first']} "
+                     f"| {r['unjudged_first']} | {r['served_recall_at_10']} | {r['served_first_hit']} |")
     lines += ["", "| kind | before cases (recall / first) | after cases | after people |", "|---|---|---|---|"]
     for kind in result["kinds"]:
         b, a, p = (result[n]["by_kind"][kind] for n in ("before_cases", "after_cases", "after_people"))
