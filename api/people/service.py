@@ -48,7 +48,7 @@ def known_root(session: Session, user: Actor, person_id: int) -> tuple[int, list
 def person_public(session: Session, user: Actor, person_id: int) -> PersonPublic:
     root, rows, visible = known_root(session, user, person_id)
     # a list of pairs, not the Result: dict() would take a Result's keys() for a mapping's
-    cases = session.execute(select(Case.id, Case.number, Case.stage).where(Case.id.in_(visible))).tuples().all()
+    cases = session.execute(select(Case.id, Case.number, Case.stage).where(Case.id.in_(visible))).all()
     numbers = {case_id: number for case_id, number, _ in cases}
     stages = {case_id: stage for case_id, _, stage in cases}
     shown = [r for r in rows if r.case_id in visible]
