@@ -131,8 +131,11 @@ def identifier_of(text: str) -> tuple[str | None, str | None]:
     if national.isdigit() and len(national) == NATIONAL_ID_DIGITS:
         return national, None
     passport = normalize_passport_number(text)
+    digits = sum(c.isdigit() for c in passport)
     if (PASSPORT_MIN <= len(passport) <= PASSPORT_MAX and passport.isalnum() and passport.isascii()
-            and any(c.isdigit() for c in passport) and any(c.isalpha() for c in passport)):
+            and 0 < len(passport) - digits <= digits
+            # a name typed with a number in it is not a passport: "Ahmed Abdullah 4a6372" has a word in it
+            and not any(word.isalpha() and len(word) >= 3 for word in text.split())):
         return None, passport
     return None, None
 
@@ -190,7 +193,10 @@ def _text_clause(text: str) -> dict[str, Any]:
                          "fields": ["offence^2", "offence.en", "narrative", "narrative.en", "place", "charges",
                                     "charges.en"]}},
     ]
-    people = _people_clause(text if national_id is None and passport is None else "", national_id, passport, 5)
+    # what looks like a passport number is searched as a name too (it comes first if it is one: Tier.IDENTIFIER);
+    # a case number (station.tripoli.central/2026/00011) is not: its words would match names by their keys
+    is_number = "/" in text
+    people = _people_clause(text if national_id is None and not is_number else "", national_id, passport, 5)
     if people is not None:
         should.insert(1, people)
     return {"bool": {"should": should, "minimum_should_match": 1}}

@@ -127,6 +127,36 @@ def test_people_query_names_the_matching_party(client: OpenSearch, named_cases: 
     assert any(p["name"].startswith("Mohamed Abdallah") for p in parties)
 
 
+def test_ranking_by_person_on_the_real_index(client: OpenSearch) -> None:
+    """Issue 16: "احمد الورفلى" ranked the right case 5th, behind cases where أحمد and الورفلي are two people."""
+    rng = random.Random(16)
+    tag = uuid.uuid4().hex[:6]
+    spread = [build_case(rng, depth=0, parties=[{"role": "accused", "name": f"أحمد سالم القماطي {tag}"},
+                                                {"role": "witness", "name": f"خالد علي الورفلي {tag}"}])
+              for _ in range(4)]
+    together = build_case(rng, depth=0, parties=[{"role": "accused", "name": f"أحمد محمد الورفلي {tag}"}])
+    latin = build_case(rng, depth=0, parties=[{"role": "accused", "name": f"Ahmed Mohamed Warfalli {tag}"}])
+    store([*spread, together, latin])
+    index(client, [*spread, together, latin])
+
+    def ranked(text: str) -> list[str]:
+        return [hit.id for hit in search_cases(client, INVESTIGATOR, CaseQuery(text=text, limit=20)).items]
+
+    def above_every_spread(order: list[str]) -> bool:
+        # a spread case outside the first 20 is below them all
+        return together.case_id in order and all(
+            c.case_id not in order or order.index(together.case_id) < order.index(c.case_id) for c in spread)
+
+    # every part in one party above parts spread over two, for every spelling of the query
+    for typed in (f"احمد الورفلى {tag}", f"أحمد محمد الورفلي {tag}"):
+        assert above_every_spread(ranked(typed)), typed
+    # exact above phonetic: the Arabic file first for the Arabic spelling, the Latin file for the Latin one
+    assert ranked(f"أحمد محمد الورفلي {tag}")[0] == together.case_id
+    assert ranked(f"Ahmed Mohamed Warfalli {tag}")[0] == latin.case_id
+    # the Latin query finds the Arabic file, above files where the parts are spread
+    assert above_every_spread(ranked(f"Ahmed Mohamed Warfalli {tag}"))
+
+
 def test_sealed_cases_only_for_holders_and_grants(client: OpenSearch) -> None:
     rng = random.Random(11)
     tag = uuid.uuid4().hex[:6]

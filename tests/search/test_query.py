@@ -72,5 +72,9 @@ def test_the_tiers_are_ordered_and_an_identifier_comes_first() -> None:
     assert identifier_of("١١٩٨٥٠٠١٢٣٤٥") == ("119850012345", None)
     assert identifier_of("a12-345 67") == (None, "A1234567")
     assert identifier_of("Mohamed") == (None, None)
+    assert identifier_of("LY 4A6372") == (None, "LY4A6372")
+    # a name with a number in it, or a word that only has digits in it, is not a passport number
+    assert identifier_of("Ahmed Abdullah ef9bc9") == (None, None)
+    assert identifier_of("ef9bc9") == (None, None)
     body = build_query(Viewer(national=True, agencies=frozenset({"cid"})), CaseQuery(text="119850012345"))
     assert '"parties.national_id": ["119850012345"]' in json.dumps(body)
