@@ -97,6 +97,11 @@ class Party:
     national_id: str | None = None
     custody: Custody = Custody.free
     detention_days_extended: int = 0
+    #: a foreigner's identifier (with its issuing country, ISO 3166-1 alpha-3); a Libyan's is the national ID
+    passport_number: str | None = None
+    nationality: str | None = None
+    birth_date: str | None = None  # ISO date
+    aliases: list[str] = field(default_factory=list)  # other names the person goes by
 
 
 @dataclass

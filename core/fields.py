@@ -10,7 +10,15 @@ from core.case import AgencyRef, CaseRef, CaseState
 from core.clocks import TRIPOLI
 from core.procedure import LATEST_REVISION, ActionRule, AddParties, AddParty, FieldKind, FieldSpec, RuleRevision
 from core.refusal import Refusal, invalid
-from core.text import check_national_id, clean_text, count_limit
+from core.text import (
+    check_aliases,
+    check_birth_date,
+    check_national_id,
+    check_nationality,
+    check_passport_number,
+    clean_text,
+    count_limit,
+)
 from core.vocabulary import PartyRole, VerdictResult
 
 #: at most this many items in one list field (parties of a report, charges, verdicts)
@@ -47,7 +55,7 @@ def _text(value: Any, name: str, required: bool, *, prose: bool) -> str | None:
     return text
 
 
-def _party(value: Any, name: str) -> dict[str, Any]:
+def _party(value: Any, name: str, now: datetime) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid(name, "each party needs a role and a name", "يجب تحديد صفة الطرف واسمه")
     role = value.get("role")
@@ -55,8 +63,24 @@ def _party(value: Any, name: str) -> dict[str, Any]:
         raise invalid(f"{name}.role", f"party role must be one of {[r.value for r in PartyRole]}",
                       "صفة الطرف غير صحيحة")
     party_name = _text(value.get("name"), f"{name}.name", True, prose=False)
-    return {"role": PartyRole(role), "name": party_name,
-            "national_id": check_national_id(value.get("national_id"), f"{name}.national_id")}
+    party: dict[str, Any] = {"role": PartyRole(role), "name": party_name,
+                             "national_id": check_national_id(value.get("national_id"), f"{name}.national_id")}
+    # the identity fields only when given: a report's parties as logged before they existed stay as they were
+    optional = {"passport_number": check_passport_number(value.get("passport_number"), f"{name}.passport_number"),
+                "nationality": check_nationality(value.get("nationality"), f"{name}.nationality"),
+                "birth_date": check_birth_date(value.get("birth_date"), now.astimezone(TRIPOLI).date(),
+                                               f"{name}.birth_date"),
+                "aliases": check_aliases(value.get("aliases"), f"{name}.aliases")}
+    party.update({k: v for k, v in optional.items() if v})
+    check_identity(party, f"{name}.")
+    return party
+
+
+def check_identity(fields: dict[str, Any], prefix: str = "") -> None:
+    """A passport number names a person only with the country that issued it."""
+    if fields.get("passport_number") and not fields.get("nationality"):
+        raise invalid(f"{prefix}nationality", "a passport number needs the nationality that issued it",
+                      "يجب تحديد جنسية جواز السفر مع رقمه", "nationality_required")
 
 
 def check_fields(rule: ActionRule, raw: dict[str, Any], state: CaseState | None, now: datetime,
@@ -73,6 +97,7 @@ def check_fields(rule: ActionRule, raw: dict[str, Any], state: CaseState | None,
         if value is not None:
             clean[spec.name] = value
     _check_party_count(rule, clean, state)
+    check_identity(clean)
     return clean
 
 
@@ -97,6 +122,14 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
         return _text(value, name, required, prose=kind is FieldKind.text)
     if kind is FieldKind.national_id:
         return check_national_id(value, name)
+    if kind is FieldKind.passport_number:
+        return check_passport_number(value, name)
+    if kind is FieldKind.nationality:
+        return check_nationality(value, name)
+    if kind is FieldKind.past_date:
+        return check_birth_date(value, now.astimezone(TRIPOLI).date(), name)
+    if kind is FieldKind.names:
+        return check_aliases(value, name) or None
     if kind is FieldKind.choice:
         chosen = next((c for c in spec.choices if c == value), None)
         if chosen is None:
@@ -134,7 +167,7 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
         if not isinstance(value, list):
             raise invalid(name, "parties must be a list", "الأطراف يجب أن تكون قائمة")
         count_limit(value, name, MAX_ITEMS)
-        return [_party(p, f"{name}[{i}]") for i, p in enumerate(value)]
+        return [_party(p, f"{name}[{i}]", now) for i, p in enumerate(value)]
     if kind is FieldKind.party:
         if state is None or state.party(str(value)) is None:
             raise invalid(name, f"no party {value} in this case", "لا يوجد طرف بهذا الرقم في القضية",

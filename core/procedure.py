@@ -63,12 +63,16 @@ class FieldKind(StrEnum):
     line = "line"  # one line: a name, a place, a title (core.text.LINE_MAX)
     text = "text"  # prose: a narrative, a statement, grounds; keeps its line breaks (core.text.PROSE_MAX)
     national_id = "national_id"
+    passport_number = "passport_number"  # letters and digits (core.text.check_passport_number)
+    nationality = "nationality"  # an ISO 3166-1 alpha-3 code (core.countries)
+    past_date = "past_date"  # a date, not after today: a date of birth
+    names = "names"  # a list of other names (aliases)
     past_datetime = "past_datetime"
     future_datetime = "future_datetime"
     datetime = "datetime"  # past or future: a hearing scheduled, or one already held and entered late
     agency = "agency"
     party = "party"  # a party id of this case
-    parties = "parties"  # new parties: list of {role, name, national_id?}
+    parties = "parties"  # new parties: list of {role, name, national_id?} and the other identity fields, if known
     choice = "choice"
     texts = "texts"  # a non-empty list of strings
     verdicts = "verdicts"  # list of {party_id, result, sentence?, in_absentia}
@@ -110,7 +114,16 @@ class AddParties:
 
 @dataclass(frozen=True)
 class AddParty:
-    """One party joins the case, from the fields `role`, `name` and `national_id`."""
+    """One party joins the case, from the fields `role`, `name` and, when known, `national_id`,
+    `passport_number` with `nationality`, `birth_date` and `aliases`."""
+
+
+@dataclass(frozen=True)
+class IdentifyParty:
+    """The chosen party is identified: the identifiers given (national ID; passport number and nationality)
+    and date of birth are added to what the party already carries."""
+
+    party_field: str = "party_id"
 
 
 @dataclass(frozen=True)
@@ -273,10 +286,10 @@ class HandOff:
             raise ValueError("a hand-off goes either to a field's agency or back to the opening station")
 
 
-Effect = (AddParties | AddParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release | ExtendDetention
-          | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing | RecordVerdicts
-          | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts | Involve
-          | HandOff | KeepNote)
+Effect = (AddParties | AddParty | IdentifyParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release
+          | ExtendDetention | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing
+          | RecordVerdicts | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts
+          | Involve | HandOff | KeepNote)
 
 
 def effect_name(effect: Effect) -> str:
@@ -341,6 +354,12 @@ CHALLENGERS = _roles(Role.court_clerk, Role.prosecutor)
 #: who watches over the cases of their scope: supervisors, and the chiefs over their own agency's
 SUPERVISORS = _roles(Role.supervisor, Role.station_chief, Role.chief_prosecutor)
 TO_AGENCY = HandOff(to_field="to_agency")
+#: a foreigner's identifier and a date of birth, beside the national ID (add_party, identify_party)
+IDENTITY_FIELDS = (
+    F("passport_number", K.passport_number, required=False, label_ar="رقم جواز السفر", label_en="Passport number"),
+    F("nationality", K.nationality, required=False, label_ar="الجنسية", label_en="Nationality"),
+    F("birth_date", K.past_date, required=False, label_ar="تاريخ الميلاد", label_en="Date of birth"),
+)
 
 ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
@@ -364,8 +383,19 @@ ACTIONS: tuple[ActionRule, ...] = (
             F("role", K.choice, choices=tuple(PartyRole), label_ar="الصفة", label_en="Role"),
             F("name", K.line, label_ar="الاسم", label_en="Name"),
             F("national_id", K.national_id, required=False, label_ar="الرقم الوطني", label_en="National ID"),
+            *IDENTITY_FIELDS,
+            F("aliases", K.names, required=False, label_ar="أسماء أخرى", label_en="Other names"),
         ),
         effects=(AddParty(),),
+    ),
+    ActionRule(
+        "identify_party", "إثبات هوية طرف", "Identify a party", OPEN_STAGES, OWNER_ANY, Who.owner,
+        (
+            F("party_id", K.party, label_ar="الطرف", label_en="Party"),
+            F("national_id", K.national_id, required=False, label_ar="الرقم الوطني", label_en="National ID"),
+            *IDENTITY_FIELDS,
+        ),
+        guard="identity_to_add", effects=(IdentifyParty(),),
     ),
     ActionRule(
         "record_statement", "تسجيل أقوال", "Record a statement",

@@ -29,6 +29,8 @@ class Capability(StrEnum):
     supervise_police = "supervise_police"  # the Ministry of Interior's supervisors: among police stations
     supervise_prosecution = "supervise_prosecution"  # the prosecution's hierarchy: among prosecution offices
     preside_court = "preside_court"  # a court's president: a case their court holds, to another court
+    #: merge, link and split person records (store.people): a person's decision, audited, never automatic
+    decide_identities = "decide_identities"
 
 
 C = Capability
@@ -37,7 +39,7 @@ _CASE_WORK = frozenset({C.read_case_files})
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.police_officer: _CASE_WORK,
     Role.station_chief: _CASE_WORK | {C.watch_stalled_cases},
-    Role.investigator: _CASE_WORK | {C.read_every_unsealed_case},
+    Role.investigator: _CASE_WORK | {C.read_every_unsealed_case, C.decide_identities},
     Role.prosecutor: _CASE_WORK,
     # a chief prosecutor oversees their office's subtree: the Attorney General's office, every office below it
     Role.chief_prosecutor: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.grant_case_access,
@@ -46,7 +48,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.judge: _CASE_WORK,
     Role.court_president: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.preside_court},
     Role.prison_officer: _CASE_WORK,
-    Role.records_officer: _CASE_WORK | {C.review_certificates, C.keep_criminal_records, C.read_every_certificate},
+    Role.records_officer: _CASE_WORK | {C.review_certificates, C.keep_criminal_records, C.read_every_certificate,
+                                        C.decide_identities},
     Role.supervisor: _CASE_WORK | {C.oversee_scope, C.watch_stalled_cases, C.grant_case_access, C.supervise_police},
     Role.auditor: _CASE_WORK | {C.read_every_unsealed_case, C.read_every_certificate, C.read_audit_log},
     Role.citizen: frozenset({C.request_certificate}),

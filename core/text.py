@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Any
 
+from core.countries import COUNTRY_CODES
 from core.refusal import Refusal, invalid
 
 #: a name, a place, a title: one line
@@ -79,3 +81,76 @@ def count_limit(items: list[Any], field: str, limit: int) -> None:
     if len(items) > limit:
         raise Refusal("too_many_items", 422, f"{field} may hold at most {limit} items",
                       f"لا يتجاوز عدد العناصر {limit}", field)
+
+
+#: a passport number: letters and digits, as the document prints them (ICAO 9303 allows up to 9 in the
+#: machine-readable zone; national formats print longer ones with a check letter)
+PASSPORT_MIN, PASSPORT_MAX = 5, 20
+_PASSPORT = re.compile(rf"\A[A-Z0-9]{{{PASSPORT_MIN},{PASSPORT_MAX}}}\Z")
+_PASSPORT_SEPARATORS = re.compile(r"[\s\-./]+")
+
+
+def normalize_passport_number(value: str) -> str:
+    """A passport number as Mizan keeps it: upper case, ASCII digits, without spaces, dashes or dots."""
+    return _PASSPORT_SEPARATORS.sub("", ascii_digits(unicodedata.normalize("NFKC", value))).upper()
+
+
+def check_passport_number(value: Any, field: str = "passport_number") -> str | None:
+    """The passport number normalised, None when there is none; anything but 5–20 letters and digits is a 422."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    normalized = normalize_passport_number(value) if isinstance(value, str) else ""
+    if not _PASSPORT.match(normalized):
+        raise invalid(field, f"a passport number has {PASSPORT_MIN} to {PASSPORT_MAX} letters and digits",
+                      f"رقم جواز السفر من {PASSPORT_MIN} إلى {PASSPORT_MAX} حرفاً ورقماً", "invalid_passport_number")
+    return normalized
+
+
+def check_nationality(value: Any, field: str = "nationality") -> str | None:
+    """An ISO 3166-1 alpha-3 country code (LBY, EGY, TUN…), upper case; None when there is none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if code not in COUNTRY_CODES:
+        raise invalid(field, "nationality is a country code of ISO 3166-1 (three letters: LBY, EGY, TUN…)",
+                      "الجنسية رمز دولة من ثلاثة أحرف حسب المعيار الدولي (LBY، EGY، TUN…)", "invalid_nationality")
+    return code
+
+
+#: the earliest birth date a party may carry
+BIRTH_DATE_MIN = date(1900, 1, 1)
+
+
+def check_birth_date(value: Any, today: date, field: str = "birth_date") -> str | None:
+    """A date of birth (YYYY-MM-DD) from 1900 to today, as its ISO text; None when there is none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        born = date.fromisoformat(ascii_digits(value.strip())) if isinstance(value, str) else None
+    except ValueError:
+        born = None
+    if born is None:
+        raise invalid(field, f"{field} is a date (YYYY-MM-DD)", "تاريخ الميلاد غير صالح (سنة-شهر-يوم)", "invalid_date")
+    if not BIRTH_DATE_MIN <= born <= today:
+        raise invalid(field, f"{field} must be between {BIRTH_DATE_MIN.isoformat()} and today",
+                      "تاريخ الميلاد يجب أن يكون بين 1900 واليوم", "birth_date_out_of_range")
+    return born.isoformat()
+
+
+#: a party's other names (a nickname, a name on a foreign document): at most this many
+MAX_ALIASES = 10
+
+
+def check_aliases(value: Any, field: str = "aliases") -> list[str]:
+    """Other names of a party: a list of one-line texts, empty ones dropped, duplicates once."""
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list):
+        raise invalid(field, f"{field} must be a list of names", "يجب أن تكون الأسماء الأخرى قائمة")
+    count_limit(value, field, MAX_ALIASES)
+    names: list[str] = []
+    for index, item in enumerate(value):
+        name = clean_text(item, f"{field}[{index}]")
+        if name and name not in names:
+            names.append(name)
+    return names

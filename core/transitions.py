@@ -53,6 +53,7 @@ from core.procedure import (
     FieldKind,
     HandOff,
     Hold,
+    IdentifyParty,
     Involve,
     JoinCase,
     KeepDocument,
@@ -70,7 +71,7 @@ from core.procedure import (
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
 from core.roles import reassign_power
-from core.text import normalize_national_id
+from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
     STAGE_OWNER_KIND,
     AgencyKind,
@@ -600,6 +601,41 @@ def _all_of(*checks: CaseCheck) -> CaseCheck:
     return check
 
 
+def _identity_missing(context: GuardContext, party: Party) -> Refusal | None:
+    if party.national_id and party.passport_number:
+        return conflict("already_identified", "this party already carries a national ID and a passport",
+                        "هذا الطرف مثبت الهوية بالرقم الوطني وجواز السفر")
+    return None
+
+
+def _identity_added(context: GuardContext) -> Refusal | None:
+    """identify_party adds what is missing: at least one identifier, none replacing one the party carries
+    (a correction is not an identification), none carried by another party of the case (one person, one
+    party)."""
+    fields = context.fields
+    party = context.state.party(fields["party_id"])
+    assert party is not None
+    if not fields.get("national_id") and not fields.get("passport_number"):
+        return invalid("national_id", "give a national ID, or a passport number with its nationality",
+                       "أدخل الرقم الوطني، أو رقم جواز السفر مع الجنسية", "identifier_required")
+    for name, held in (("national_id", party.national_id), ("passport_number", party.passport_number)):
+        given = fields.get(name)
+        if given and held and given != held:
+            return Refusal("already_identified", 409,
+                           f"this party already carries another {name.replace('_', ' ')}",
+                           "يحمل هذا الطرف رقماً آخر من قبل", name)
+    for other in context.state.parties:
+        if other.party_id == party.party_id:
+            continue
+        if (fields.get("national_id") and other.national_id == fields["national_id"]) or (
+                fields.get("passport_number") and other.passport_number == fields["passport_number"]
+                and other.nationality == fields.get("nationality")):
+            return Refusal("identity_in_case", 409, f"{other.party_id} of this case already carries this identifier",
+                           "يحمل طرف آخر في القضية هذا الرقم",
+                           "national_id" if fields.get("national_id") else "passport_number")
+    return None
+
+
 GUARDS: dict[str, Guard] = {
     "arrest_after_report": Guard(on_party=_not_yet_held, on_values=_arrest_after_report),
     "person_held": Guard(on_party=_held),
@@ -625,6 +661,7 @@ GUARDS: dict[str, Guard] = {
     "same_kind_target": Guard(on_agency=_same_kind_target),
     "detention_before_competent_court": Guard(on_party=_detained_below_cap, on_agency=_competent_court),
     "remand_to_quashed_court": Guard(on_agency=_remand_court),
+    "identity_to_add": Guard(on_party=_identity_missing, on_values=_identity_added),
 }
 NO_GUARD = Guard()
 
@@ -886,6 +923,8 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
                 _add_party(state, party)
         case AddParty():
             _add_party(state, fields)
+        case IdentifyParty(party_field=party_field):
+            _identify_party(state, fields[party_field], fields)
         case EnterStage(stage=stage, stage_field=stage_field):
             # an event from before the field existed enters the table's stage
             named = fields.get(stage_field) if stage_field else None
@@ -959,9 +998,28 @@ def _add_party(state: CaseState, data: Mapping[str, Any]) -> Party:
     # events recorded before national IDs were normalised at the border carry them as they were typed
     national_id = normalize_national_id(data["national_id"]) if data.get("national_id") else None
     party = Party(party_id=f"p{len(state.parties) + 1}", role=PartyRole(data["role"]), name=data["name"],
-                  national_id=national_id)
+                  national_id=national_id,
+                  passport_number=normalize_passport_number(data["passport_number"]) if data.get("passport_number")
+                  else None,
+                  nationality=data.get("nationality") or None, birth_date=data.get("birth_date") or None,
+                  aliases=list(data.get("aliases") or []))
     state.parties.append(party)
     return party
+
+
+def _identify_party(state: CaseState, party_id: str, data: Mapping[str, Any]) -> None:
+    party = state.party(party_id)
+    if party is None:
+        return
+    if data.get("national_id") and not party.national_id:
+        party.national_id = normalize_national_id(data["national_id"])
+    if data.get("passport_number") and not party.passport_number:
+        party.passport_number = normalize_passport_number(data["passport_number"])
+        party.nationality = data.get("nationality") or party.nationality
+    elif data.get("nationality") and not party.nationality:
+        party.nationality = data["nationality"]
+    if data.get("birth_date") and not party.birth_date:
+        party.birth_date = data["birth_date"]
 
 
 def _start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: str | None = None,
@@ -1132,8 +1190,18 @@ def _apply_merged_in(state: CaseState, event: CaseEvent) -> None:
     for party in event.fields["parties"]:
         if party.get("national_id") and party["national_id"] in known_ids:
             continue  # the same person is already a party here
-        _add_party(state, {"role": party["role"], "name": party["name"], "national_id": party.get("national_id")})
+        _add_party(state, party)
     state.documents.extend(event.fields["documents"])
+
+
+def _delivered(party: Party) -> dict[str, Any]:
+    """A merged case's party as the merged_in event carries it (the identity fields only when known, as
+    events logged before they existed have them)."""
+    carried: dict[str, Any] = {"role": party.role, "name": party.name, "national_id": party.national_id}
+    extra = {"passport_number": party.passport_number, "nationality": party.nationality,
+             "birth_date": party.birth_date, "aliases": list(party.aliases)}
+    carried.update({k: v for k, v in extra.items() if v})
+    return carried
 
 
 def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -> CaseEvent:
@@ -1145,7 +1213,7 @@ def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -
         raise conflict("already_merged", "this case was already joined here", "سبق ضم هذه القضية")
     return CaseEvent(seq=state.seq + 1, name=SystemEvent.merged_in, at=now, actor=None, fields={
         "source_case_id": delivery.source_case_id, "source_number": delivery.source_number,
-        "parties": [{"role": p.role, "name": p.name, "national_id": p.national_id} for p in delivery.parties],
+        "parties": [_delivered(p) for p in delivery.parties],
         "documents": list(delivery.documents)})
 
 

@@ -182,6 +182,15 @@ class Exclusion(StrEnum):
     lapsed = "lapsed"  # the rule table's period has passed
 
 
+class PersonDecisionKind(StrEnum):
+    """What people decided about person records (store.people): never the system by itself."""
+
+    merge = "merge"  # two records are one person: the other record's parties are this one's
+    unmerge = "unmerge"  # a merge undone: the other record stands on its own again
+    link = "link"  # a party (with no identifier, or under another record) is this person
+    split_off = "split"  # parties taken out of this record into a new one: another person
+
+
 class NotificationKind(StrEnum):
     """What someone is told about (core.notifications): each an event they must act on."""
 
@@ -353,6 +362,12 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         CertificateRequestStatus.in_review: ("قيد المراجعة", "Under review"),
         CertificateRequestStatus.issued: ("صدرت", "Issued"),
         CertificateRequestStatus.rejected: ("رُفض الطلب", "Rejected"),
+    },
+    PersonDecisionKind: {
+        PersonDecisionKind.merge: ("دمج سجلين", "Records merged"),
+        PersonDecisionKind.unmerge: ("فصل سجل مدموج", "Merge undone"),
+        PersonDecisionKind.link: ("ربط طرف بالشخص", "Party linked"),
+        PersonDecisionKind.split_off: ("فصل أطراف إلى سجل جديد", "Parties split off"),
     },
     NotificationKind: {
         NotificationKind.handoff_arrived: ("وصل ملف قضية", "A case file has arrived"),

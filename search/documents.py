@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.access import case_holders
-from core.arabic import normalize_name
-from core.case import CaseState
+from core.arabic import name_forms, normalize_name
+from core.case import CaseState, Party
 
 #: a document's version orders it by (case sequence, access revision): an action and a grant change at
 #: the same sequence are told apart, and the later grant wins over an action document built before it
@@ -46,17 +46,41 @@ def case_document(state: CaseState, *, directorate: str | None = None, granted: 
         "place": state.place,
         "charges": list(state.charges),
         # names as written: the analyzers normalise them the way core.arabic.normalize_name does
-        "names": [p.name for p in state.parties],
+        "names": [name for p in state.parties for name in (p.name, *p.aliases)],
         "national_ids": sorted({p.national_id for p in state.parties if p.national_id}),
-        "parties": [{"party_id": p.party_id, "role": p.role, "name": p.name,
-                     "name_normalized": normalize_name(p.name), "national_id": p.national_id}
-                    for p in state.parties],
+        "passport_numbers": sorted({p.passport_number for p in state.parties if p.passport_number}),
+        "parties": [party_document(p) for p in state.parties],
         "opened_at": state.opened_at.isoformat(),
         "occurred_at": state.occurred_at.isoformat(),
         "updated_at": (state.last_activity_at or state.opened_at).isoformat(),
         "seq": state.seq,
         "access_revision": access_revision,
     }
+
+
+def party_document(party: Party) -> dict[str, Any]:
+    """A party as the index holds it: as written, and every part of its names (the name and its aliases) in
+    the forms core.arabic matches them by, computed here as they are for a query (search.query)."""
+    exact: set[str] = set()
+    normalized: set[str] = set()
+    canon: set[str] = set()
+    near: set[str] = set()
+    keys: set[str] = set()
+    particle_free: set[str] = set()
+    for name in (party.name, *party.aliases):
+        for part in name_forms(name):
+            exact.add(part.exact)
+            normalized.add(part.normalized)
+            canon |= part.canon
+            near |= part.canon_near
+            keys |= part.keys
+            particle_free |= part.particle_free
+    return {"party_id": party.party_id, "role": party.role, "name": party.name,
+            "name_normalized": normalize_name(party.name), "national_id": party.national_id,
+            "passport_number": party.passport_number, "nationality": party.nationality,
+            "birth_date": party.birth_date, "aliases": list(party.aliases),
+            "n_exact": sorted(exact), "n_norm": sorted(normalized), "n_canon": sorted(canon), "n_near": sorted(near),
+            "n_keys": sorted(keys), "n_free": sorted(particle_free), "n_count": len(name_forms(party.name)) or 1}
 
 
 def versioned(document: dict[str, Any]) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from typing import Any
 from opensearchpy import OpenSearch
 
 from config.settings import get_settings
-from search.names import synonym_rules
 
-CASES_VERSION = 4  # 4: national IDs normalised to ASCII digits (store migration 0006)
+_KEYWORD = {"type": "keyword"}
+CASES_VERSION = 5  # 5: every party's name parts in the forms core.arabic matches them by; passports, aliases
 
 #: the same folding as core.arabic.normalize_name, done by OpenSearch at index and query time
 _NAME_CHAR_FILTERS: dict[str, Any] = {
@@ -28,11 +28,6 @@ _NAME_CHAR_FILTERS: dict[str, Any] = {
 
 _NAME_FILTERS: dict[str, Any] = {
     "name_ibn": {"type": "pattern_replace", "pattern": "^ابن$", "replacement": "بن"},
-    # particles that come and go between spellings of one name (bin/ibn/al-) carry no identity
-    "name_particles": {"type": "stop", "stopwords": ["بن", "بنت", "al", "el", "bin", "ben", "ibn", "bint"]},
-    "name_latin": {"type": "synonym", "synonyms": synonym_rules()},
-    # "المبروك" / "مبروك" / "Mabrouk": the article is dropped from names of 3+ letters after it
-    "name_article": {"type": "pattern_replace", "pattern": "^ال(.{3,})$", "replacement": "$1"},
     "name_edge": {"type": "edge_ngram", "min_gram": 2, "max_gram": 15},
 }
 
@@ -48,20 +43,19 @@ CASES_SETTINGS: dict[str, Any] = {
             # exact: Arabic-normalised, never stemmed (a stem would merge different families)
             "name_exact": {"tokenizer": "standard", "char_filter": ["name_letters", "name_abd"],
                            "filter": _NAME_BASE},
-            # variants: also Latin spellings, particles and the article; queried with fuzziness
-            "name_variant": {"tokenizer": "standard", "char_filter": ["name_letters", "name_abd"],
-                             "filter": ["asciifolding", *_NAME_BASE, "name_particles", "name_latin",
-                                        "name_article"]},
             "name_prefix": {"tokenizer": "standard", "char_filter": ["name_letters", "name_abd"],
                             "filter": [*_NAME_BASE, "name_edge"]},
         },
     },
 }
 
-_KEYWORD = {"type": "keyword"}
+#: a name as written, for reading and highlighting; matching goes by the forms below (core.arabic, computed in
+#: Python at index and query time alike: no phonetic or ICU plugin is served for this OpenSearch)
 _NAME_FIELD = {"type": "text", "analyzer": "name_exact",
-               "fields": {"variants": {"type": "text", "analyzer": "name_variant"},
-                          "prefix": {"type": "text", "analyzer": "name_prefix", "search_analyzer": "name_exact"}}}
+               "fields": {"prefix": {"type": "text", "analyzer": "name_prefix", "search_analyzer": "name_exact"}}}
+#: a party's name parts in each form core.arabic matches them by (exact, normalized, dictionary, near, phonetic,
+#: without particle): exact terms, scored by search.query's tiers, never by their frequency
+_NAME_FORMS = {field: _KEYWORD for field in ("n_exact", "n_norm", "n_canon", "n_near", "n_keys", "n_free")}
 _ARABIC_TEXT = {"type": "text", "analyzer": "arabic", "fields": {"en": {"type": "text", "analyzer": "english"}}}
 
 CASES_MAPPINGS: dict[str, Any] = {
@@ -88,12 +82,19 @@ CASES_MAPPINGS: dict[str, Any] = {
         "charges": _ARABIC_TEXT,
         "names": _NAME_FIELD,
         "national_ids": _KEYWORD,
+        "passport_numbers": _KEYWORD,
         "parties": {"type": "nested", "properties": {
             "party_id": _KEYWORD,
             "role": _KEYWORD,
             "name": _NAME_FIELD,
             "name_normalized": _KEYWORD,
             "national_id": _KEYWORD,
+            "passport_number": _KEYWORD,
+            "nationality": _KEYWORD,
+            "birth_date": {"type": "date"},
+            "aliases": _NAME_FIELD,
+            **_NAME_FORMS,
+            "n_count": {"type": "integer"},
         }},
         "opened_at": {"type": "date"},
         "occurred_at": {"type": "date"},

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from core.access import Viewer
+from core.arabic import NamePart, name_forms
+from core.text import NATIONAL_ID_DIGITS, PASSPORT_MAX, PASSPORT_MIN, normalize_national_id, normalize_passport_number
 from core.vocabulary import Sensitivity
 
 #: how a result page may be ordered
@@ -64,25 +66,140 @@ def access_filter(viewer: Viewer) -> dict[str, Any]:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def name_clauses(text: str, field: str) -> list[dict[str, Any]]:
-    """A name as typed: exact (Arabic-normalised) scores highest, spelling variants and prefixes lower."""
-    return [
-        {"match_phrase": {field: {"query": text, "boost": 6}}},
-        {"match": {field: {"query": text, "operator": "and", "boost": 3}}},
-        {"match": {f"{field}.variants": {"query": text, "operator": "and", "fuzziness": "AUTO",
-                                         "prefix_length": 1, "boost": 2}}},
-        {"match": {f"{field}.prefix": {"query": text, "operator": "and", "boost": 0.5}}},
+class Tier:
+    """What one part of a name scores, by how it matched a part of a party's name (core.arabic's forms): exact
+    above normalized above the dictionary above phonetic above partial. A person whose name holds every part
+    asked for scores WHOLE_PERSON more, so that all parts in one party rank above parts spread over several;
+    an identifier typed in whole comes before any name."""
+
+    EXACT = 100.0
+    NORMALIZED = 80.0
+    DICTIONARY = 70.0
+    DICTIONARY_NEAR = 60.0  # one letter from a listed spelling
+    PHONETIC = 50.0
+    WITHOUT_PARTICLE = 40.0  # خمادة for بوخمادة
+    PARTIAL = 20.0  # a prefix being typed, or a key one letter off (a typo)
+    WHOLE_PERSON = 200.0
+    IDENTIFIER = 1000.0
+    #: among equals, a shorter name is the closer one: up to this much for a name of one part (never a tier)
+    SHORTER_NAME = 8.0
+    #: free text (offence, narrative, charges) counts for less than any name part
+    FREE_TEXT = 0.3
+
+
+#: a part shorter than this is not matched by prefix or by a key one letter off
+PARTIAL_MIN = 3
+
+
+def _constant(query: dict[str, Any], boost: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": query, "boost": boost}}
+
+
+def _part_matches(part: NamePart, path: str) -> list[tuple[dict[str, Any], float]]:
+    """Every way a party's name may match this part, with its tier."""
+    f = f"{path}." if path else ""
+    found: list[tuple[dict[str, Any], float]] = [
+        ({"term": {f"{f}n_exact": part.exact}}, Tier.EXACT),
+        ({"term": {f"{f}n_norm": part.normalized}}, Tier.NORMALIZED),
+        ({"terms": {f"{f}n_keys": sorted(part.keys)}}, Tier.PHONETIC),
     ]
+    if part.canon:
+        found.append(({"terms": {f"{f}n_canon": sorted(part.canon)}}, Tier.DICTIONARY))
+        found.append(({"terms": {f"{f}n_near": sorted(part.canon)}}, Tier.DICTIONARY_NEAR))
+    if part.canon_near:
+        found.append(({"terms": {f"{f}n_canon": sorted(part.canon_near)}}, Tier.DICTIONARY_NEAR))
+    free = {part.normalized, *(f"k:{k}" for k in part.keys)}
+    found.append(({"terms": {f"{f}n_free": sorted(free)}}, Tier.WITHOUT_PARTICLE))
+    if part.particle_free:
+        without = sorted(part.particle_free)
+        found.append(({"terms": {f"{f}n_norm": [w for w in without if not w.startswith("k:")]}},
+                      Tier.WITHOUT_PARTICLE))
+        found.append(({"terms": {f"{f}n_keys": [w[2:] for w in without if w.startswith("k:")]}},
+                      Tier.WITHOUT_PARTICLE))
+    if len(part.normalized) >= PARTIAL_MIN:
+        found.append(({"prefix": {f"{f}n_norm": part.normalized}}, Tier.PARTIAL))
+        for key in sorted(part.keys)[:4]:
+            if len(key) >= PARTIAL_MIN:
+                found.append(({"fuzzy": {f"{f}n_keys": {"value": key, "fuzziness": 1, "prefix_length": 1,
+                                                        "max_expansions": 20}}}, Tier.PARTIAL))
+    return found
+
+
+def identifier_of(text: str) -> tuple[str | None, str | None]:
+    """(a national ID, a passport number) when the text is one typed in whole, in any script's digits."""
+    national = normalize_national_id(text)
+    if national.isdigit() and len(national) == NATIONAL_ID_DIGITS:
+        return national, None
+    passport = normalize_passport_number(text)
+    digits = sum(c.isdigit() for c in passport)
+    if (PASSPORT_MIN <= len(passport) <= PASSPORT_MAX and passport.isalnum() and passport.isascii()
+            and 0 < len(passport) - digits <= digits
+            # a name typed with a number in it is not a passport: "Ahmed Abdullah 4a6372" has a word in it
+            and not any(word.isalpha() and len(word) >= 3 for word in text.split())):
+        return None, passport
+    return None, None
+
+
+def person_query(text: str, *, national_ids: Sequence[str] = (), passport_numbers: Sequence[str] = ()
+                 ) -> dict[str, Any] | None:
+    """One party (a nested `parties` document) matching a name as typed, or an identifier: every part of the
+    name scored by its best tier, the whole-person bonus, the shorter name among equals. None: nothing to ask."""
+    path = "parties"
+    should: list[dict[str, Any]] = []
+    if national_ids:
+        should.append(_constant({"terms": {f"{path}.national_id": sorted(set(national_ids))}}, Tier.IDENTIFIER))
+    if passport_numbers:
+        should.append(_constant({"terms": {f"{path}.passport_number": sorted(set(passport_numbers))}},
+                                Tier.IDENTIFIER))
+    parts = name_forms(text) if text.strip() else []
+    if parts:
+        per_part = [[_constant(query, tier) for query, tier in _part_matches(part, path)] for part in parts]
+        should.append({"bool": {
+            "must": [{"bool": {"should": [{"dis_max": {"queries": queries}} for queries in per_part],
+                               "minimum_should_match": 1}}],
+            "should": [
+                _constant({"bool": {"filter": [{"bool": {"should": [q["constant_score"]["filter"] for q in queries],
+                                                         "minimum_should_match": 1}} for queries in per_part]}},
+                          Tier.WHOLE_PERSON),
+                {"function_score": {"query": {"match_all": {}}, "boost_mode": "replace", "functions": [
+                    {"field_value_factor": {"field": f"{path}.n_count", "modifier": "reciprocal", "missing": 4},
+                     "weight": Tier.SHORTER_NAME}]}},
+            ],
+        }})
+    if not should:
+        return None
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+#: what a hit says of each person it matched
+PERSON_SOURCE = ["parties.party_id", "parties.role", "parties.name", "parties.national_id", "parties.passport_number",
+                 "parties.nationality", "parties.birth_date", "parties.aliases"]
+
+
+def _people_clause(text: str, national_id: str | None, passport: str | None, size: int) -> dict[str, Any] | None:
+    query = person_query(text, national_ids=[national_id] if national_id else [],
+                         passport_numbers=[passport] if passport else [])
+    if query is None:
+        return None
+    return {"nested": {"path": "parties", "score_mode": "max", "query": query,
+                       "inner_hits": {"name": "people", "size": size, "_source": PERSON_SOURCE}}}
 
 
 def _text_clause(text: str) -> dict[str, Any]:
-    return {"bool": {"should": [
-        {"term": {"number": {"value": text, "boost": 20}}},
-        {"term": {"national_ids": {"value": text, "boost": 20}}},
-        *name_clauses(text, "names"),
-        {"multi_match": {"query": text, "fields": ["offence^2", "offence.en", "narrative", "narrative.en", "place",
-                                                  "charges", "charges.en"]}},
-    ], "minimum_should_match": 1}}
+    national_id, passport = identifier_of(text)
+    should: list[dict[str, Any]] = [
+        {"term": {"number": {"value": text, "boost": Tier.IDENTIFIER}}},
+        {"multi_match": {"query": text, "boost": Tier.FREE_TEXT,
+                         "fields": ["offence^2", "offence.en", "narrative", "narrative.en", "place", "charges",
+                                    "charges.en"]}},
+    ]
+    # what looks like a passport number is searched as a name too (it comes first if it is one: Tier.IDENTIFIER);
+    # a case number (station.tripoli.central/2026/00011) is not: its words would match names by their keys
+    is_number = "/" in text
+    people = _people_clause(text if national_id is None and not is_number else "", national_id, passport, 5)
+    if people is not None:
+        should.insert(1, people)
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def _date_range(query: CaseQuery) -> dict[str, Any] | None:
@@ -119,8 +236,8 @@ def build_query(viewer: Viewer, query: CaseQuery) -> dict[str, Any]:
         "_source": _SOURCE,
     }
     if text:
+        # names are not highlighted: a hit names the people it matched, each once (search.service)
         body["highlight"] = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {
-            "names": {"number_of_fragments": 0}, "names.variants": {"number_of_fragments": 0},
             "narrative": {"fragment_size": 160, "number_of_fragments": 2},
             "offence": {"number_of_fragments": 0}, "charges": {"number_of_fragments": 0},
         }}
@@ -132,26 +249,43 @@ def build_query(viewer: Viewer, query: CaseQuery) -> dict[str, Any]:
     return body
 
 
+PEOPLE_CASE_SOURCE = ["case_id", "number", "stage", "owner_agency", "opened_at"]
+
+
 def build_people_query(viewer: Viewer, *, name: str = "", national_ids: Sequence[str] = (),
-                       size: int = 200) -> dict[str, Any]:
-    """Cases with a party matching the name or one of the national IDs; `inner_hits` name the parties."""
-    party_should: list[dict[str, Any]] = []
+                       passport_numbers: Sequence[str] = (), size: int = 200) -> dict[str, Any]:
+    """Cases with a party matching the name or one of the identifiers, best first; `inner_hits` name the
+    parties, each with its score (the same person query as case search: search.query.person_query)."""
     ids = sorted({i.strip() for i in national_ids if i.strip()})
-    if ids:
-        party_should.append({"terms": {"parties.national_id": ids, "boost": 20}})
-    if name.strip():
-        party_should.extend(name_clauses(name.strip(), "parties.name"))
-    if not party_should:
-        raise ValueError("a name or a national ID is required")
+    passports = sorted({p.strip() for p in passport_numbers if p.strip()})
+    query = person_query(name, national_ids=ids, passport_numbers=passports)
+    if query is None:
+        raise ValueError("a name or an identifier is required")
     return {
         "query": {"bool": {
-            "must": [{"nested": {"path": "parties", "score_mode": "max", "query": {
-                "bool": {"should": party_should, "minimum_should_match": 1}},
-                "inner_hits": {"size": 20, "_source": ["parties.party_id", "parties.role", "parties.name",
-                                                       "parties.name_normalized", "parties.national_id"]}}}],
+            "must": [{"nested": {"path": "parties", "score_mode": "max", "query": query,
+                                 "inner_hits": {"size": 20, "_source": [*PERSON_SOURCE, "parties.name_normalized"]}}}],
             "filter": [access_filter(viewer)],
         }},
         "size": size,
-        "_source": ["case_id", "number", "stage", "owner_agency", "opened_at"],
+        "_source": PEOPLE_CASE_SOURCE,
         "sort": ["_score", {"opened_at": "desc"}, {"case_id": "asc"}],
+    }
+
+
+def build_parties_query(viewer: Viewer, parties: Sequence[tuple[str, str]], size: int = 200) -> dict[str, Any]:
+    """The cases of these (case id, party id) the viewer may see, with their parties of those ids as inner hits
+    (the caller keeps the pairs it asked for): a person record's cases, under the same access filter as every
+    search."""
+    cases = sorted({case_id for case_id, _ in parties})
+    party_ids = sorted({party_id for _, party_id in parties})
+    return {
+        "query": {"bool": {
+            "must": [{"nested": {"path": "parties", "query": {"terms": {"parties.party_id": party_ids}},
+                                 "inner_hits": {"size": 20, "_source": [*PERSON_SOURCE, "parties.name_normalized"]}}}],
+            "filter": [access_filter(viewer), {"terms": {"case_id": cases}}],
+        }},
+        "size": size,
+        "_source": PEOPLE_CASE_SOURCE,
+        "sort": [{"opened_at": "desc"}, {"case_id": "asc"}],
     }

@@ -9,6 +9,18 @@ from core.vocabulary import Category, Outcome, PartyRole, Sensitivity, Stage
 
 
 @dataclass
+class MatchedPerson:
+    """A person a hit matched, once, as the case (which the caller may see) names them."""
+
+    party_id: str
+    name: str
+    role: PartyRole
+    national_id: str | None = None
+    passport_number: str | None = None
+    nationality: str | None = None
+
+
+@dataclass
 class SearchHit:
     id: str
     number: str
@@ -23,6 +35,8 @@ class SearchHit:
     directorate: str | None = None
     sensitivity: Sensitivity = Sensitivity.normal
     opened_at: datetime | None = None
+    #: the people of the case the query matched, best first, each once, with their role and identifiers
+    people: list[MatchedPerson] = field(default_factory=list)
 
 
 @dataclass
@@ -50,12 +64,17 @@ class PersonCase:
     party_id: str
     role: PartyRole
     name: str
+    national_id: str | None = None
+    passport_number: str | None = None
+    nationality: str | None = None
 
 
 @dataclass
 class PersonCandidate:
-    """`identity`: one person by national ID, across cases. `name_match`: a party without an ID whose
-    name matches; offered for a human to judge, never merged into an identity."""
+    """`identity`: one person record (by national ID, by passport and nationality, or as people decided by
+    merging records), across cases. `name_match`: a party with no person record whose name matches; offered
+    for a human to judge, never merged into an identity. Everything said of a person comes from the cases the
+    caller may see: names, identifiers, date of birth."""
 
     kind: str  # identity | name_match
     national_id: str | None
@@ -64,6 +83,9 @@ class PersonCandidate:
     names_seen: list[str]
     score: float
     cases: list[PersonCase]
+    person_id: int | None = None
+    passport_numbers: list[str] = field(default_factory=list)  # "EGY A1234567"
+    birth_dates: list[str] = field(default_factory=list)
 
 
 @dataclass

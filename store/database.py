@@ -64,12 +64,30 @@ def _alembic_config(connection: Connection) -> Config:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent; safe with several processes starting)."""
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            # one migrator at a time when the API and the worker start together
-            connection.execute(text("SELECT pg_advisory_xact_lock(7243001)"))
-        command.upgrade(_alembic_config(connection), "head")
+    """Bring the schema to the newest migration (idempotent; safe with several processes starting).
+
+    On SQLite, a migration that changes a table rebuilds it (copy, drop, rename): foreign keys are off while it
+    runs, as SQLite requires (the pragma has no effect inside a transaction), and checked whole before they are
+    on again."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # pysqlite opens no transaction for a pragma: this only ends SQLAlchemy's
+        try:
+            with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    # one migrator at a time when the API and the worker start together
+                    connection.execute(text("SELECT pg_advisory_xact_lock(7243001)"))
+                command.upgrade(_alembic_config(connection), "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows that refer to nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def pending_model_changes(engine: Engine) -> list[object]:

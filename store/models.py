@@ -124,13 +124,50 @@ class CaseAgency(Base):
 
 
 class Person(Base):
-    """One identity per national ID, across every case and agency."""
+    """One person record across every case and agency: keyed by national ID (a Libyan), or by passport number
+    and nationality (a foreigner), or by neither (a record split off by people's decision). A record merged into
+    another points to it: its parties are that person's (store.people)."""
 
     __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("passport_number", "nationality"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    national_id: Mapped[str] = mapped_column(String(12), unique=True)
+    national_id: Mapped[str | None] = mapped_column(String(12), unique=True, default=None)
+    #: the name first seen: never shown to a searcher (it may be a sealed case's); the cases name the person
     name: Mapped[str] = mapped_column(String(300))
+    passport_number: Mapped[str | None] = mapped_column(String(20), default=None)
+    nationality: Mapped[str | None] = mapped_column(String(3), default=None)
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None, index=True)
+    created_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PersonLink(Base):
+    """A party assigned to a person record by a person's decision (a link, or parties split off into a record of
+    their own): the projection keeps it over what the party's identifiers would say."""
+
+    __tablename__ = "person_links"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    party_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("person_decisions.id"))
+
+
+class PersonDecision(Base):
+    """A merge, an undone merge, a link or a split of person records: who decided it, with what role, why.
+    Never made by the system itself."""
+
+    __tablename__ = "person_decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # core.vocabulary.PersonDecisionKind
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    other_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None, index=True)
+    parties: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"parties": [[case_id, party_id], ...]}
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(128))
+    decided_role: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[datetime]
 
 
 class PartyRow(Base):
@@ -143,7 +180,10 @@ class PartyRow(Base):
     name: Mapped[str] = mapped_column(String(300))
     name_normalized: Mapped[str] = mapped_column(String(300))
     national_id: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None, index=True)
+    passport_number: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
+    nationality: Mapped[str | None] = mapped_column(String(3), default=None)
+    birth_date: Mapped[str | None] = mapped_column(String(10), default=None)
 
 
 class CaseNumber(Base):

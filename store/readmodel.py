@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.agencies import AgencyTree
@@ -23,8 +22,9 @@ from core.transitions import apply, new_case
 from core.vocabulary import SystemEvent
 from store.agencies import load_agency_tree
 from store.codec import event_from_row, state_from_json, to_json
-from store.models import Case, CaseAgency, CaseDeadline, CaseEventRow, PartyRow, Person
+from store.models import Case, CaseAgency, CaseDeadline, CaseEventRow, PartyRow
 from store.notifications import record_notices
+from store.people import person_for_party
 from store.records import project_criminal_records
 
 #: the agency tree where no event needs it (only an expiry escalates)
@@ -158,24 +158,8 @@ def _project_agencies(session: Session, state: CaseState) -> None:
 def _project_parties(session: Session, state: CaseState) -> None:
     session.execute(delete(PartyRow).where(PartyRow.case_id == state.case_id))
     for party in state.parties:
-        person_id = person_for(session, party.national_id, party.name) if party.national_id else None
         session.add(PartyRow(case_id=state.case_id, party_id=party.party_id, role=party.role, name=party.name,
                              name_normalized=normalize_name(party.name), national_id=party.national_id,
-                             person_id=person_id))
-
-
-def person_for(session: Session, national_id: str, name: str) -> int:
-    """The one identity for a national ID, created on first sight."""
-    existing = session.scalar(select(Person.id).where(Person.national_id == national_id))
-    if existing is not None:
-        return existing
-    try:
-        with session.begin_nested():
-            person = Person(national_id=national_id, name=name)
-            session.add(person)
-            session.flush()
-            return person.id
-    except IntegrityError:
-        found = session.scalar(select(Person.id).where(Person.national_id == national_id))
-        assert found is not None
-        return found
+                             person_id=person_for_party(session, state.case_id, party),
+                             passport_number=party.passport_number, nationality=party.nationality,
+                             birth_date=party.birth_date))

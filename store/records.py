@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,8 @@ from core.arabic import normalize_name
 from core.case import CaseState, Party, Verdict
 from core.records import RecordEntry, RecordFacts, RecordFinding, RecordRules, exclusion, names_may_match
 from core.vocabulary import ClockStatus, VerdictResult
-from store.models import AgencyRow, Case, CriminalRecord, Person, RehabilitationOrder
+from store.models import AgencyRow, Case, CriminalRecord, PartyRow, RehabilitationOrder
+from store.people import records_of
 
 
 def _final_at(state: CaseState, party: Party, verdict: Verdict) -> datetime:
@@ -39,8 +40,9 @@ def project_criminal_records(session: Session, state: CaseState) -> None:
             if verdict.executed_at is not None and existing.executed_at is None:
                 existing.executed_at = verdict.executed_at
             continue
-        person_id = (session.scalar(select(Person.id).where(Person.national_id == party.national_id))
-                     if party.national_id else None)
+        # the party's person record as projected just before (store.readmodel: parties, then records)
+        person_id = session.scalar(select(PartyRow.person_id).where(PartyRow.case_id == state.case_id,
+                                                                    PartyRow.party_id == party.party_id))
         entry = CriminalRecord(
             case_id=state.case_id, party_id=party.party_id, person_id=person_id, national_id=party.national_id,
             name=party.name, name_normalized=normalize_name(party.name),
@@ -68,11 +70,13 @@ def compute_record(session: Session, national_id: str, holder_name: str, now: da
                    rules: RecordRules | None = None) -> RecordFinding:
     """A citizen's record as a certificate computed at `now` shows it: their final convictions less
     those the rules leave off, plus doubtful matches (convicted people without a national ID whose
-    name may be theirs)."""
+    name may be theirs). Their convictions are those of their person record (store.people): under their
+    national ID, or under a passport people merged into it, less what people split off as another's."""
     rules = rules or record_rules()
     normalized = normalize_name(holder_name).split()
     first = normalized[0] if normalized else ""
-    own = select(CriminalRecord).where(CriminalRecord.national_id == national_id)
+    own = select(CriminalRecord).where(tuple_(CriminalRecord.case_id, CriminalRecord.party_id).in_(
+        records_of(session, national_id)))
     # a cheap SQL prefilter on the first name; names_may_match decides
     unidentified = select(CriminalRecord).where(CriminalRecord.national_id.is_(None),
                                                 CriminalRecord.name_normalized.like(f"{first}%"))

@@ -14,6 +14,22 @@ class PartyCreate(BaseModel):
     role: PartyRole = Field(examples=["accused"])
     name: str = Field(examples=["أحمد عبد الله المبروك"])
     national_id: str | None = Field(default=None, examples=["119850012345"])
+    #: a foreigner: the passport's number with the ISO 3166-1 alpha-3 code of the country that issued it
+    passport_number: str | None = Field(default=None, examples=["A12345678"])
+    nationality: str | None = Field(default=None, examples=["EGY"])
+    birth_date: str | None = Field(default=None, examples=["1985-03-14"], description="YYYY-MM-DD")
+    aliases: list[str] = Field(default=[], description="other names the person goes by")
+
+
+class IdentityWarningPublic(BaseModel):
+    """Accepted, with something to check: the same identifier already names someone under another name."""
+
+    code: str
+    field: str
+    message: str
+    message_ar: str
+    #: the names it carries in cases the caller may see
+    known_names: list[str] = []
 
 
 class CaseCreate(BaseModel):
@@ -32,6 +48,7 @@ class CaseCreated(BaseModel):
     id: str
     number: str
     stage: Stage
+    warnings: list[IdentityWarningPublic] = []
 
 
 class ActionPublic(BaseModel):
@@ -42,6 +59,7 @@ class ActionPublic(BaseModel):
     action: str
     #: `not_yet_on_record`: the action is accepted and in the case's history, its log and read model behind
     notices: list[str] = []
+    warnings: list[IdentityWarningPublic] = []
 
 
 class EventPublic(BaseModel):

@@ -29,13 +29,14 @@ from api.cases.schemas import (
 from api.idempotency import checked_key, once
 from config.rules import rulebook
 from config.settings import get_settings
-from core.access import may_see, viewer_for
+from core.access import Viewer, may_see, viewer_for
 from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
 from core.clocks import TRIPOLI, counts_whole_days, last_day
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Hidden, Refusal
 from core.supervision import case_deadlines, overdue
+from core.text import check_national_id, check_nationality, check_passport_number
 from core.transitions import action_options, decide_open
 from core.vocabulary import Category, Outcome, Stage
 from store.access import granted_agencies, readable_statement
@@ -44,6 +45,7 @@ from store.case_numbers import allocate_number
 from store.codec import state_from_json
 from store.documents import linked, parse_ref, unknown_document
 from store.models import Case, CaseDeadline, CaseEventRow
+from store.people import IdentityWarning, identity_warnings
 from workflows.case import CaseWorkflow
 from workflows.client import ACT, OPENED, case_workflow_id, refusal_from, send_update
 from workflows.messages import ActionResult
@@ -169,6 +171,46 @@ async def act(actor: Actor, case_id: str, action: str, fields: dict[str, Any], i
 
     request = {"action": action, "case_id": case_id, "fields": fields}
     return await once(session, actor.username, key, request, ActionResult, send)
+
+
+def _identifiers(values: dict[str, Any]) -> dict[str, str | None]:
+    """The identifiers a submission gives, as they will be kept (a malformed one is the validator's to refuse)."""
+    found: dict[str, str | None] = {"national_id": None, "passport_number": None, "nationality": None}
+    for name, check in (("national_id", check_national_id), ("passport_number", check_passport_number),
+                        ("nationality", check_nationality)):
+        try:
+            found[name] = check(values.get(name))
+        except Refusal:
+            found[name] = None
+    return found
+
+
+def _warnings(session: Session, viewer: Viewer, name: str, values: dict[str, Any], *, field_prefix: str = "",
+              exclude: tuple[str, str] | None = None) -> list[IdentityWarning]:
+    ids = _identifiers(values)
+    return identity_warnings(session, viewer, name, national_id=ids["national_id"],
+                             passport_number=ids["passport_number"], nationality=ids["nationality"],
+                             field_prefix=field_prefix, exclude=exclude)
+
+
+def identity_warnings_for(actor: Actor, action: str, fields: dict[str, Any], session: Session,
+                          case_id: str | None = None) -> list[IdentityWarning]:
+    """What an accepted submission should make its author check: an identifier it gives that already names
+    someone under a name that is not another spelling of this one (store.people.identity_warnings)."""
+    viewer = viewer_for(actor)
+    found: list[IdentityWarning] = []
+    if action == OPEN_CASE.name:
+        for index, party in enumerate(fields.get("parties") or []):
+            if isinstance(party, dict) and isinstance(party.get("name"), str):
+                found += _warnings(session, viewer, party["name"], party, field_prefix=f"parties[{index}].")
+    elif action == "add_party" and isinstance(fields.get("name"), str):
+        found += _warnings(session, viewer, fields["name"], fields)
+    elif action == "identify_party" and case_id is not None and isinstance(fields.get("party_id"), str):
+        row = session.get(Case, case_id)
+        party = state_from_json(row.snapshot).party(fields["party_id"]) if row is not None else None
+        if party is not None:
+            found += _warnings(session, viewer, party.name, fields, exclude=(case_id, party.party_id))
+    return found
 
 
 def _clock_public(state: CaseState) -> list[ClockPublic]:

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from api import audit_trail
 from api.certificates.schemas import RecordPage, RecordPublic, RehabilitationCreate, RehabilitationPublic
@@ -16,6 +16,7 @@ from config.rules import record_rules
 from core.refusal import Refusal
 from core.roles import Capability, may
 from store.models import AgencyRow, Case, CriminalRecord, RehabilitationOrder
+from store.people import records_of
 from store.records import AlreadyRehabilitated, RecordNotFound, record_rehabilitation
 
 router = APIRouter(prefix="/api/v1/criminal-records", tags=["criminal records"])
@@ -35,7 +36,8 @@ def list_criminal_records(user: CurrentUser, session: SessionDep, request: Reque
         .join(Case, Case.id == CriminalRecord.case_id)
         .outerjoin(AgencyRow, AgencyRow.code == CriminalRecord.court)
         .outerjoin(RehabilitationOrder, RehabilitationOrder.record_id == CriminalRecord.id)
-        .where(CriminalRecord.national_id == national_id).order_by(CriminalRecord.final_at))
+        .where(tuple_(CriminalRecord.case_id, CriminalRecord.party_id).in_(records_of(session, national_id)))
+        .order_by(CriminalRecord.final_at))
     items = [RecordPublic(
         record_id=r.id, case_id=r.case_id, case_number=number, name=r.name, national_id=r.national_id,
         offence=r.offence, category=r.category, sentence=r.sentence, court=r.court,

@@ -34,7 +34,8 @@ def field_key(path: str) -> str:
 @dataclass
 class Widget:
     name: str
-    kind: str  # text | textarea | national_id | datetime | select | number | lines | parties | verdicts | ref
+    kind: str  # text | textarea | national_id | code | date | datetime | select | number | lines | parties | verdicts
+    #  | ref
     label: str
     required: bool
     value: str = ""
@@ -88,13 +89,17 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
         widget.kind = "textarea"  # prose gets a multi-line box; names, places and titles (FieldKind.line) one line
     elif kind is FieldKind.national_id:
         widget.kind = "national_id"
+    elif kind in (FieldKind.passport_number, FieldKind.nationality):
+        widget.kind = "code"  # letters and digits, left to right (a nationality: LBY, EGY…)
+    elif kind is FieldKind.past_date:
+        widget.kind = "date"
     elif kind in (FieldKind.past_datetime, FieldKind.future_datetime, FieldKind.datetime):
         widget.kind = "datetime"
         if fresh and kind is FieldKind.past_datetime and spec.name != "occurred_at":
             widget.value = now_local()  # an arrest, a service, a verdict are usually recorded as they happen
     elif kind is FieldKind.integer:
         widget.kind = "number"
-    elif kind is FieldKind.texts:
+    elif kind in (FieldKind.texts, FieldKind.names):
         widget.kind = "lines"
     elif kind is FieldKind.choice:
         widget.kind = "select"
@@ -139,7 +144,7 @@ def fields_from_form(rule: ActionRule, form: Mapping[str, str]) -> dict[str, Any
                 fields[spec.name] = parties
         elif spec.kind is FieldKind.verdicts:
             fields[spec.name] = _verdicts(form)
-        elif spec.kind is FieldKind.texts:
+        elif spec.kind in (FieldKind.texts, FieldKind.names):
             lines = [line.strip() for line in form.get(spec.name, "").splitlines() if line.strip()]
             if lines:
                 fields[spec.name] = lines

@@ -9,6 +9,7 @@ from api.web.certificate_pages import router as certificate_pages_router
 from api.web.config import STATIC_DIR, vendor_dir
 from api.web.notification_pages import router as notification_pages_router
 from api.web.pages import CsrfRejected, LoginRequired
+from api.web.people_pages import router as people_pages_router
 from api.web.routes import csrf_rejected_handler, login_required_handler, root_router
 from api.web.routes import router as pages_router
 from api.web.supervision_pages import router as supervision_pages_router
@@ -21,6 +22,7 @@ def install(app: FastAPI) -> None:
     vendor_dir().mkdir(parents=True, exist_ok=True)
     app.include_router(pages_router)
     app.include_router(certificate_pages_router)
+    app.include_router(people_pages_router)
     app.include_router(notification_pages_router)
     app.include_router(supervision_pages_router)
     app.include_router(verify_pages_router)

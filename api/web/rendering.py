@@ -27,6 +27,7 @@ from core.vocabulary import (
     NotificationKind,
     Outcome,
     PartyRole,
+    PersonDecisionKind,
     Role,
     Sensitivity,
     SlaBand,
@@ -48,7 +49,7 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "sensitivity_label": Sensitivity, "party_role_label": PartyRole, "verdict_label": VerdictResult,
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
     "exclusion_label": Exclusion, "notification_label": NotificationKind, "reason_label": StallReason,
-    "age_label": AgeBucket, "urgency_label": Urgency, "sla_label": SlaBand,
+    "age_label": AgeBucket, "urgency_label": Urgency, "sla_label": SlaBand, "person_decision_label": PersonDecisionKind,
 }
 
 def time_element(value: datetime | str | None, language: str) -> Markup:

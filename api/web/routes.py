@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -53,6 +54,8 @@ from search.client import get_client as get_search_client
 from search.query import CaseQuery
 from search.results import SearchPage
 from search.service import search_cases as run_search
+from store.models import PartyRow
+from store.people import IdentityWarning, identity_warnings, root_of
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 root_router = APIRouter(include_in_schema=False)
@@ -283,7 +286,9 @@ def _case_page(page: Page, case: CasePublic, db: Session, *, status: int = 200, 
     """The case page; `open_action` names the form re-shown with `values` and `errors` (the upload form's
     name is documents_service.ATTACH, like its action's)."""
     errors = errors or []
+    warnings, links = _identities(page, case, db)
     return page.render("case.html", status=status, case=case, forms=_action_forms(page, case, open_action, values),
+                       identity_warnings=warnings, person_links=links,
                        open_action=open_action, errors=errors, error_for=_errors_by_field(errors),
                        done=done if done in ACTIONS_BY_NAME else None, restored=restored,
                        parties_by_id={p["party_id"]: p for p in case.parties},
@@ -291,6 +296,24 @@ def _case_page(page: Page, case: CasePublic, db: Session, *, status: int = 200, 
                        may_upload=documents_service.ATTACH in case.allowed_actions,
                        max_document_bytes=get_settings().document_max_bytes,
                        upload_title=(values or {}).get("title", "") if open_action == documents_service.ATTACH else "")
+
+
+def _identities(page: Page, case: CasePublic, db: Session) -> tuple[dict[str, list[IdentityWarning]], dict[str, int]]:
+    """Per party: the warnings its identifiers raise (the same ID under another name elsewhere), and its person
+    record, for the page to link to."""
+    viewer = viewer_for(page.actor)
+    warnings: dict[str, list[IdentityWarning]] = {}
+    for party in case.parties:
+        found = identity_warnings(db, viewer, party["name"], national_id=party.get("national_id"),
+                                  passport_number=party.get("passport_number"), nationality=party.get("nationality"),
+                                  exclude=(case.id, party["party_id"]))
+        if found:
+            warnings[party["party_id"]] = found
+    links = {party_id: root_of(db, person_id) for party_id, person_id in db.execute(
+        select(PartyRow.party_id, PartyRow.person_id).where(PartyRow.case_id == case.id,
+                                                            PartyRow.person_id.is_not(None))).tuples()
+        if person_id is not None}
+    return warnings, links
 
 
 def _read_case(page: Page, case_id: str, db: SessionDep) -> CasePublic | HTMLResponse:

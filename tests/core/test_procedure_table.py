@@ -88,6 +88,13 @@ def _in_execution() -> CaseState:
     return state
 
 
+def _identified(**identity: str) -> CaseState:
+    """A case of two accused, the first identified as given."""
+    state = open_case(parties=2)
+    act(state, OFFICER, "identify_party", T0, party_id="p1", **identity)
+    return state
+
+
 def _merge_into_a_case_in(stage: Stage) -> Refusal:
     command = ActionCommand("merge_into", CHIEFPROS, {"target_case_id": "other"},
                             cases={"target_case_id": CaseRef("other", stage, True)})
@@ -173,6 +180,18 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
     "remand_to_quashed_court": [
         (lambda: refused(_in_cassation()[0], SUPREME_JUDGE, "remand", _in_cassation()[1], to_agency="court.tripoli",
                          reasons="…"), "not_competent_court"),
+    ],
+    "identity_to_add": [
+        (lambda: refused(_identified(national_id="119850012345", passport_number="LY123456", nationality="LBY"),
+                         OFFICER, "identify_party", party_id="p1", birth_date="1985-01-01"), "already_identified"),
+        (lambda: refused(open_case(), OFFICER, "identify_party", party_id="p1", birth_date="1985-01-01"),
+         "identifier_required"),
+        (lambda: refused(_identified(national_id="119850012345"), OFFICER, "identify_party", party_id="p1",
+                         national_id="219850012345"), "already_identified"),
+        (lambda: refused(_identified(national_id="119850012345"), OFFICER, "identify_party", party_id="p2",
+                         national_id="119850012345"), "identity_in_case"),
+        (lambda: refused(_identified(passport_number="A1234567", nationality="EGY"), OFFICER, "identify_party",
+                         party_id="p2", passport_number="A1234567", nationality="EGY"), "identity_in_case"),
     ],
     "same_kind_target": [
         (lambda: refused(open_case(), SUPERVISOR_TRIPOLI, "reassign", to_agency="station.benghazi.central",

@@ -26,6 +26,9 @@ HOLDERS: dict[Capability, set[Role]] = {
     Capability.supervise_police: {R.supervisor},
     Capability.supervise_prosecution: {R.chief_prosecutor},
     Capability.preside_court: {R.court_president},
+    #: merges, links and splits of person records: the investigator who knows the people, the records officer
+    #: whose criminal records follow the person record (issue 16)
+    Capability.decide_identities: {R.investigator, R.records_officer},
 }
 
 

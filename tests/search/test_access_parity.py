@@ -1,6 +1,7 @@
 """One predicate, three compilations: core.access.may_see (one case), api.access.readable_statement
 (SQL) and search.query.access_filter (OpenSearch) agree on random viewers × random case files; and
-random users of every role and agency, running random searches, never see a case they may not see."""
+random users of every role and agency, running random searches, never see a case they may not see: case search
+and people search by name in either script, national ID or passport number, and person records (issue 16)."""
 
 from __future__ import annotations
 
@@ -9,25 +10,47 @@ from collections.abc import Iterator
 
 import pytest
 from opensearchpy import OpenSearch
+from sqlalchemy import select
 
+from api.people.service import person_public
 from core.access import Viewer, may_see, viewer_for
-from core.case import CaseState
+from core.case import CaseState, Party
+from core.refusal import Refusal
 from infra.demo import AGENCIES
 from search.client import get_client
 from search.indices import cases_alias
 from search.maintenance import ensure_indices
 from search.query import SORTS, CaseQuery, access_filter
-from search.service import search_cases
+from search.service import search_cases, search_people
+from store import people
 from store.access import granted_agencies, readable_statement
 from store.codec import state_from_json
 from store.database import session_scope
-from store.models import Case
+from store.models import Case, PartyRow
 from tests.support.search_fixtures import FAMILY, GIVEN, OFFENCES, build_case, demo_actors, index, store
 
 pytestmark = pytest.mark.stack
 
 SEED = 20261129
 AGENCY_CODES = sorted(a.code for a in AGENCIES)
+#: names typed in Latin letters (passports, foreign documents), and foreigners known by passport and nationality
+LATIN = ["Mohamed Salem Alwarfalli", "Ahmed Muftah Al-Tarhouni", "Khaled Ibrahim Elobeidi", "Fatma Youssef Alkikli",
+         "Abdulrahman Faraj Ben Omran", "Houda Moussa Senussi"]
+NATIONALITIES = ["TUN", "EGY", "SDN", "LBY"]
+
+
+def _identified_parties(rng: random.Random) -> list[dict[str, object]]:
+    """Parties with the fields issue 16 added: a Latin name, a passport and nationality, other names."""
+    found: list[dict[str, object]] = []
+    for role in ("accused", "witness")[: rng.randint(1, 2)]:
+        party: dict[str, object] = {"role": role, "name": rng.choice(LATIN + GIVEN[:3])}
+        if rng.random() < 0.7:
+            party["passport_number"] = f"P{rng.randrange(10**6, 10**7)}"
+            party["nationality"] = rng.choice(NATIONALITIES)
+        if rng.random() < 0.5:
+            party["aliases"] = [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"]
+        found.append(party)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +59,15 @@ def fixture_cases() -> Iterator[tuple[list[CaseState], dict[str, list[str]]]]:
     ensure_indices(client)
     rng = random.Random(SEED)
     cases = [build_case(rng) for _ in range(60)]
+    # the same passports again in other files, so that a person record spans cases the viewer may and may not see
+    foreign = [build_case(rng, parties=_identified_parties(rng)) for _ in range(15)]
+    again = [build_case(rng, parties=[{**party, "name": rng.choice(LATIN)} for party in _identified_parties(rng)])
+             for _ in range(5)]
+    for case, earlier in zip(again, foreign, strict=False):
+        for party, first in zip(case.parties, earlier.parties, strict=False):
+            if first.passport_number:
+                party.passport_number, party.nationality = first.passport_number, first.nationality
+    cases += foreign + again
     grants = {c.case_id: rng.sample(AGENCY_CODES, rng.randint(1, 2)) for c in cases if rng.random() < 0.25}
     store(cases, grants)
     index(client, cases)
@@ -76,6 +108,8 @@ def _random_query(rng: random.Random, cases: list[CaseState]) -> CaseQuery:
     text = rng.choice([
         "", rng.choice(GIVEN), f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", rng.choice(OFFENCES)[0], case.number,
         next((p.national_id for p in case.parties if p.national_id), "") or "", "Mohamed", "سرقة", "المخدرات",
+        rng.choice(LATIN), next((p.passport_number for p in case.parties if p.passport_number), "") or "",
+        "Warfalli", "بن عمران",
     ])
     return CaseQuery(text=text, stage=rng.choice([None, None, "police_inquiry", "prosecution", "trial"]),
                      category=rng.choice([None, None, "felony", "misdemeanour"]),
@@ -116,3 +150,67 @@ def test_citizens_search_nothing(fixture_cases: tuple[list[CaseState], dict[str,
     assert page.total == 0 and page.items == []
     with session_scope() as session:
         assert session.scalars(readable_statement(viewer_for(citizen.actor))).all() == []
+
+
+def _people_query(rng: random.Random, party: Party) -> dict[str, str]:
+    choices = [{"name": party.name}, {"name": rng.choice(LATIN)}, {"name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"},
+               *([{"national_id": party.national_id}] if party.national_id else []),
+               *([{"passport_number": party.passport_number}] if party.passport_number else [])]
+    return rng.choice(choices)
+
+
+def test_random_users_searching_people_never_see_a_case_they_may_not_see(
+        fixture_cases: tuple[list[CaseState], dict[str, list[str]]]) -> None:
+    cases, _ = fixture_cases
+    client = get_client()
+    rng = random.Random(SEED + 3)
+    users = demo_actors()
+    seen = identities = 0
+    with session_scope() as session:
+        directory = people.Directory(session)
+        for _ in range(200):
+            user = rng.choice(users)
+            viewer = viewer_for(user.actor)
+            party = rng.choice(rng.choice(cases).parties)
+            page = search_people(client, viewer, directory=directory, **_people_query(rng, party))
+            for candidate in page.items:
+                identities += candidate.kind == "identity"
+                for found in candidate.cases:
+                    row = session.get(Case, found.case_id)
+                    assert row is not None
+                    state = state_from_json(row.snapshot)
+                    assert may_see(viewer, state.sensitivity, state.agencies_involved,
+                                   granted_agencies(session, found.case_id)), (user.username, found.case_id)
+                    seen += 1
+    assert seen > 100 and identities > 10  # people were found, and person records among them
+
+
+def test_a_person_record_shows_only_the_cases_its_reader_may_see(
+        fixture_cases: tuple[list[CaseState], dict[str, list[str]]]) -> None:
+    cases, _ = fixture_cases
+    by_id = {c.case_id: c for c in cases}
+    users = demo_actors()
+    shown = hidden = 0
+    with session_scope() as session:
+        records = sorted({p for p in session.scalars(select(PartyRow.person_id).where(
+            PartyRow.case_id.in_(by_id), PartyRow.person_id.is_not(None))) if p is not None})
+        assert len(records) > 10
+        for person_id in records:
+            for user in users:
+                viewer = viewer_for(user.actor)
+                try:
+                    record = person_public(session, user.actor, person_id)
+                except Refusal as refused:
+                    assert refused.code == "person_not_found"
+                    hidden += 1
+                    continue
+                for party in record.parties:
+                    case = by_id.get(party.case_id)
+                    if case is None:  # a case of another test sharing the passport: judged from the read model
+                        row = session.get(Case, party.case_id)
+                        assert row is not None
+                        case = state_from_json(row.snapshot)
+                    assert may_see(viewer, case.sensitivity, case.agencies_involved,
+                                   granted_agencies(session, party.case_id)), (user.username, party.case_id)
+                    shown += 1
+    assert shown > 50 and hidden > 50  # both answers were exercised

@@ -8,8 +8,7 @@ import pytest
 
 from core.access import Viewer, may_see
 from core.arabic import normalize_name
-from search.names import synonym_rules
-from search.query import CaseQuery, access_filter, build_people_query, build_query
+from search.query import CaseQuery, Tier, access_filter, build_people_query, build_query, identifier_of, person_query
 
 
 @pytest.mark.parametrize(("written", "normal"), [
@@ -51,7 +50,31 @@ def test_bad_sort_and_empty_people_query_are_refused() -> None:
         build_people_query(viewer)
 
 
-def test_synonym_rules_map_latin_to_arabic() -> None:
-    rules = synonym_rules()
-    assert "mohamed, mohammed, muhammad" in rules[0] and rules[0].endswith("=> محمد")
-    assert any(r.startswith("abdallah, abdullah") for r in rules)
+def test_a_name_query_asks_for_every_part_in_one_party_with_a_bonus() -> None:
+    query = person_query("Mustafa Ibrahim Altarhouni")
+    assert query is not None
+    person = query["bool"]["should"][0]["bool"]
+    parts = person["must"][0]["bool"]["should"]
+    assert len(parts) == 3  # one dis_max per part: a part scores by its best tier
+    bonus = person["should"][0]["constant_score"]
+    assert bonus["boost"] == Tier.WHOLE_PERSON and len(bonus["filter"]["bool"]["filter"]) == 3
+    text = json.dumps(query, ensure_ascii=False)
+    assert "TRHN" in text and "ترهوني" in text  # the phonetic key, and the dictionary's name
+
+
+def test_the_tiers_are_ordered_and_an_identifier_comes_first() -> None:
+    assert (Tier.EXACT > Tier.NORMALIZED > Tier.DICTIONARY > Tier.DICTIONARY_NEAR > Tier.PHONETIC
+            > Tier.WITHOUT_PARTICLE > Tier.PARTIAL)
+    # the shorter-name tie-break never outweighs one tier step; all parts in one party beat any part spread
+    assert Tier.SHORTER_NAME < Tier.EXACT - Tier.NORMALIZED
+    assert Tier.WHOLE_PERSON > Tier.EXACT
+    assert Tier.IDENTIFIER > 4 * Tier.EXACT + Tier.WHOLE_PERSON
+    assert identifier_of("١١٩٨٥٠٠١٢٣٤٥") == ("119850012345", None)
+    assert identifier_of("a12-345 67") == (None, "A1234567")
+    assert identifier_of("Mohamed") == (None, None)
+    assert identifier_of("LY 4A6372") == (None, "LY4A6372")
+    # a name with a number in it, or a word that only has digits in it, is not a passport number
+    assert identifier_of("Ahmed Abdullah ef9bc9") == (None, None)
+    assert identifier_of("ef9bc9") == (None, None)
+    body = build_query(Viewer(national=True, agencies=frozenset({"cid"})), CaseQuery(text="119850012345"))
+    assert '"parties.national_id": ["119850012345"]' in json.dumps(body)

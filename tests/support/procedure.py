@@ -29,6 +29,7 @@ from core.procedure import (
     FieldKind,
     FieldSpec,
     HandOff,
+    IdentifyParty,
     KeepDocument,
     KeepNote,
 )
@@ -152,6 +153,13 @@ def _values(spec: FieldSpec, state: CaseState, now: datetime) -> list[Any]:
         return [[{"party_id": pid, "result": result, "in_absentia": absent,
                   "sentence": "الحبس سنة" if result == VerdictResult.convicted else None} for pid in chosen]
                 for chosen in _subsets(defendants) for result, absent in VERDICT_VARIANTS]
+    if kind is FieldKind.national_id:
+        # left out, or one no party of the case carries yet (identify_party takes only a new one)
+        held = {p.national_id for p in state.parties}
+        return [None, next(f"2198{n:08d}" for n in range(len(held) + 1) if f"2198{n:08d}" not in held)]
+    if kind is FieldKind.passport_number:
+        held = {p.passport_number for p in state.parties}
+        return [None, next(f"P{n:07d}" for n in range(len(held) + 1) if f"P{n:07d}" not in held)]
     sample: dict[FieldKind, Any] = {
         FieldKind.text: "نص", FieldKind.line: "سطر", FieldKind.national_id: None,
         FieldKind.past_datetime: now.isoformat(),
@@ -159,6 +167,7 @@ def _values(spec: FieldSpec, state: CaseState, now: datetime) -> list[Any]:
         FieldKind.datetime: (now + timedelta(hours=1)).isoformat(),
         FieldKind.choice: spec.choices[0] if spec.choices else None, FieldKind.texts: ["تهمة"],
         FieldKind.integer: 1, FieldKind.document: "sha256-0f1e2d", FieldKind.case: OTHER_CASE.case_id,
+        FieldKind.nationality: "EGY", FieldKind.past_date: "1990-05-17", FieldKind.names: None,
     }
     return [sample[kind]]
 
@@ -215,8 +224,8 @@ def _weight(rule: ActionRule, taken: int) -> float:
     closes = any(isinstance(e, Close | CloseByVerdicts) for e in rule.effects)
     sideways = (all(isinstance(e, AddParty | KeepDocument | KeepNote | HandOff) for e in rule.effects)
                 and rule.enters is None)
-    if closes:
-        return CLOSES
+    if closes or all(isinstance(e, IdentifyParty) for e in rule.effects):
+        return CLOSES  # identifying a party changes no path: seldom, so that the walks still go everywhere
     return 1.0 if sideways else MOVES_ALONG / (1 + taken)
 
 

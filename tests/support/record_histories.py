@@ -46,9 +46,10 @@ QUEUE = "histories"
 #: chamber, a hearing entered after it was held, a verdict dated by its pronouncement; a court's president
 #: reassigning its case; the appeal window moved to the next sitting day), v6 with REMAND_PATCH (a cassation remand of
 #: an appeal judgment back to the court of appeal, in appeal)
-#: v7 with the supervision note (add_supervision_note: an action that moves nothing) beside a reassignment, and
-#: every scenario recorded again with the two branches together (v5-supervision: the note's own first recording)
-VERSION = "v7"
+#: v8 with the supervision note (add_supervision_note: an action that moves nothing) beside a reassignment, parties'
+#: identity fields and identify_party (a foreigner by passport, a national ID added later), every scenario recorded
+#: again with the three branches together (v5-supervision and v6-names: each branch's own first recording)
+VERSION = "v8"
 
 
 async def main() -> None:
@@ -165,6 +166,16 @@ async def main() -> None:
         await environment.sleep(timedelta(hours=30))
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-supervised-{VERSION}.json").write_text(history.to_json())
+
+        # a foreigner filed by passport, and a national ID added to a party later (identify_party)
+        handle = await open_case(environment.client, QUEUE)
+        await act(handle, OFFICER, "add_party", role="witness", name="Soufiane Achour", passport_number="T1234567",
+                  nationality="TUN", birth_date="1988-02-03", aliases=["سفيان التونسي"])
+        await act(handle, OFFICER, "identify_party", party_id="p1", national_id="119850012345",
+                  birth_date="1985-01-01")
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-identified-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -58,7 +59,7 @@ def _ref(code: str) -> AgencyRef:
 
 
 def build_case(rng: random.Random, *, station: str | None = None, sensitivity: str | None = None,
-               parties: list[dict[str, str]] | None = None, depth: int | None = None,
+               parties: Sequence[Mapping[str, object]] | None = None, depth: int | None = None,
                offence: tuple[str, str] | None = None) -> CaseState:
     """A case opened at a police station and carried `depth` hand-offs along (0 police, 1 prosecution, 2 court)."""
     station = station or rng.choice(sorted(STATIONS))
@@ -67,7 +68,8 @@ def build_case(rng: random.Random, *, station: str | None = None, sensitivity: s
     if parties is None:
         parties = []
         for role in ("accused", "complainant")[: rng.randint(1, 2)]:
-            party = {"role": role, "name": f"{rng.choice(GIVEN)} {rng.choice(GIVEN)} {rng.choice(FAMILY)}"}
+            name = f"{rng.choice(GIVEN)} {rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+            party: dict[str, object] = {"role": role, "name": name}
             if rng.random() < 0.5:
                 party["national_id"] = f"1{rng.randrange(10**10, 10**11)}"
             parties.append(party)
