@@ -40,7 +40,6 @@ _NAME_BASE = ["lowercase", "decimal_digit", "arabic_normalization", "name_ibn"]
 
 CASES_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
-    "number_of_replicas": 0,
     "analysis": {
         "char_filter": _NAME_CHAR_FILTERS,
         "filter": _NAME_FILTERS,
@@ -106,7 +105,10 @@ CASES_MAPPINGS: dict[str, Any] = {
 
 def dynamic_settings() -> dict[str, Any]:
     """Settings that may change on a live index: applied at creation and again at every worker start."""
-    return {"translog": {"durability": get_settings().search_translog_durability, "sync_interval": "5s"}}
+    settings = get_settings()
+    # replicas are dynamic too: a single node has nowhere to put one, a cluster of three keeps one copy apart
+    return {"number_of_replicas": settings.search_replicas,
+            "translog": {"durability": settings.search_translog_durability, "sync_interval": "5s"}}
 
 
 def cases_alias() -> str:
