@@ -1,0 +1,93 @@
+"""The cluster profile's place on this machine: its state directory, its ports, and the settings its own
+processes (APIs, workers, the CLI's commands) read — secrets by file, from the state directory's `secrets/`.
+
+Like the test profile, each value is a default: what the environment already sets wins. Every port is the
+default's plus PORT_OFFSET; the engines' extra ports (each OpenSearch node, each API behind the balancer,
+Temporal's internal services, PostgreSQL) are laid out from the same offset in `Layout`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.settings import ROOT, SECRETS_DIR_VARIABLE, Settings
+
+PORT_OFFSET = 50_000
+STATE_DIR = ROOT / ".mizan" / "cluster"
+#: backups live apart from the state they back up: a restore starts from an empty state directory
+BACKUP_DIR = ROOT / ".mizan" / "backups" / "cluster"
+API_PROCESSES = 2
+WORKER_PROCESSES = 2
+OPENSEARCH_NODES = 3
+POSTGRES_DEFAULT_PORT = 5432
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Every port of the cluster profile, from the settings (so an override of one base port moves its group)."""
+
+    settings: Settings
+
+    @property
+    def load_balancer_port(self) -> int:
+        return self.settings.api_port
+
+    def api_port(self, n: int) -> int:
+        """The n-th API process (1-based), behind the balancer."""
+        return self.settings.api_port + n
+
+    @property
+    def balancer_stats_port(self) -> int:
+        return self.settings.api_port + 10
+
+    def opensearch_port(self, n: int) -> int:
+        return self.settings.opensearch_port + n - 1
+
+    def opensearch_transport_port(self, n: int) -> int:
+        return self.settings.opensearch_port + 100 + n - 1
+
+    @property
+    def postgres_port(self) -> int:
+        return self.settings.temporal_port - 7233 + POSTGRES_DEFAULT_PORT
+
+    @property
+    def keycloak_https_port(self) -> int:
+        return self.settings.keycloak_port
+
+    def temporal_port(self, service: str) -> tuple[int, int]:
+        """(gRPC, membership) of one of Temporal's services; the frontend's gRPC is the configured port."""
+        base = self.settings.temporal_port
+        grpc = {"frontend": base, "history": base + 1, "matching": base + 2, "worker": base + 6}[service]
+        # Temporal stores membership ports as a smallint: they must stay below 32768 (57233 -> 30233)
+        return grpc, 30_000 + grpc % 1_000
+
+    @property
+    def temporal_http_port(self) -> int:
+        return self.settings.temporal_port + 10
+
+
+def cluster_profile() -> dict[str, str]:
+    defaults = Settings.model_construct()
+    ports = {name: getattr(defaults, name) + PORT_OFFSET for name in (
+        "api_port", "keycloak_port", "keycloak_management_port", "opensearch_port", "temporal_port",
+        "temporal_ui_port")}
+    env = {"MIZAN_CLUSTER": "true", "MIZAN_STATE_DIR": str(STATE_DIR), "MIZAN_SEARCH_REPLICAS": "1",
+           **{f"MIZAN_{name.upper()}": str(port) for name, port in ports.items()}}
+    return env
+
+
+def apply_cluster_profile() -> None:
+    """The cluster profile into this process's environment (what is set already stays), its secrets made (or
+    found) under its state directory, and every setting that names them: what the services it starts inherit."""
+    from infra.cluster.secrets import ClusterSecrets
+
+    for name, value in cluster_profile().items():
+        os.environ.setdefault(name, value)
+    state = Path(os.environ["MIZAN_STATE_DIR"])
+    probe = Settings()  # ports and state dir as now set, before the secrets' settings are known
+    secrets = ClusterSecrets.prepare(state, Layout(probe))
+    for name, value in secrets.client_environment(Layout(probe)).items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault(SECRETS_DIR_VARIABLE, str(secrets.settings_dir))
