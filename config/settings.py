@@ -81,6 +81,9 @@ class Settings(BaseSettings):
 
     document_max_bytes: int = Field(default=25 * 1024 * 1024, description="largest document upload accepted")
 
+    #: the production shape on one machine (`./mizan up --cluster`): which services the launcher runs
+    cluster: bool = False
+
     # -- where the engines are, when not on this machine's default ports (the cluster profile, Kubernetes)
     api_endpoint: str | None = Field(default=None, description="where clients reach the API (the load balancer)")
     keycloak_endpoint: str | None = Field(default=None, description="Keycloak's base URL, e.g. https://sso:8443")

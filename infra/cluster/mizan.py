@@ -3,13 +3,13 @@ workers on the same task queue, and HAProxy in front, terminating TLS."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import ssl
 import urllib.request
 from pathlib import Path
 
 from config.settings import Settings
+from infra.cluster.debian import ensure_package
 from infra.cluster.profile import API_PROCESSES, Layout
 from infra.cluster.secrets import ClusterSecrets
 from infra.mizan_services import ApiService, WorkerService
@@ -122,8 +122,7 @@ class LoadBalancer(Service):
         return states
 
     def install(self) -> None:
-        if shutil.which("haproxy") is None:
-            raise RuntimeError("HAProxy is not installed: apt-get install haproxy")
+        ensure_package("haproxy", "haproxy")
         certificate = self.secrets.certificate("load-balancer")
         servers = "\n".join(f"    server api-{n} 127.0.0.1:{self.layout.api_port(n)} check inter 1s fall 2 rise 2"
                             for n in range(1, API_PROCESSES + 1))

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from config.settings import Settings
+from infra.cluster.debian import ensure_package
 from infra.cluster.profile import Layout
 from infra.cluster.secrets import DATABASES, ClusterSecrets
 from infra.service import LaunchSpec, Service, port_open
@@ -57,6 +58,7 @@ class PostgresService(Service):
         return pwd.getpwnam(OS_USER)
 
     def install(self) -> None:
+        ensure_package("postgresql", Path("/usr/lib/postgresql"))
         owner = self._owner()
         self.home.mkdir(exist_ok=True)
         for directory in (self.home, self.socket_dir):
