@@ -14,11 +14,14 @@ from certificates import signing as certificate_signing
 from certificates.paper import new_verification_code, pdf_path, verify_url
 from certificates.pdf import CertificateDocument, render_certificate
 from config.settings import get_settings
+from core.notifications import CertificateStep, certificate_notices
 from core.records import RecordEntry, RecordFinding, certificate_expiry
-from core.vocabulary import CertificateRequestStatus, Role
+from core.vocabulary import CertificateRequestStatus, NotificationKind, Role
+from store.agencies import load_agency_tree
 from store.audit import Who, audit
 from store.database import session_scope
 from store.models import Certificate
+from store.notifications import record_notices
 from store.records import compute_record
 from workflows.messages import (
     COMPUTE_RECORD,
@@ -32,8 +35,19 @@ from workflows.messages import (
     RejectCertificate,
 )
 
+#: the agency whose officers review certificate requests
+RECORDS_OFFICE = "records"
 #: the records office acting through its workflow, for the audit log
-SYSTEM = Who(username="system", role="system", agency="records")
+SYSTEM = Who(username="system", role="system", agency=RECORDS_OFFICE)
+
+
+def _tell(session: Any, row: Certificate, kind: NotificationKind, due_at: datetime | None = None) -> None:
+    """The notification this step gives rise to, in the step's own transaction (made once: its key)."""
+    now = datetime.now(UTC)
+    step = CertificateStep(row.id, kind, now, row.requested_by, RECORDS_OFFICE, due_at)
+    record_notices(session, certificate_notices(step, load_agency_tree(session)), now)
+
+
 def _entry_json(entry: RecordEntry) -> dict[str, Any]:
     data = asdict(entry)
     data["final_at"] = entry.final_at.isoformat()
@@ -41,7 +55,7 @@ def _entry_json(entry: RecordEntry) -> dict[str, Any]:
 
 
 def _officer(username: str) -> Who:
-    return SYSTEM if username == "system" else Who(username, Role.records_officer, "records")
+    return SYSTEM if username == "system" else Who(username, Role.records_officer, RECORDS_OFFICE)
 
 
 def _row(session: Any, certificate_id: str) -> Certificate:
@@ -72,6 +86,7 @@ def open_certificate_review(request: OpenReview) -> None:
         if row.status != CertificateRequestStatus.computing:
             return
         row.status, row.review_due_at = CertificateRequestStatus.in_review, request.due_at
+        _tell(session, row, NotificationKind.certificate_to_review, request.due_at)
         audit(session, SYSTEM, "certificate.review_opened", detail={
             "certificate_id": row.id, "due_at": request.due_at.isoformat()})
 
@@ -83,6 +98,7 @@ def escalate_certificate_review(certificate_id: str) -> None:
         if row.escalated or row.status != CertificateRequestStatus.in_review:
             return
         row.escalated = True
+        _tell(session, row, NotificationKind.certificate_review_overdue, row.review_due_at)
         audit(session, SYSTEM, "certificate.review_escalated", outcome="escalated", detail={
             "certificate_id": row.id, "due_at": row.review_due_at.isoformat() if row.review_due_at else None})
 
@@ -112,6 +128,7 @@ def issue_certificate(request: IssueCertificate) -> None:
         row.verification_code, row.issued_at, row.expires_at = code, issued_at, expires_at
         row.pdf_sha256, row.signature, row.key_id = hashlib.sha256(pdf).hexdigest(), signature.value, signature.key_id
         row.decided_by, row.decided_at = request.decided_by, issued_at
+        _tell(session, row, NotificationKind.certificate_issued)
         audit(session, _officer(request.decided_by), "certificate.issue", detail={
             "certificate_id": row.id, "result": row.result, "listed": [e.record_id for e in request.listed],
             "sha256": row.pdf_sha256, "key_id": signature.key_id})
@@ -125,6 +142,7 @@ def reject_certificate(request: RejectCertificate) -> None:
             return
         row.status, row.rejection_reason = CertificateRequestStatus.rejected, request.reason
         row.decided_by, row.decided_at = request.decided_by, datetime.now(UTC)
+        _tell(session, row, NotificationKind.certificate_rejected)
         audit(session, _officer(request.decided_by), "certificate.reject", outcome="rejected",
               detail={"certificate_id": row.id, "reason": request.reason})
 

@@ -20,16 +20,20 @@ from activities.audit import anchor_audit_chain
 from activities.certificates import CERTIFICATE_ACTIVITIES
 from activities.health import heartbeat_path
 from activities.merging import deliver_merge
+from activities.notifying import deliver_emails, sweep_reminders
 from activities.recording import index_case, record_and_index, record_events
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 from search.client import get_client
 from search.maintenance import ensure_indices
 from store.database import default_engine
 from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.case import CaseWorkflow
 from workflows.certificate import CertificateWorkflow
-from workflows.client import AUDIT_ANCHOR_WORKFLOW_ID
+from workflows.client import AUDIT_ANCHOR_WORKFLOW_ID, POSTMAN_WORKFLOW_ID, REMINDERS_WORKFLOW_ID
 from workflows.client import connect as connect_temporal
+from workflows.messages import PostRound
+from workflows.postman import PostmanWorkflow
+from workflows.reminders import RemindersWorkflow
 
 log = logging.getLogger("mizan.worker")
 
@@ -48,19 +52,26 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[CaseWorkflow, CertificateWorkflow, AuditAnchorWorkflow],
+        workflows=[CaseWorkflow, CertificateWorkflow, AuditAnchorWorkflow, PostmanWorkflow, RemindersWorkflow],
         workflow_runner=workflow_runner(),
         activities=[record_events, record_and_index, index_case, deliver_merge, anchor_audit_chain,
-                    *CERTIFICATE_ACTIVITIES],
+                    deliver_emails, sweep_reminders, *CERTIFICATE_ACTIVITIES],
         activity_executor=executor,
         max_concurrent_activities=16,
     )
 
 
-async def start_audit_anchor(client: Client, task_queue: str, every_seconds: int) -> None:
-    """The installation's one audit anchor workflow: started by the first worker, found running by the rest."""
-    await client.start_workflow(AuditAnchorWorkflow.run, every_seconds, id=AUDIT_ANCHOR_WORKFLOW_ID,
-                                task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+async def start_singletons(client: Client, settings: Settings) -> None:
+    """The installation's one audit anchor, postman and reminders sweep: started by the first worker, found
+    running by the rest."""
+    running = WorkflowIDConflictPolicy.USE_EXISTING
+    queue = settings.task_queue
+    await client.start_workflow(AuditAnchorWorkflow.run, settings.audit_anchor_seconds, id=AUDIT_ANCHOR_WORKFLOW_ID,
+                                task_queue=queue, id_conflict_policy=running)
+    await client.start_workflow(PostmanWorkflow.run, PostRound(batch=settings.email_batch), id=POSTMAN_WORKFLOW_ID,
+                                task_queue=queue, id_conflict_policy=running)
+    await client.start_workflow(RemindersWorkflow.run, settings.reminders_every_seconds, id=REMINDERS_WORKFLOW_ID,
+                                task_queue=queue, id_conflict_policy=running)
 
 
 async def heartbeat(client: Client, worker: Worker, path: Path, every_seconds: float, stop: asyncio.Event) -> None:
@@ -96,7 +107,7 @@ async def main() -> None:
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(client, settings.task_queue, executor)
         async with worker:
-            await start_audit_anchor(client, settings.task_queue, settings.audit_anchor_seconds)
+            await start_singletons(client, settings)
             settings.run_dir.mkdir(parents=True, exist_ok=True)
             ready = settings.run_dir / "worker.ready"
             ready.write_text("ready\n")

@@ -28,6 +28,7 @@ class TokenUser:
     agency: str
     national_id: str | None
     name: str
+    email: str | None = None
 
 
 class RealmKeys(PyJWKClient):
@@ -78,6 +79,7 @@ def verify_token(token: str) -> TokenUser:
         agency=claims.get("agency") or "",
         national_id=claims.get("national_id"),
         name=claims.get("name", ""),
+        email=claims.get("email") or None,
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,10 +16,11 @@ from api.ratelimit import TokenBuckets, client_address
 from core.agencies import AgencyTree
 from core.case import Actor
 from core.refusal import Refusal
-from core.roles import Capability, may
+from core.roles import Capability, known_roles, may
 from store.agencies import load_agency_tree
 from store.audit import Who, audit
 from store.database import session_scope
+from store.directory import Identity, upsert_identity
 
 log = logging.getLogger("mizan.api")
 
@@ -67,6 +69,10 @@ def _audit_failed_login(request: Request, token: str, reason: str) -> None:
               detail={"claimed_username": claimed_username(token), "reason": reason[:200], "path": request.url.path})
 
 
+def known_role_names(roles: Iterable[str]) -> list[str]:
+    return [role.value for role in known_roles(roles)]
+
+
 def actor_for(user: TokenUser, tree: AgencyTree) -> Actor:
     agency = tree.by_code.get(user.agency)
     oversees = may(user.roles, Capability.oversee_scope)
@@ -77,7 +83,24 @@ def actor_for(user: TokenUser, tree: AgencyTree) -> Actor:
                  scope=scope, national=national)
 
 
+#: the identity each user was last written to the directory with, by this process
+_KNOWN_IDENTITIES: dict[str, Identity] = {}
+
+
+def remember_identity(user: TokenUser) -> None:
+    """Keep the notification directory's entry for the caller current (store.directory): written when the
+    token says something the directory was not last told by this process, so most calls write nothing."""
+    identity = Identity(user.username, user.name, user.agency, tuple(sorted(known_role_names(user.roles))),
+                        user.email)
+    if _KNOWN_IDENTITIES.get(user.username) == identity:
+        return
+    with session_scope() as session:
+        upsert_identity(session, identity, datetime.now(UTC))
+    _KNOWN_IDENTITIES[user.username] = identity
+
+
 def get_actor(user: Annotated[TokenUser, Depends(get_token_user)], session: SessionDep) -> Actor:
+    remember_identity(user)
     return actor_for(user, load_agency_tree(session))
 
 

@@ -14,6 +14,7 @@ from api.documents.router import router as documents_router
 from api.errors import install_error_handlers
 from api.grants.router import router as grants_router
 from api.limits import BodySizeLimit, body_limit
+from api.notifications.router import router as notifications_router
 from api.people.router import router as people_router
 from api.records.router import router as records_router
 from api.search.router import router as search_router
@@ -44,7 +45,7 @@ def create_app() -> FastAPI:
                                                        CERTIFICATE_CHECK_BYTES))
     app.add_middleware(SecurityHeaders, login_origin=settings.keycloak_url)
     for router in (system_router, cases_router, search_router, people_router, grants_router, audit_router,
-                   documents_router, certificates_router, records_router, verify_router):
+                   documents_router, certificates_router, records_router, verify_router, notifications_router):
         app.include_router(router)
     install_web(app)
     return app

@@ -76,6 +76,22 @@ class Settings(BaseSettings):
     audit_anchor_file: Path | None = None
     audit_anchor_seconds: int = Field(default=60, description="how often the worker checkpoints the chain's head")
 
+    # mail (notifications): `./mizan up` runs a development sink on smtp_port that keeps what it is sent under
+    # state_dir/mail (`./mizan mail` reads it); production sets smtp_host to the ministry's relay and mail_sink off
+    smtp_host: str | None = Field(default=None, description="the SMTP relay; default: host (the local sink)")
+    smtp_port: int = 1025
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password_file: Path | None = None
+    smtp_timeout_seconds: float = 20
+    mail_sink: bool = Field(default=True, description="`up` starts the development SMTP sink")
+    mail_from: str = "Mizan <no-reply@mizan.example>"
+    #: the domain of each message's Message-ID (a notification's id is the local part)
+    mail_domain: str = "mizan.example"
+    email_batch: int = Field(default=50, description="emails the postman claims (and sends over one connection)")
+    escalation_climb_hours: float = Field(default=48, description="a stalled case climbs one level after this")
+    reminders_every_seconds: int = Field(default=3600, description="how often hearings and stalls are swept")
+
     trusted_proxies: str = Field(default="", description="comma-separated addresses whose X-Forwarded-For is believed")
     max_request_bytes: int = Field(default=1024 * 1024, description="largest request body, uploads aside")
 
@@ -113,6 +129,20 @@ class Settings(BaseSettings):
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'mizan.db'}"
+
+    @property
+    def smtp_address(self) -> tuple[str, int]:
+        return self.smtp_host or self.host, self.smtp_port
+
+    @property
+    def mail_dir(self) -> Path:
+        """What the development sink received."""
+        return self.state_dir / "mail"
+
+    @property
+    def web_url(self) -> str:
+        """Where a person reaches the web from a message (public_url, or the API's own address)."""
+        return (self.public_url or self.api_url).rstrip("/")
 
     @property
     def temporal_address(self) -> str:

@@ -134,6 +134,39 @@ class Exclusion(StrEnum):
     lapsed = "lapsed"  # the rule table's period has passed
 
 
+class NotificationKind(StrEnum):
+    """What someone is told about (core.notifications): each an event they must act on."""
+
+    handoff_arrived = "handoff_arrived"
+    handoff_unacknowledged = "handoff_unacknowledged"
+    clock_warning = "clock_warning"
+    clock_expired = "clock_expired"
+    detention_ending = "detention_ending"
+    hearing_tomorrow = "hearing_tomorrow"
+    verdict_served = "verdict_served"
+    certificate_to_review = "certificate_to_review"
+    certificate_review_overdue = "certificate_review_overdue"
+    certificate_issued = "certificate_issued"
+    certificate_rejected = "certificate_rejected"
+    still_stalled = "still_stalled"  # escalation climbing: a stalled case nobody has moved
+    supervisor_reminder = "supervisor_reminder"
+
+
+class Channel(StrEnum):
+    """How a notification reaches its recipient: each recipient x channel is delivered on its own."""
+
+    inbox = "inbox"  # the in-app inbox (web header badge, GET /api/v1/notifications)
+    email = "email"
+
+
+class DeliveryStatus(StrEnum):
+    pending = "pending"  # waiting for the postman
+    sending = "sending"  # claimed by the postman: sent, or being sent, until its lease runs out
+    sent = "sent"  # in the inbox, or accepted by the mail relay
+    failed = "failed"  # refused for good, or attempts spent; the reason is kept
+    read = "read"  # the recipient marked it read (inbox)
+
+
 #: which kind of agency owns a case in each stage (DOMAIN.md); `closed` has no owner
 STAGE_OWNER_KIND: dict[Stage, frozenset[AgencyKind]] = {
     Stage.police_inquiry: frozenset({AgencyKind.police_station}),
@@ -240,6 +273,32 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         CertificateRequestStatus.in_review: ("قيد المراجعة", "Under review"),
         CertificateRequestStatus.issued: ("صدرت", "Issued"),
         CertificateRequestStatus.rejected: ("رُفض الطلب", "Rejected"),
+    },
+    NotificationKind: {
+        NotificationKind.handoff_arrived: ("وصل ملف قضية", "A case file has arrived"),
+        NotificationKind.handoff_unacknowledged: ("ملف لم يُستلم في موعده", "A case file not acknowledged in time"),
+        NotificationKind.clock_warning: ("موعد يقترب", "A deadline is near"),
+        NotificationKind.clock_expired: ("انقضى موعد", "A deadline has passed"),
+        NotificationKind.detention_ending: ("احتجاز يقترب من نهايته", "Detention about to end"),
+        NotificationKind.hearing_tomorrow: ("جلسة غداً", "A hearing tomorrow"),
+        NotificationKind.verdict_served: ("أُعلن حكم", "A verdict has been served"),
+        NotificationKind.certificate_to_review: ("طلب شهادة للمراجعة", "A certificate request to review"),
+        NotificationKind.certificate_review_overdue: ("تأخرت مراجعة طلب شهادة", "A certificate review is overdue"),
+        NotificationKind.certificate_issued: ("صدرت شهادتك", "Your certificate has been issued"),
+        NotificationKind.certificate_rejected: ("رُفض طلب شهادتك", "Your certificate request was rejected"),
+        NotificationKind.still_stalled: ("قضية ما زالت متوقفة", "A case is still stalled"),
+        NotificationKind.supervisor_reminder: ("تذكير من المشرف", "A reminder from a supervisor"),
+    },
+    Channel: {
+        Channel.inbox: ("صندوق الإشعارات", "Inbox"),
+        Channel.email: ("البريد الإلكتروني", "Email"),
+    },
+    DeliveryStatus: {
+        DeliveryStatus.pending: ("في الانتظار", "Pending"),
+        DeliveryStatus.sending: ("قيد الإرسال", "Sending"),
+        DeliveryStatus.sent: ("أُرسل", "Sent"),
+        DeliveryStatus.failed: ("تعذر الإرسال", "Failed"),
+        DeliveryStatus.read: ("مقروء", "Read"),
     },
     Exclusion: {
         Exclusion.not_listed: ("لا تدرج في الشهادة أصلاً", "Never listed on a certificate"),

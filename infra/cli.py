@@ -82,7 +82,7 @@ def _parser(name: str, description: str) -> argparse.ArgumentParser:
 
 def _use_cluster_profile() -> None:
     """The production shape on one machine: its own state, ports and secrets (infra.cluster.profile)."""
-    from infra.cluster.profile import apply_cluster_profile
+    from infra.cluster.secrets import apply_cluster_profile
 
     apply_cluster_profile()
     get_settings.cache_clear()
@@ -267,6 +267,7 @@ lazy_command("restore", "infra.cluster.backup:restore_main",
 lazy_command("k8s", "infra.k8s:main", "the files for a real cluster: k8s validate (helm lint, kubeconform -strict)")
 lazy_command("failover", "bench.failover:main",
              "the failover test under load on the cluster profile; figures into bench/results/ (--cluster)")
+lazy_command("mail", "infra.mail_cli:main", "what the development mail sink received: mail [--last N] [--show N]")
 
 
 def _benches() -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core.agencies import Agency
 from core.vocabulary import AgencyKind
+from store.directory import Identity
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,13 @@ class DemoUser:
 
 
 DEMO_PASSWORD = "mizan"
+#: the demo users' email addresses are in a domain reserved for examples (RFC 2606): mail to them goes to the
+#: development sink, never out
+DEMO_MAIL_DOMAIN = "mizan.example"
+
+
+def demo_email(user: DemoUser) -> str:
+    return f"{user.username}@{DEMO_MAIL_DOMAIN}"
 
 AGENCIES: tuple[Agency, ...] = (
     Agency("moi", AgencyKind.ministry, "وزارة الداخلية", "Ministry of Interior", None, None),
@@ -69,3 +77,9 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("citizen2", "citizen", "", "مريم", "التاجوري", national_id="219920054321"),
     DemoUser("admin", "admin", "moi", "مدير", "النظام"),
 )
+
+
+def directory_identities() -> list[Identity]:
+    """The demo users as the notification directory knows them (store.directory)."""
+    return [Identity(username=u.username, display_name=f"{u.first_name} {u.last_name}", agency=u.agency,
+                     roles=(u.role,), email=demo_email(u)) for u in USERS]

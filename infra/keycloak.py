@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import maven
-from infra.demo import DEMO_PASSWORD, USERS, DemoUser
+from infra.demo import DEMO_PASSWORD, USERS, DemoUser, demo_email
 from infra.service import LaunchSpec, Service, http_ok
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ def demo_user_representation(user: DemoUser) -> dict[str, Any]:
     return {
         "username": user.username,
         "enabled": True,
-        # No email is set; marking it verified keeps the VERIFY_EMAIL action from ever triggering.
+        # an address in a domain reserved for examples; marked verified so that VERIFY_EMAIL never triggers
+        "email": demo_email(user),
         "emailVerified": True,
         "firstName": user.first_name,
         "lastName": user.last_name,

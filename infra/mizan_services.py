@@ -4,6 +4,7 @@ the code in the tree: after an edit, the launcher restarts it (so `./mizan test 
 from __future__ import annotations
 
 import hashlib
+import smtplib
 import sys
 from pathlib import Path
 
@@ -12,8 +13,8 @@ from infra import procs
 from infra.service import LaunchSpec, Service, http_ok
 
 #: the code the API and the worker run: a change to any of these files makes a running one stale
-CODE_ROOTS = ("core", "config", "store", "search", "certificates", "workflows", "activities", "api")
-CODE_SUFFIXES = (".py", ".html", ".po", ".css", ".yaml", ".json")
+CODE_ROOTS = ("core", "config", "i18n", "store", "search", "certificates", "mail", "workflows", "activities", "api")
+CODE_SUFFIXES = (".py", ".html", ".txt", ".po", ".css", ".js", ".yaml", ".json")
 
 
 def code_fingerprint() -> str:
@@ -100,3 +101,31 @@ class WorkerService(MizanProcess):
         # A ready file left by an earlier worker must not vouch for this one; start times from /proc
         # are truncated to clock ticks, hence the small allowance.
         return started is not None and ready_at >= started - 0.05
+
+
+class MailSinkService(Service):
+    """The development SMTP sink (mail.sink) in the place of the ministry's relay: keeps what it is sent."""
+
+    name = "mail"
+    start_timeout = 30.0
+
+    @property
+    def port(self) -> int:
+        return self.settings.smtp_port
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.settings.host}:{self.settings.smtp_port}"
+
+    def install(self) -> None:
+        """Nothing to fetch: aiosmtpd is installed with the venv."""
+
+    def launch_spec(self) -> LaunchSpec:
+        return LaunchSpec(argv=[sys.executable, "-m", "mail.sink"], cwd=ROOT)
+
+    def healthy(self) -> bool:
+        try:
+            with smtplib.SMTP(self.settings.host, self.settings.smtp_port, timeout=2) as smtp:
+                return smtp.noop()[0] == 250
+        except (OSError, smtplib.SMTPException):
+            return False

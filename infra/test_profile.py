@@ -22,7 +22,7 @@ def test_profile() -> dict[str, str]:
     defaults = Settings.model_construct()  # the defaults, not this environment's values
     ports = {name: getattr(defaults, name) + PORT_OFFSET for name in (
         "api_port", "keycloak_port", "keycloak_management_port", "opensearch_port", "temporal_port",
-        "temporal_ui_port")}
+        "temporal_ui_port", "smtp_port")}
     return {"MIZAN_STATE_DIR": str(STATE_DIR), "MIZAN_RULES": str(FAST_RULES),
             **{f"MIZAN_{name.upper()}": str(port) for name, port in ports.items()}}
 

@@ -266,3 +266,62 @@ class IdempotencyKey(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the request it was first sent with
     result: Mapped[str | None] = mapped_column(Text, default=None)  # the first answer, once there is one
     created_at: Mapped[datetime]
+
+
+class DirectoryUser(Base):
+    """Who can be told: every user Mizan has seen (loaded from the demo realm at set-up, and kept current
+    from each user's own token when they call), with where they work and how they want to be reached."""
+
+    __tablename__ = "directory_users"
+
+    username: Mapped[str] = mapped_column(String(128), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(300), default="")
+    agency: Mapped[str] = mapped_column(String(64), index=True, default="")
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    email: Mapped[str | None] = mapped_column(String(320), default=None)
+    language: Mapped[str] = mapped_column(String(8), default="ar")  # of their emails
+    email_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)  # kinds they want no email about
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime]
+
+
+class Notification(Base):
+    """Something someone must act on (core.notifications.Notice): one row per notice, whoever receives it."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # a digest of the notice's key
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    case_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    case_number: Mapped[str | None] = mapped_column(String(64), default=None)
+    certificate_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime]  # when what it tells of happened
+    created_at: Mapped[datetime]
+
+
+class NotificationDelivery(Base):
+    """One notification to one recipient by one channel, and where it stands (core.vocabulary.DeliveryStatus)."""
+
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (
+        UniqueConstraint("notification_id", "recipient", "channel"),
+        Index("ix_notification_deliveries_inbox", "recipient", "channel", "status", "created_at"),
+        Index("ix_notification_deliveries_queue", "channel", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    notification_id: Mapped[str] = mapped_column(ForeignKey("notifications.id"))
+    recipient: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(String(320), default=None)  # the email address it went to
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)  # while `sending`
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,22 +1,33 @@
 """The event log and its projection, the read model: events appended once, folded through
-core.transitions.apply into the case's rows. Idempotent: a repeated fold changes nothing."""
+core.transitions.apply into the case's rows, with the notifications the events give rise to (an outbox: kept
+in the same transaction as the events, so that they are kept exactly when the events are). Idempotent: a
+repeated fold changes nothing."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.agencies import AgencyTree
 from core.arabic import normalize_name
 from core.case import CaseEvent, CaseState, Party
 from core.clocks import RuleBook
+from core.notifications import Notice, notices_for_event
 from core.transitions import apply, new_case
+from core.vocabulary import SystemEvent
+from store.agencies import load_agency_tree
 from store.codec import event_from_row, state_from_json, to_json
 from store.models import Case, CaseAgency, CaseEventRow, PartyRow, Person
+from store.notifications import record_notices
 from store.records import project_criminal_records
+
+#: the agency tree where no event needs it (only an expiry escalates)
+NO_TREE = AgencyTree(())
 
 
 def fold_events(session: Session, case_id: str, number: str, rules: RuleBook,
@@ -28,6 +39,8 @@ def fold_events(session: Session, case_id: str, number: str, rules: RuleBook,
     state = state_from_json(row.snapshot) if row is not None else None
     before = ProjectedRows.of(state) if state is not None else None
     rows: list[CaseEventRow] = []
+    notices: list[Notice] = []
+    tree: AgencyTree | None = None
     for event in sorted(events, key=lambda e: e.seq):
         if state is not None and event.seq <= state.seq:
             continue
@@ -35,6 +48,9 @@ def fold_events(session: Session, case_id: str, number: str, rules: RuleBook,
             state = new_case(case_id, number, rules, event)
         else:
             apply(state, event)
+        if tree is None and event.name == SystemEvent.clock_expired:  # escalation climbs the agency tree
+            tree = load_agency_tree(session)
+        notices.extend(notices_for_event(state, event, tree or NO_TREE))
         rows.append(CaseEventRow(
             case_id=case_id, seq=event.seq, name=event.name, at=event.at,
             actor_username=event.actor.username if event.actor else None,
@@ -45,6 +61,7 @@ def fold_events(session: Session, case_id: str, number: str, rules: RuleBook,
     if rows and state is not None:
         project_case(session, state, before)  # the case row first: events refer to it
         session.add_all(rows)
+        record_notices(session, notices, datetime.now(UTC))
     return len(rows), state
 
 

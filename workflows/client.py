@@ -36,6 +36,12 @@ CERTIFICATE_WORKFLOW = "Certificate"
 AUDIT_ANCHOR_WORKFLOW = "AuditAnchor"
 #: one audit anchor per installation
 AUDIT_ANCHOR_WORKFLOW_ID = "audit-anchor"
+POSTMAN_WORKFLOW = "Postman"
+#: one postman per installation: it sends the emails notifications are due (workflows.postman)
+POSTMAN_WORKFLOW_ID = "postman"
+REMINDERS_WORKFLOW = "Reminders"
+#: one reminders sweep per installation: hearings tomorrow, escalation climbing (workflows.reminders)
+REMINDERS_WORKFLOW_ID = "reminders"
 
 #: the case workflow's Updates and query
 ACT = "act"  # every action of the procedure table

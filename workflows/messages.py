@@ -112,3 +112,31 @@ OPEN_REVIEW = "open_certificate_review"
 ESCALATE_REVIEW = "escalate_certificate_review"
 ISSUE_CERTIFICATE = "issue_certificate"
 REJECT_CERTIFICATE = "reject_certificate"
+
+
+# ---------------------------------------------------------------- notifications
+
+DELIVER_EMAILS = "deliver_emails"
+SWEEP_REMINDERS = "sweep_reminders"
+
+
+@dataclass
+class PostRound:
+    """One round of the postman's activity: it sends what is due, and waits for more, for `seconds`."""
+
+    seconds: int = 300
+    batch: int = 50
+    idle_poll_seconds: float = 1.0
+
+
+@dataclass
+class PostReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+@dataclass
+class SweepReport:
+    hearing_reminders: int = 0
+    escalations: int = 0

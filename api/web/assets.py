@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from api.web.config import get_web_settings, vendor_dir
-from api.web.i18n import compile_catalogs
+from i18n.catalogs import compile_catalogs
 
 HTMX_FILE = "htmx.min.js"
 

@@ -13,9 +13,7 @@ from config.settings import get_settings
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
-LOCALE_DIR = PACKAGE_DIR / "locale"
-LANGUAGES = ("ar", "en")
-DEFAULT_LANGUAGE = "ar"
+LANGUAGE_COOKIE = "mizan_lang"
 
 
 class WebSettings(BaseSettings):
@@ -38,12 +36,6 @@ def generated_dir() -> Path:
 
 def vendor_dir() -> Path:
     return generated_dir() / "vendor"
-
-
-def compiled_locale_dir() -> Path:
-    """The .mo files compiled from this checkout's own .po files: in its state directory, because a cache
-    shared between checkouts (MIZAN_CACHE_DIR) would serve one checkout's catalogs to another."""
-    return get_settings().state_dir / "web" / "locale"
 
 
 @lru_cache

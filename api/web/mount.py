@@ -7,11 +7,12 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web.certificate_pages import router as certificate_pages_router
 from api.web.config import STATIC_DIR, vendor_dir
-from api.web.i18n import compile_catalogs
+from api.web.notification_pages import router as notification_pages_router
 from api.web.pages import CsrfRejected, LoginRequired
 from api.web.routes import csrf_rejected_handler, login_required_handler, root_router
 from api.web.routes import router as pages_router
 from api.web.verify_pages import router as verify_pages_router
+from i18n.catalogs import compile_catalogs
 
 
 def install(app: FastAPI) -> None:
@@ -19,6 +20,7 @@ def install(app: FastAPI) -> None:
     vendor_dir().mkdir(parents=True, exist_ok=True)
     app.include_router(pages_router)
     app.include_router(certificate_pages_router)
+    app.include_router(notification_pages_router)
     app.include_router(verify_pages_router)
     app.include_router(root_router)
     app.add_exception_handler(LoginRequired, login_required_handler)

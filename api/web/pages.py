@@ -18,17 +18,19 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from api.audit_trail import who
-from api.deps import actor_for
+from api.deps import actor_for, remember_identity
 from api.web import oidc
 from api.web.assets import htmx_path
-from api.web.i18n import LANGUAGE_COOKIE, language_of
+from api.web.config import LANGUAGE_COOKIE
 from api.web.rendering import render
 from api.web.roles import Offers, offers_for
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, WebSession, unsign
 from core.agencies import AgencyTree
 from core.case import Actor
 from core.refusal import Refusal
+from i18n.catalogs import language_of
 from store.agencies import load_agency_tree
+from store.notifications import unread_count
 
 HOME = "/web/"
 PUBLIC_VERIFY = "/verify"
@@ -58,6 +60,7 @@ class Page:
     session: WebSession
     actor: Actor
     tree: AgencyTree
+    unread: int = 0  # the header's badge: the person's unread notifications
 
     @property
     def offers(self) -> Offers:
@@ -72,7 +75,8 @@ class Page:
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         base = {"page": self, "user": self.session.user, "actor": self.actor, "csrf": self.session.csrf,
                 "agency_name": self.agency_name, "htmx": htmx_url(), "path": self.request.url.path,
-                "offers": self.offers, "home": self.offers.home, "primary_role": who(self.actor, None).role,
+                "offers": self.offers, "home": self.offers.home, "unread": self.unread,
+                "primary_role": who(self.actor, None).role,
                 "now": datetime.now(UTC), "switch_language_url": switch_language_url(self.request, self.language)}
         return HTMLResponse(render(self.language, template, base | context), status_code=status, headers=no_store())
 
@@ -159,7 +163,9 @@ async def live_session(request: Request) -> WebSession:
 async def page_for(request: Request, db: Session) -> Page:
     session = await live_session(request)
     tree = load_agency_tree(db)
-    return Page(request, request_language(request), session, actor_for(session.user, tree), tree)
+    await run_in_threadpool(remember_identity, session.user)
+    unread = await run_in_threadpool(unread_count, db, session.user.username)
+    return Page(request, request_language(request), session, actor_for(session.user, tree), tree, unread)
 
 
 async def posted_form(request: Request, page: Page) -> FormData:

@@ -10,13 +10,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from api.web.config import LANGUAGES, TEMPLATES_DIR
-from api.web.i18n import N_, translations
-from config.rules import rulebook
+from api.web.config import TEMPLATES_DIR
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS_BY_NAME
 from core.records import last_valid_day
@@ -26,6 +23,7 @@ from core.vocabulary import (
     CertificateRequestStatus,
     Custody,
     Exclusion,
+    NotificationKind,
     Outcome,
     PartyRole,
     Role,
@@ -36,31 +34,17 @@ from core.vocabulary import (
     label,
     label_of,
 )
+from i18n.catalogs import LANGUAGES, translations
+from i18n.formatting import file_size, local_datetime, local_day, time_left
+from i18n.notices import clock_label
 
-# Babel's Arabic keeps Western digits (as Libya writes them), so every number on a page has one script
-BABEL_LOCALES = {"ar": "ar_LY", "en": "en_GB"}
-#: the stalled reason that is no clock: nothing has happened on the case for the idle period
-IDLE = "idle"
-IDLE_LABEL = N_("No activity for too long")
 #: a template helper per vocabulary: `category_label(case.category)` and so on
 VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "stage_label": Stage, "role_label": Role, "outcome_label": Outcome, "category_label": Category,
     "sensitivity_label": Sensitivity, "party_role_label": PartyRole, "verdict_label": VerdictResult,
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
-    "exclusion_label": Exclusion,
+    "exclusion_label": Exclusion, "notification_label": NotificationKind,
 }
-
-DATE_PATTERN = "dd/MM/yyyy"
-
-
-def local_datetime(value: datetime | str | None, language: str) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return format_datetime(value.astimezone(TRIPOLI), "dd/MM/yyyy HH:mm", tzinfo=TRIPOLI,
-                           locale=BABEL_LOCALES[language])
-
 
 def time_element(value: datetime | str | None, language: str) -> Markup:
     """A <time>, isolated left-to-right so that "date time" keeps its order inside Arabic text."""
@@ -77,7 +61,7 @@ def local_date(value: datetime | date | None, language: str) -> Markup:
     if value is None:
         return Markup("")
     day = value.astimezone(TRIPOLI).date() if isinstance(value, datetime) else value
-    text = format_date(day, DATE_PATTERN, locale=BABEL_LOCALES[language])
+    text = local_day(day, language)
     return Markup('<time datetime="{}" dir="ltr">{}</time>').format(day.isoformat(), text)
 
 
@@ -86,55 +70,19 @@ def valid_until(expires_at: datetime | None, language: str) -> Markup:
     return local_date(last_valid_day(expires_at), language) if expires_at is not None else Markup("")
 
 
-def time_left(expires_at: datetime, now: datetime, language: str) -> str:
-    gettext = translations(language).gettext
-    seconds = int((expires_at - now).total_seconds())
-    amount = abs(seconds)
-    days, rest = divmod(amount, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        span = gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    elif hours:
-        span = gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    elif minutes:
-        span = gettext("%(minutes)d min") % {"minutes": minutes}
-    else:
-        span = gettext("under a minute")
-    return (gettext("%(span)s left") if seconds > 0 else gettext("passed %(span)s ago")) % {"span": span}
-
-
-def file_size(size: int, language: str) -> str:
-    """A size in bytes, KB or MB (of 1024), Western digits like every other number on the page."""
-    gettext = translations(language).gettext
-    if size >= 1024 * 1024:
-        return gettext("%(amount)s MB") % {"amount": f"{size / (1024 * 1024):.1f}".removesuffix(".0")}
-    if size >= 1024:
-        return gettext("%(amount)s KB") % {"amount": f"{size / 1024:.1f}".removesuffix(".0")}
-    return gettext("%(amount)s bytes") % {"amount": size}
-
-
 def _vocabulary_helper(kind: type[StrEnum], language: str) -> Callable[[str | None], str]:
     return lambda value: label_of(kind, value, language)
 
 
 def _labels(language: str) -> dict[str, Any]:
-    gettext = translations(language).gettext
-
     def action(name: str) -> str:
         """An action's label from the procedure table, or a system event's from the vocabulary."""
         rule = ACTIONS_BY_NAME.get(name)
         return label(rule, language) if rule is not None else label_of(SystemEvent, name, language)
 
-    def clock(name: str) -> str:
-        """A clock's label from the rule table in force; `idle` is the idle-period check."""
-        if name == IDLE:
-            return gettext(IDLE_LABEL)
-        rule = rulebook().clocks.get(name)
-        return label(rule, language) if rule else name
-
     helpers = {name: _vocabulary_helper(kind, language) for name, kind in VOCABULARY_HELPERS.items()}
-    return {**helpers, "action_label": action, "clock_label": clock,
+    return {**helpers, "action_label": action,
+            "clock_label": lambda name: clock_label(name, language),
             "local_datetime": lambda value: time_element(value, language),
             "local_date": lambda value: local_date(value, language),
             "valid_until": lambda expires_at: valid_until(expires_at, language),

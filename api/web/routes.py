@@ -22,8 +22,8 @@ from api.cases.schemas import CasePublic
 from api.deps import SessionDep, TemporalDep
 from api.documents import service as documents_service
 from api.web import oidc
+from api.web.config import LANGUAGE_COOKIE
 from api.web.forms import FormContext, FormError, Widget, error_field, fields_from_form, party_row_count, widgets_for
-from api.web.i18n import LANGUAGE_COOKIE, language_of
 from api.web.pages import (
     DOCUMENTS_PATH_SUFFIX,
     HOME,
@@ -48,6 +48,7 @@ from config.settings import get_settings
 from core.access import viewer_for
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
 from core.refusal import Refusal
+from i18n.catalogs import language_of
 from search.client import get_client as get_search_client
 from search.query import CaseQuery
 from search.results import SearchPage

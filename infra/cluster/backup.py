@@ -33,22 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import Settings, get_settings
+from infra.cluster.profile import backup_root, snapshot_dir
 
 REPOSITORY = "mizan-backups"
 #: under the state directory: what the database names on disk, and Mizan's own keys
 FILE_PARTS = ("documents", "certificates", "keys", "audit", "web-cookie.secret")
 #: what a restore needs gone: the data, never the installed software (dists, built binaries)
 DATA_PARTS = ("postgres", *FILE_PARTS, "temporal", "run")
-
-
-def backup_root(settings: Settings) -> Path:
-    from infra.cluster.profile import BACKUP_DIR
-
-    return Path(os.environ.get("MIZAN_BACKUP_DIR", str(BACKUP_DIR)))
-
-
-def snapshot_dir(settings: Settings) -> Path:
-    return backup_root(settings) / "opensearch-repository"
 
 
 def _opensearch(settings: Settings, method: str, path: str, body: dict[str, Any] | None = None,
@@ -68,7 +59,7 @@ def _opensearch(settings: Settings, method: str, path: str, body: dict[str, Any]
 
 def _register_repository(settings: Settings) -> None:
     _opensearch(settings, "PUT", f"/_snapshot/{REPOSITORY}",
-                {"type": "fs", "settings": {"location": str(snapshot_dir(settings)), "compress": True}})
+                {"type": "fs", "settings": {"location": str(snapshot_dir()), "compress": True}})
 
 
 def _counts(settings: Settings) -> dict[str, int]:
@@ -95,9 +86,9 @@ def backup(settings: Settings, say: Any = print) -> Path:
 
     secrets = ClusterSecrets(settings.state_dir / "secrets")
     name = datetime.now(UTC).strftime("%Y%m%dt%H%M%S").lower()
-    target = backup_root(settings) / name
+    target = backup_root() / name
     target.mkdir(parents=True, mode=0o700)
-    backup_root(settings).chmod(0o700)
+    backup_root().chmod(0o700)
     figures: dict[str, Any] = {"name": name, "started_at": datetime.now(UTC).isoformat(), "counts": _counts(settings)}
 
     t0 = time.monotonic()
@@ -155,9 +146,9 @@ def restore(settings: Settings, name: str, say: Any = print) -> dict[str, float]
     from infra.cluster.profile import OPENSEARCH_NODES
     from infra.launcher import Launcher, prepare_state
 
-    source = backup_root(settings) / name
+    source = backup_root() / name
     if not (source / "manifest.json").exists():
-        raise RuntimeError(f"no backup {name} in {backup_root(settings)}")
+        raise RuntimeError(f"no backup {name} in {backup_root()}")
     postgres = PostgresService(settings)
     if (postgres.data_dir / "PG_VERSION").exists() or (settings.state_dir / "documents").exists():
         raise RuntimeError(f"{settings.state_dir} holds data: stop the cluster and restore with --wipe")

@@ -11,7 +11,7 @@ import urllib.request
 from typing import Any
 
 from config.settings import Settings
-from infra.cluster.profile import OPENSEARCH_NODES, Layout
+from infra.cluster.profile import OPENSEARCH_NODES, Layout, snapshot_dir
 from infra.opensearch import OpenSearchService
 from infra.service import LaunchSpec
 
@@ -24,9 +24,7 @@ def node_name(n: int) -> str:
 
 
 def snapshot_repository(settings: Settings) -> str:
-    from infra.cluster.backup import snapshot_dir
-
-    return str(snapshot_dir(settings))
+    return str(snapshot_dir())
 
 
 class OpenSearchNode(OpenSearchService):
@@ -57,9 +55,8 @@ class OpenSearchNode(OpenSearchService):
 
     def _write_config(self) -> None:
         super()._write_config()
-        from infra.cluster.backup import snapshot_dir
 
-        repository = snapshot_dir(self.settings)
+        repository = snapshot_dir()
         repository.mkdir(parents=True, exist_ok=True)
         names = [node_name(i) for i in range(1, OPENSEARCH_NODES + 1)]
         settings: dict[str, Any] = {
@@ -87,11 +84,9 @@ class OpenSearchNode(OpenSearchService):
         import os
         import pwd
 
-        from infra.cluster.backup import snapshot_dir
-
         if self.user is not None:
             entry = pwd.getpwnam(self.user)
-            repository = snapshot_dir(self.settings)
+            repository = snapshot_dir()
             for path in [repository, *repository.rglob("*")]:
                 os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
 

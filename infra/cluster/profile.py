@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.settings import ROOT, SECRETS_DIR_VARIABLE, Settings
+from config.settings import ROOT, Settings
 
 PORT_OFFSET = 50_000
 STATE_DIR = ROOT / ".mizan" / "cluster"
@@ -22,6 +22,16 @@ API_PROCESSES = 2
 WORKER_PROCESSES = 2
 OPENSEARCH_NODES = 3
 POSTGRES_DEFAULT_PORT = 5432
+
+
+def backup_root() -> Path:
+    """Where backups go (`MIZAN_BACKUP_DIR`, or BACKUP_DIR)."""
+    return Path(os.environ.get("MIZAN_BACKUP_DIR", str(BACKUP_DIR)))
+
+
+def snapshot_dir() -> Path:
+    """OpenSearch's filesystem snapshot repository, shared by the three nodes (their `path.repo`)."""
+    return backup_root() / "opensearch-repository"
 
 
 @dataclass(frozen=True)
@@ -72,22 +82,8 @@ def cluster_profile() -> dict[str, str]:
     defaults = Settings.model_construct()
     ports = {name: getattr(defaults, name) + PORT_OFFSET for name in (
         "api_port", "keycloak_port", "keycloak_management_port", "opensearch_port", "temporal_port",
-        "temporal_ui_port")}
+        "temporal_ui_port", "smtp_port")}
     env = {"MIZAN_CLUSTER": "true", "MIZAN_STATE_DIR": str(STATE_DIR), "MIZAN_SEARCH_REPLICAS": "1",
            **{f"MIZAN_{name.upper()}": str(port) for name, port in ports.items()}}
     return env
 
-
-def apply_cluster_profile() -> None:
-    """The cluster profile into this process's environment (what is set already stays), its secrets made (or
-    found) under its state directory, and every setting that names them: what the services it starts inherit."""
-    from infra.cluster.secrets import ClusterSecrets
-
-    for name, value in cluster_profile().items():
-        os.environ.setdefault(name, value)
-    state = Path(os.environ["MIZAN_STATE_DIR"])
-    probe = Settings()  # ports and state dir as now set, before the secrets' settings are known
-    secrets = ClusterSecrets.prepare(state, Layout(probe))
-    for name, value in secrets.client_environment(Layout(probe)).items():
-        os.environ.setdefault(name, value)
-    os.environ.setdefault(SECRETS_DIR_VARIABLE, str(secrets.settings_dir))

@@ -8,13 +8,15 @@ a new file and a restart of what reads it (README, "Secrets and their rotation")
 
 from __future__ import annotations
 
+import os
 import secrets
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from infra.cluster.profile import Layout
+from config.settings import SECRETS_DIR_VARIABLE, Settings
+from infra.cluster.profile import Layout, cluster_profile
 from infra.tls import Issued, LocalCA, _write_private
 
 #: the databases on the cluster's PostgreSQL and the role owning each
@@ -85,14 +87,10 @@ class ClusterSecrets:
         _write_private(self.settings_dir / "mizan_database_url", self.database_url(layout).encode())
 
     def _write_ca_bundle(self, ca: LocalCA) -> None:
-        system = ssl.get_default_verify_paths().cafile
-        parts = [Path(system).read_bytes()] if system and Path(system).exists() else []
-        try:
-            import certifi
-
-            parts.append(Path(certifi.where()).read_bytes())
-        except ImportError:
-            pass
+        # the system's roots too (Debian's ca-certificates), so a process given this bundle still reaches others
+        system = [ssl.get_default_verify_paths().cafile, "/etc/ssl/certs/ca-certificates.crt"]
+        roots = next((Path(f) for f in system if f and Path(f).exists()), None)
+        parts = [roots.read_bytes()] if roots else []
         parts.append(ca.cert_file.read_bytes())
         _write_private(self.ca_bundle, b"\n".join(parts), mode=0o644)
 
@@ -112,3 +110,16 @@ class ClusterSecrets:
             "MIZAN_TRUSTED_PROXIES": "127.0.0.1",
             "SSL_CERT_FILE": str(self.ca_bundle),
         }
+
+
+def apply_cluster_profile() -> None:
+    """The cluster profile into this process's environment (what is set already stays), its secrets made (or
+    found) under its state directory, and every setting that names them: what the services it starts inherit."""
+    for name, value in cluster_profile().items():
+        os.environ.setdefault(name, value)
+    state = Path(os.environ["MIZAN_STATE_DIR"])
+    probe = Settings()  # ports and state dir as now set, before the secrets' settings are known
+    secrets = ClusterSecrets.prepare(state, Layout(probe))
+    for name, value in secrets.client_environment(Layout(probe)).items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault(SECRETS_DIR_VARIABLE, str(secrets.settings_dir))

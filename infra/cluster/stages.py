@@ -13,10 +13,17 @@ def cluster_stages(settings: Settings) -> list[list[Service]]:
     from infra.cluster.postgres import PostgresService
     from infra.cluster.profile import API_PROCESSES, OPENSEARCH_NODES, WORKER_PROCESSES
     from infra.cluster.temporal import TemporalServerService, TemporalUiService
+    from infra.mizan_services import MailSinkService
 
+    # the three search nodes start together: the first election needs two of them
+    first: list[Service] = [PostgresService(settings),
+                            *(OpenSearchNode(settings, n) for n in range(1, OPENSEARCH_NODES + 1))]
+    if settings.mail_sink:
+        # on one machine there is no ministry relay: the sink stands in for it (production: mail_sink off,
+        # smtp_host the relay; README "Production")
+        first.append(MailSinkService(settings))
     return [
-        # the three search nodes start together: the first election needs two of them
-        [PostgresService(settings), *(OpenSearchNode(settings, n) for n in range(1, OPENSEARCH_NODES + 1))],
+        first,
         # both need their databases, made once PostgreSQL answers
         [TemporalServerService(settings), KeycloakProductionService(settings)],
         [TemporalUiService(settings), *(ClusterWorker(settings, n) for n in range(1, WORKER_PROCESSES + 1)),

@@ -13,7 +13,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNTIME = ("core", "config", "store", "search", "certificates", "workflows", "activities", "api", "infra")
+RUNTIME = ("core", "config", "i18n", "store", "search", "certificates", "mail", "workflows", "activities", "api",
+           "infra")
 TEST_AND_LINT_TOOLS = re.compile(r"^(pytest(-[a-z]+)?|playwright|schemathesis|ruff|mypy|types-[a-z0-9-]+)$")
 
 

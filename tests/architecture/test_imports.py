@@ -1,6 +1,6 @@
 """The house's one-way rule, read from the code's own imports (module level and inside functions alike):
 
-    api ──▶ workflows / activities ──▶ store / search / certificates ──▶ core, config
+    api ──▶ workflows / activities ──▶ store / search / certificates / mail ──▶ i18n ──▶ core, config
                 (activities ──▶ workflows)   (search ──▶ store)
 
 `infra/` (starting the services, the CLI) and `bench/` stand on the side and may use any room; no room
@@ -13,18 +13,21 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ROOMS = ("core", "config", "store", "search", "certificates", "workflows", "activities", "api", "infra", "bench")
+ROOMS = ("core", "config", "i18n", "store", "search", "certificates", "mail", "workflows", "activities", "api", "infra",
+         "bench")
 
 #: room -> the rooms it may import (besides itself)
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
     "config": frozenset({"core"}),
+    "i18n": frozenset({"core", "config"}),
     "store": frozenset({"core", "config"}),
-    "certificates": frozenset({"core", "config"}),
+    "certificates": frozenset({"core", "config", "i18n"}),
+    "mail": frozenset({"core", "config", "i18n"}),
     "search": frozenset({"core", "config", "store"}),
     "workflows": frozenset({"core", "config", "store"}),
-    "activities": frozenset({"core", "config", "store", "search", "certificates", "workflows"}),
-    "api": frozenset({"core", "config", "store", "search", "certificates", "workflows"}),
+    "activities": frozenset({"core", "config", "i18n", "store", "search", "certificates", "mail", "workflows"}),
+    "api": frozenset({"core", "config", "i18n", "store", "search", "certificates", "mail", "workflows"}),
     "infra": frozenset(ROOMS) - {"bench"},
     "bench": frozenset(ROOMS),
 }

@@ -120,7 +120,7 @@ def test_a_hostile_input_gets_a_clear_4xx_and_changes_nothing(row: Row, api: Api
     if content is not None:
         headers.setdefault("Content-Type", "application/json")
     response = httpx.request(row.method, settings.api_url + row.path.format(case=case_id), content=content,
-                             headers={k: v.encode() for k, v in headers.items()}, timeout=60)
+                             headers=[(k.encode(), v.encode()) for k, v in headers.items()], timeout=60)
     assert response.status_code == row.status, response.text[:500]
     error = response.json()["error"]
     assert error["code"] == row.code, error

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.deps import get_session
 from api.main import create_app
 from api.verify import service as verify_service
-from api.web.i18n import LANGUAGE_COOKIE
+from api.web.config import LANGUAGE_COOKIE
 
 JSON = {"Accept": "application/json"}
 

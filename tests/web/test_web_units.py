@@ -7,18 +7,30 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from api.web.config import LANGUAGES, PACKAGE_DIR
+from api.web.config import PACKAGE_DIR
 from api.web.forms import error_field, fields_from_form
-from api.web.i18n import compile_catalogs, source_catalog
-from api.web.rendering import highlight, local_datetime, time_left
+from api.web.rendering import highlight
 from core.procedure import ACTIONS_BY_NAME
+from i18n.catalogs import LANGUAGES, compile_catalogs, source_catalog
+from i18n.catalogs import PACKAGE_DIR as I18N_DIR
+from i18n.formatting import local_datetime, time_left
+from mail.compose import TEMPLATES_DIR as MAIL_TEMPLATES
 
-EXTRACTION = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+MAIL_DIR = MAIL_TEMPLATES.parent
+
+EXTRACTION = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
+
+
+#: every package whose wording comes from the shared catalogs
+USERS_OF_THE_CATALOGS = (PACKAGE_DIR, I18N_DIR, MAIL_DIR)
 
 
 def _used_messages() -> set[str]:
-    found = extract_from_dir(str(PACKAGE_DIR), EXTRACTION, keywords={"_": None, "gettext": None, "N_": None})
-    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+    used: set[str] = set()
+    for directory in USERS_OF_THE_CATALOGS:
+        found = extract_from_dir(str(directory), EXTRACTION, keywords={"_": None, "gettext": None, "N_": None})
+        used |= {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+    return used
 
 
 def test_every_message_the_web_uses_is_translated_in_both_languages() -> None:

@@ -1,6 +1,6 @@
 """Message catalogs: `.po` files are the source (committed); `.mo` files are compiled from them at
-set-up or start into the state directory. Arabic is the default language; English is a
-cookie away. Message ids are the English text."""
+set-up or start into the state directory. Arabic is the default language. Message ids are the English
+text. The web's pages and the mail's messages read the same catalogs."""
 
 from __future__ import annotations
 
@@ -11,10 +11,19 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from api.web.config import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR, compiled_locale_dir
+from config.settings import get_settings
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+LOCALE_DIR = PACKAGE_DIR / "locale"
+LANGUAGES = ("ar", "en")
+DEFAULT_LANGUAGE = "ar"
 DOMAIN = "messages"
-LANGUAGE_COOKIE = "mizan_lang"
+
+
+def compiled_locale_dir() -> Path:
+    """The .mo files compiled from this checkout's own .po files: in its state directory, because a cache
+    shared between checkouts (MIZAN_CACHE_DIR) would serve one checkout's catalogs to another."""
+    return get_settings().state_dir / "web" / "locale"
 
 
 def N_(message: str) -> str:
@@ -53,8 +62,9 @@ def translations(language: str) -> gettext.GNUTranslations:
         return gettext.GNUTranslations(mo)
 
 
-def language_of(cookie: str | None) -> str:
-    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
+def language_of(choice: str | None) -> str:
+    """A language Mizan speaks: the one chosen, or Arabic."""
+    return choice if choice in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def gettext_for(language: str, message: str) -> str:
