@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     api_audience: str = "mizan-api"
     web_client_id: str = "mizan-web"
     cli_client_id: str = "mizan-cli"
+    #: when Keycloak holds the web's client as confidential: its secret, a mounted file read at every token
+    #: request, so a rotated secret is used without a restart (README "Secrets and their rotation")
+    web_client_secret_file: Path | None = None
 
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under state_dir")
     index_prefix: str = "mizan"

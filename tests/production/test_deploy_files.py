@@ -50,7 +50,22 @@ def test_no_secret_is_in_the_chart_only_named(objects: dict[tuple[str, str], Any
     env = objects[("Deployment", "mizan-api")]["spec"]["template"]["spec"]["containers"][0]["env"]
     names = {e["name"] for e in env}
     assert {"MIZAN_SECRETS_DIR", "MIZAN_TEMPORAL_TLS_CERT_FILE", "MIZAN_CERTIFICATE_KEY_FILE"} <= names
-    assert not any("PASSWORD" in e["name"] or "DATABASE_URL" in e["name"] for e in env if "value" in e)
+    # a password is named by the file that holds it (a mounted secret), never given as a value
+    given = [e for e in env if "value" in e and ("PASSWORD" in e["name"] or "DATABASE_URL" in e["name"])]
+    assert all(e["name"].endswith("_FILE") and e["value"].startswith("/run/secrets/") for e in given), given
+
+
+def test_mail_goes_to_the_relay_with_no_sink_and_only_the_worker_reaches_it(
+        objects: dict[tuple[str, str], Any]) -> None:
+    for component in ("api", "worker"):
+        container = objects[("Deployment", f"mizan-{component}")]["spec"]["template"]["spec"]["containers"][0]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert env["MIZAN_MAIL_SINK"] == "false"
+        assert env["MIZAN_SMTP_HOST"] and env["MIZAN_SMTP_PORT"] == "587" and env["MIZAN_SMTP_STARTTLS"] == "true"
+        assert env["MIZAN_SMTP_PASSWORD_FILE"] == "/run/secrets/keys/smtp-password"
+    relay = objects[("NetworkPolicy", "mizan-worker-egress-to-relay")]["spec"]
+    assert relay["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "worker"
+    assert relay["egress"][0]["ports"] == [{"protocol": "TCP", "port": 587}]
 
 
 def test_autoscalers_budgets_and_network_policies_hold_the_deployments(objects: dict[tuple[str, str], Any]) -> None:

@@ -241,3 +241,68 @@ def test_the_worker_health_check_reads_the_heartbeat_age(fresh_settings: Path) -
     assert is_alive(settings) and main([]) == 0
     stale = time.time() + 3 * settings.worker_heartbeat_seconds + 1
     assert not is_alive(settings, now=stale)
+
+
+# -- the web client's secret: from a mounted file, a rotation used without a restart --------------------------
+
+
+class _TokenEndpoint(BaseHTTPRequestHandler):
+    """A stand-in for Keycloak's token endpoint holding mizan-web as a confidential client: it answers only a
+    request that carries `secret` (401 otherwise, as Keycloak does) and keeps each form it was sent."""
+
+    secret: ClassVar[str] = ""
+    forms: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_POST(self) -> None:
+        from urllib.parse import parse_qs
+
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        type(self).forms.append(form)
+        accepted = form.get("client_secret") == [type(self).secret] and form.get("client_id") == ["mizan-web"]
+        body = json.dumps({"access_token": "a", "id_token": "i", "expires_in": 300} if accepted
+                          else {"error": "unauthorized_client"}).encode()
+        self.send_response(200 if accepted else 401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_web_client_secret_comes_from_its_file_and_a_rotation_needs_no_restart(
+        fresh_settings: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from api.web import oidc
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TokenEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret_file = fresh_settings / "web-client-secret"
+    secret_file.write_text("first-secret\n")
+    monkeypatch.setenv("MIZAN_KEYCLOAK_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("MIZAN_WEB_CLIENT_SECRET_FILE", str(secret_file))
+    get_settings.cache_clear()
+    _TokenEndpoint.forms = []
+    try:
+        _TokenEndpoint.secret = "first-secret"
+        assert asyncio.run(oidc._token_request({"grant_type": "refresh_token", "refresh_token": "r"}))["access_token"]
+        # Keycloak's secret is rotated; until the mounted file follows, the login service refuses the web
+        _TokenEndpoint.secret = "second-secret"
+        with pytest.raises(oidc.LoginFailed):
+            asyncio.run(oidc._token_request({"grant_type": "refresh_token", "refresh_token": "r"}))
+        # the secret store writes the new secret into the mounted file: the same process uses it at once
+        secret_file.write_text("second-secret\n")
+        assert asyncio.run(oidc._token_request({"grant_type": "refresh_token", "refresh_token": "r"}))["access_token"]
+        assert [f["client_secret"] for f in _TokenEndpoint.forms] == [["first-secret"], ["first-secret"],
+                                                                      ["second-secret"]]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_public_web_client_sends_no_secret(fresh_settings: Path) -> None:
+    from api.web import oidc
+
+    assert oidc.client_credentials() == {"client_id": "mizan-web"}

@@ -41,6 +41,27 @@ the migrations Job. */}}
 - name: MIZAN_WEB_COOKIE_SECRET
   valueFrom:
     secretKeyRef: {name: {{ .Values.secrets.keys }}, key: web-cookie.secret}
+{{- with .Values.mail }}
+# mail goes to the ministry's relay: no development sink in production
+- name: MIZAN_MAIL_SINK
+  value: "false"
+- name: MIZAN_SMTP_HOST
+  value: {{ required "mail.relayHost: the SMTP relay" .relayHost | quote }}
+- name: MIZAN_SMTP_PORT
+  value: {{ .relayPort | quote }}
+- name: MIZAN_SMTP_STARTTLS
+  value: {{ .starttls | quote }}
+{{- if .username }}
+- name: MIZAN_SMTP_USERNAME
+  value: {{ .username | quote }}
+- name: MIZAN_SMTP_PASSWORD_FILE
+  value: /run/secrets/keys/smtp-password
+{{- end }}
+- name: MIZAN_MAIL_FROM
+  value: {{ .from | quote }}
+- name: MIZAN_MAIL_DOMAIN
+  value: {{ .domain | quote }}
+{{- end }}
 {{- range $name, $value := .Values.settings }}
 - name: {{ $name }}
   value: {{ $value | quote }}
