@@ -20,7 +20,8 @@ HEAP = "-Xms256m -Xmx512m"
 
 
 class KeycloakProductionService(KeycloakService):
-    start_timeout = 300.0
+    # the first start creates its schema (Liquibase) and imports the realm: minutes on a busy 2-core machine
+    start_timeout = 600.0
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
