@@ -122,4 +122,7 @@ def apply_cluster_profile() -> None:
     secrets = ClusterSecrets.prepare(state, Layout(probe))
     for name, value in secrets.client_environment(Layout(probe)).items():
         os.environ.setdefault(name, value)
+    # a machine may name its system bundle in SSL_CERT_FILE already: the cluster's bundle holds those roots and
+    # the local CA, and without it no process of this profile trusts Keycloak's or the balancer's certificate
+    os.environ["SSL_CERT_FILE"] = str(secrets.ca_bundle)
     os.environ.setdefault(SECRETS_DIR_VARIABLE, str(secrets.settings_dir))
