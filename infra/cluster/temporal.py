@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,13 @@ class TemporalServerService(Service):
             created = self.cli("operator", "namespace", "create", "--namespace", ns, "--retention", "30d")
             if created.returncode != 0 and "already" not in created.stderr.lower():
                 raise RuntimeError(f"temporal: cannot create namespace {ns}: {created.stderr.strip()}")
-        listed = self.cli("operator", "search-attribute", "list", "--namespace", ns, "--output", "json")
+        # a new namespace reaches the frontend's registry some seconds later (it refreshes every 10 s)
+        deadline = time.monotonic() + 60
+        while True:
+            listed = self.cli("operator", "search-attribute", "list", "--namespace", ns, "--output", "json")
+            if listed.returncode == 0 or "not found" not in listed.stderr or time.monotonic() > deadline:
+                break
+            time.sleep(2)
         if listed.returncode != 0:
             raise RuntimeError(f"temporal: cannot list search attributes: {listed.stderr.strip()}")
         existing = {row.get("name") for row in _rows(json.loads(listed.stdout))}
