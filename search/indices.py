@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from opensearchpy import OpenSearch
+from opensearchpy import OpenSearch, RequestError
 
 from config.settings import get_settings
 from search.names import synonym_rules
@@ -128,7 +128,13 @@ def create_index(client: OpenSearch, version: int = CASES_VERSION, *, bulk_load:
     settings = {**CASES_SETTINGS, **dynamic_settings()}
     if bulk_load:
         settings["refresh_interval"] = "-1"  # no refresh while filling: set back by `finish_bulk_load`
-    client.indices.create(index=name, body={"settings": settings, "mappings": CASES_MAPPINGS})
+    try:
+        client.indices.create(index=name, body={"settings": settings, "mappings": CASES_MAPPINGS})
+    except RequestError as error:
+        # the name is this call's own (to the microsecond): "already exists" is our request retried by the
+        # client on another node after a timeout, the first attempt having created it
+        if error.error != "resource_already_exists_exception":
+            raise
     return name
 
 

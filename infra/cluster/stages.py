@@ -26,7 +26,8 @@ def cluster_stages(settings: Settings) -> list[list[Service]]:
         first,
         # both need their databases, made once PostgreSQL answers
         [TemporalServerService(settings), KeycloakProductionService(settings)],
-        [TemporalUiService(settings), *(ClusterWorker(settings, n) for n in range(1, WORKER_PROCESSES + 1)),
+        # the first worker alone: at its start it builds the case index when there is none (from the read model)
+        [TemporalUiService(settings), ClusterWorker(settings, 1),
          *(ClusterApi(settings, n) for n in range(1, API_PROCESSES + 1))],
-        [LoadBalancer(settings)],
+        [*(ClusterWorker(settings, n) for n in range(2, WORKER_PROCESSES + 1)), LoadBalancer(settings)],
     ]
