@@ -5,6 +5,7 @@ All three share a snapshot repository (`path.repo`) for backups."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -104,7 +105,8 @@ class OpenSearchNode(OpenSearchService):
         try:
             health = self._get("/_cluster/health")
             joined = self._get("/_nodes/_local")["nodes"]
-        except (urllib.error.URLError, OSError, ValueError, KeyError):
+        except (urllib.error.URLError, OSError, ValueError, KeyError, http.client.HTTPException):
+            # a node still starting may answer with half an HTTP response
             return False
         return health.get("status") in ("green", "yellow") and len(joined) == 1
 
