@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import threading
@@ -195,6 +196,17 @@ def _kill(settings: Settings, name: str) -> None:
         time.sleep(0.1)
 
 
+def _kill_worker(settings: Settings, name: str) -> None:
+    """SIGKILL, and its heartbeat file gone with it: the worker is back only once the new process writes one
+    (the killed one's file would still look fresh for a few intervals)."""
+    from infra.cluster.mizan import ClusterWorker
+
+    worker = _service(settings, name)
+    _kill(settings, name)
+    assert isinstance(worker, ClusterWorker)
+    worker.heartbeat_file.unlink(missing_ok=True)
+
+
 def _stop(settings: Settings, name: str) -> None:
     Launcher(settings, stages=[[_service(settings, name)]], say=lambda _: None)._stop([name])
 
@@ -324,7 +336,7 @@ def run_failover(settings: Settings, say: Callable[[str], None] = print) -> Repo
             (Fault("api", "one API process killed (SIGKILL), started again 5 s later"),
              lambda: _kill(settings, "api-1"), later(5, "api-1"), lambda: _in_rotation(settings, "api-1")),
             (Fault("worker", "one worker killed (SIGKILL), started again 5 s later"),
-             lambda: _kill(settings, "worker-1"), later(5, "worker-1"),
+             lambda: _kill_worker(settings, "worker-1"), later(5, "worker-1"),
              lambda: _service(settings, "worker-1").healthy()),
             (Fault("opensearch-node", f"one OpenSearch node stopped for {OPENSEARCH_DOWN_SECONDS:.0f} s"),
              lambda: _stop(settings, "opensearch-2"), later(OPENSEARCH_DOWN_SECONDS, "opensearch-2"),
@@ -376,6 +388,7 @@ def write(report: Report) -> Path:
 def main(args: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mizan failover", description=__doc__.splitlines()[0])
     parser.parse_args(args)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # thousands of requests: the faults are what to read
     settings = get_settings()
     report = run_failover(settings)
     path = write(report)

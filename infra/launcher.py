@@ -329,6 +329,14 @@ class Launcher:
                 if restarts.in_a_row and now - restarts.started_at >= RECOVERED_AFTER_SECONDS:
                     restarts.in_a_row = 0
                 continue
+            record = procs.read_pid(self.run_dir, name)
+            if record is None or record.pid != proc.pid:
+                # stopped on purpose by another command (`down`, the failover test), which removes the pid
+                # file, or started again by one: not a crash, and not this launcher's to restart
+                self.started.pop(name, None)
+                self.restarts.pop(name, None)
+                self.say(f"{name}: stopped by another command; no longer supervised here")
+                continue
             if restarts.due_at is None:
                 delay = min(MAX_RESTART_DELAY, 2.0 ** restarts.in_a_row)
                 restarts.due_at = now + delay
