@@ -87,3 +87,31 @@ def cluster_profile() -> dict[str, str]:
            **{f"MIZAN_{name.upper()}": str(port) for name, port in ports.items()}}
     return env
 
+
+RESERVED_PORTS_FILE = Path("/proc/sys/net/ipv4/ip_local_reserved_ports")
+
+
+def port_ranges(layout: Layout) -> list[tuple[int, int]]:
+    """Every port the profile listens on, as ranges (what the kernel must not hand out as an ephemeral port)."""
+    s = layout.settings
+    return [(s.smtp_port, s.smtp_port), (layout.postgres_port, layout.postgres_port),
+            (s.temporal_port, layout.temporal_http_port), (s.api_port, s.api_port + 10),
+            (s.keycloak_port, s.keycloak_port), (s.temporal_ui_port, s.temporal_ui_port),
+            (s.keycloak_management_port, s.keycloak_management_port),
+            (layout.opensearch_port(1), layout.opensearch_port(OPENSEARCH_NODES)),
+            (layout.opensearch_transport_port(1), layout.opensearch_transport_port(OPENSEARCH_NODES))]
+
+
+def reserve_ports(layout: Layout) -> bool:
+    """The profile's ports (+50000) lie in Linux's ephemeral range (32768-60999): a client's outgoing connection
+    may take one, or connect to itself on it, while its service is down (seen: OpenSearch failing to bind, a
+    health check answered by its own request). Reserved, the kernel never hands them out. Needs root; False
+    when the reservation could not be made (the profile still runs, with that risk)."""
+    try:
+        current = RESERVED_PORTS_FILE.read_text().strip()
+        wanted = ",".join(f"{low}-{high}" if high > low else str(low) for low, high in port_ranges(layout))
+        merged = ",".join(part for part in (current, wanted) if part)
+        RESERVED_PORTS_FILE.write_text(merged + "\n")
+    except OSError:
+        return False
+    return True

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from config.settings import SECRETS_DIR_VARIABLE, Settings
-from infra.cluster.profile import Layout, cluster_profile
+from infra.cluster.profile import Layout, cluster_profile, reserve_ports
 from infra.tls import Issued, LocalCA, _write_private
 
 #: the databases on the cluster's PostgreSQL and the role owning each
@@ -126,3 +126,4 @@ def apply_cluster_profile() -> None:
     # the local CA, and without it no process of this profile trusts Keycloak's or the balancer's certificate
     os.environ["SSL_CERT_FILE"] = str(secrets.ca_bundle)
     os.environ.setdefault(SECRETS_DIR_VARIABLE, str(secrets.settings_dir))
+    reserve_ports(Layout(Settings()))
