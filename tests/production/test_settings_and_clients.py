@@ -306,3 +306,27 @@ def test_a_public_web_client_sends_no_secret(fresh_settings: Path) -> None:
     from api.web import oidc
 
     assert oidc.client_credentials() == {"client_id": "mizan-web"}
+
+
+# -- the cluster profile's ports, kept out of the kernel's ephemeral range -----------------------------------
+
+
+def test_every_port_of_the_cluster_profile_is_in_the_ranges_it_reserves(fresh_settings: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from infra.cluster.profile import API_PROCESSES, OPENSEARCH_NODES, Layout, cluster_profile, port_ranges
+
+    for name, value in cluster_profile().items():
+        monkeypatch.setenv(name, value)
+    layout = Layout(Settings())
+    s = layout.settings
+    listening = {s.smtp_port, layout.postgres_port, layout.load_balancer_port, layout.balancer_stats_port,
+                 layout.keycloak_https_port, s.keycloak_management_port, s.temporal_ui_port,
+                 layout.temporal_http_port,
+                 *(layout.api_port(n) for n in range(1, API_PROCESSES + 1)),
+                 *(layout.opensearch_port(n) for n in range(1, OPENSEARCH_NODES + 1)),
+                 *(layout.opensearch_transport_port(n) for n in range(1, OPENSEARCH_NODES + 1)),
+                 *(layout.temporal_port(service)[0] for service in ("frontend", "history", "matching", "worker"))}
+    reserved = port_ranges(layout)
+    assert [port for port in sorted(listening) if not any(low <= port <= high for low, high in reserved)] == []
+    # Temporal's membership ports stay below the ephemeral range (and within a smallint)
+    assert all(layout.temporal_port(service)[1] < 32768 for service in ("frontend", "history", "matching", "worker"))
