@@ -1,5 +1,5 @@
 """The failover test under load (bench/failover.py, also `./mizan failover --cluster`): one API, one worker, one
-OpenSearch node, Keycloak for 60 s and PostgreSQL taken away in turn while actions flow; nothing acknowledged
+OpenSearch node and Keycloak for 60 s taken away in turn while actions flow; nothing acknowledged
 is lost or doubled, in the timeline, the read model or the index; figures into bench/results/."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def test_every_fault_recovers_and_nothing_acknowledged_is_lost_or_doubled(cluste
         0, 0, 0, 0)
     assert report.server_errors == 0
     assert report.index_converged
-    assert [f.name for f in report.faults] == ["api", "worker", "opensearch-node", "keycloak", "postgres"]
+    assert [f.name for f in report.faults] == ["api", "worker", "opensearch-node", "keycloak"]
     for fault in report.faults:
         assert fault.recovered_after_seconds is not None, f"{fault.name} did not come back"
         assert fault.answers_again_after_seconds is not None, f"no action answered after {fault.name}"
