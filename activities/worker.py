@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
@@ -14,6 +18,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.audit import anchor_audit_chain
 from activities.certificates import CERTIFICATE_ACTIVITIES
+from activities.health import heartbeat_path
 from activities.merging import deliver_merge
 from activities.notifying import deliver_emails, sweep_reminders
 from activities.recording import index_case, record_and_index, record_events
@@ -69,6 +74,26 @@ async def start_singletons(client: Client, settings: Settings) -> None:
                                 task_queue=queue, id_conflict_policy=running)
 
 
+async def heartbeat(client: Client, worker: Worker, path: Path, every_seconds: float, stop: asyncio.Event) -> None:
+    """While this worker runs and Temporal answers it, rewrite its heartbeat file (the liveness and readiness
+    probes read its age: `python -m activities.health`). A worker that stops polling, or cannot reach Temporal,
+    lets the file grow old."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while not stop.is_set():
+        try:
+            healthy = worker.is_running and await client.service_client.check_health(
+                timeout=timedelta(seconds=every_seconds))
+        except Exception as exc:  # a probe: any failure to answer is "not healthy", said in the log
+            log.warning("worker heartbeat: Temporal does not answer: %s", exc)
+            healthy = False
+        if healthy:
+            staged = path.with_name(path.name + ".tmp")
+            staged.write_text(f"{time.time():.3f}\n")
+            staged.replace(path)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every_seconds)
+
+
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
@@ -86,11 +111,15 @@ async def main() -> None:
             settings.run_dir.mkdir(parents=True, exist_ok=True)
             ready = settings.run_dir / "worker.ready"
             ready.write_text("ready\n")
+            alive = heartbeat_path(settings)
+            beating = asyncio.create_task(heartbeat(client, worker, alive, settings.worker_heartbeat_seconds, stop))
             log.info("worker polling %s", settings.task_queue)
             try:
                 await stop.wait()
             finally:
+                await beating
                 ready.unlink(missing_ok=True)
+                alive.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

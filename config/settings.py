@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: a directory of mounted secrets (a Kubernetes Secret, the cluster profile's `secrets/`): a file named
+#: `mizan_<setting>` holds that setting's value (e.g. `mizan_database_url`); the environment still wins
+SECRETS_DIR_VARIABLE = "MIZAN_SECRETS_DIR"
+
+
 class Settings(BaseSettings):
+    """Every setting, from `MIZAN_*` variables, `.env`, or files in `MIZAN_SECRETS_DIR` (see `get_settings`).
+
+    Nothing secret has a default that works outside one machine: passwords, keys and the database URL come
+    from the environment or from mounted files, and the keys Mizan makes itself are made under the state dir.
+    """
+
     model_config = SettingsConfigDict(env_prefix="MIZAN_", env_file=".env", extra="ignore")
 
     host: str = "127.0.0.1"
@@ -38,6 +50,9 @@ class Settings(BaseSettings):
     api_audience: str = "mizan-api"
     web_client_id: str = "mizan-web"
     cli_client_id: str = "mizan-cli"
+    #: when Keycloak holds the web's client as confidential: its secret, a mounted file read at every token
+    #: request, so a rotated secret is used without a restart (README "Secrets and their rotation")
+    web_client_secret_file: Path | None = None
 
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under state_dir")
     index_prefix: str = "mizan"
@@ -87,6 +102,35 @@ class Settings(BaseSettings):
 
     document_max_bytes: int = Field(default=25 * 1024 * 1024, description="largest document upload accepted")
 
+    #: the production shape on one machine (`./mizan up --cluster`): which services the launcher runs
+    cluster: bool = False
+
+    # -- where the engines are, when not on this machine's default ports (the cluster profile, Kubernetes)
+    api_endpoint: str | None = Field(default=None, description="where clients reach the API (the load balancer)")
+    keycloak_endpoint: str | None = Field(default=None, description="Keycloak's base URL, e.g. https://sso:8443")
+    keycloak_ca_file: Path | None = Field(default=None, description="CA that signed Keycloak's certificate")
+    temporal_endpoint: str | None = Field(default=None, description="Temporal's frontend, host:port")
+    #: TLS to Temporal's frontend: its CA, and a client certificate when the frontend asks for one (mTLS)
+    temporal_tls_ca_file: Path | None = None
+    temporal_tls_cert_file: Path | None = None
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_server_name: str | None = None
+    opensearch_endpoints: str | None = Field(default=None, description="comma-separated OpenSearch node URLs")
+    opensearch_username: str | None = None
+    opensearch_password: SecretStr | None = None
+    opensearch_ca_file: Path | None = None
+    #: copies of the case index besides its primary: 1 on a cluster of three nodes, 0 on one node
+    search_replicas: int = Field(default=0, ge=0, le=5)
+
+    # the certificate signing key (Ed25519, PEM): a mounted secret in production; earlier keys stay able to
+    # verify what they signed (a rotation moves the old key file into this list)
+    certificate_key_file: Path | None = None
+    certificate_retired_key_files: str = Field(default="", description="comma-separated PEM files of earlier keys")
+
+    #: the worker's heartbeat file (its liveness probe reads it): default `run/worker-<pid>.alive`
+    worker_heartbeat_file: Path | None = None
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'mizan.db'}"
@@ -107,19 +151,33 @@ class Settings(BaseSettings):
 
     @property
     def temporal_address(self) -> str:
-        return f"{self.host}:{self.temporal_port}"
+        return self.temporal_endpoint or f"{self.host}:{self.temporal_port}"
 
     @property
     def keycloak_url(self) -> str:
-        return f"http://{self.host}:{self.keycloak_port}"
+        return (self.keycloak_endpoint or f"http://{self.host}:{self.keycloak_port}").rstrip("/")
+
+    @property
+    def opensearch_urls(self) -> list[str]:
+        if self.opensearch_endpoints:
+            return [url.strip().rstrip("/") for url in self.opensearch_endpoints.split(",") if url.strip()]
+        return [f"http://{self.host}:{self.opensearch_port}"]
 
     @property
     def opensearch_url(self) -> str:
-        return f"http://{self.host}:{self.opensearch_port}"
+        return self.opensearch_urls[0]
 
     @property
     def api_url(self) -> str:
-        return f"http://{self.host}:{self.api_port}"
+        return (self.api_endpoint or f"http://{self.host}:{self.api_port}").rstrip("/")
+
+    @property
+    def certificate_key_path(self) -> Path:
+        return self.certificate_key_file or self.state_dir / "keys" / "certificate-ed25519.pem"
+
+    @property
+    def certificate_retired_key_paths(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.certificate_retired_key_files.split(",") if p.strip()]
 
     @property
     def issuer(self) -> str:
@@ -152,6 +210,11 @@ class Settings(BaseSettings):
         return self.state_dir / "run"
 
 
+def secrets_dir() -> Path | None:
+    configured = os.environ.get(SECRETS_DIR_VARIABLE)
+    return Path(configured) if configured and Path(configured).is_dir() else None
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return Settings(_secrets_dir=secrets_dir())  # type: ignore[call-arg]

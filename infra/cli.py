@@ -53,6 +53,9 @@ def lazy_command(name: str, target: str, help: str) -> None:
     module_name, _, attr = target.partition(":")
 
     def run(args: list[str]) -> int:
+        if "--cluster" in args:  # any such command runs against the cluster profile: `mizan audit verify --cluster`
+            args = [arg for arg in args if arg != "--cluster"]
+            _use_cluster_profile()
         fn: CommandFn = getattr(importlib.import_module(module_name), attr)
         return fn(args)
 
@@ -77,11 +80,24 @@ def _parser(name: str, description: str) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(prog=f"mizan {name}", description=description)
 
 
+def _use_cluster_profile() -> None:
+    """The production shape on one machine: its own state, ports and secrets (infra.cluster.profile)."""
+    from infra.cluster.secrets import apply_cluster_profile
+
+    apply_cluster_profile()
+    get_settings.cache_clear()
+
+
 @command("up", "start every service (reusing running ones), print the URLs, stay until Ctrl-C")
 def cmd_up(args: list[str]) -> int:
     from infra.launcher import Launcher, LaunchError
 
-    _parser("up", COMMANDS["up"].help).parse_args(args)
+    parser = _parser("up", COMMANDS["up"].help)
+    parser.add_argument("--cluster", action="store_true",
+                        help="the production shape: PostgreSQL, the real Temporal server, Keycloak in production "
+                             "mode, three OpenSearch nodes, two APIs behind HAProxy (TLS), two workers")
+    if parser.parse_args(args).cluster:
+        _use_cluster_profile()
     _sigterm_as_interrupt()
     launcher: Launcher | None = None
     try:
@@ -112,9 +128,13 @@ def _launcher_of(name: str, args: list[str]) -> Launcher:
 
     parser = _parser(name, COMMANDS[name].help)
     parser.add_argument("--test", action="store_true", help="the test suite's services (kept by `test --keep`)")
-    if parser.parse_args(args).test:
+    parser.add_argument("--cluster", action="store_true", help="the cluster profile's services (`up --cluster`)")
+    parsed = parser.parse_args(args)
+    if parsed.test:
         apply_test_profile()
         get_settings.cache_clear()
+    elif parsed.cluster:
+        _use_cluster_profile()
     return Launcher(get_settings())
 
 
@@ -136,21 +156,29 @@ def cmd_test(args: list[str]) -> int:
     from infra.test_profile import apply_test_profile
 
     if args[:1] in (["-h"], ["--help"]):
-        print("usage: mizan test [--keep] [pytest arguments...]   (default: tests/ -q)\n"
+        print("usage: mizan test [--cluster] [--keep] [pytest arguments...]   (default: tests/ -q)\n"
               "  the suite's own services (state under .mizan/test, ports +10000), beside any `mizan up`;\n"
-              "  --keep leaves them running for the next `mizan test`, which then starts in seconds")
+              "  --keep leaves them running for the next `mizan test`, which then starts in seconds;\n"
+              "  --cluster: the cluster profile's services (`up --cluster`) and its tests (default: tests/cluster)")
         return 0
+    cluster = args[:1] == ["--cluster"]
+    args = args[1:] if cluster else args
     keep = args[:1] == ["--keep"]
     args = args[1:] if keep else args
     _sigterm_as_interrupt()
-    apply_test_profile()
+    if cluster:
+        _use_cluster_profile()
+        args = args or ["tests/cluster", "-q"]
+    else:
+        apply_test_profile()
     get_settings.cache_clear()
     launcher: Launcher | None = None
     try:
         launcher = Launcher(get_settings())
         elapsed = launcher.up()
         print(f"services ready in {elapsed:.1f} s (state {get_settings().state_dir})")
-        _require_api_rules(get_settings())
+        if not cluster:
+            _require_api_rules(get_settings())
         env = os.environ | {"MIZAN_SERVICES_READY": "1"}
         pytest = [sys.executable, "-m", "pytest", *(args or ["tests/", "-q"])]
         result = subprocess.run(pytest, env=env, cwd=ROOT, check=False)
@@ -232,6 +260,13 @@ lazy_command("audit", "infra.audit_cli:main", "the tamper-evident audit log: aud
 lazy_command("reindex", "search.maintenance:reindex_main",
              "rebuild the search index from the read model, swap the alias")
 lazy_command("search", "search.maintenance:search_main", "search index maintenance: search check [--dry-run]")
+lazy_command("backup", "infra.cluster.backup:backup_main",
+             "back up the cluster profile: PostgreSQL base backup, OpenSearch snapshot, files (--cluster)")
+lazy_command("restore", "infra.cluster.backup:restore_main",
+             "restore the cluster profile from a backup: restore --cluster [--wipe] NAME")
+lazy_command("k8s", "infra.k8s:main", "the files for a real cluster: k8s validate (helm lint, kubeconform -strict)")
+lazy_command("failover", "bench.failover:main",
+             "the failover test under load on the cluster profile; figures into bench/results/ (--cluster)")
 lazy_command("mail", "infra.mail_cli:main", "what the development mail sink received: mail [--last N] [--show N]")
 
 

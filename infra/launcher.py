@@ -42,6 +42,10 @@ class LaunchError(RuntimeError):
 
 def service_stages(settings: Settings) -> list[list[Service]]:
     """The services in start order; the services within a stage start concurrently."""
+    if settings.cluster:
+        from infra.cluster.stages import cluster_stages
+
+        return cluster_stages(settings)
     from infra.keycloak import KeycloakService
     from infra.mizan_services import ApiService, MailSinkService, WorkerService
     from infra.opensearch import OpenSearchService
@@ -195,8 +199,9 @@ class Launcher:
             prepare_state(self.settings)
             for stage in self.stages:
                 self._start_stage(stage)
-            for svc in self.services:
-                svc.after_start()
+                # a stage's set-up (databases, a namespace) before the next stage's services need it
+                for svc in stage:
+                    svc.after_start()
             load_demo_data(self.settings, self.say)
         except BaseException:
             self.stop_started()
@@ -324,6 +329,14 @@ class Launcher:
                 if restarts.in_a_row and now - restarts.started_at >= RECOVERED_AFTER_SECONDS:
                     restarts.in_a_row = 0
                 continue
+            record = procs.read_pid(self.run_dir, name)
+            if record is None or record.pid != proc.pid:
+                # stopped on purpose by another command (`down`, the failover test), which removes the pid
+                # file, or started again by one: not a crash, and not this launcher's to restart
+                self.started.pop(name, None)
+                self.restarts.pop(name, None)
+                self.say(f"{name}: stopped by another command; no longer supervised here")
+                continue
             if restarts.due_at is None:
                 delay = min(MAX_RESTART_DELAY, 2.0 ** restarts.in_a_row)
                 restarts.due_at = now + delay
@@ -391,18 +404,21 @@ class Launcher:
     # -- reporting ----------------------------------------------------------------------------
 
     def status(self) -> str:
-        rows = [("SERVICE", "PID", "PORT", "HEALTHY", "URL")]
+        with_roles = self.settings.cluster  # the cluster profile says what each node is (the default has one each)
+        rows = [("SERVICE", "PID", "PORT", "HEALTHY", "URL", *(("ROLE",) if with_roles else ()))]
         for svc in self.services:
             pid = procs.live_pid(self.run_dir, svc.name)
+            role = ""
             try:
                 healthy = svc.healthy()
                 state = "yes" if healthy else "no"
                 if healthy and pid is None:
                     state = "yes (not ours)"
                 ports, url = ",".join(map(str, svc.ports)) or "-", svc.url or "-"
+                role = svc.role() if with_roles and (healthy or pid) else "-"
             except Exception as exc:  # one broken service must not hide the others
                 state, ports, url = f"error: {exc}", "?", "?"
-            rows.append((svc.name, str(pid or "-"), ports, state, url))
+            rows.append((svc.name, str(pid or "-"), ports, state, url, *((role,) if with_roles else ())))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 

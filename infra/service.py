@@ -63,6 +63,10 @@ class Service(ABC):
     def started(self) -> None:  # noqa: B027 - optional hook
         """Called once this launcher has started the service (e.g. to note what code it runs)."""
 
+    def role(self) -> str:
+        """What this node is in its cluster (`./mizan status --cluster`): a manager, a primary, a backend."""
+        return "-"
+
     def stale(self) -> bool:
         """A running instance that must be restarted rather than reused (e.g. it runs older code)."""
         return False

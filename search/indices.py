@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from opensearchpy import OpenSearch
+from opensearchpy import OpenSearch, RequestError
 
 from config.settings import get_settings
 
@@ -35,7 +35,6 @@ _NAME_BASE = ["lowercase", "decimal_digit", "arabic_normalization", "name_ibn"]
 
 CASES_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
-    "number_of_replicas": 0,
     "analysis": {
         "char_filter": _NAME_CHAR_FILTERS,
         "filter": _NAME_FILTERS,
@@ -107,7 +106,10 @@ CASES_MAPPINGS: dict[str, Any] = {
 
 def dynamic_settings() -> dict[str, Any]:
     """Settings that may change on a live index: applied at creation and again at every worker start."""
-    return {"translog": {"durability": get_settings().search_translog_durability, "sync_interval": "5s"}}
+    settings = get_settings()
+    # replicas are dynamic too: a single node has nowhere to put one, a cluster of three keeps one copy apart
+    return {"number_of_replicas": settings.search_replicas,
+            "translog": {"durability": settings.search_translog_durability, "sync_interval": "5s"}}
 
 
 def cases_alias() -> str:
@@ -127,7 +129,13 @@ def create_index(client: OpenSearch, version: int = CASES_VERSION, *, bulk_load:
     settings = {**CASES_SETTINGS, **dynamic_settings()}
     if bulk_load:
         settings["refresh_interval"] = "-1"  # no refresh while filling: set back by `finish_bulk_load`
-    client.indices.create(index=name, body={"settings": settings, "mappings": CASES_MAPPINGS})
+    try:
+        client.indices.create(index=name, body={"settings": settings, "mappings": CASES_MAPPINGS})
+    except RequestError as error:
+        # the name is this call's own (to the microsecond): "already exists" is our request retried by the
+        # client on another node after a timeout, the first attempt having created it
+        if error.error != "resource_already_exists_exception":
+            raise
     return name
 
 

@@ -20,7 +20,7 @@ from temporalio.converter import (
     JSONPlainPayloadConverter,
 )
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from config.settings import Settings
 from core.refusal import Refusal
@@ -102,7 +102,21 @@ DATA_CONVERTER = dataclasses.replace(DataConverter.default, payload_converter_cl
 async def connect(settings: Settings) -> Client:
     """A Temporal client of Mizan's: the configured server and namespace, with Mizan's data converter."""
     return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                data_converter=DATA_CONVERTER)
+                                data_converter=DATA_CONVERTER, tls=tls_config(settings))
+
+
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """TLS to Temporal's frontend when a CA is set (the server's certificate is checked against it), with this
+    process's client certificate when one is set (the frontend requires it under mTLS)."""
+    if settings.temporal_tls_ca_file is None:
+        return False
+    cert, key = settings.temporal_tls_cert_file, settings.temporal_tls_key_file
+    if (cert is None) != (key is None):
+        raise ValueError("MIZAN_TEMPORAL_TLS_CERT_FILE and MIZAN_TEMPORAL_TLS_KEY_FILE go together")
+    return TLSConfig(server_root_ca_cert=settings.temporal_tls_ca_file.read_bytes(),
+                     client_cert=cert.read_bytes() if cert else None,
+                     client_private_key=key.read_bytes() if key else None,
+                     domain=settings.temporal_tls_server_name)
 
 
 # ---------------------------------------------------------------- what operators look for

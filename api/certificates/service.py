@@ -151,7 +151,7 @@ def signature_of(row: Certificate) -> SignaturePublic:
             or row.key_id is None):
         raise Refusal("not_issued", 409, "the certificate has not been issued", "لم تصدر الشهادة بعد")
     return SignaturePublic(algorithm=certificate_signing.ALGORITHM, key_id=row.key_id,
-                           public_key_pem=certificate_signing.public_key_pem(), signature=row.signature,
+                           public_key_pem=certificate_signing.public_key_pem(row.key_id), signature=row.signature,
                            sha256=row.pdf_sha256)
 
 
@@ -243,7 +243,7 @@ def check_document(pdf: bytes, session: Session) -> DocumentCheck:
         return DocumentCheck(signature_valid=False, verification=None,
                              message="This file is not a certificate issued by Mizan, or it was altered.",
                              message_ar="هذا الملف ليس شهادة صادرة عن ميزان، أو عُدّل بعد إصدارها.")
-    if not certificate_signing.verify(pdf, row.signature):
+    if not certificate_signing.verify(pdf, row.signature, row.key_id):
         return DocumentCheck(signature_valid=False, verification=None,
                              message="The signature does not match: the file was altered after it was issued.",
                              message_ar="التوقيع لا يطابق: عُدّل الملف بعد إصداره.")

@@ -1,4 +1,5 @@
-"""Keycloak login for the web: authorization code with PKCE (public client `mizan-web`).
+"""Keycloak login for the web: authorization code with PKCE (client `mizan-web`: public, or confidential with
+its secret from a mounted file, `web_client_secret_file`).
 
 The access token is verified like the API's (api.auth.verify_token: signature, issuer, audience
 `mizan-api`); the ID token is taken from the back channel (the token endpoint), so per OpenID
@@ -77,9 +78,19 @@ def logout_url(id_token: str | None, post_logout_redirect_uri: str) -> str:
     return f"{_endpoint('logout')}?{urlencode(query)}"
 
 
+def client_credentials() -> dict[str, str]:
+    """The web client's identity at the token endpoint, with its secret when it is a confidential client: read
+    from its file each time, so the secret in force is whatever the mounted secret holds now."""
+    settings = get_settings()
+    credentials = {"client_id": settings.web_client_id}
+    if settings.web_client_secret_file is not None:
+        credentials["client_secret"] = settings.web_client_secret_file.read_text(encoding="utf-8").strip()
+    return credentials
+
+
 async def _token_request(form: dict[str, str]) -> dict[str, Any]:
     async with httpx.AsyncClient(timeout=TOKEN_TIMEOUT_SECONDS) as client:
-        response = await client.post(_endpoint("token"), data={"client_id": get_settings().web_client_id, **form})
+        response = await client.post(_endpoint("token"), data={**client_credentials(), **form})
     if response.status_code != 200:
         raise LoginFailed(f"token endpoint answered {response.status_code}")
     body: dict[str, Any] = response.json()

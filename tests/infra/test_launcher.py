@@ -154,6 +154,21 @@ def test_temporal_starts_with_ui_and_mizan_search_attributes(tmp_settings: Setti
     assert not procs.pid_file(settings.run_dir, "temporal").exists()
 
 
+def test_a_service_another_command_stopped_is_not_restarted(tmp_settings: Settings) -> None:
+    """`down`, or the failover test stopping one node for a while, is not a crash: `up` leaves it stopped."""
+    said: list[str] = []
+    launcher = Launcher(tmp_settings, stages=[[HttpServer(tmp_settings, free_port())]], say=said.append)
+    try:
+        launcher.up()
+        Launcher(tmp_settings, stages=launcher.stages, say=lambda _: None)._stop(["fake"])
+        launcher.supervise(now=0.0)
+        launcher.supervise(now=10.0)
+        assert said[-1] == "fake: stopped by another command; no longer supervised here"
+        assert "fake" not in launcher.started and procs.live_pid(tmp_settings.run_dir, "fake") is None
+    finally:
+        launcher.stop_all()
+
+
 def test_a_crashed_service_is_restarted_with_a_growing_delay(tmp_settings: Settings) -> None:
     said: list[str] = []
     port = free_port()
