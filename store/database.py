@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,12 +64,34 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+@contextmanager
+def _one_migrator(engine: Engine) -> Iterator[None]:
+    """On an SQLite file, one migrating process at a time (a lock file beside the database): its DDL runs
+    outside any transaction, so the API and the worker starting together would both rebuild the same table.
+    PostgreSQL takes an advisory lock inside the migration's transaction instead."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    lock = os.open(f"{database}.migrate.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(lock)  # closing lets the lock go
+
+
 def ensure_schema(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent; safe with several processes starting).
 
     On SQLite, a migration that changes a table rebuilds it (copy, drop, rename): foreign keys are off while it
     runs, as SQLite requires (the pragma has no effect inside a transaction), and checked whole before they are
     on again."""
+    with _one_migrator(engine):
+        _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> None:
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if sqlite:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from datetime import UTC, datetime
+from pathlib import Path
 
 from alembic import command
 from sqlalchemy import Engine, text
 
 from store.codec import to_json
-from store.database import _alembic_config, ensure_schema
+from store.database import _alembic_config, ensure_schema, make_engine
 from tests.support.procedure import open_case
 
 ARABIC_INDIC = "١١٩٨٥٠٠١٢٣٤٥"
@@ -54,3 +56,39 @@ def test_national_ids_are_normalised_and_the_people_they_split_are_one(empty_db_
         for (stored,) in connection.execute(text("SELECT snapshot FROM cases")).all():
             state = json.loads(stored) if isinstance(stored, str) else stored
             assert state["parties"][0]["national_id"] == ASCII
+
+
+def _migrate(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine)
+    finally:
+        engine.dispose()
+
+
+def test_processes_starting_together_migrate_one_at_a_time(tmp_path: Path) -> None:
+    """The API and the worker start together on a database three migrations behind (an SQLite file: its DDL takes
+    no lock of its own): each process migrates in turn and all of them start."""
+    url = f"sqlite:///{tmp_path / 'mizan.db'}"
+    engine = make_engine(url)
+    _upgrade(engine, "0008")
+    engine.dispose()
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_migrate, args=(url,)) for _ in range(3)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [process.exitcode for process in processes] == [0, 0, 0]
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
+    engine.dispose()
+
+
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from store.database import MIGRATIONS
+
+    return str(ScriptDirectory(str(MIGRATIONS)).get_current_head())
