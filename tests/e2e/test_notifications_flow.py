@@ -215,7 +215,8 @@ def test_a_worker_killed_while_the_postman_sends_loses_no_email(api: Api, settin
     assert len(rows) == 2 * REMINDERS
     assert set(kept) == expected and set(kept.values()) == {1}  # every one kept, once: none lost
     again = sum(transmissions.values()) - len(transmissions)
-    assert again <= 1, transmissions.most_common(3)  # at most the one in flight when the worker died
+    # at most the one in flight on each of the postman's connections when the worker died
+    assert again <= settings.email_lanes, transmissions.most_common(5)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "notifications-kill-9.json").write_text(json.dumps({
         "emails": len(rows), "received_before_the_kill": before, "transmissions": sum(transmissions.values()),
