@@ -14,6 +14,7 @@ machine reaches, so kubeconform reports them as skipped rather than validated.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import zipfile
@@ -41,7 +42,7 @@ class Validation:
 
 def schemas_dir(cache_dir: Path) -> Path:
     """The strict JSON schemas of KUBERNETES_VERSION, unpacked once from the kubernetes-validate wheel."""
-    target = cache_dir / "kubernetes-schemas" / f"v{KUBERNETES_VERSION}-local-strict"
+    target = cache_dir / "kubernetes-schemas" / f"v{KUBERNETES_VERSION}-local-strict-offline"
     if (target / "deployment-apps-v1.json").exists():
         return target
     download = cache_dir / "kubernetes-schemas" / "wheel"
@@ -56,9 +57,19 @@ def schemas_dir(cache_dir: Path) -> Path:
     with zipfile.ZipFile(wheel) as archive:
         for name in archive.namelist():
             if name.startswith(prefix) and name.endswith(".json"):
-                (staging / name.removeprefix(prefix)).write_bytes(archive.read(name))
+                (staging / name.removeprefix(prefix)).write_text(_offline(archive.read(name)))
     staging.rename(target)
     return target
+
+
+def _offline(schema: bytes) -> str:
+    """One schema readable without the network. As shipped, each names itself `https://kubernetes.io/api/...`
+    (`$id`) and its types `/api/_definitions.json#...`: kubeconform resolved those against kubernetes.io, which
+    this machine does not reach, and reported every object "could not find schema". Without the `$id`, a ref to
+    `_definitions.json` is the file beside it."""
+    document = json.loads(schema)
+    document.pop("$id", None)
+    return json.dumps(document).replace('"/api/_definitions.json#', '"_definitions.json#')
 
 
 def render(helm: Path, values: list[Path] | None = None) -> str:
@@ -88,6 +99,14 @@ def check_engine_resources() -> list[str]:
     return found
 
 
+def kubeconform_strict(kubeconform: Path, documents: str) -> subprocess.CompletedProcess[str]:
+    """kubeconform in strict mode on YAML documents, against the cached schemas of KUBERNETES_VERSION."""
+    location = str(schemas_dir(get_settings().cache_dir)) + "/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+    return subprocess.run([str(kubeconform), "-strict", "-summary", "-output", "text", "-schema-location",
+                           location, "-kubernetes-version", KUBERNETES_VERSION, "-"],
+                          input=documents, capture_output=True, text=True, check=False)
+
+
 def validate() -> Validation:
     cache = get_settings().cache_dir
     helm = gotools.ensure(gotools.HELM, cache) / "helm"
@@ -98,11 +117,7 @@ def validate() -> Validation:
     kinds: dict[str, int] = {}
     for document in documents:
         kinds[document["kind"]] = kinds.get(document["kind"], 0) + 1
-    schemas = schemas_dir(cache)
-    location = str(schemas) + "/{{ .ResourceKind }}{{ .KindSuffix }}.json"
-    result = subprocess.run([str(kubeconform), "-strict", "-summary", "-output", "text", "-schema-location",
-                             location, "-kubernetes-version", KUBERNETES_VERSION, "-"],
-                            input=rendered, capture_output=True, text=True, check=False)
+    result = kubeconform_strict(kubeconform, rendered)
     if result.returncode != 0:
         raise RuntimeError(f"kubeconform refused the chart:\n{result.stdout}\n{result.stderr}")
     engines = check_engine_resources()

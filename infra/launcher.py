@@ -372,6 +372,10 @@ class Launcher:
                 procs.pid_file(self.run_dir, name).unlink(missing_ok=True)
                 self.started.pop(name, None)
                 continue
+            # the pid file goes before the signal: a supervising `up` that sees the process exit then knows it
+            # was stopped on purpose. Removed only after the whole stage had stopped, a quick member (HAProxy)
+            # was restarted by `up` while a slow one (a worker) was still stopping, and left running unrecorded.
+            procs.pid_file(self.run_dir, name).unlink(missing_ok=True)
             try:
                 os.killpg(pid, signal.SIGTERM)
             except ProcessLookupError:

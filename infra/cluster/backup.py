@@ -88,7 +88,9 @@ def backup(settings: Settings, say: Any = print) -> Path:
     name = datetime.now(UTC).strftime("%Y%m%dt%H%M%S").lower()
     target = backup_root() / name
     target.mkdir(parents=True, mode=0o700)
-    backup_root().chmod(0o700)
+    # each backup is owner-only; the root only lets the search nodes' own user through to the snapshot
+    # repository it holds (owned by that user): 0700 here made every snapshot fail ("cannot create blob store")
+    backup_root().chmod(0o711)
     figures: dict[str, Any] = {"name": name, "started_at": datetime.now(UTC).isoformat(), "counts": _counts(settings)}
 
     t0 = time.monotonic()

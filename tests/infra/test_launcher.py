@@ -169,6 +169,30 @@ def test_a_service_another_command_stopped_is_not_restarted(tmp_settings: Settin
         launcher.stop_all()
 
 
+def test_a_service_is_unrecorded_before_it_is_signalled_to_stop(tmp_settings: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A supervising `up` that sees the process exit finds it stopped on purpose, even while the rest of its stage
+    is still stopping (HAProxy quick, a worker slow: `up` restarted HAProxy, unrecorded, holding its port)."""
+    recorded_when_signalled: list[bool] = []
+    real_killpg = os.killpg
+
+    def killpg(pgid: int, sig: int) -> None:
+        recorded_when_signalled.append(procs.pid_file(tmp_settings.run_dir, "fake").exists())
+        real_killpg(pgid, sig)
+
+    launcher = Launcher(tmp_settings, stages=[[HttpServer(tmp_settings, free_port())]], say=lambda _: None)
+    try:
+        launcher.up()
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "killpg", killpg)
+            Launcher(tmp_settings, stages=launcher.stages, say=lambda _: None)._stop(["fake"])
+        assert recorded_when_signalled == [False]
+        launcher.supervise(now=0.0)
+        assert "fake" not in launcher.started
+    finally:
+        launcher.stop_all()
+
+
 def test_a_crashed_service_is_restarted_with_a_growing_delay(tmp_settings: Settings) -> None:
     said: list[str] = []
     port = free_port()

@@ -11,7 +11,7 @@ import yaml
 
 from config.settings import get_settings
 from infra import gotools
-from infra.k8s import ENGINES, render, validate
+from infra.k8s import ENGINES, kubeconform_strict, render, validate
 
 pytestmark = pytest.mark.stack
 
@@ -28,6 +28,15 @@ def test_the_chart_is_valid_for_kubernetes_in_strict_mode() -> None:
     assert f"Valid: {validation.rendered_objects}," in validation.kubeconform_output
     for kind in ("Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Job", "Service"):
         assert validation.kinds.get(kind), f"the chart renders no {kind}"
+
+
+def test_the_schemas_are_read_offline_and_an_unknown_field_is_refused() -> None:
+    """The schemas are found on disk (not "could not find schema": they once named kubernetes.io), and checked."""
+    kubeconform = gotools.ensure(gotools.KUBECONFORM, get_settings().cache_dir) / "kubeconform"
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: mizan-api\nspec:\n  ports:\n  - port: 80\n"
+    assert "Valid: 1, Invalid: 0, Errors: 0" in kubeconform_strict(kubeconform, service).stdout
+    refused = kubeconform_strict(kubeconform, service + "  portz: []\n")
+    assert refused.returncode != 0 and "Invalid: 1" in refused.stdout, refused.stdout
 
 
 def test_the_api_and_the_worker_are_two_commands_of_one_image_with_probes(objects: dict[tuple[str, str], Any]) -> None:
