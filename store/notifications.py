@@ -60,10 +60,14 @@ def record_notices(session: Session, notices: Iterable[Notice], now: datetime) -
     try:
         with session.begin_nested():
             return _record_all(session, fresh, now)
-    except IntegrityError:
+    except IntegrityError:  # one of them was made meanwhile: each on its own, what is still unseen
         total = FanOut()
-        for notice in fresh:
-            total += _record(session, notice, now)
+        for notice in _unseen(session, fresh):
+            try:
+                with session.begin_nested():
+                    total += _record_all(session, [notice], now)
+            except IntegrityError:  # made meanwhile by another transaction: it fans out there
+                continue
         return total
 
 
@@ -112,24 +116,6 @@ def _deliveries(identifier: str, users: list[DirectoryUser], kind: NotificationK
                                                    channel=Channel.email, status=DeliveryStatus.pending,
                                                    address=user.email, created_at=now, next_attempt_at=now))
     return deliveries
-
-
-def _record(session: Session, notice: Notice, now: datetime) -> FanOut:
-    identifier = notification_id(notice.key)
-    if session.get(Notification, identifier) is not None:
-        return FanOut()
-    try:
-        with session.begin_nested():
-            session.add(Notification(id=identifier, key=notice.key, kind=notice.kind, case_id=notice.case_id,
-                                     case_number=notice.case_number, certificate_id=notice.certificate_id,
-                                     params=notice.params(), at=notice.at, created_at=now))
-            session.flush()
-    except IntegrityError:  # made meanwhile by another transaction: it fans out there
-        return FanOut()
-    deliveries = _deliveries(identifier, members(session, notice.audiences), notice.kind, now)
-    session.add_all(deliveries)
-    session.flush()
-    return FanOut(1, len(deliveries))
 
 
 def _wants_email(user: DirectoryUser, kind: NotificationKind) -> bool:

@@ -8,10 +8,11 @@ Numbers and lists are built from the same conditions, so a number and the list i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -30,6 +31,8 @@ from core.supervision import (
 from core.vocabulary import AgeBucket, SlaBand, Stage, StallReason, Urgency
 from store.access import readable_statement
 from store.models import Case, CaseDeadline, PartyRow
+
+Item = TypeVar("Item")
 
 #: the reasons that concern a person's liberty (core.supervision.urgency_of)
 LIBERTY_REASONS: tuple[str, ...] = tuple(r.value for r in StallReason if urgency_of(r) is Urgency.liberty)
@@ -148,13 +151,7 @@ def stalled_page(session: Session, viewer: Viewer, scope: SupervisionScope, want
 def all_stalled(session: Session, viewer: Viewer, scope: SupervisionScope, wanted: StalledFilter, now: datetime,
                 batch: int = 500) -> Iterator[StalledRow]:
     """Every stalled case asked for, in the list's order, a batch at a time (for an export)."""
-    offset = 0
-    while True:
-        _, rows = stalled_page(session, viewer, scope, wanted, now, offset, batch)
-        yield from rows
-        if len(rows) < batch:
-            return
-        offset += batch
+    return _every_page(lambda offset: stalled_page(session, viewer, scope, wanted, now, offset, batch)[1], batch)
 
 
 # ---------------------------------------------------------------- the case lists behind the numbers
@@ -250,9 +247,15 @@ def case_page(session: Session, viewer: Viewer, scope: SupervisionScope, wanted:
 
 def all_cases(session: Session, viewer: Viewer, scope: SupervisionScope, wanted: CaseFilter, now: datetime,
               batch: int = 500) -> Iterator[CaseRow]:
+    """Every case a figure counts, in the list's order, a batch at a time (for an export)."""
+    return _every_page(lambda offset: case_page(session, viewer, scope, wanted, now, offset, batch)[1], batch)
+
+
+def _every_page(page_at: Callable[[int], list[Item]], batch: int) -> Iterator[Item]:
+    """The pages of a list from its first, `batch` rows each, until one comes back short."""
     offset = 0
     while True:
-        _, rows = case_page(session, viewer, scope, wanted, now, offset, batch)
+        rows = page_at(offset)
         yield from rows
         if len(rows) < batch:
             return
