@@ -22,6 +22,7 @@ from activities.health import heartbeat_path
 from activities.merging import deliver_merge
 from activities.notifying import deliver_emails, sweep_reminders
 from activities.recording import index_case, record_and_index, record_events
+from activities.severing import start_severed_case
 from config.settings import Settings, get_settings
 from search.client import get_client
 from search.maintenance import ensure_indices
@@ -54,7 +55,7 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
         task_queue=task_queue,
         workflows=[CaseWorkflow, CertificateWorkflow, AuditAnchorWorkflow, PostmanWorkflow, RemindersWorkflow],
         workflow_runner=workflow_runner(),
-        activities=[record_events, record_and_index, index_case, deliver_merge, anchor_audit_chain,
+        activities=[record_events, record_and_index, index_case, deliver_merge, start_severed_case, anchor_audit_chain,
                     deliver_emails, sweep_reminders, *CERTIFICATE_ACTIVITIES],
         activity_executor=executor,
         max_concurrent_activities=16,

@@ -102,6 +102,13 @@ class Party:
     nationality: str | None = None
     birth_date: str | None = None  # ISO date
     aliases: list[str] = field(default_factory=list)  # other names the person goes by
+    #: an accused's own outcome: decided for them alone (archive, lapse, reconciliation, severance) or, when the
+    #: case closes, what their final verdict or the case's closing gave them (core.transitions, per accused)
+    outcome: Outcome | None = None
+    #: why, where the decision gives a ground (a lapse's ground, an archive's)
+    outcome_ground: str | None = None
+    #: the case this accused's proceedings were severed into (sever_accused)
+    severed_to: str | None = None
 
 
 @dataclass
@@ -160,6 +167,19 @@ class StalledReason:
 
 
 @dataclass
+class Qualification:
+    """The facts' legal description as it stood from `seq` on: the report's, then each requalification by the
+    prosecution's referral or a court's verdict (the history is kept; the case carries the latest)."""
+
+    seq: int
+    at: datetime
+    category: Category
+    charges: list[str]
+    by_agency: str
+    action: str
+
+
+@dataclass
 class SupervisionNote:
     """A supervisor's or a chief's note on a case (add_supervision_note): on the case's record, moving nothing."""
 
@@ -209,6 +229,11 @@ class CaseState:
     court_levels: dict[str, CourtLevel] = field(default_factory=dict)
     #: notes by the case's supervisors and chiefs, oldest first
     supervision_notes: list[SupervisionNote] = field(default_factory=list)
+    #: the legal description's history: empty until the first requalification (the report's is then first)
+    qualifications: list[Qualification] = field(default_factory=list)
+    #: a case severed from another (sever_accused there): that case's id and number
+    severed_from: str | None = None
+    severed_from_number: str | None = None
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.party_id == party_id), None)
@@ -218,6 +243,10 @@ class CaseState:
 
     def accused(self) -> list[Party]:
         return [p for p in self.parties if p.role in DEFENDANT_ROLES]
+
+    def active_accused(self) -> list[Party]:
+        """The accused whose proceedings go on in this case: none decided for them alone, none severed."""
+        return [p for p in self.accused() if p.outcome is None]
 
     def latest_verdict(self, party_id: str) -> Verdict | None:
         found = [v for v in self.verdicts if v.party_id == party_id]

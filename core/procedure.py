@@ -40,6 +40,9 @@ class RuleRevision(IntEnum):
     #: a remand returns the case to the court whose judgment was quashed (or another court of its level), in the
     #: stage that judgment was given in: a cassation remand of an appeal judgment goes back to appeal
     remand_to_quashed_court = 7
+    #: everything per accused: a court rules on the accused whose verdict is before it (none judged twice, none
+    #: dragged before an appeal they did not bring); a remand retries only the accused whose judgment it quashes
+    per_accused = 8
 
 
 #: the rules of this table; an older revision only replays what was accepted under it
@@ -261,6 +264,36 @@ class Close:
 
 
 @dataclass(frozen=True)
+class Dispose:
+    """`outcome` for the accused chosen in `party_field` alone (their clocks stop, they are held no more by this
+    case; the case closes once no accused is left), or, with none chosen, for the whole case (as `Close`).
+    `ground_field` names the field whose value is the ground recorded with it."""
+
+    outcome: Outcome
+    party_field: str = "party_id"
+    ground_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Requalify:
+    """The facts' legal description changes: the category in `category_field` and the charges in
+    `charges_field`, where given and different; the earlier description stays in the history."""
+
+    category_field: str = "category"
+    charges_field: str = "charges"
+
+
+@dataclass(frozen=True)
+class Sever:
+    """The chosen accused's proceedings leave this case for a case of their own, whose id the event names in
+    `case_field` and whose first event (`severed_in`) carries the accused's file as it stood (`file_field`)."""
+
+    party_field: str = "party_id"
+    case_field: str = "severed_case_id"
+    file_field: str = "severed_file"
+
+
+@dataclass(frozen=True)
 class CloseByVerdicts:
     """The case closes with the outcome its final verdicts give: convicted if any accused is."""
 
@@ -289,7 +322,7 @@ class HandOff:
 Effect = (AddParties | AddParty | IdentifyParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release
           | ExtendDetention | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing
           | RecordVerdicts | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts
-          | Involve | HandOff | KeepNote)
+          | Involve | HandOff | KeepNote | Dispose | Requalify | Sever)
 
 
 def effect_name(effect: Effect) -> str:
@@ -360,6 +393,13 @@ IDENTITY_FIELDS = (
     F("nationality", K.nationality, required=False, label_ar="الجنسية", label_en="Nationality"),
     F("birth_date", K.past_date, required=False, label_ar="تاريخ الميلاد", label_en="Date of birth"),
 )
+
+#: the accused a decision is for, where it may be taken for one accused alone (archive, lapse, reconciliation)
+ONE_ACCUSED = F("party_id", K.party, required=False, label_ar="المتهم (عند قصر القرار عليه)",
+                label_en="Accused (when for this one alone)")
+#: a requalification of the facts: the new category (the charges are their own field)
+REQUALIFIED_CATEGORY = F("category", K.choice, required=False, choices=tuple(Category),
+                         label_ar="الوصف القانوني الجديد", label_en="New legal description")
 
 ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
@@ -474,8 +514,8 @@ ACTIONS: tuple[ActionRule, ...] = (
     ),
     ActionRule(
         "archive", "حفظ الأوراق", "Archive", _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,
-        (F("ground", K.text, label_ar="سبب الحفظ", label_en="Ground"),),
-        effects=(Close(Outcome.archived),),
+        (F("ground", K.text, label_ar="سبب الحفظ", label_en="Ground"), ONE_ACCUSED),
+        guard="accused_in_proceedings", effects=(Dispose(Outcome.archived, ground_field="ground"),),
     ),
     ActionRule(
         "reopen", "إعادة فتح", "Reopen", _stages(Stage.closed), _roles(Role.chief_prosecutor), Who.owner,
@@ -486,9 +526,10 @@ ACTIONS: tuple[ActionRule, ...] = (
         "refer_to_court", "إحالة إلى المحكمة", "Refer to court",
         _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,
         (F("to_agency", K.agency, label_ar="المحكمة", label_en="Court"),
-         F("charges", K.texts, label_ar="التهم", label_en="Charges")),
+         F("charges", K.texts, label_ar="التهم", label_en="Charges"), REQUALIFIED_CATEGORY),
         guard="has_accused",
-        effects=(EnterStage(Stage.trial), RememberReferringProsecution(), RecordCharges("charges"), TO_AGENCY),
+        effects=(Requalify(), EnterStage(Stage.trial), RememberReferringProsecution(), RecordCharges("charges"),
+                 TO_AGENCY),
     ),
     ActionRule(
         "schedule_hearing", "تحديد جلسة", "Schedule a hearing",
@@ -509,8 +550,11 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.trial, Stage.appeal, Stage.cassation), _roles(Role.judge), Who.owner,
         (F("verdicts", K.verdicts, label_ar="الأحكام", label_en="Verdicts"),
          F("pronounced_at", K.past_datetime, label_ar="تاريخ النطق بالحكم", label_en="Pronounced at",
-           required_since=RuleRevision.legal_dates)),
-        guard="hearing_held", effects=(RecordVerdicts("verdicts", pronounced_field="pronounced_at"),),
+           required_since=RuleRevision.legal_dates),
+         REQUALIFIED_CATEGORY,
+         F("charges", K.texts, required=False, label_ar="التهم بعد إعادة الوصف", label_en="Charges as requalified")),
+        guard="hearing_held",
+        effects=(Requalify(), RecordVerdicts("verdicts", pronounced_field="pronounced_at")),
     ),
     ActionRule(
         "serve_verdict", "إعلان الحكم الغيابي", "Serve an in-absentia verdict",
@@ -526,7 +570,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         guard="objection_window_open", effects=(Retrial(party_field="party_id"),),
     ),
     ActionRule(
-        "file_appeal", "استئناف", "File an appeal", _stages(Stage.trial), CHALLENGERS,
+        "file_appeal", "استئناف", "File an appeal", _stages(Stage.trial, Stage.appeal), CHALLENGERS,
         Who.owner_or_referring_prosecution,
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Accused"),
          F("to_agency", K.agency, label_ar="محكمة الاستئناف", label_en="Appeal court")),
@@ -534,7 +578,8 @@ ACTIONS: tuple[ActionRule, ...] = (
         article="CCP Art. 369 (the ten days)",
     ),
     ActionRule(
-        "file_cassation", "طعن بالنقض", "File for cassation", _stages(Stage.trial, Stage.appeal), CHALLENGERS,
+        "file_cassation", "طعن بالنقض", "File for cassation", _stages(Stage.trial, Stage.appeal, Stage.cassation),
+        CHALLENGERS,
         Who.owner_or_referring_prosecution,
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Accused"),
          F("to_agency", K.agency, label_ar="المحكمة العليا", label_en="Supreme Court")),
@@ -563,21 +608,28 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "record_reconciliation", "إثبات الصلح", "Record reconciliation",
         _stages(Stage.prosecution, Stage.trial, Stage.appeal), _roles(Role.chief_prosecutor, Role.judge),
-        Who.owner, (F("terms", K.text, label_ar="شروط الصلح", label_en="Terms"),),
-        guard="reconcilable", effects=(Close(Outcome.reconciled),),
+        Who.owner, (F("terms", K.text, label_ar="شروط الصلح", label_en="Terms"), ONE_ACCUSED),
+        guard="reconcilable", effects=(Dispose(Outcome.reconciled),),
     ),
     ActionRule(
         "declare_lapsed", "انقضاء الدعوى", "Declare lapsed", OPEN_STAGES,
         _roles(Role.chief_prosecutor, Role.judge), Who.owner,
         (F("ground", K.choice, choices=tuple(LapseGround), label_ar="سبب الانقضاء",
-           label_en="Ground"),),
-        effects=(Close(Outcome.lapsed),),
+           label_en="Ground"), ONE_ACCUSED),
+        guard="accused_in_proceedings", effects=(Dispose(Outcome.lapsed, ground_field="ground"),),
     ),
     ActionRule(
         "merge_into", "ضم إلى قضية", "Merge into another case", _stages(Stage.police_inquiry, Stage.prosecution),
         _roles(Role.chief_prosecutor), Who.owner,
         (F("target_case_id", K.case, label_ar="القضية", label_en="Target case"),),
         guard="merge_target_open", effects=(JoinCase("target_case_id"), Close(Outcome.merged)),
+    ),
+    ActionRule(
+        "sever_accused", "فصل الدعوى بالنسبة لمتهم", "Sever an accused's proceedings",
+        _stages(Stage.prosecution, Stage.trial, Stage.appeal), _roles(Role.chief_prosecutor, Role.judge), Who.owner,
+        (F("party_id", K.party, label_ar="المتهم", label_en="Accused"),
+         F("reason", K.text, label_ar="أسباب الفصل", label_en="Reasons")),
+        guard="severable", effects=(Sever(),),
     ),
     ActionRule(
         "reassign", "إعادة إسناد", "Reassign", OPEN_STAGES,

@@ -10,8 +10,9 @@ for every action, with the parties and agencies its fields may name.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, assert_never
 
@@ -28,6 +29,7 @@ from core.case import (
     Hearing,
     MergeDelivery,
     Party,
+    Qualification,
     StalledReason,
     SupervisionNote,
     Verdict,
@@ -47,6 +49,7 @@ from core.procedure import (
     ClearOutcome,
     Close,
     CloseByVerdicts,
+    Dispose,
     Effect,
     EnterStage,
     ExtendDetention,
@@ -63,16 +66,19 @@ from core.procedure import (
     RecordVerdicts,
     Release,
     RememberReferringProsecution,
+    Requalify,
     Retrial,
     RuleRevision,
     ScheduleHearing,
     ServeVerdict,
+    Sever,
     Who,
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
 from core.roles import reassign_power
 from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
+    DEFENDANT_ROLES,
     STAGE_OWNER_KIND,
     AgencyKind,
     Category,
@@ -102,6 +108,13 @@ RECEIVER_LEVEL_FIELD = "to_agency_level"
 #: the stage a remand returns the case to, decided with it (RuleRevision.remand_to_quashed_court)
 REMAND_STAGE_FIELD = "remand_stage"
 ACKNOWLEDGES_FIELD = "_acknowledges"
+#: a co-accused's challenge filed where the case already is (the court hearing the others' challenges): it joins
+#: the proceedings there; the case neither moves nor changes stage (RuleRevision.per_accused)
+JOINS_FIELD = "joins"
+#: the accused a remand sends back for retrial, decided with it: those whose judgment it quashes
+REMANDED_FIELD = "remanded"
+#: where a severed accused's new case ids come from: the source case, the accused and the event (deterministic)
+SEVERED_CASE_NAMESPACE = uuid.UUID("5b0f2c1e-7d1a-4b8e-9a51-3c2f7e4d9a10")
 #: a case is opened at a police station (open_case: Who.own_station)
 OPENING_AGENCY_KIND = AgencyKind.police_station
 
@@ -356,15 +369,41 @@ def _verdict_per_accused() -> Refusal:
 
 
 def _at_issue(context: GuardContext, party: Party) -> Refusal | None:
-    if party.party_id not in {p.party_id for p in _accused_at_issue(context.state)}:
+    if party.party_id not in {p.party_id for p in _accused_at_issue(context.state, context.revision)}:
         return _verdict_per_accused()
     return None
 
 
 def _every_accused_at_issue(context: GuardContext) -> Refusal | None:
     given = {v["party_id"] for v in context.fields["verdicts"]}
-    if given != {p.party_id for p in _accused_at_issue(context.state)}:
+    if given != {p.party_id for p in _accused_at_issue(context.state, context.revision)}:
         return _verdict_per_accused()
+    return None
+
+
+def _someone_at_issue(context: GuardContext) -> Refusal | None:
+    """Since per-accused decisions, a court rules only on accused before it: once each is judged, nobody is."""
+    if context.revision >= RuleRevision.per_accused and not _accused_at_issue(context.state, context.revision):
+        return conflict("nobody_at_issue", "no accused awaits a verdict of this court",
+                        "لا يوجد متهم ينتظر حكماً من هذه المحكمة")
+    return None
+
+
+def _in_proceedings(context: GuardContext, party: Party) -> Refusal | None:
+    """A decision for one accused alone: a party who is accused here, whose proceedings were not already ended."""
+    if party.role not in DEFENDANT_ROLES:
+        return invalid("party_id", "this party is not an accused", "هذا الطرف ليس متهماً", "not_accused")
+    if party.outcome is not None:
+        return conflict("accused_disposed", "the proceedings against this accused have already ended here",
+                        "انتهت الدعوى بالنسبة لهذا المتهم في هذه القضية")
+    return None
+
+
+def _others_remain(context: GuardContext) -> Refusal | None:
+    """A severance leaves at least one accused in the case: severing the last one would only renumber it."""
+    if len(context.state.active_accused()) < 2:
+        return conflict("last_accused", "the case has no other accused to sever from",
+                        "لا يوجد في القضية متهم آخر يفصل عنه")
     return None
 
 
@@ -644,7 +683,7 @@ GUARDS: dict[str, Guard] = {
     "archived": Guard(on_case=_archived),
     "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
     "hearing_scheduled": Guard(on_case=_hearing_scheduled),
-    "hearing_held": Guard(on_case=_hearing_held, on_party=_at_issue,
+    "hearing_held": Guard(on_case=_all_of(_hearing_held, _someone_at_issue), on_party=_at_issue,
                           on_values=_all_of(_every_accused_at_issue, _pronounced_at_a_hearing)),
     "hearing_while_seized": Guard(on_values=_hearing_after_seizure),
     "verdict_in_absentia_unserved": Guard(on_party=_unserved_in_absentia, on_values=_served_after_verdict),
@@ -656,7 +695,9 @@ GUARDS: dict[str, Guard] = {
                                                     "انقضى ميعاد الطعن بالنقض")),
     "convicted_party": Guard(on_party=_finally_convicted),
     "nothing_left_to_execute": Guard(on_case=_nothing_left_to_execute),
-    "reconcilable": Guard(on_case=_reconcilable),
+    "reconcilable": Guard(on_case=_reconcilable, on_party=_in_proceedings),
+    "accused_in_proceedings": Guard(on_party=_in_proceedings),
+    "severable": Guard(on_case=_others_remain, on_party=_in_proceedings),
     "merge_target_open": Guard(on_values=_merge_target_open),
     "same_kind_target": Guard(on_agency=_same_kind_target),
     "detention_before_competent_court": Guard(on_party=_detained_below_cap, on_agency=_competent_court),
@@ -680,12 +721,19 @@ def _hearings_in_stage(state: CaseState, revision: RuleRevision = LATEST_REVISIO
 
 
 def _final_verdicts(state: CaseState) -> list[Verdict]:
-    latest = [state.latest_verdict(p.party_id) for p in state.accused()]
+    latest = [state.latest_verdict(p.party_id) for p in state.accused() if p.outcome in (None, Outcome.convicted,
+                                                                                        Outcome.acquitted)]
     return [v for v in latest if v is not None and v.final]
 
 
-def _accused_at_issue(state: CaseState) -> list[Party]:
-    """The accused whose verdict is not yet final: the ones this court must rule on."""
+def _accused_at_issue(state: CaseState, revision: RuleRevision = LATEST_REVISION) -> list[Party]:
+    """The accused this court must rule on. Since per-accused decisions: those still in the case's proceedings
+    whose verdict is before it: never judged at this level (a first trial, a retrial after an objection or a
+    remand), or judged and challenged (an appeal, a cassation). A co-accused who did not challenge is not
+    judged again. Before: every accused whose verdict was not yet final."""
+    if revision >= RuleRevision.per_accused:
+        return [p for p in state.active_accused()
+                if (v := state.latest_verdict(p.party_id)) is None or (v.challenged and not v.final)]
     at_issue = []
     for party in state.accused():
         verdict = state.latest_verdict(party.party_id)
@@ -780,6 +828,8 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         if receiver.level is not None:
             fields[RECEIVER_LEVEL_FIELD] = receiver.level
     _check_guard(rule, context)
+    if revision >= RuleRevision.per_accused:
+        _decide_per_accused(rule, context, fields)
     if revision >= RuleRevision.remand_to_quashed_court:
         for effect in rule.effects:
             quashed = _quashed_judgment(state)
@@ -796,6 +846,34 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
     )
 
 
+def _decide_per_accused(rule: ActionRule, context: GuardContext, fields: dict[str, Any]) -> None:
+    """What a decision about some accused settles with it, in its event: a challenge joining the proceedings where
+    the case is, the accused a remand retries, a severed accused's new case."""
+    state = context.state
+    if any(isinstance(e, Challenge) for e in rule.effects) and rule.enters is not None:
+        others = [p.party_id for p in _accused_at_issue(state) if p.party_id != fields.get("party_id")]
+        if rule.enters == state.stage:
+            if fields.get(RECEIVER_FIELD) != state.owner_agency:
+                raise invalid("to_agency", "the co-accused's challenges are already before another court: file "
+                              "this one there", "طعون باقي المتهمين منظورة أمام محكمة أخرى: يقدم هذا الطعن إليها",
+                              "case_before_another_court")
+            fields[JOINS_FIELD] = True
+        elif others and state.stage in (Stage.appeal, Stage.cassation):
+            raise conflict("others_before_this_court",
+                           "other accused still await this court's verdict: sever this accused's proceedings "
+                           "first", "ما زال متهمون آخرون ينتظرون حكم هذه المحكمة: تفصل الدعوى بالنسبة لهذا "
+                           "المتهم أولاً")
+    if any(isinstance(e, Retrial) and e.party_field is None for e in rule.effects):
+        fields[REMANDED_FIELD] = [p.party_id for p in _accused_at_issue(state)]
+    for effect in rule.effects:
+        if isinstance(effect, Sever):
+            party = state.party(fields[effect.party_field])
+            assert party is not None
+            fields[effect.case_field] = uuid.uuid5(
+                SEVERED_CASE_NAMESPACE, f"{state.case_id}/{party.party_id}/{state.seq + 1}").hex
+            fields[effect.file_field] = severed_file(state, party, fields.get("reason", ""))
+
+
 def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:
     role = _check_access(OPEN_CASE, None, command.actor)
     fields = check_fields(OPEN_CASE, command.fields, None, now, command.targets)
@@ -808,6 +886,8 @@ def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:
 
 
 def new_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> CaseState:
+    if event.name == SystemEvent.severed_in:
+        return _severed_case(case_id, number, rules, event)
     f = event.fields
     station = f["station"]
     state = CaseState(
@@ -823,6 +903,102 @@ def new_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> Ca
     state.seq = event.seq
     state.last_activity_at = event.at
     return state
+
+
+# ---------------------------------------------------------------- severance: one accused's case of their own
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def severed_file(state: CaseState, accused: Party, reason: str) -> dict[str, Any]:
+    """The file a severed accused's new case starts from, as plain JSON (it is logged in both cases): the facts
+    and their legal description, where the proceedings stand, the accused with their custody and its running
+    clocks, their verdicts, the holding court's hearings, the other parties who are not accused, the evidence."""
+    others = [p for p in state.parties if p.role not in DEFENDANT_ROLES]
+    return {
+        "source_case_id": state.case_id, "source_number": state.number, "reason": reason,
+        "offence": state.offence, "category": state.category, "sensitivity": state.sensitivity,
+        "occurred_at": state.occurred_at.isoformat(), "place": state.place, "narrative": state.narrative,
+        "charges": list(state.charges), "stage": state.stage, "owner_agency": state.owner_agency,
+        "region": state.region, "opening_station": state.opening_station,
+        "referring_prosecution": state.referring_prosecution, "agencies_involved": list(state.agencies_involved),
+        "agency_kinds": dict(state.agency_kinds), "court_levels": dict(state.court_levels),
+        "parties": [{**_delivered(p), "custody": p.custody, "detention_days_extended": p.detention_days_extended}
+                    for p in [accused, *others]],
+        "verdicts": [{"result": v.result, "in_absentia": v.in_absentia, "at": v.at.isoformat(), "court": v.court,
+                      "level": v.level, "sentence": v.sentence, "recorded_at": _iso(v.recorded_at),
+                      "served_at": _iso(v.served_at), "final": v.final, "challenged": v.challenged,
+                      "executed_at": _iso(v.executed_at)}
+                     for v in state.verdicts if v.party_id == accused.party_id],
+        "clocks": [{"name": c.name, "started_at": c.started_at.isoformat(), "expires_at": c.expires_at.isoformat(),
+                    "warn_at": c.warn_at.isoformat(), "warned": c.warned}
+                   for c in state.open_clocks() if c.subject == accused.party_id],
+        "hearings": [{"at": h.at.isoformat(), "court": h.court, "room": h.room, "entered_late": h.entered_late}
+                     for h in state.hearings if h.court == state.owner_agency],
+        "documents": [dict(d) for d in state.documents],
+    }
+
+
+def _severed_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> CaseState:
+    """A case severed from another: its first event carries the file (severed_file) it starts from."""
+    f = event.fields
+    state = CaseState(
+        case_id=case_id, number=number, stage=Stage(f["stage"]), owner_agency=f["owner_agency"],
+        region=f.get("region"), offence=f["offence"], category=Category(f["category"]),
+        sensitivity=Sensitivity(f["sensitivity"]), opened_at=event.at,
+        occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules, place=f.get("place", ""),
+        narrative=f.get("narrative", ""), opening_station=f["opening_station"],
+        referring_prosecution=f.get("referring_prosecution"), charges=list(f.get("charges", [])),
+        agencies_involved=list(f["agencies_involved"]),
+        agency_kinds={k: AgencyKind(v) for k, v in f.get("agency_kinds", {}).items()},
+        court_levels={k: CourtLevel(v) for k, v in f.get("court_levels", {}).items()},
+        documents=[dict(d) for d in f.get("documents", [])],
+        severed_from=f["source_case_id"], severed_from_number=f["source_number"],
+    )
+    for data in f["parties"]:
+        party = _add_party(state, data)
+        party.custody = Custody(data.get("custody", Custody.free))
+        party.detention_days_extended = int(data.get("detention_days_extended", 0))
+    accused = state.parties[0].party_id
+    for v in f.get("verdicts", []):
+        state.verdicts.append(Verdict(
+            party_id=accused, result=VerdictResult(v["result"]), in_absentia=v["in_absentia"],
+            at=parse_instant(v["at"], "at"), court=v["court"], level=Stage(v["level"]), sentence=v.get("sentence"),
+            recorded_at=_instant_or_none(v.get("recorded_at")), served_at=_instant_or_none(v.get("served_at")),
+            final=v["final"], challenged=v["challenged"], executed_at=_instant_or_none(v.get("executed_at"))))
+    for c in f.get("clocks", []):
+        state.clocks.append(Clock(
+            clock_id=f"{c['name']}-{event.seq}-{accused}", name=c["name"],
+            started_at=parse_instant(c["started_at"], "started_at"), expires_at=parse_instant(c["expires_at"], "x"),
+            warn_at=parse_instant(c["warn_at"], "warn_at"), subject=accused, warned=c["warned"]))
+    for h in f.get("hearings", []):
+        state.hearings.append(Hearing(at=parse_instant(h["at"], "at"), court=h["court"], room=h.get("room"),
+                                      entered_late=h.get("entered_late", False)))
+    if state.stage in rules.stage_sla_days:
+        _start_clock(state, "stage_sla", event.at, event.seq)
+    state.seq = event.seq
+    state.last_activity_at = event.at
+    return state
+
+
+def _instant_or_none(value: str | None) -> datetime | None:
+    return parse_instant(value, "at") if value else None
+
+
+def severance_of(event: CaseEvent) -> tuple[str, dict[str, Any]] | None:
+    """A severance's new case: its id and the file it starts from, if `event` severs an accused."""
+    rule = ACTIONS_BY_NAME.get(event.name)
+    sever = next((e for e in rule.effects if isinstance(e, Sever)), None) if rule is not None else None
+    if sever is None or sever.case_field not in event.fields:
+        return None
+    return event.fields[sever.case_field], event.fields[sever.file_field]
+
+
+def decide_severed_in(case_id: str, file: dict[str, Any], now: datetime) -> CaseEvent:
+    """The first event of a severed accused's case: the file the severance carried."""
+    return CaseEvent(seq=1, name=SystemEvent.severed_in, at=now, actor=None, fields=dict(file))
 
 
 # ---------------------------------------------------------------- what a user may do now
@@ -856,6 +1032,12 @@ def allowed_actions(state: CaseState, actor: Actor, now: datetime, agencies: Ite
     return [option.action for option in action_options(state, actor, now, agencies)]
 
 
+def _requalifications(rule: ActionRule) -> tuple[str, ...]:
+    """The categories an action's own requalification field may give (none for most actions)."""
+    spec = next((f for f in rule.fields if f.name == "category" and not f.required), None)
+    return tuple(spec.choices) if spec is not None and any(isinstance(e, Requalify) for e in rule.effects) else ()
+
+
 def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, agencies: list[AgencyRef],
             courts: list[AgencyRef]) -> ActionOption | None:
     try:
@@ -882,8 +1064,10 @@ def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, age
     if agency_spec is not None:
         on_agency = guard.on_agency
         receives = handoff is not None and handoff.to_field == agency_spec.name
+        # an action that may requalify the facts may name the agency competent for any category it may give
+        contexts = [context] + [replace(context, fields={"category": c}) for c in _requalifications(rule)]
         codes = tuple(a.code for a in agencies if (not receives or _receiver_refusal(rule, context, a) is None)
-                      and (on_agency is None or on_agency(context, a) is None))
+                      and (on_agency is None or any(on_agency(c, a) is None for c in contexts)))
         if agency_spec.required and not codes:
             return None
         choices[agency_spec.name] = codes
@@ -910,7 +1094,10 @@ def apply(state: CaseState, event: CaseEvent) -> None:
         _clear_stalled(state, "idle")
     if event.fields.get(ACKNOWLEDGES_FIELD):
         _acknowledge(state, event.at)
+    joins = bool(event.fields.get(JOINS_FIELD))
     for effect in rule.effects:
+        if joins and isinstance(effect, EnterStage | HandOff):
+            continue  # a co-accused's challenge joins the proceedings where the case is
         apply_effect(state, event, effect)
 
 
@@ -931,6 +1118,9 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             _enter_stage(state, Stage(named) if named else stage, event.at, event.seq)
         case ClearOutcome():
             state.outcome = None
+            for party in state.accused():  # a reopened file reopens the proceedings it had archived
+                if party.outcome == Outcome.archived:
+                    party.outcome = None
         case KeepDocument(title_field=title_field, document_field=document_field):
             state.documents.append({"seq": event.seq, "kind": event.name, "case_id": state.case_id,
                                     "title": fields.get(title_field, ""), "document": fields.get(document_field)})
@@ -969,7 +1159,11 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
                 verdict.challenged = True
             _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
         case Retrial(party_field=party_field):
-            _retrial(state, [fields[party_field]] if party_field else [p.party_id for p in state.accused()])
+            if party_field:
+                retried = [fields[party_field]]
+            else:  # a remand: the accused it names (since per-accused decisions), else every accused
+                retried = list(fields.get(REMANDED_FIELD, [p.party_id for p in state.accused()]))
+            _retrial(state, retried)
         case RecordExecution(party_field=party_field):
             verdict = state.latest_verdict(fields[party_field])
             if verdict is not None and verdict.executed_at is None:
@@ -979,8 +1173,24 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
         case Close(outcome=outcome):
             _close(state, outcome)
         case CloseByVerdicts():
-            results = {v.result for v in _final_verdicts(state)}
-            _close(state, Outcome.convicted if VerdictResult.convicted in results else Outcome.acquitted)
+            for party in state.active_accused():
+                verdict = state.latest_verdict(party.party_id)
+                if verdict is not None and verdict.final:
+                    party.outcome = Outcome(verdict.result)
+            _close(state, derived_outcome(state))
+        case Dispose(outcome=outcome, party_field=party_field, ground_field=ground_field):
+            ground = fields.get(ground_field) if ground_field else None
+            if fields.get(party_field):
+                _dispose(state, fields[party_field], outcome, ground, event)
+            else:
+                _close(state, outcome)
+        case Requalify(category_field=category_field, charges_field=charges_field):
+            _requalify(state, event, fields.get(category_field), fields.get(charges_field))
+        case Sever(party_field=party_field, case_field=case_field):
+            party = state.party(fields[party_field])
+            if party is not None:
+                party.severed_to = fields[case_field]
+                _dispose(state, party.party_id, Outcome.severed, None, event)
         case Involve(field=name):
             _involve(state, fields[name])
         case HandOff():
@@ -1171,8 +1381,68 @@ def _retrial(state: CaseState, party_ids: list[str]) -> None:
         _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
 
 
+#: which outcome a case takes from its accused's, the first that any of them has (a case with one accused
+#: convicted is a conviction, whatever the others')
+OUTCOME_PRECEDENCE = (Outcome.convicted, Outcome.acquitted, Outcome.reconciled, Outcome.lapsed, Outcome.archived,
+                      Outcome.merged, Outcome.severed)
+
+
+def derived_outcome(state: CaseState) -> Outcome:
+    """The case's outcome from its accused's own: each one's final verdict or the decision taken for them."""
+    had = {p.outcome for p in state.accused() if p.outcome is not None}
+    had |= {Outcome(v.result) for v in _final_verdicts(state)}
+    return next((o for o in OUTCOME_PRECEDENCE if o in had), Outcome.acquitted)
+
+
+def _dispose(state: CaseState, party_id: str, outcome: Outcome, ground: str | None, event: CaseEvent) -> None:
+    """One accused's proceedings end here: their windows and custody clocks stop (nobody is held by a case that
+    no longer prosecutes them); the case goes on for the others, and ends once none is left."""
+    party = state.party(party_id)
+    if party is None:
+        return
+    party.outcome = outcome
+    party.outcome_ground = ground
+    for clock in state.clocks:
+        if clock.subject == party_id and clock.status == ClockStatus.open:
+            clock.status = ClockStatus.stopped
+            _clear_stalled(state, clock.name, clock.clock_id)
+    party.custody = Custody.free
+    _settle(state, event.at, event.seq)
+
+
+def _settle(state: CaseState, at: datetime, seq: int) -> None:
+    """After an accused leaves the proceedings: the case closes when none is left (with the outcome its accused
+    give), or becomes final when every one left has a final verdict."""
+    if state.stage == Stage.closed or not state.accused():
+        return
+    if not state.active_accused():
+        _close(state, derived_outcome(state))
+        return
+    _maybe_final(state, at, seq)
+
+
+def _requalify(state: CaseState, event: CaseEvent, category: str | None, charges: list[str] | None) -> None:
+    """A new legal description of the facts, where it changes anything: kept with the one it replaces."""
+    new_category = Category(category) if category else state.category
+    new_charges = list(charges) if charges else list(state.charges)
+    changes_charges = bool(charges) and bool(state.charges) and new_charges != state.charges
+    if new_category == state.category and not changes_charges:
+        return
+    if not state.qualifications:  # the description the case had until now heads the history
+        state.qualifications.append(Qualification(
+            seq=1, at=state.opened_at, category=state.category, charges=list(state.charges),
+            by_agency=state.opening_station, action=OPEN_CASE.name))
+    state.category = new_category
+    state.charges = new_charges
+    state.qualifications.append(Qualification(
+        seq=event.seq, at=event.at, category=new_category, charges=new_charges,
+        by_agency=event.actor.agency if event.actor else state.owner_agency, action=event.name))
+
+
 def _close(state: CaseState, outcome: Outcome) -> None:
     state.outcome = outcome
+    for party in state.active_accused():
+        party.outcome = outcome
     state.handoff = None
     for clock in state.clocks:
         if clock.status == ClockStatus.open:
@@ -1221,7 +1491,7 @@ def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -
 
 
 def _maybe_final(state: CaseState, at: datetime, seq: int) -> None:
-    accused = state.accused()
+    accused = state.active_accused()
     if state.stage in (Stage.trial, Stage.appeal, Stage.cassation) and accused and all(
             (v := state.latest_verdict(p.party_id)) is not None and v.final for p in accused):
         if state.referring_prosecution:

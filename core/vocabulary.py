@@ -69,6 +69,8 @@ class Outcome(StrEnum):
     reconciled = "reconciled"
     lapsed = "lapsed"
     merged = "merged"
+    #: one accused's proceedings split into a case of their own (sever_accused): their outcome is that case's
+    severed = "severed"
 
 
 class Category(StrEnum):
@@ -117,6 +119,8 @@ class LapseGround(StrEnum):
     death = "death"
     prescription = "prescription"
     amnesty = "amnesty"
+    #: the victim withdrew the complaint an offence can only be prosecuted on (CCP, verify)
+    complaint_withdrawn = "complaint_withdrawn"
 
 
 class SystemEvent(StrEnum):
@@ -125,6 +129,8 @@ class SystemEvent(StrEnum):
     clock_warning = "clock_warning"
     clock_expired = "clock_expired"
     merged_in = "merged_in"
+    #: the first event of a case severed from another: the accused's proceedings as they stood there
+    severed_in = "severed_in"
 
 
 class StallReason(StrEnum):
@@ -291,6 +297,7 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         Outcome.reconciled: ("صلح", "Reconciled"),
         Outcome.lapsed: ("انقضاء الدعوى", "Lapsed"),
         Outcome.merged: ("مضمومة", "Merged"),
+        Outcome.severed: ("مفصولة في قضية مستقلة", "Severed into a case of its own"),
     },
     Category: {
         Category.contravention: ("مخالفة", "Contravention"),
@@ -326,11 +333,13 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         LapseGround.death: ("وفاة المتهم", "Death of the accused"),
         LapseGround.prescription: ("التقادم", "Prescription"),
         LapseGround.amnesty: ("العفو", "Amnesty"),
+        LapseGround.complaint_withdrawn: ("التنازل عن الشكوى", "Complaint withdrawn"),
     },
     SystemEvent: {
         SystemEvent.clock_warning: ("اقتراب الموعد", "Deadline approaching"),
         SystemEvent.clock_expired: ("انقضاء الموعد", "Deadline passed"),
         SystemEvent.merged_in: ("ضم قضية أخرى إليها", "Another case joined"),
+        SystemEvent.severed_in: ("فصلت من قضية أخرى", "Severed from another case"),
     },
     StallReason: {
         StallReason.police_custody: ("الحجز لدى الشرطة", "Police custody"),

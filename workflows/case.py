@@ -43,10 +43,12 @@ with workflow.unsafe.imports_passed_through():
         INDEX_CASE,
         RECORD_AND_INDEX,
         RECORD_EVENTS,
+        START_SEVERED_CASE,
         ActionResult,
         IndexCase,
         Recorded,
         RecordEvents,
+        SeveredCase,
     )
 
 STAGE_KEY = SearchAttributeKey.for_keyword(sa.STAGE)
@@ -66,6 +68,7 @@ SEPARATION_OF_POWERS_PATCH = "separation-of-powers-1"
 COMPETENT_COURTS_PATCH = "competent-courts-1"
 LEGAL_DATES_PATCH = "legal-dates-1"
 REMAND_PATCH = "remand-quashed-court-1"
+PER_ACCUSED_PATCH = "per-accused-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -78,6 +81,8 @@ class CaseWorkflow:
         self._wake = False
         self._history_limit = start.history_limit
         self._merge_delivered = False
+        #: severances on record whose new case is not yet started (started before the run ends or continues)
+        self._severances: list[tuple[int, SeveredCase]] = []
         self._search_attributes: dict[str, object] = {}
         self._refusal: Refusal | None = None
         self._first_event: CaseEvent | None = None
@@ -112,6 +117,7 @@ class CaseWorkflow:
             self._upsert_search_attributes()
             if self._state.outcome == Outcome.merged and not self._merge_delivered:
                 await self._deliver_merge()
+            await self._start_severed_cases()
             if self._finished() and workflow.all_handlers_finished():
                 await workflow.wait_condition(lambda: self._indexed_seq >= self._recorded_seq)
                 indexer.cancel()
@@ -121,6 +127,7 @@ class CaseWorkflow:
                 while self._outbox or not workflow.all_handlers_finished():
                     await self._record_pending()
                     await workflow.wait_condition(lambda: bool(self._outbox) or workflow.all_handlers_finished())
+                await self._start_severed_cases()
                 workflow.continue_as_new(CaseStart(
                     case_id=self._state.case_id, number=self._state.number, rules=self._state.rules,
                     state=self._state, recorded_seq=self._recorded_seq, indexed_seq=self._indexed_seq,
@@ -194,6 +201,26 @@ class CaseWorkflow:
         transitions.apply(self._state, event)
         self._outbox.append(event)
         self._wake = True
+        severed = transitions.severance_of(event)
+        if severed is not None:
+            case_id, file = severed
+            self._severances.append((event.seq, SeveredCase(case_id, self._state.case_id, self._state.owner_agency,
+                                                            self._state.rules, file)))
+
+    async def _start_severed_cases(self) -> None:
+        """Once a severance is on record, the severed accused's case of their own is started (idempotent)."""
+        while self._severances and self._recorded_seq >= self._severances[0][0]:
+            severed = self._severances[0][1]
+            try:
+                await workflow.execute_activity(START_SEVERED_CASE, severed,
+                                                start_to_close_timeout=timedelta(seconds=30),
+                                                retry_policy=retry_policy())
+            except ActivityError as error:
+                workflow.logger.error("case %s: severed case %s not started, again in %s: %s", self._state.case_id,
+                                      severed.case_id, RETRY_LATER, error.cause or error)
+                await workflow.sleep(RETRY_LATER)
+                continue
+            self._severances.pop(0)
 
     async def _record_pending(self) -> None:
         """Write the outbox to the case's permanent event log, in order, exactly once (idempotent by seq).
@@ -309,6 +336,8 @@ class CaseWorkflow:
 
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
+    if workflow.patched(PER_ACCUSED_PATCH):
+        return transitions.RuleRevision.per_accused
     if workflow.patched(REMAND_PATCH):
         return transitions.RuleRevision.remand_to_quashed_court
     if workflow.patched(LEGAL_DATES_PATCH):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from core.case import CaseEvent
 from core.clocks import RuleBook
@@ -56,6 +57,8 @@ RECORD_EVENTS = "record_events"
 RECORD_AND_INDEX = "record_and_index"
 INDEX_CASE = "index_case"
 DELIVER_MERGE = "deliver_merge"
+#: a severed accused's case of their own, started from the file the severance carried (activities.severing)
+START_SEVERED_CASE = "start_severed_case"
 ANCHOR_AUDIT = "anchor_audit_chain"
 
 # ---------------------------------------------------------------- the certificate workflow
@@ -140,3 +143,15 @@ class PostReport:
 class SweepReport:
     hearing_reminders: int = 0
     escalations: int = 0
+
+
+@dataclass
+class SeveredCase:
+    """An accused's proceedings severed from `source_case_id` (sever_accused): their new case, its id decided with
+    the severance, numbered by the agency that held the file, starting from the file the severance logged."""
+
+    case_id: str
+    source_case_id: str
+    agency: str
+    rules: RuleBook
+    file: dict[str, Any]

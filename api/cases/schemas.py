@@ -124,6 +124,13 @@ class CasePublic(BaseModel):
     timeline: list[EventPublic]
     #: notes by the case's supervisors and chiefs (add_supervision_note), oldest first
     supervision_notes: list[SupervisionNotePublic] = []
+    #: the facts' legal description through the case: the report's, then each requalification (empty: never
+    #: requalified)
+    qualifications: list[dict[str, Any]] = []
+    #: a case severed from another: that case's id and number (each severed accused's own case is their
+    #: party's `severed_to`)
+    severed_from: str | None = None
+    severed_from_number: str | None = None
 
 
 class CaseSummary(BaseModel):

@@ -268,6 +268,8 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
                               agency=e.actor_agency, fields=e.fields) for e in events],
         supervision_notes=[SupervisionNotePublic(seq=n.seq, at=n.at, by=n.by, agency=n.agency, text=n.text)
                            for n in state.supervision_notes],
+        qualifications=[vars(q) for q in state.qualifications], severed_from=state.severed_from,
+        severed_from_number=state.severed_from_number,
     )
 
 

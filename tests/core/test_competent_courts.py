@@ -63,7 +63,8 @@ def test_a_felony_is_referred_to_the_felony_chamber_of_its_region() -> None:
     assert "دائرة الجنايات بمحكمة استئناف طرابلس" in refusal.message_ar
     assert refused(state, CHIEFPROS, "refer_to_court", to_agency="court.appeal.benghazi.felony",
                    charges=["القتل العمد"]).code == "not_competent_court"  # another region's chamber
-    assert _choices(state, "chiefpros.tripoli", "refer_to_court") == ["court.appeal.tripoli.felony"]
+    # the region's courts of both levels: the referral may requalify the felony as a misdemeanour (issue 12, 7)
+    assert _choices(state, "chiefpros.tripoli", "refer_to_court") == ["court.appeal.tripoli.felony", "court.tripoli"]
     act(state, CHIEFPROS, "refer_to_court", T0, to_agency="court.appeal.tripoli.felony", charges=["القتل العمد"])
     assert (state.owner_agency, state.court_levels["court.appeal.tripoli.felony"]) == (
         "court.appeal.tripoli.felony", CourtLevel.felony_chamber)
@@ -74,7 +75,8 @@ def test_a_misdemeanour_is_referred_to_a_first_instance_court_of_its_region() ->
     for court in ("court.appeal.tripoli.felony", "court.appeal.tripoli", "court.benghazi"):
         refusal = refused(state, CHIEFPROS, "refer_to_court", to_agency=court, charges=["سرقة"])
         assert (refusal.code, refusal.details["competent"]) == ("not_competent_court", ["court.tripoli"]), court
-    assert _choices(state, "chiefpros.tripoli", "refer_to_court") == ["court.tripoli"]
+    # and the felony chamber, for a referral that requalifies the facts as a felony (issue 12, 7)
+    assert _choices(state, "chiefpros.tripoli", "refer_to_court") == ["court.appeal.tripoli.felony", "court.tripoli"]
 
 
 def test_an_appeal_goes_to_the_court_of_appeal_the_judging_court_names() -> None:

@@ -140,12 +140,23 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
         (lambda: refused(_in_prosecution("felony"), CHIEFPROS, "refer_to_court", to_agency="court.tripoli",
                          charges=["قتل"]), "not_competent_court"),
     ],
+    "accused_in_proceedings": [
+        (lambda: refused(_in_prosecution(parties=2), CHIEFPROS, "archive", ground="…", party_id="p3"), "unknown_party"),
+        (lambda: refused(_with_witness(), CHIEFPROS, "archive", ground="…", party_id="p2"), "not_accused"),
+        (lambda: refused(_one_lapsed(), CHIEFPROS, "archive", ground="…", party_id="p2"), "accused_disposed"),
+    ],
+    "severable": [
+        (lambda: refused(_in_prosecution(), CHIEFPROS, "sever_accused", party_id="p1", reason="…"), "last_accused"),
+        (lambda: refused(_one_lapsed(), CHIEFPROS, "sever_accused", party_id="p2", reason="…"), "last_accused"),
+    ],
     "hearing_scheduled": [(lambda: refused(_referred_to_court(), JUDGE, "adjourn_hearing",
                                            hearing_at=(T0 + timedelta(days=9)).isoformat(), reason="…"),
                            "no_hearing")],
     "hearing_held": [
         (lambda: refused(_tried(), JUDGE, "record_verdict", T0, verdicts=[{**CONVICTED, "party_id": "p1"}]),
          "no_hearing_held"),
+        (lambda: refused(_judged(), JUDGE, "record_verdict", HEARING_HELD, verdicts=[{**CONVICTED, "party_id": "p1"}]),
+         "nobody_at_issue"),
         (lambda: refused(_tried(parties=2), JUDGE, "record_verdict", HEARING_HELD,
                          verdicts=[{**CONVICTED, "party_id": "p1"}]), "verdict_per_accused"),
         (lambda: refused(_tried(), JUDGE, "record_verdict", HEARING_HELD, verdicts=[{**CONVICTED, "party_id": "p1"}],
@@ -211,6 +222,19 @@ def _lapsed() -> CaseState:
     return state
 
 
+def _with_witness() -> CaseState:
+    state = _in_prosecution()
+    act(state, PROSECUTOR, "add_party", T0, role="witness", name="شاهد")
+    return state
+
+
+def _one_lapsed() -> CaseState:
+    """Two accused, the second's proceedings ended by a lapse for them alone."""
+    state = _in_prosecution(parties=2)
+    act(state, CHIEFPROS, "declare_lapsed", T0, ground="death", party_id="p2")
+    return state
+
+
 def _referred_to_court() -> CaseState:
     state = _in_prosecution()
     act(state, CHIEFPROS, "refer_to_court", T0, to_agency="court.tripoli", charges=["سرقة"])
@@ -245,7 +269,7 @@ def test_every_effect_of_every_action_changes_the_state(walked: Walked) -> None:
     for state, now, found in walked:
         for (_, action), commands in found.items():
             rule = next(r for r in ACTIONS if r.name == action)
-            for command in commands[:1]:
+            for command in {id(c): c for c in commands[:1] + commands[-1:]}.values():  # the barest, the fullest
                 event = decide(state, command, now)
                 for index, effect in enumerate(rule.effects):
                     if (action, index) in unchanged:

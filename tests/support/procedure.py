@@ -26,12 +26,14 @@ from core.procedure import (
     AddParty,
     Close,
     CloseByVerdicts,
+    Dispose,
     FieldKind,
     FieldSpec,
     HandOff,
     IdentifyParty,
     KeepDocument,
     KeepNote,
+    Sever,
 )
 from core.refusal import Refusal
 from core.transitions import apply, decide, decide_open, due_clock_events, new_case
@@ -160,6 +162,9 @@ def _values(spec: FieldSpec, state: CaseState, now: datetime) -> list[Any]:
     if kind is FieldKind.passport_number:
         held = {p.passport_number for p in state.parties}
         return [None, next(f"P{n:07d}" for n in range(len(held) + 1) if f"P{n:07d}" not in held)]
+    if not spec.required and kind in (FieldKind.choice, FieldKind.texts):
+        # an optional description (a requalification's category or charges): left out, or each value
+        return [None, *(spec.choices or [["تهمة معدلة"]])]
     sample: dict[FieldKind, Any] = {
         FieldKind.text: "نص", FieldKind.line: "سطر", FieldKind.national_id: None,
         FieldKind.past_datetime: now.isoformat(),
@@ -221,7 +226,7 @@ CLOSES = 0.3
 
 
 def _weight(rule: ActionRule, taken: int) -> float:
-    closes = any(isinstance(e, Close | CloseByVerdicts) for e in rule.effects)
+    closes = any(isinstance(e, Close | CloseByVerdicts | Dispose | Sever) for e in rule.effects)
     sideways = (all(isinstance(e, AddParty | KeepDocument | KeepNote | HandOff) for e in rule.effects)
                 and rule.enters is None)
     if closes or all(isinstance(e, IdentifyParty) for e in rule.effects):
@@ -317,3 +322,19 @@ def paths() -> Iterator[tuple[CaseState, datetime]]:
     yield copy.deepcopy(state), later
     act(state, PROSECUTOR, "record_execution", later, party_id="p1", detail="أودع المؤسسة")
     yield copy.deepcopy(state), later
+
+    # per accused: one appeals, the other's appeal joins the court of appeal; one accused's case lapses; one is
+    # severed into a case of their own
+    state, when = _judged("misdemeanour", 3, conviction)
+    act(state, PROSECUTOR, "file_appeal", when, party_id="p1", to_agency="court.appeal.tripoli")
+    act(state, APPEAL_CLERK, "acknowledge_receipt", when)
+    yield copy.deepcopy(state), when
+    act(state, PROSECUTOR, "file_appeal", when, party_id="p2", to_agency="court.appeal.tripoli")
+    yield copy.deepcopy(state), when
+    act(state, APPEAL_JUDGE, "declare_lapsed", when, ground="death", party_id="p2")
+    yield copy.deepcopy(state), when
+    state = open_case(parties=2)
+    act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
+    act(state, PROSECUTOR, "acknowledge_receipt", T0)
+    act(state, CHIEFPROS, "sever_accused", T0, party_id="p2", reason="تعذر ضبطه")
+    yield copy.deepcopy(state), T0
