@@ -14,22 +14,33 @@ from typing import Any
 
 from core.clocks import WEEKDAYS, ClockRule, RuleBook, default_rulebook
 from core.procedure import ACTIONS, LATEST_REVISION, PROCEDURE_VERSION, ActionRule, RuleRevision, effect_name
-from core.transitions import GUARDS, WINDOWS_AFTER, trial_level
+from core.transitions import GUARDS, WINDOWS_AFTER, per_accused_rules, trial_level
 from core.vocabulary import STAGE_OWNER_KIND, Category, Stage, label
 
 VERIFY = "**verify**"
 
-#: the per-accused rules the table holds today, stated as the code applies them (core.transitions)
+#: the per-accused rules, stated as the code applies them (core.transitions); the action lists come from the table
 PER_ACCUSED = (
-    "A verdict is recorded for each accused ruled on; a verdict on every accused at issue is required "
-    "(guard `hearing_held`, refusal `verdict_per_accused`).",
+    "A verdict is recorded for each accused ruled on: every accused whose verdict is before the court, and only "
+    "they: never judged at this level (a first trial, a retrial after an objection or a remand), or judged and "
+    "challenged (guard `hearing_held`, refusals `verdict_per_accused`, `nobody_at_issue`).",
     "Each accused's challenge windows open with their own verdict (a verdict in absentia: when it is served) and "
     "lapse on their own: that accused's verdict becomes final for that challenge.",
     "An accused's verdict is final when every challenge window open to them has closed unchallenged, "
-    "whichever closes last (objection, appeal or cassation); the case is final when every accused's verdict is.",
-    "A co-accused's challenge while the case is before a higher court, per-accused archive, lapse, "
-    "reconciliation and withdrawal, an outcome derived from the accused, and severance into a new case are "
-    "not yet in the table (issue 12, open).",
+    "whichever closes last (objection, appeal or cassation); the case is final when every accused still in its "
+    "proceedings has a final verdict.",
+    "A co-accused's own challenge within its window joins the proceedings where the case already is, with no "
+    "second hand-off (the event says `joins`); a challenge that would take the case to another court while other "
+    "accused await this court's verdict is refused (`409 others_before_this_court`): sever first.",
+    "A remand retries only the accused whose judgment it quashes (the event names them: `remanded`).",
+    "A decision for one accused (its `party_id`) ends the proceedings for that accused alone: their windows and "
+    "custody clocks stop; the case closes when no accused is left in its proceedings.",
+    "Severance (فصل) moves one accused's proceedings into a case of their own: a new number from the agency "
+    "holding the file, linked both ways (`severed_to`, `severed_from`), its first event `severed_in` carrying the "
+    "file as it stood, with the accused's custody and running custody clocks.",
+    "Requalification: the referral and the verdict may give a new category and charges; the history is kept "
+    "(`qualifications`) and the competent court follows the new category.",
+    "The case's outcome is derived from its accused's, the first of the precedence below that any of them has.",
 )
 
 
@@ -133,6 +144,10 @@ def procedure_markdown(book: RuleBook | None = None) -> str:
         "## Per accused",
         "",
         *[f"- {line}" for line in PER_ACCUSED],
+        "",
+        *_table(["Per-accused rule", "Actions / values"],
+                [[name.replace("_", " ").capitalize(), ", ".join(f"`{v}`" for v in values)]  # in order: a precedence
+                 for name, values in per_accused_rules().items()]),
         "",
         "## Clocks",
         "",

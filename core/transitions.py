@@ -1394,6 +1394,19 @@ def derived_outcome(state: CaseState) -> Outcome:
     return next((o for o in OUTCOME_PRECEDENCE if o in had), Outcome.acquitted)
 
 
+def per_accused_rules() -> dict[str, Any]:
+    """The per-accused rules as data, from the table (published at /api/v1/procedure and in docs/procedure.md)."""
+    return {
+        "decisions_for_one_accused": [r.name for r in ACTIONS if any(
+            isinstance(e, Dispose) and any(f.name == e.party_field for f in r.fields) for e in r.effects)],
+        "challenges_joining_the_case": [r.name for r in ACTIONS if any(isinstance(e, Challenge) for e in r.effects)
+                                        and r.enters is not None and r.enters in r.stages],
+        "severance": [r.name for r in ACTIONS if any(isinstance(e, Sever) for e in r.effects)],
+        "requalification": [r.name for r in ACTIONS if any(isinstance(e, Requalify) for e in r.effects)],
+        "outcome_precedence": list(OUTCOME_PRECEDENCE),
+    }
+
+
 def _dispose(state: CaseState, party_id: str, outcome: Outcome, ground: str | None, event: CaseEvent) -> None:
     """One accused's proceedings end here: their windows and custody clocks stop (nobody is held by a case that
     no longer prosecutes them); the case goes on for the others, and ends once none is left."""

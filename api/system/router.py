@@ -11,7 +11,7 @@ from api.deps import SessionDep
 from config.rules import rulebook
 from core.agencies import AgencyTree
 from core.procedure import ACTIONS, PROCEDURE_VERSION, ActionRule, effect_name
-from core.transitions import LATEST_REVISION, WINDOWS_AFTER, trial_level
+from core.transitions import LATEST_REVISION, WINDOWS_AFTER, per_accused_rules, trial_level
 from core.vocabulary import LABELS, STAGE_OWNER_KIND, Category, Stage, label
 from store.agencies import load_agency_tree
 
@@ -58,6 +58,9 @@ def procedure(session: SessionDep) -> dict[str, Any]:
             "windows_after": {level: list(windows) for level, windows in WINDOWS_AFTER.items()},
             "courts": _courts(load_agency_tree(session)),
         },
+        # per accused: the decisions for one accused, the challenges that join the case where it is, severance,
+        # requalification, and the precedence the case's outcome is derived by
+        "per_accused": per_accused_rules(),
         "stages": [{"name": s, "label_ar": label(s, "ar"), "label_en": label(s, "en"),
                     "owner_kinds": sorted(STAGE_OWNER_KIND[s])} for s in Stage],
         "actions": [_action(a) for a in ACTIONS],

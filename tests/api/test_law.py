@@ -5,6 +5,7 @@ tests/core (test_separation_of_powers, test_competent_courts, test_legal_dates, 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ import httpx
 import pytest
 
 from core.clocks import TRIPOLI
-from tests.support import Api
+from tests.support import Api, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.stack
 class Case:
     """One case through the API: `act(user, action, **fields)` expects success unless `status` says otherwise."""
 
-    def __init__(self, api: Api, category: str = "misdemeanour", accused: int = 1) -> None:
+    def __init__(self, api: Api, category: str = "misdemeanour", accused: int = 1, narrative: str = "…") -> None:
         self.api = api
-        report = {"offence": "سرقة", "category": category, "place": "طرابلس", "narrative": "…",
+        report = {"offence": "سرقة", "category": category, "place": "طرابلس", "narrative": narrative,
                   "occurred_at": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
                   "parties": [{"role": "accused", "name": f"متهم {i + 1}"} for i in range(accused)]}
         response = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=report)
@@ -94,8 +95,9 @@ def test_competent_courts_through_the_api(api: Api) -> None:
     assert (refused["code"], refused["field"], refused["competent"]) == (
         "not_competent_court", "to_agency", ["court.appeal.tripoli.felony"])
     assert "دائرة الجنايات" in refused["message_ar"] and "Felony Chamber" in refused["message"]
+    # the felony chamber, and the first-instance court for a referral that requalifies the felony (issue 12, 7)
     assert felony.read("chiefpros.tripoli")["action_choices"]["refer_to_court"]["to_agency"] == [
-        "court.appeal.tripoli.felony"]
+        "court.appeal.tripoli.felony", "court.tripoli"]
     felony.act("chiefpros.tripoli", "refer_to_court", to_agency="court.appeal.tripoli.felony", charges=["قتل"])
 
     published = api.as_(None)("GET", "/api/v1/procedure").json()
@@ -105,6 +107,10 @@ def test_competent_courts_through_the_api(api: Api) -> None:
     assert courts["supreme_court"]["level"] == "supreme"
     assert published["competence"]["trial_level"]["felony"] == "felony_chamber"
     assert published["competence"]["windows_after"]["first_instance"] == ["appeal_window"]
+    assert published["per_accused"]["decisions_for_one_accused"] == ["archive", "record_reconciliation",
+                                                                     "declare_lapsed"]
+    assert published["per_accused"]["severance"] == ["sever_accused"]
+    assert published["per_accused"]["outcome_precedence"][0] == "convicted"
 
 
 # ---------------------------------------------------------------- 4. legal dates
@@ -190,3 +196,90 @@ def test_a_cassation_remand_returns_to_the_court_of_appeal_through_the_api(api: 
     no_hearing = trial.act("judge.appeal", "record_verdict", 409, pronounced_at=datetime.now(UTC).isoformat(),
                            verdicts=[{"party_id": "p1", "result": "acquitted", "in_absentia": False}])
     assert no_hearing["code"] == "no_hearing_held"
+
+
+# ---------------------------------------------------------------- 2. per accused, 7. requalification
+
+
+def _wait_for_case(api: Api, user: str, case_id: str) -> dict[str, Any]:
+    """A case another case's workflow starts (a severance): on record within seconds."""
+    response = wait_for(lambda: (r := api.as_(user)("GET", f"/api/v1/cases/{case_id}")).status_code == 200 and r)
+    return dict(response.json())
+
+
+def test_per_accused_challenges_and_verdicts_through_the_api(api: Api) -> None:
+    """Two accused of a felony: A's cassation takes the case to the Supreme Court, B's own joins it there (no
+    second hand-off), and the Supreme Court rules on both; then each keeps their own outcome."""
+    felony = Case(api, "felony", accused=2).to_trial("court.appeal.tripoli.felony", "clerk.felony")
+    held = datetime.now(UTC)
+    felony.act("clerk.felony", "schedule_hearing", hearing_at=held.isoformat())
+    felony.act("judge.felony", "record_verdict", pronounced_at=held.isoformat(), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "السجن سبع سنوات", "in_absentia": False},
+        {"party_id": "p2", "result": "convicted", "sentence": "السجن ثلاث سنوات", "in_absentia": False}])
+    felony.act("prosecutor.tripoli", "file_cassation", party_id="p1", to_agency="supreme_court")
+    felony.act("clerk.supreme", "acknowledge_receipt")
+    joined = felony.act("prosecutor.tripoli", "file_cassation", party_id="p2", to_agency="supreme_court")
+    assert (joined["stage"], joined["owner_agency"]) == ("cassation", "supreme_court")
+    read = felony.read("prosecutor.tripoli")
+    assert read["timeline"][-1]["fields"]["joins"] is True and read["pending_handoff"] is None
+    felony.act("clerk.supreme", "schedule_hearing", hearing_at=datetime.now(UTC).isoformat())
+    one = felony.act("judge.supreme", "record_verdict", 422, pronounced_at=datetime.now(UTC).isoformat(),
+                     verdicts=[{"party_id": "p1", "result": "acquitted", "in_absentia": False}])
+    assert one["code"] == "verdict_per_accused" and one["message_ar"]
+    final = felony.act("judge.supreme", "record_verdict", pronounced_at=datetime.now(UTC).isoformat(), verdicts=[
+        {"party_id": "p1", "result": "acquitted", "in_absentia": False},
+        {"party_id": "p2", "result": "convicted", "sentence": "السجن سنتين", "in_absentia": False}])
+    assert final["stage"] == "final"
+
+
+def test_a_lapse_for_one_accused_and_a_severance_through_the_api(api: Api) -> None:
+    """The death of one accused ends the proceedings for them alone; another is severed into a case of their own,
+    numbered and linked both ways; the last one's archive closes the case with the outcome its accused give."""
+    case = Case(api, accused=3).to_prosecution()
+    lapsed = case.act("chiefpros.tripoli", "declare_lapsed", ground="death", party_id="p3")
+    assert lapsed["stage"] == "prosecution"
+    case.act("prosecutor.tripoli", "order_detention", party_id="p2", grounds="خشية الهرب")
+    severed = case.act("chiefpros.tripoli", "sever_accused", party_id="p2", reason="تعذر استكمال التحقيق معه")
+    source = case.read("prosecutor.tripoli")
+    new_id = source["timeline"][-1]["fields"]["severed_case_id"]
+    assert source["timeline"][-1]["seq"] == severed["seq"]
+    outcomes = {p["party_id"]: (p["outcome"], p["severed_to"]) for p in source["parties"]}
+    assert outcomes == {"p1": (None, None), "p2": ("severed", new_id), "p3": ("lapsed", None)}
+    new = _wait_for_case(api, "prosecutor.tripoli", new_id)
+    assert (new["severed_from"], new["severed_from_number"]) == (case.id, source["number"])
+    assert new["number"] != source["number"] and new["number"].startswith("pros.tripoli/")
+    assert (new["stage"], new["owner_agency"]) == ("prosecution", "pros.tripoli")
+    [accused] = new["parties"]
+    assert (accused["name"], accused["custody"]) == ("متهم 2", "detained")  # custody carries across
+    assert [e["name"] for e in new["timeline"]] == ["severed_in"]
+    # the severed case goes on by itself: its detention is its own
+    new_case = Case.__new__(Case)
+    new_case.api, new_case.id = api, new_id
+    new_case.act("prosecutor.tripoli", "release_person", party_id="p1", reason="كفالة")
+    # one accused left: archiving them closes the case
+    closed = case.act("chiefpros.tripoli", "archive", ground="عدم كفاية الأدلة", party_id="p1")
+    assert closed["stage"] == "closed"
+    assert case.read("prosecutor.tripoli")["outcome"] == "lapsed"
+    # a refusal for one accused whose proceedings are over
+    assert Case(api, accused=1).to_prosecution().act("chiefpros.tripoli", "sever_accused", 409, party_id="p1",
+                                                     reason="…")["code"] == "last_accused"
+
+
+def test_requalification_through_the_api(api: Api) -> None:
+    """The referral requalifies a misdemeanour as a felony and goes to the felony chamber; the history is kept in
+    the case and the search document carries the new description."""
+    tag = uuid.uuid4().hex[:10]
+    bad = Case(api).to_prosecution().act("chiefpros.tripoli", "refer_to_court", 422, to_agency="court.tripoli",
+                                         charges=["x"], category="treason")
+    assert (bad["field"], bad["message_ar"] != "") == ("category", True)
+    case = Case(api, narrative=f"واقعة {tag}").to_prosecution()
+    case.act("chiefpros.tripoli", "refer_to_court", to_agency="court.appeal.tripoli.felony", charges=["شروع في قتل"],
+             category="felony")
+    read = case.read("chiefpros.tripoli")
+    assert (read["category"], read["charges"]) == ("felony", ["شروع في قتل"])
+    assert [(q["category"], q["action"]) for q in read["qualifications"]] == [
+        ("misdemeanour", "open_case"), ("felony", "refer_to_court")]
+    found = wait_for(lambda: (r := api.as_("chiefpros.tripoli")("GET", "/api/v1/search",
+                                                                  params={"q": tag, "category": "felony"}).json())
+                     ["items"] and r)
+    assert [hit["id"] for hit in found["items"]] == [case.id]
