@@ -10,12 +10,13 @@ from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities.merging import deliver_merge
 from core.case import ActionCommand, Actor, CaseEvent, CaseRef, CaseStart, CaseState
 from core.clocks import RuleBook, default_rulebook
-from core.transitions import apply, new_case
+from core.transitions import apply, decide_severed_in, new_case
 from tests.support.procedure import (  # noqa: F401 - the demo actors, for the workflow tests
     AGENCIES,
     APPEAL_CLERK,
@@ -40,10 +41,12 @@ from workflows.messages import (
     INDEX_CASE,
     RECORD_AND_INDEX,
     RECORD_EVENTS,
+    START_SEVERED_CASE,
     ActionResult,
     IndexCase,
     Recorded,
     RecordEvents,
+    SeveredCase,
 )
 
 
@@ -94,7 +97,23 @@ class EventLog:
             self.indexed[request.case_id] = max(self.indexed.get(request.case_id, 0), request.seq)
             return request.seq
 
-        return [record_events, record_and_index, index_case, deliver_merge]
+        @activity.defn(name=START_SEVERED_CASE)
+        async def start_severed_case(request: SeveredCase) -> str:
+            """activities.severing without the database: the number is made up, the workflow is the real one."""
+            number = f"S/{request.case_id[:6]}"
+            event = decide_severed_in(request.case_id, request.file, datetime.now(UTC))
+            try:
+                await activity.client().start_workflow(
+                    CaseWorkflow.run, CaseStart(request.case_id, number, request.rules,
+                                                state=new_case(request.case_id, number, request.rules, event),
+                                                pending_events=[event]),
+                    id=case_workflow_id(request.case_id), task_queue=activity.info().task_queue,
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+            except WorkflowAlreadyStartedError:
+                pass
+            return number
+
+        return [record_events, record_and_index, index_case, deliver_merge, start_severed_case]
 
     def names(self, case_id: str) -> list[str]:
         return [self.events[case_id][seq].name for seq in sorted(self.events[case_id])]

@@ -31,6 +31,7 @@ from tests.support.workflows import (
     open_case,
 )
 from workflows.case import CaseWorkflow
+from workflows.client import case_workflow_id
 
 QUEUE = "scenarios"
 
@@ -182,3 +183,29 @@ async def test_merge_into_hands_parties_and_evidence_to_the_other_case(env) -> N
     assert [d["title"] for d in merged.documents] == ["سكين ضبطت بمسرح الجريمة"]
     assert log.names(merged.case_id)[-1] == "merged_in"
     assert log.states[merged.case_id] == merged
+
+
+async def test_a_severed_accused_goes_on_in_a_case_of_their_own(env) -> None:  # type: ignore[no-untyped-def]
+    """sever_accused on record, the workflow starts the new case from the file it carried (once, however often
+    the activity runs); the source case goes on with the others and ends when none is left."""
+    environment, log = env
+    source = await open_case(environment.client, QUEUE, accused=2)
+    await to_prosecution(source)
+    await act(source, PROSECUTOR, "order_detention", party_id="p2", grounds="خشية الهرب")
+    await act(source, CHIEFPROS, "sever_accused", party_id="p2", reason="تعذر استكمال التحقيق معه")
+    state = await source.query(CaseWorkflow.state)
+    new_id = state.party("p2").severed_to
+    assert new_id is not None
+    severed = environment.client.get_workflow_handle(case_workflow_id(new_id))
+    for _ in range(100):
+        if new_id in log.states:
+            break
+        await environment.sleep(timedelta(seconds=1))
+    new_state = await severed.query(CaseWorkflow.state)
+    assert log.names(new_id)[0] == "severed_in" and log.states[new_id] == new_state  # (its clocks may run on)
+    assert (new_state.severed_from, new_state.parties[0].custody) == (state.case_id, "detained")
+    # each case goes on by itself: the source's last accused archived closes it; the new one keeps its detention
+    closed = await act(source, CHIEFPROS, "archive", ground="عدم كفاية الأدلة", party_id="p1")
+    assert closed.stage == "closed" and (await source.query(CaseWorkflow.state)).outcome == "archived"
+    assert [c.name for c in (await severed.query(CaseWorkflow.state)).clocks
+            if c.subject == "p1"] == ["prosecution_detention"]
