@@ -49,7 +49,10 @@ QUEUE = "histories"
 #: v8 with the supervision note (add_supervision_note: an action that moves nothing) beside a reassignment, parties'
 #: identity fields and identify_party (a foreigner by passport, a national ID added later), every scenario recorded
 #: again with the three branches together (v5-supervision and v6-names: each branch's own first recording)
-VERSION = "v8"
+#: v9 with PER_ACCUSED_PATCH (a lapse and a severance for one accused, a requalifying referral, a co-accused's appeal
+#: joining the court of appeal, a remand retrying only the accused whose judgment it quashes), every scenario
+#: recorded again
+VERSION = "v9"
 
 
 async def main() -> None:
@@ -176,6 +179,64 @@ async def main() -> None:
         await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-identified-{VERSION}.json").write_text(history.to_json())
+
+        if VERSION < "v9":
+            return
+        # per accused (PER_ACCUSED_PATCH): three accused of a misdemeanour requalified as a felony at referral; one
+        # dies before trial (a lapse for them alone), one is severed into a case of their own; the felony chamber
+        # convicts the last, whose cassation goes to the Supreme Court
+        handle = await open_case(environment.client, QUEUE, accused=3)
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "declare_lapsed", ground="death", party_id="p3")
+        await act(handle, CHIEFPROS, "sever_accused", party_id="p2", reason="تعذر استكمال التحقيق معه")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.appeal.tripoli.felony",
+                  charges=["شروع في قتل"], category="felony")
+        await act(handle, FELONY_CLERK, "acknowledge_receipt")
+        now = await environment.get_current_time()
+        await act(handle, FELONY_CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+        await environment.sleep(timedelta(hours=2))
+        pronounced = await environment.get_current_time()
+        await act(handle, FELONY_JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+            {"party_id": "p1", "result": "convicted", "sentence": "السجن سبع سنوات", "in_absentia": False}])
+        await act(handle, PROSECUTOR, "file_cassation", party_id="p1", to_agency="supreme_court")
+        await act(handle, SUPREME_CLERK, "acknowledge_receipt")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-per-accused-{VERSION}.json").write_text(history.to_json())
+
+        # two accused judged together: the first's appeal takes the case to the court of appeal, the second's own
+        # appeal joins it there, and the court of appeal rules on both; a cassation remand retries only the one
+        # whose judgment it quashes
+        handle = await open_case(environment.client, QUEUE, accused=2)
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+        await act(handle, CLERK, "acknowledge_receipt")
+        now = await environment.get_current_time()
+        await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+        await environment.sleep(timedelta(hours=2))
+        pronounced = await environment.get_current_time()
+        await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+            {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False},
+            {"party_id": "p2", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": False}])
+        await act(handle, PROSECUTOR, "file_appeal", party_id="p1", to_agency="court.appeal.tripoli")
+        await act(handle, APPEAL_CLERK, "acknowledge_receipt")
+        await act(handle, PROSECUTOR, "file_appeal", party_id="p2", to_agency="court.appeal.tripoli")
+        now = await environment.get_current_time()
+        await act(handle, APPEAL_CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+        await environment.sleep(timedelta(hours=2))
+        pronounced = await environment.get_current_time()
+        await act(handle, APPEAL_JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+            {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False},
+            {"party_id": "p2", "result": "acquitted", "in_absentia": False}])
+        await act(handle, PROSECUTOR, "file_cassation", party_id="p1", to_agency="supreme_court")
+        await act(handle, SUPREME_CLERK, "acknowledge_receipt")
+        now = await environment.get_current_time()
+        await act(handle, SUPREME_CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+        await environment.sleep(timedelta(hours=2))
+        await act(handle, SUPREME_JUDGE, "remand", to_agency="court.appeal.tripoli", reasons="قصور في التسبيب")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-joined-appeals-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":
