@@ -96,7 +96,10 @@ class Party:
     name: str
     national_id: str | None = None
     custody: Custody = Custody.free
+    #: the days judges added to this person's detention during the investigation (the cap counts them)
     detention_days_extended: int = 0
+    #: the days added by extensions of other periods, by clock (the trial court's: `trial_detention`)
+    days_extended: dict[str, int] = field(default_factory=dict)
     #: a foreigner's identifier (with its issuing country, ISO 3166-1 alpha-3); a Libyan's is the national ID
     passport_number: str | None = None
     nationality: str | None = None
@@ -209,6 +212,8 @@ class CaseState:
     court_levels: dict[str, CourtLevel] = field(default_factory=dict)
     #: notes by the case's supervisors and chiefs, oldest first
     supervision_notes: list[SupervisionNote] = field(default_factory=list)
+    #: a merged case: the custody of the people it held, carried to the case it joined (by party id)
+    custody_carried: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.party_id == party_id), None)
@@ -233,6 +238,8 @@ class MergeDelivery:
     target_case_id: str
     parties: list[Party]
     documents: list[dict[str, Any]]
+    #: the people held by the merged case when it was joined, by party id (core.custody.custody_to_carry)
+    custody: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -33,6 +33,9 @@ class Expiry(StrEnum):
     #: no objection possible any more, and nothing else: the rule books of cases opened before issue 12 kept a
     #: verdict whose objection window closed last from becoming final; they replay so (new books: verdict_final)
     objection_closed = "objection_closed"
+    #: a period that holds a person ended with no extension: escalated as `escalate` is, and the person's state
+    #: becomes "detention expired — release due" (no later extension revives it)
+    release_due = "release_due"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ class ClockRule:
     #: default, so that a rule book written before this existed counts as it did
     next_sitting_day: bool = False
     article: str = ""  # the provision the figure comes from (docs/procedure.md)
+
+    @property
+    def escalates(self) -> bool:
+        """Its expiry means someone is late: the case is flagged stalled and its supervisors are told."""
+        return self.expiry in (Expiry.escalate, Expiry.release_due)
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -114,7 +122,8 @@ class RuleBook:
     idle_days: int = 30
 
     def clock(self, name: str) -> ClockRule:
-        return self.clocks[name]
+        # a book written before a clock existed (a running case's) counts it by today's default
+        return self.clocks.get(name) or DEFAULT_CLOCKS_BY_NAME[name]
 
 
 #: Custody and detention never move to a sitting day (a person's liberty is not extended by a holiday); the
@@ -123,10 +132,19 @@ class RuleBook:
 DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
     ClockRule("police_custody", "الحجز لدى الشرطة", "Police custody", "record_arrest", 48, Unit.hours,
               Expiry.escalate, warn_before=6, verify=True, article="CCP, arrest by the judicial police"),
+    # handed over with the file, the person is questioned by the prosecution, which detains or releases them
+    ClockRule("prosecution_custody", "العرض على النيابة", "Before the prosecution", "refer_to_prosecution", 24,
+              Unit.hours, Expiry.release_due, warn_before=4, verify=True,
+              article="CCP, questioning by the prosecution within 24 hours of receipt"),
     ClockRule("prosecution_detention", "الحبس الاحتياطي (النيابة)", "Prosecution detention",
-              "order_detention", 6, Unit.days, Expiry.escalate, warn_before=1, article="CCP Art. 176"),
+              "order_detention", 6, Unit.days, Expiry.release_due, warn_before=1, article="CCP Art. 176"),
+    # the cap holds for the extensions during the investigation (the investigating judge's), counted per person
     ClockRule("judicial_detention", "مد الحبس (القاضي)", "Judicial detention", "extend_detention", 15,
-              Unit.days, Expiry.escalate, warn_before=2, cap=30, article="CCP Arts. 122, 176"),
+              Unit.days, Expiry.release_due, warn_before=2, cap=30, article="CCP Arts. 122, 176"),
+    # once the case is before the trial court, that court decides on detention, by periods of its own
+    ClockRule("trial_detention", "الحبس بأمر المحكمة", "Detention by the trial court", "extend_detention", 45,
+              Unit.days, Expiry.release_due, warn_before=5, verify=True,
+              article="CCP, detention ordered by the court seized of the case"),
     ClockRule("handoff_ack", "استلام الملف", "Hand-off acknowledgement", "handoff", 24, Unit.hours,
               Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("appeal_window", "ميعاد الاستئناف", "Appeal window", "record_verdict", 10, Unit.days,
@@ -141,6 +159,8 @@ DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
     ClockRule("stage_sla", "مهلة المرحلة", "Stage SLA", "stage_entered", 30, Unit.days,
               Expiry.escalate, warn_before=5, article="administrative"),
 )
+
+DEFAULT_CLOCKS_BY_NAME: dict[str, ClockRule] = {c.name: c for c in DEFAULT_CLOCKS}
 
 DEFAULT_STAGE_SLA_DAYS: dict[str, int] = {
     "police_inquiry": 30,

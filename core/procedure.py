@@ -13,7 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from core.vocabulary import OPEN_STAGES, Category, Custody, LapseGround, Outcome, PartyRole, Role, Sensitivity, Stage
+from core.vocabulary import (
+    OPEN_STAGES,
+    Category,
+    Custody,
+    LapseGround,
+    Outcome,
+    PartyRole,
+    ReleaseTerms,
+    Role,
+    Sensitivity,
+    Stage,
+)
 
 PROCEDURE_VERSION = "2026.1"
 
@@ -40,6 +51,10 @@ class RuleRevision(IntEnum):
     #: a remand returns the case to the court whose judgment was quashed (or another court of its level), in the
     #: stage that judgment was given in: a cassation remand of an appeal judgment goes back to appeal
     remand_to_quashed_court = 7
+    #: custody and detention follow the person: a detention order only for a suspect or an accused not already
+    #: detained; an extension only before the period ends, capped per stage; police custody handed over to the
+    #: prosecution at referral; a person held carried across a merge; no case closes while it holds someone
+    custody_follows_person = 10
 
 
 #: the rules of this table; an older revision only replays what was accepted under it
@@ -167,11 +182,25 @@ class Release:
 
 @dataclass(frozen=True)
 class ExtendDetention:
-    """A judge extends the chosen party's detention: `clock` runs again, for the days asked."""
+    """A judge extends the chosen party's detention: `clock` runs again, for the days asked; before the trial
+    court, `trial_clock` (decided with the action, in `clock_field`, so the log says which period runs)."""
 
     clock: str
     days_field: str = "days"
     party_field: str = "party_id"
+    trial_clock: str | None = None
+    clock_field: str = "detention_clock"
+
+
+@dataclass(frozen=True)
+class HandOverCustody:
+    """The people in `from_custody` are handed over with the file: their clocks stop, and `clock` runs on them in
+    `to_custody`. Who is handed over is decided with the action (in `field`), so the log says it."""
+
+    from_custody: Custody
+    to_custody: Custody
+    clock: str
+    field: str = "custody_handed_over"
 
 
 @dataclass(frozen=True)
@@ -287,7 +316,8 @@ class HandOff:
 
 
 Effect = (AddParties | AddParty | IdentifyParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release
-          | ExtendDetention | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing
+          | ExtendDetention | HandOverCustody | Acknowledge | RecordCharges | RememberReferringProsecution
+          | ScheduleHearing
           | RecordVerdicts | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts
           | Involve | HandOff | KeepNote)
 
@@ -426,7 +456,9 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "release_person", "إخلاء سبيل", "Release a person", OPEN_STAGES, OWNER_ANY, Who.owner,
         (F("party_id", K.party, label_ar="الشخص", label_en="Person"),
-         F("reason", K.text, label_ar="السبب", label_en="Reason")),
+         F("reason", K.text, label_ar="السبب", label_en="Reason"),
+         F("terms", K.choice, required=False, choices=tuple(ReleaseTerms), label_ar="نوع الإفراج",
+           label_en="Terms of release")),
         guard="person_held",
         effects=(Release(),),
     ),
@@ -435,7 +467,8 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.police_inquiry), _roles(Role.station_chief), Who.owner,
         (F("to_agency", K.agency, label_ar="النيابة المختصة", label_en="Prosecution office"),
          F("summary", K.text, required=False, label_ar="ملاحظات الإحالة", label_en="Referral note")),
-        effects=(EnterStage(Stage.prosecution), TO_AGENCY),
+        effects=(EnterStage(Stage.prosecution), TO_AGENCY,
+                 HandOverCustody(Custody.police_custody, Custody.before_prosecution, "prosecution_custody")),
     ),
     ActionRule(
         "acknowledge_receipt", "تأكيد الاستلام", "Acknowledge receipt", OPEN_STAGES, OWNER_ANY, Who.receiver,
@@ -452,6 +485,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.prosecution), _roles(Role.prosecutor), Who.owner,
         (F("party_id", K.party, label_ar="المتهم", label_en="Accused"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
+        guard="may_be_detained",
         effects=(Release(), Hold("prosecution_detention", Custody.detained)), article="CCP Art. 176",
     ),
     ActionRule(
@@ -470,7 +504,7 @@ ACTIONS: tuple[ActionRule, ...] = (
          F("days", K.integer, label_ar="المدة بالأيام", label_en="Days"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
         guard="person_detained_within_cap",
-        effects=(ExtendDetention("judicial_detention"),), article="CCP Art. 122",
+        effects=(ExtendDetention("judicial_detention", trial_clock="trial_detention"),), article="CCP Art. 122",
     ),
     ActionRule(
         "archive", "حفظ الأوراق", "Archive", _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,

@@ -33,6 +33,7 @@ from core.case import (
     Verdict,
 )
 from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
+from core.custody import carry_custody, custody_to_carry, held_parties
 from core.fields import check_fields, parse_instant
 from core.procedure import (
     ACTIONS,
@@ -52,6 +53,7 @@ from core.procedure import (
     ExtendDetention,
     FieldKind,
     HandOff,
+    HandOverCustody,
     Hold,
     IdentifyParty,
     Involve,
@@ -73,6 +75,7 @@ from core.refusal import Refusal, conflict, forbidden, invalid
 from core.roles import reassign_power
 from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
+    DEFENDANT_ROLES,
     STAGE_OWNER_KIND,
     AgencyKind,
     Category,
@@ -93,7 +96,10 @@ CLOCK_EVENTS = (SystemEvent.clock_warning, SystemEvent.clock_expired)
 MERGEABLE_STAGES = (Stage.police_inquiry, Stage.prosecution)
 #: the clocks that run while a person is held by the case: those the table's custody effects start
 CUSTODY_CLOCKS: tuple[str, ...] = tuple(dict.fromkeys(
-    e.clock for rule in ACTIONS for e in rule.effects if isinstance(e, Hold | ExtendDetention)))
+    [e.clock for rule in ACTIONS for e in rule.effects if isinstance(e, Hold | ExtendDetention | HandOverCustody)]
+    + [e.trial_clock for rule in ACTIONS for e in rule.effects if isinstance(e, ExtendDetention) and e.trial_clock]))
+#: a merged case's people held, carried to the case it joins (RuleRevision.custody_follows_person)
+CUSTODY_CARRIED_FIELD = "custody_carried"
 CHALLENGE_WINDOWS = ("appeal_window", "objection_window", "cassation_window")
 #: a hand-off event records the kind of agency it sent the case to, so that the fold knows it
 RECEIVER_FIELD = "to_agency"
@@ -259,25 +265,98 @@ def _cap_reached(cap: int) -> Refusal:
 
 
 def _detained_below_cap(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.detained:
+    follows_person = context.revision >= RuleRevision.custody_follows_person
+    if follows_person and (party.custody == Custody.release_due or (
+            party.custody == Custody.detained and not _custody_running(context.state, party))):
+        return _release_due()
+    if party.custody not in (Custody.detained, Custody.release_due) or (
+            party.custody == Custody.release_due and follows_person):
         return conflict("not_detained", "this person is not in pre-trial detention",
                         "هذا الشخص ليس محبوساً احتياطياً")
-    cap = context.state.rules.clock("judicial_detention").cap
-    if cap and party.detention_days_extended >= cap:
+    clock = _extension_clock(context)
+    cap = context.state.rules.clock(clock).cap
+    if cap and _days_extended(party, clock) >= cap:
         return _cap_reached(cap)
     return None
 
 
 def _extension_within_limits(context: GuardContext) -> Refusal | None:
-    rule = context.state.rules.clock("judicial_detention")
+    clock = _extension_clock(context)
+    rule = context.state.rules.clock(clock)
     days = context.fields["days"]
     if days > rule.length:
         return invalid("days", f"one extension is at most {rule.length} days",
                        f"مدة المد لا تتجاوز {rule.length} يوماً", "extension_too_long")
     party = context.state.party(context.fields["party_id"])
-    if rule.cap and party is not None and party.detention_days_extended + days > rule.cap:
+    if rule.cap and party is not None and _days_extended(party, clock) + days > rule.cap:
         return _cap_reached(rule.cap)
     return None
+
+
+# ---------------------------------------------------------------- custody and detention follow the person
+
+
+def _release_due() -> Refusal:
+    return conflict("release_due", "this person's detention has expired: they must be released, and it can no "
+                    "longer be extended", "انتهت مدة حبس هذا الشخص: يجب الإفراج عنه، ولا يجوز مد حبسه بعد انتهائها")
+
+
+def _custody_running(state: CaseState, party: Party) -> bool:
+    """A period still holds this person: one of their custody clocks is open."""
+    return any(c.subject == party.party_id and c.name in CUSTODY_CLOCKS and c.status == ClockStatus.open
+               for c in state.clocks)
+
+
+def _extension_clock(context: GuardContext) -> str:
+    """Which period an extension adds to: the trial court's own once it holds the case (since custody follows the
+    person); during the investigation, the judge's, whose cap counts per person."""
+    rule = ACTIONS_BY_NAME["extend_detention"]
+    extension = next(e for e in rule.effects if isinstance(e, ExtendDetention))
+    if (context.revision >= RuleRevision.custody_follows_person and context.state.stage == Stage.trial
+            and extension.trial_clock):
+        return extension.trial_clock
+    return extension.clock
+
+
+def _days_extended(party: Party, clock: str) -> int:
+    if clock == "judicial_detention":
+        return party.detention_days_extended
+    return party.days_extended.get(clock, 0)
+
+
+def _may_be_detained(context: GuardContext, party: Party) -> Refusal | None:
+    """A detention order is for a suspect or an accused, and never restarts a detention already running or
+    expired (only a judge extends it)."""
+    if context.revision < RuleRevision.custody_follows_person:
+        return None
+    if party.role not in DEFENDANT_ROLES:
+        return conflict("not_a_defendant", "only a suspect or an accused can be detained",
+                        "لا يحبس احتياطياً إلا المشتبه به أو المتهم")
+    if party.custody == Custody.release_due:
+        return _release_due()
+    if party.custody == Custody.detained:
+        return conflict("already_detained", "this person is already detained: only a judge extends a detention",
+                        "هذا الشخص محبوس احتياطياً بالفعل: لا يمد الحبس إلا القاضي")
+    return None
+
+
+def closes_case(rule: ActionRule) -> bool:
+    """The action ends the case's hold on its people (a merge carries them to the case it joins instead)."""
+    return any(isinstance(e, CloseByVerdicts) or (isinstance(e, Close) and e.outcome != Outcome.merged)
+               for e in rule.effects)
+
+
+def _nobody_held(rule: ActionRule, state: CaseState, revision: RuleRevision) -> Refusal | None:
+    """A case does not close while someone is held under it: each is released first, and the release recorded."""
+    if revision < RuleRevision.custody_follows_person or not closes_case(rule):
+        return None
+    held = held_parties(state)
+    if not held:
+        return None
+    names = "، ".join(p.name for p in held)
+    return Refusal("person_held", 409, f"the case still holds {len(held)} person(s): record their release first",
+                   f"ما زال محتجزاً على ذمة القضية: {names}؛ يجب تسجيل الإفراج أولاً", None,
+                   {"held": [p.party_id for p in held]})
 
 
 def _handoff_pending(context: GuardContext) -> Refusal | None:
@@ -640,6 +719,7 @@ GUARDS: dict[str, Guard] = {
     "arrest_after_report": Guard(on_party=_not_yet_held, on_values=_arrest_after_report),
     "person_held": Guard(on_party=_held),
     "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
+    "may_be_detained": Guard(on_party=_may_be_detained),
     "handoff_pending": Guard(on_case=_handoff_pending),
     "archived": Guard(on_case=_archived),
     "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
@@ -780,6 +860,11 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         if receiver.level is not None:
             fields[RECEIVER_LEVEL_FIELD] = receiver.level
     _check_guard(rule, context)
+    refusal = _nobody_held(rule, state, revision)
+    if refusal is not None:
+        raise refusal
+    if revision >= RuleRevision.custody_follows_person:
+        _decide_custody(rule, context, fields)
     if revision >= RuleRevision.remand_to_quashed_court:
         for effect in rule.effects:
             quashed = _quashed_judgment(state)
@@ -794,6 +879,20 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         actor=ActorRef(command.actor.username, standing.role, command.actor.agency),
         fields=fields,
     )
+
+
+def _decide_custody(rule: ActionRule, context: GuardContext, fields: dict[str, Any]) -> None:
+    """What the action does to the people held, decided with it so that the log says it (and a replay of an older
+    event, which lacks it, does what it did then)."""
+    state = context.state
+    for effect in rule.effects:
+        if isinstance(effect, HandOverCustody):
+            fields[effect.field] = [p.party_id for p in state.parties if p.custody == effect.from_custody]
+        elif isinstance(effect, ExtendDetention) and effect.trial_clock:
+            fields[effect.clock_field] = _extension_clock(context)
+        elif isinstance(effect, JoinCase):
+            carried = {p.party_id: custody_to_carry(state, p.party_id, CUSTODY_CLOCKS) for p in held_parties(state)}
+            fields[CUSTODY_CARRIED_FIELD] = {k: v for k, v in carried.items() if v is not None}
 
 
 def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:
@@ -865,6 +964,8 @@ def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, age
     context = GuardContext(state, ActionCommand(rule.name, actor, courts=courts), now)
     guard = _guard(rule)
     if guard.on_case is not None and guard.on_case(context) is not None:
+        return None
+    if _nobody_held(rule, state, LATEST_REVISION) is not None:
         return None
     choices: dict[str, tuple[str, ...]] = {}
     party_spec = rule.party_field
@@ -940,6 +1041,8 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             _release(state, fields[party_field])
         case ExtendDetention():
             _extend_detention(state, event, effect)
+        case HandOverCustody():
+            _hand_over_custody(state, event, effect)
         case Acknowledge():
             _acknowledge(state, event.at)
         case RecordCharges(field=name):
@@ -976,6 +1079,7 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
                 verdict.executed_at = event.at
         case JoinCase(field=name):
             state.merged_into = fields[name]
+            state.custody_carried = dict(fields.get(CUSTODY_CARRIED_FIELD) or {})
         case Close(outcome=outcome):
             _close(state, outcome)
         case CloseByVerdicts():
@@ -1081,11 +1185,29 @@ def _release(state: CaseState, subject: str) -> None:
 def _extend_detention(state: CaseState, event: CaseEvent, extension: ExtendDetention) -> None:
     subject = event.fields[extension.party_field]
     days = event.fields[extension.days_field]
+    # an extension logged before the trial court had periods of its own is the judge's
+    clock = event.fields.get(extension.clock_field) or extension.clock
     _stop_clocks(state, CUSTODY_CLOCKS, subject)  # the extension's period replaces the one running
-    _start_clock(state, extension.clock, event.at, event.seq, subject, length=days)
+    _start_clock(state, clock, event.at, event.seq, subject, length=days)
     party = state.party(subject)
     if party is not None:
-        party.detention_days_extended += days
+        if clock == extension.clock:
+            party.detention_days_extended += days
+        else:
+            party.days_extended[clock] = party.days_extended.get(clock, 0) + days
+        if party.custody == Custody.release_due:  # accepted so under the rules before custody followed the person
+            party.custody = Custody.detained
+
+
+def _hand_over_custody(state: CaseState, event: CaseEvent, handover: HandOverCustody) -> None:
+    """The people the event names go with the file: their custody ends, and the receiver's period starts."""
+    for subject in event.fields.get(handover.field) or []:  # absent from events logged before custody moved
+        party = state.party(subject)
+        if party is None:
+            continue
+        _stop_clocks(state, CUSTODY_CLOCKS, subject)
+        _start_clock(state, handover.clock, event.at, event.seq, subject)
+        party.custody = handover.to_custody
 
 
 def _acknowledge(state: CaseState, at: datetime) -> None:
@@ -1186,20 +1308,23 @@ def _close(state: CaseState, outcome: Outcome) -> None:
 def _apply_merged_in(state: CaseState, event: CaseEvent) -> None:
     state.last_activity_at = event.at
     state.merged_from.append(event.fields["source_case_id"])
-    known_ids = {p.national_id for p in state.parties if p.national_id}
+    known = {p.national_id: p for p in state.parties if p.national_id}
     for party in event.fields["parties"]:
-        if party.get("national_id") and party["national_id"] in known_ids:
-            continue  # the same person is already a party here
-        _add_party(state, party)
+        here = known.get(party["national_id"]) if party.get("national_id") else None
+        if here is None:  # else the same person is already a party here
+            here = _add_party(state, party)
+        carried = party.get("custody")  # held by the merged case: held here, on the same clocks
+        if carried and here.custody == Custody.free:
+            carry_custody(state, here, carried, event.seq, event.at)
     state.documents.extend(event.fields["documents"])
 
 
-def _delivered(party: Party) -> dict[str, Any]:
+def _delivered(party: Party, custody: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     """A merged case's party as the merged_in event carries it (the identity fields only when known, as
-    events logged before they existed have them)."""
+    events logged before they existed have them; the custody of a person the merged case held)."""
     carried: dict[str, Any] = {"role": party.role, "name": party.name, "national_id": party.national_id}
     extra = {"passport_number": party.passport_number, "nationality": party.nationality,
-             "birth_date": party.birth_date, "aliases": list(party.aliases)}
+             "birth_date": party.birth_date, "aliases": list(party.aliases), "custody": custody.get(party.party_id)}
     carried.update({k: v for k, v in extra.items() if v})
     return carried
 
@@ -1213,7 +1338,7 @@ def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -
         raise conflict("already_merged", "this case was already joined here", "سبق ضم هذه القضية")
     return CaseEvent(seq=state.seq + 1, name=SystemEvent.merged_in, at=now, actor=None, fields={
         "source_case_id": delivery.source_case_id, "source_number": delivery.source_number,
-        "parties": [_delivered(p) for p in delivery.parties],
+        "parties": [_delivered(p, delivery.custody) for p in delivery.parties],
         "documents": list(delivery.documents)})
 
 
@@ -1241,7 +1366,11 @@ def _apply_clock_event(state: CaseState, event: CaseEvent) -> None:
         return
     clock.status = ClockStatus.expired
     expiry = state.rules.clock(clock.name).expiry
-    if expiry is Expiry.escalate:
+    if expiry is Expiry.release_due and clock.subject:
+        party = state.party(clock.subject)
+        if party is not None and party.custody != Custody.free:
+            party.custody = Custody.release_due
+    if state.rules.clock(clock.name).escalates:
         state.stalled.append(StalledReason(clock.name, event.at, clock.clock_id))
         if clock.name == "handoff_ack" and state.handoff is not None:
             state.handoff.escalated = True

@@ -99,7 +99,23 @@ class Custody(StrEnum):
 
     free = "free"
     police_custody = "police_custody"
+    #: handed over to the prosecution with the file (refer_to_prosecution): it questions them, then detains or releases
+    before_prosecution = "before_prosecution"
     detained = "detained"  # pre-trial detention (الحبس الاحتياطي)
+    #: the period that held them expired with no extension: they must be released, and nothing extends it any more
+    release_due = "release_due"
+
+
+#: the custody states in which a person is held by the case (a person "release due" is still held, unlawfully)
+HELD: frozenset[Custody] = frozenset(Custody) - {Custody.free}
+
+
+class ReleaseTerms(StrEnum):
+    """How a release is ordered (release_person): outright, under conditions, or on bail."""
+
+    unconditional = "unconditional"
+    conditions = "conditions"
+    bail = "bail"
 
 
 class ClockStatus(StrEnum):
@@ -134,6 +150,8 @@ class StallReason(StrEnum):
     police_custody = "police_custody"
     prosecution_detention = "prosecution_detention"
     judicial_detention = "judicial_detention"
+    prosecution_custody = "prosecution_custody"
+    trial_detention = "trial_detention"
     handoff_ack = "handoff_ack"
     stage_sla = "stage_sla"
     idle = "idle"
@@ -311,7 +329,14 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
     Custody: {
         Custody.free: ("طليق", "Free"),
         Custody.police_custody: ("محتجز لدى الشرطة", "In police custody"),
+        Custody.before_prosecution: ("مسلّم إلى النيابة", "Handed over to the prosecution"),
         Custody.detained: ("محبوس احتياطياً", "In pre-trial detention"),
+        Custody.release_due: ("انتهت مدة الحبس — يجب الإفراج", "Detention expired — release due"),
+    },
+    ReleaseTerms: {
+        ReleaseTerms.unconditional: ("إفراج دون قيد", "Unconditional release"),
+        ReleaseTerms.conditions: ("إفراج بشروط", "Release under conditions"),
+        ReleaseTerms.bail: ("إفراج بكفالة", "Release on bail"),
     },
     ClockStatus: {
         ClockStatus.open: ("جارٍ", "Running"),
@@ -336,6 +361,8 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         StallReason.police_custody: ("الحجز لدى الشرطة", "Police custody"),
         StallReason.prosecution_detention: ("الحبس الاحتياطي (النيابة)", "Prosecution detention"),
         StallReason.judicial_detention: ("مد الحبس (القاضي)", "Judicial detention"),
+        StallReason.prosecution_custody: ("العرض على النيابة", "Before the prosecution"),
+        StallReason.trial_detention: ("الحبس بأمر المحكمة", "Detention by the trial court"),
         StallReason.handoff_ack: ("استلام الملف", "Hand-off acknowledgement"),
         StallReason.stage_sla: ("مهلة المرحلة", "Stage SLA"),
         StallReason.idle: ("توقف الإجراءات مدة طويلة", "No activity for too long"),

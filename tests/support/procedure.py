@@ -267,7 +267,7 @@ def _judged(category: str, parties: int, verdict: Mapping[str, object]) -> tuple
 
 def paths() -> Iterator[tuple[CaseState, datetime]]:
     """The paths a random walk seldom takes to the end, step by step: archive and reopen; a detention put before
-    a judge; a felony to
+    a judge; a person handed over to the prosecution at referral; a felony to
     cassation and a remand; an in-absentia verdict served and opposed; two convicts to execution."""
     state = open_case()
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
@@ -289,6 +289,13 @@ def paths() -> Iterator[tuple[CaseState, datetime]]:
     yield copy.deepcopy(state), T0
     act(state, PROSECUTOR, "request_detention_extension", T0, party_id="p1", to_agency="court.tripoli",
         grounds="مقتضيات التحقيق")
+    yield copy.deepcopy(state), T0
+
+    # a person arrested, handed over to the prosecution with the file (custody follows the person)
+    state = open_case()
+    act(state, OFFICER, "record_arrest", T0, party_id="p1", arrested_at=T0.isoformat())
+    act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
+    act(state, PROSECUTOR, "acknowledge_receipt", T0)
     yield copy.deepcopy(state), T0
 
     conviction = {"result": "convicted", "sentence": "السجن عشر سنوات"}
