@@ -15,7 +15,7 @@ from typing import Any
 from core.clocks import WEEKDAYS, ClockRule, RuleBook, default_rulebook
 from core.procedure import ACTIONS, LATEST_REVISION, PROCEDURE_VERSION, ActionRule, RuleRevision, effect_name
 from core.transitions import GUARDS, WINDOWS_AFTER, trial_level
-from core.vocabulary import STAGE_OWNER_KIND, Category, Stage, label
+from core.vocabulary import HELD, STAGE_OWNER_KIND, Category, Custody, ReleaseTerms, Stage, label
 
 VERIFY = "**verify**"
 
@@ -31,6 +31,32 @@ PER_ACCUSED = (
     "reconciliation and withdrawal, an outcome derived from the accused, and severance into a new case are "
     "not yet in the table (issue 12, open).",
 )
+
+#: custody and detention as the table applies them (issue 13; RuleRevision.custody_follows_person)
+CUSTODY_RULES = (
+    "Police custody runs from the arrest (`record_arrest`). At the referral (`refer_to_prosecution`) the people in "
+    "police custody are handed over with the file: their police custody ends and the prosecution's period "
+    "(`prosecution_custody`) runs, within which it questions them and orders their detention or release.",
+    "A detention order (`order_detention`, guard `may_be_detained`) is for a suspect or an accused only "
+    "(`409 not_a_defendant`), and never for a person already detained (`409 already_detained`): a second order "
+    "does not restart the prosecution's period.",
+    "Only a judge extends a detention (`extend_detention`), and only while a period still holds the person. During "
+    "the investigation the extensions add up, per person, to the judge's cap (`judicial_detention`); once the "
+    "trial court holds the case, its own period (`trial_detention`) applies, apart from that cap.",
+    "When a period that holds a person ends with no extension (expiry `release_due`), the person's state becomes "
+    "\"detention expired — release due\": the case is flagged stalled at once (urgency: a person's liberty) and "
+    "every later extension or detention order is refused (`409 release_due`) until the release is recorded.",
+    "A release (`release_person`) is recorded with its reason and terms: "
+    + ", ".join(f"`{t}` ({label(t, 'en').lower()})" for t in ReleaseTerms) + ".",
+    "No case closes (archive, lapse, reconciliation, close) while it holds someone (`409 person_held`, naming "
+    "them). A merge carries each person held, with their clocks' instants, to the case it joins (a period already "
+    "past arrives expired); `core.custody` gives the same for a severance.",
+)
+
+
+def _custody_states() -> list[str]:
+    return _table(["Custody", "Arabic", "English", "Held by the case"],
+                  [[f"`{c}`", label(c, "ar"), label(c, "en"), "yes" if c in HELD else "no"] for c in Custody])
 
 
 def _first_line(thing: Any) -> str:
@@ -133,6 +159,12 @@ def procedure_markdown(book: RuleBook | None = None) -> str:
         "## Per accused",
         "",
         *[f"- {line}" for line in PER_ACCUSED],
+        "",
+        "## Custody and detention",
+        "",
+        *_custody_states(),
+        "",
+        *[f"- {line}" for line in CUSTODY_RULES],
         "",
         "## Clocks",
         "",
