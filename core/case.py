@@ -100,6 +100,10 @@ class Party:
     detention_days_extended: int = 0
     #: the days added by extensions of other periods, by clock (the trial court's: `trial_detention`)
     days_extended: dict[str, int] = field(default_factory=dict)
+    #: since when the case holds this person without a break (None: free), and the time held before it, in
+    #: seconds: the custody and detention a sentence credits (core.sentences)
+    held_since: datetime | None = None
+    held_seconds: float = 0.0
     #: a foreigner's identifier (with its issuing country, ISO 3166-1 alpha-3); a Libyan's is the national ID
     passport_number: str | None = None
     nationality: str | None = None
@@ -145,6 +149,8 @@ class Verdict:
     final: bool = False
     challenged: bool = False
     executed_at: datetime | None = None  # when the execution of this convict's sentence was first recorded
+    #: the sentence as data beside the judge's wording (core.fields: kind, years, months, days, fine), when given
+    penalty: dict[str, Any] | None = None
 
 
 @dataclass

@@ -35,6 +35,8 @@ def custody_to_carry(state: CaseState, party_id: str, clocks: tuple[str, ...]) -
         "custody": party.custody.value,
         "detention_days_extended": party.detention_days_extended,
         "days_extended": dict(party.days_extended),
+        "held_since": party.held_since.isoformat() if party.held_since else None,
+        "held_seconds": party.held_seconds,
         "clocks": [{"name": c.name, "started_at": c.started_at.isoformat(), "expires_at": c.expires_at.isoformat(),
                     "warn_at": c.warn_at.isoformat(), "status": c.status.value, "warned": c.warned}
                    for c in bearing],
@@ -46,6 +48,9 @@ def carry_custody(state: CaseState, party: Party, carried: dict[str, Any], seq: 
     instants (clock ids of this case's own); a period already expired is flagged as the case's own would be."""
     party.custody = Custody(carried["custody"])
     party.detention_days_extended = max(party.detention_days_extended, int(carried.get("detention_days_extended", 0)))
+    if carried.get("held_since") and party.held_since is None:
+        party.held_since = datetime.fromisoformat(carried["held_since"])
+        party.held_seconds += float(carried.get("held_seconds", 0.0))
     for name, days in (carried.get("days_extended") or {}).items():
         party.days_extended[name] = max(party.days_extended.get(name, 0), int(days))
     for item in carried.get("clocks", []):

@@ -55,6 +55,8 @@ class RuleRevision(IntEnum):
     #: detained; an extension only before the period ends, capped per stage; police custody handed over to the
     #: prosecution at referral; a person held carried across a merge; no case closes while it holds someone
     custody_follows_person = 10
+    #: sentences as data: a death sentence is executed only once the Supreme Court has confirmed it
+    sentences_as_data = 11
 
 
 #: the rules of this table; an older revision only replays what was accepted under it

@@ -15,7 +15,17 @@ from typing import Any
 from core.clocks import WEEKDAYS, ClockRule, RuleBook, default_rulebook
 from core.procedure import ACTIONS, LATEST_REVISION, PROCEDURE_VERSION, ActionRule, RuleRevision, effect_name
 from core.transitions import GUARDS, WINDOWS_AFTER, trial_level
-from core.vocabulary import HELD, STAGE_OWNER_KIND, Category, Custody, ReleaseTerms, Stage, label
+from core.vocabulary import (
+    HELD,
+    SENTENCES_WITH_A_TERM,
+    STAGE_OWNER_KIND,
+    Category,
+    Custody,
+    ReleaseTerms,
+    SentenceKind,
+    Stage,
+    label,
+)
 
 VERIFY = "**verify**"
 
@@ -52,6 +62,30 @@ CUSTODY_RULES = (
     "them). A merge carries each person held, with their clocks' instants, to the case it joins (a period already "
     "past arrives expired); `core.custody` gives the same for a severance.",
 )
+
+#: sentences as data, as core.fields checks them and core.sentences computes from them (issue 13, Deliver 4)
+SENTENCE_RULES = (
+    "A conviction states the judge's own wording (`sentence`) and may carry the sentence as data (`penalty`): its "
+    "`kind`, its term in `years`, `months` and `days`, and a `fine` in Libyan dinars. A term is required for, and "
+    "allowed only with, " + ", ".join(f"`{k}`" for k in sorted(SENTENCES_WITH_A_TERM)) + "; a fine needs its amount "
+    "(`422 sentence_term_required`, `sentence_term_not_allowed`, `fine_amount_required`); an acquittal carries none.",
+    "The time the case held the person (police custody, before the prosecution, detention, until each release) is "
+    "credited, each day begun counting. The expected release date of a term of imprisonment is the start of its "
+    "execution (`record_execution`) plus the term, less the credit.",
+    "Over-detention is flagged for a person held under the case past their sentence: acquitted with a final "
+    "verdict, sentenced to no imprisonment, or with a term the credit already covers; and for a term being served "
+    "past its expected release.",
+    "A death sentence awaits the Supreme Court's confirmation: its execution is refused (`409 "
+    "death_sentence_unconfirmed`) unless the Supreme Court gave the judgment (RuleRevision `sentences_as_data`).",
+    "`GET /api/v1/cases/{id}` shows, per convict, the credit, the expected release, over-detention and a death "
+    "sentence awaiting confirmation (`sentences`).",
+)
+
+
+def _sentence_kinds() -> list[str]:
+    return _table(["Sentence kind", "Arabic", "English", "Has a term"],
+                  [[f"`{k}`", label(k, "ar"), label(k, "en"), "yes" if k in SENTENCES_WITH_A_TERM else "no"]
+                   for k in SentenceKind])
 
 
 def _custody_states() -> list[str]:
@@ -165,6 +199,12 @@ def procedure_markdown(book: RuleBook | None = None) -> str:
         *_custody_states(),
         "",
         *[f"- {line}" for line in CUSTODY_RULES],
+        "",
+        "## Sentences",
+        "",
+        *_sentence_kinds(),
+        "",
+        *[f"- {line}" for line in SENTENCE_RULES],
         "",
         "## Clocks",
         "",

@@ -73,6 +73,7 @@ from core.procedure import (
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
 from core.roles import reassign_power
+from core.sentences import death_unconfirmed
 from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
     DEFENDANT_ROLES,
@@ -483,6 +484,18 @@ def _finally_convicted(context: GuardContext, party: Party) -> Refusal | None:
     return None
 
 
+def _executable_conviction(context: GuardContext, party: Party) -> Refusal | None:
+    """A final conviction, and (since sentences are data) not a death sentence the Supreme Court has not confirmed."""
+    refusal = _finally_convicted(context, party)
+    if refusal is not None or context.revision < RuleRevision.sentences_as_data:
+        return refusal
+    verdict = context.state.latest_verdict(party.party_id)
+    if verdict is not None and death_unconfirmed(verdict):
+        return conflict("death_sentence_unconfirmed", "a death sentence is executed only once the Supreme Court has "
+                        "confirmed it", "لا تنفذ عقوبة الإعدام إلا بعد إقرارها من المحكمة العليا")
+    return None
+
+
 def _nothing_left_to_execute(context: GuardContext) -> Refusal | None:
     state = context.state
     if state.stage == Stage.final and any(v.result == VerdictResult.convicted for v in _final_verdicts(state)):
@@ -734,7 +747,7 @@ GUARDS: dict[str, Guard] = {
                                                  "انقضى ميعاد الاستئناف"), on_agency=_competent_appeal_court),
     "cassation_window_open": Guard(on_party=_window("cassation_window", "the cassation window is closed",
                                                     "انقضى ميعاد الطعن بالنقض")),
-    "convicted_party": Guard(on_party=_finally_convicted),
+    "convicted_party": Guard(on_party=_executable_conviction),
     "nothing_left_to_execute": Guard(on_case=_nothing_left_to_execute),
     "reconcilable": Guard(on_case=_reconcilable),
     "merge_target_open": Guard(on_values=_merge_target_open),
@@ -1038,7 +1051,7 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
         case Hold():
             _hold(state, event, effect)
         case Release(party_field=party_field):
-            _release(state, fields[party_field])
+            _release(state, fields[party_field], event.at)
         case ExtendDetention():
             _extend_detention(state, event, effect)
         case HandOverCustody():
@@ -1081,10 +1094,10 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             state.merged_into = fields[name]
             state.custody_carried = dict(fields.get(CUSTODY_CARRIED_FIELD) or {})
         case Close(outcome=outcome):
-            _close(state, outcome)
+            _close(state, outcome, event.at)
         case CloseByVerdicts():
             results = {v.result for v in _final_verdicts(state)}
-            _close(state, Outcome.convicted if VerdictResult.convicted in results else Outcome.acquitted)
+            _close(state, Outcome.convicted if VerdictResult.convicted in results else Outcome.acquitted, event.at)
         case Involve(field=name):
             _involve(state, fields[name])
         case HandOff():
@@ -1173,13 +1186,23 @@ def _hold(state: CaseState, event: CaseEvent, hold: Hold) -> None:
     party = state.party(subject)
     if party is not None:
         party.custody = hold.custody
+        if party.held_since is None:
+            party.held_since = start
 
 
-def _release(state: CaseState, subject: str) -> None:
+def _release(state: CaseState, subject: str, at: datetime) -> None:
     _stop_clocks(state, CUSTODY_CLOCKS, subject)
     party = state.party(subject)
     if party is not None:
         party.custody = Custody.free
+        _end_held_period(party, at)
+
+
+def _end_held_period(party: Party, at: datetime) -> None:
+    """The time the case held this person counts towards their sentence (core.sentences)."""
+    if party.held_since is not None:
+        party.held_seconds += max((at - party.held_since).total_seconds(), 0.0)
+        party.held_since = None
 
 
 def _extend_detention(state: CaseState, event: CaseEvent, extension: ExtendDetention) -> None:
@@ -1261,7 +1284,7 @@ def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, A
     for item in items:
         verdict = Verdict(party_id=item["party_id"], result=VerdictResult(item["result"]),
                           in_absentia=item["in_absentia"], at=pronounced, court=state.owner_agency, level=level,
-                          sentence=item["sentence"], recorded_at=event.at)
+                          sentence=item["sentence"], recorded_at=event.at, penalty=item.get("penalty"))
         state.verdicts.append(verdict)
         windows = _windows_after(state, level, verdict.court)
         if not windows:
@@ -1293,7 +1316,7 @@ def _retrial(state: CaseState, party_ids: list[str]) -> None:
         _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
 
 
-def _close(state: CaseState, outcome: Outcome) -> None:
+def _close(state: CaseState, outcome: Outcome, at: datetime) -> None:
     state.outcome = outcome
     state.handoff = None
     for clock in state.clocks:
@@ -1302,6 +1325,7 @@ def _close(state: CaseState, outcome: Outcome) -> None:
     state.stalled = []
     for party in state.parties:
         party.custody = Custody.free
+        _end_held_period(party, at)
     state.stage = Stage.closed
 
 

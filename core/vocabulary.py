@@ -110,6 +110,22 @@ class Custody(StrEnum):
 HELD: frozenset[Custody] = frozenset(Custody) - {Custody.free}
 
 
+class SentenceKind(StrEnum):
+    """What a conviction's sentence is, as data beside the judge's own wording (issue 13, Deliver 4)."""
+
+    imprisonment = "imprisonment"
+    fine = "fine"
+    suspended = "suspended"
+    death = "death"
+    community_service = "community_service"
+    confiscation = "confiscation"
+
+
+#: the kinds of sentence that run for a length of time (the others are a sum, a confiscation, or death)
+SENTENCES_WITH_A_TERM: frozenset[SentenceKind] = frozenset(
+    {SentenceKind.imprisonment, SentenceKind.suspended, SentenceKind.community_service})
+
+
 class ReleaseTerms(StrEnum):
     """How a release is ordered (release_person): outright, under conditions, or on bail."""
 
@@ -332,6 +348,14 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         Custody.before_prosecution: ("مسلّم إلى النيابة", "Handed over to the prosecution"),
         Custody.detained: ("محبوس احتياطياً", "In pre-trial detention"),
         Custody.release_due: ("انتهت مدة الحبس — يجب الإفراج", "Detention expired — release due"),
+    },
+    SentenceKind: {
+        SentenceKind.imprisonment: ("الحبس أو السجن", "Imprisonment"),
+        SentenceKind.fine: ("الغرامة", "Fine"),
+        SentenceKind.suspended: ("عقوبة موقوفة التنفيذ", "Suspended sentence"),
+        SentenceKind.death: ("الإعدام", "Death"),
+        SentenceKind.community_service: ("العمل للمنفعة العامة", "Community service"),
+        SentenceKind.confiscation: ("المصادرة", "Confiscation"),
     },
     ReleaseTerms: {
         ReleaseTerms.unconditional: ("إفراج دون قيد", "Unconditional release"),

@@ -13,7 +13,7 @@ projections`), the Updates waiting on it are answered (their actions are in the 
 its log), later actions go on, and the workflow sends the outbox again every few minutes until it is on
 record. An index that spent its attempts is sent again likewise.
 AGENCY_KINDS_PATCH, COURTS_ASKED_PATCH, SEPARATION_OF_POWERS_PATCH, COMPETENT_COURTS_PATCH, LEGAL_DATES_PATCH,
-REMAND_PATCH, CUSTODY_PATCH: the rule revisions of core.procedure.RuleRevision. An action
+REMAND_PATCH, CUSTODY_PATCH, SENTENCES_PATCH: the rule revisions of core.procedure.RuleRevision. An action
 is decided again in its Update handler under the newest revision; an Update accepted before a revision
 existed is decided again, on replay, as it was then (a reassignment across agency kinds, a detention
 extended by a court of the region that was never asked, a court's case reassigned by the Ministry, a felony
@@ -67,6 +67,7 @@ COMPETENT_COURTS_PATCH = "competent-courts-1"
 LEGAL_DATES_PATCH = "legal-dates-1"
 REMAND_PATCH = "remand-quashed-court-1"
 CUSTODY_PATCH = "custody-follows-person-1"
+SENTENCES_PATCH = "sentences-as-data-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -311,6 +312,8 @@ class CaseWorkflow:
 
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
+    if workflow.patched(SENTENCES_PATCH):
+        return transitions.RuleRevision.sentences_as_data
     if workflow.patched(CUSTODY_PATCH):
         return transitions.RuleRevision.custody_follows_person
     if workflow.patched(REMAND_PATCH):

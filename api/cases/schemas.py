@@ -87,6 +87,17 @@ class ClockPublic(BaseModel):
     status: ClockStatus
 
 
+class SentencePublic(BaseModel):
+    """What the system computes from a convict's sentence (core.sentences), beside the judge's wording."""
+
+    party_id: str
+    kind: str | None
+    credited_days: int
+    expected_release: date | None
+    over_detention: bool
+    awaits_confirmation: bool
+
+
 class SupervisionNotePublic(BaseModel):
     seq: int
     at: AwareDatetime
@@ -124,6 +135,9 @@ class CasePublic(BaseModel):
     timeline: list[EventPublic]
     #: notes by the case's supervisors and chiefs (add_supervision_note), oldest first
     supervision_notes: list[SupervisionNotePublic] = []
+    #: per convict (and per person acquitted while still held): credit, expected release, over-detention, and a
+    #: death sentence awaiting the Supreme Court's confirmation
+    sentences: list[SentencePublic] = []
 
 
 class CaseSummary(BaseModel):

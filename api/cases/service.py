@@ -24,6 +24,7 @@ from api.cases.schemas import (
     CaseSummary,
     ClockPublic,
     EventPublic,
+    SentencePublic,
     SupervisionNotePublic,
 )
 from api.idempotency import checked_key, once
@@ -35,6 +36,7 @@ from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseS
 from core.clocks import TRIPOLI, counts_whole_days, last_day
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Hidden, Refusal
+from core.sentences import case_sentences
 from core.supervision import case_deadlines, overdue
 from core.text import check_national_id, check_nationality, check_passport_number
 from core.transitions import action_options, decide_open
@@ -268,6 +270,7 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
                               agency=e.actor_agency, fields=e.fields) for e in events],
         supervision_notes=[SupervisionNotePublic(seq=n.seq, at=n.at, by=n.by, agency=n.agency, text=n.text)
                            for n in state.supervision_notes],
+        sentences=[SentencePublic(**vars(f)) for f in case_sentences(state, now)],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
@@ -163,7 +164,7 @@ async def test_a_supervisor_reassigns_within_scope_only(env) -> None:  # type: i
         await act(handle, regional, "reassign", to_agency="station.benghazi.central", reason="x")
 
 
-async def _refused(handle, who, action: str, **fields: object) -> str:  # type: ignore[no-untyped-def]
+async def _refused(handle, who, action: str, **fields: Any) -> str:  # type: ignore[no-untyped-def]
     """The code of the refusal the workflow's validator gives (the update fails, nothing is recorded)."""
     with pytest.raises(WorkflowUpdateFailedError) as info:
         await act(handle, who, action, **fields)
