@@ -104,6 +104,8 @@ class Party:
     #: seconds: the custody and detention a sentence credits (core.sentences)
     held_since: datetime | None = None
     held_seconds: float = 0.0
+    #: the prison a convict is committed to or held in (commit_to_prison, transfer_prisoner)
+    prison: str | None = None
     #: a foreigner's identifier (with its issuing country, ISO 3166-1 alpha-3); a Libyan's is the national ID
     passport_number: str | None = None
     nationality: str | None = None
@@ -151,6 +153,9 @@ class Verdict:
     executed_at: datetime | None = None  # when the execution of this convict's sentence was first recorded
     #: the sentence as data beside the judge's wording (core.fields: kind, years, months, days, fine), when given
     penalty: dict[str, Any] | None = None
+    #: when and how the sentence came to its end (served, remitted, prescribed): the record's lapse runs from it
+    sentence_ended_at: datetime | None = None
+    sentence_end_ground: str | None = None
 
 
 @dataclass

@@ -145,6 +145,9 @@ DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
     ClockRule("trial_detention", "الحبس بأمر المحكمة", "Detention by the trial court", "extend_detention", 45,
               Unit.days, Expiry.release_due, warn_before=5, verify=True,
               article="CCP, detention ordered by the court seized of the case"),
+    # a convict committed to a prison is admitted by it, or the prosecution's and the prison's supervisors are told
+    ClockRule("committal_ack", "استلام المحكوم عليه", "Admission of the convict", "commit_to_prison", 24, Unit.hours,
+              Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("handoff_ack", "استلام الملف", "Hand-off acknowledgement", "handoff", 24, Unit.hours,
               Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("appeal_window", "ميعاد الاستئناف", "Appeal window", "record_verdict", 10, Unit.days,

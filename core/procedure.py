@@ -23,6 +23,7 @@ from core.vocabulary import (
     ReleaseTerms,
     Role,
     Sensitivity,
+    SentenceEnd,
     Stage,
 )
 
@@ -55,8 +56,10 @@ class RuleRevision(IntEnum):
     #: detained; an extension only before the period ends, capped per stage; police custody handed over to the
     #: prosecution at referral; a person held carried across a merge; no case closes while it holds someone
     custody_follows_person = 10
-    #: sentences as data: a death sentence is executed only once the Supreme Court has confirmed it
-    sentences_as_data = 11
+    #: sentences as data and the prison: a death sentence is executed only once the Supreme Court has confirmed it;
+    #: a convict is committed to a prison, which admits, transfers and releases them; the case closes once every
+    #: convict's execution is recorded; only the prison releases a prisoner
+    sentences_and_prison = 11
 
 
 #: the rules of this table; an older revision only replays what was accepted under it
@@ -72,6 +75,7 @@ class Who(StrEnum):
     referring_prosecution = "referring_prosecution"  # the office that referred the case to court
     owner_or_referring_prosecution = "owner_or_referring_prosecution"
     own_station = "own_station"  # open_case: the caller's own police station
+    holding_prison = "holding_prison"  # a prison a convict of the case is committed to or held in
     scope = "scope"  # a supervisor within their scope (their agency's subtree), of the branch that holds the case
     # (core.roles); a chief within their own agency
 
@@ -271,6 +275,34 @@ class RecordExecution:
 
 
 @dataclass(frozen=True)
+class CommitToPrison:
+    """The chosen convict is committed to the prison in `to_field`: a hand-off of the person, which that prison
+    acknowledges by admitting them (`clock` runs until then); the prison takes a part in the case from now on."""
+
+    clock: str = "committal_ack"
+    party_field: str = "party_id"
+    to_field: str = "to_agency"
+
+
+@dataclass(frozen=True)
+class AdmitToPrison:
+    """The prison admits the convict committed to it: their committal's clock stops, and the execution of their
+    sentence starts (the first admission is its instant, for the record)."""
+
+    party_field: str = "party_id"
+
+
+@dataclass(frozen=True)
+class EndSentence:
+    """The chosen convict's sentence has ended (served, remitted, prescribed), at the instant `at_field` gives or the
+    action's: the criminal record's lapse runs from it; a prisoner leaves the prison, free."""
+
+    ground_field: str = "ground"
+    party_field: str = "party_id"
+    at_field: str | None = None
+
+
+@dataclass(frozen=True)
 class JoinCase:
     """The case is joined to the case named in `field` (which receives its parties and evidence)."""
 
@@ -319,9 +351,8 @@ class HandOff:
 
 Effect = (AddParties | AddParty | IdentifyParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release
           | ExtendDetention | HandOverCustody | Acknowledge | RecordCharges | RememberReferringProsecution
-          | ScheduleHearing
-          | RecordVerdicts | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts
-          | Involve | HandOff | KeepNote)
+          | ScheduleHearing | RecordVerdicts | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close
+          | CloseByVerdicts | Involve | HandOff | KeepNote | CommitToPrison | AdmitToPrison | EndSentence)
 
 
 def effect_name(effect: Effect) -> str:
@@ -590,6 +621,43 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),
          F("detail", K.text, label_ar="بيان التنفيذ", label_en="Detail")),
         guard="convicted_party", effects=(EnterStage(Stage.execution), RecordExecution()),
+    ),
+    ActionRule(
+        "commit_to_prison", "إيداع المحكوم عليه المؤسسة", "Commit to prison", _stages(Stage.final, Stage.execution),
+        _roles(Role.prosecutor, Role.chief_prosecutor), Who.owner,
+        (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),
+         F("to_agency", K.agency, label_ar="مؤسسة الإصلاح والتأهيل", label_en="Prison")),
+        guard="committable_convict",
+        effects=(EnterStage(Stage.execution), CommitToPrison(), Involve("to_agency")),
+    ),
+    ActionRule(
+        "admit_to_prison", "استلام المحكوم عليه", "Admit to prison", _stages(Stage.execution),
+        _roles(Role.prison_officer), Who.holding_prison,
+        (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),),
+        guard="committed_here", effects=(AdmitToPrison(),),
+    ),
+    ActionRule(
+        "transfer_prisoner", "نقل نزيل", "Transfer a prisoner", _stages(Stage.execution),
+        _roles(Role.prison_officer), Who.holding_prison,
+        (F("party_id", K.party, label_ar="النزيل", label_en="Prisoner"),
+         F("to_agency", K.agency, label_ar="المؤسسة المنقول إليها", label_en="To prison"),
+         F("reason", K.text, label_ar="سبب النقل", label_en="Reason")),
+        guard="imprisoned_here", effects=(CommitToPrison(), Involve("to_agency")),
+    ),
+    ActionRule(
+        "release_prisoner", "الإفراج عن نزيل", "Release a prisoner", _stages(Stage.execution),
+        _roles(Role.prison_officer), Who.holding_prison,
+        (F("party_id", K.party, label_ar="النزيل", label_en="Prisoner"),
+         F("ground", K.choice, choices=tuple(SentenceEnd), label_ar="سبب الإفراج", label_en="Ground")),
+        guard="imprisoned_here", effects=(EndSentence(),),
+    ),
+    ActionRule(
+        "record_sentence_end", "إثبات انقضاء العقوبة", "Record the end of a sentence",
+        _stages(Stage.final, Stage.execution), _roles(Role.prosecutor, Role.chief_prosecutor), Who.owner,
+        (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),
+         F("ground", K.choice, choices=tuple(SentenceEnd), label_ar="سبب الانقضاء", label_en="Ground"),
+         F("ended_at", K.past_datetime, label_ar="تاريخ الانقضاء", label_en="Ended at")),
+        guard="sentence_to_end", effects=(EnterStage(Stage.execution), EndSentence(at_field="ended_at")),
     ),
     ActionRule(
         "close_case", "إغلاق القضية", "Close the case", _stages(Stage.final, Stage.execution),

@@ -76,7 +76,7 @@ SENTENCE_RULES = (
     "verdict, sentenced to no imprisonment, or with a term the credit already covers; and for a term being served "
     "past its expected release.",
     "A death sentence awaits the Supreme Court's confirmation: its execution is refused (`409 "
-    "death_sentence_unconfirmed`) unless the Supreme Court gave the judgment (RuleRevision `sentences_as_data`).",
+    "death_sentence_unconfirmed`) unless the Supreme Court gave the judgment (RuleRevision `sentences_and_prison`).",
     "`GET /api/v1/cases/{id}` shows, per convict, the credit, the expected release, over-detention and a death "
     "sentence awaiting confirmation (`sentences`).",
 )

@@ -28,7 +28,7 @@ class SentenceFacts:
     #: the day the term ends, credit deducted: from the start of its execution (None: not executing, or no term)
     expected_release: date | None
     #: held under the case past the sentence: acquitted, a sentence without imprisonment, or a term the credit
-    #: already covers; or past the expected release of a term being served
+    #: already covers; or still held past the expected release of a term being served
     over_detention: bool
     #: a death sentence is executed only once the Supreme Court has confirmed it (its judgment is the last)
     awaits_confirmation: bool
@@ -77,9 +77,12 @@ def sentence_facts(state: CaseState, party_id: str, now: datetime) -> SentenceFa
     expected: date | None = None
     over = False
     if custodial and verdict.executed_at is not None:
-        end = term_end(verdict.executed_at, penalty) - timedelta(seconds=held_seconds(party, verdict.executed_at))
+        # the time held before the execution started (admission) is deducted from the term
+        before = party.held_seconds + (
+            (verdict.executed_at - party.held_since).total_seconds() if party.held_since is not None else 0.0)
+        end = term_end(verdict.executed_at, penalty) - timedelta(seconds=max(before, 0.0))
         expected = end.astimezone(TRIPOLI).date()
-        over = end <= now
+        over = end <= now and held and verdict.sentence_ended_at is None
     elif held and verdict.final:
         # still held before execution: past the sentence when it imprisons nobody, or when the credit covers it
         over = not custodial or term_end(now - timedelta(seconds=held_seconds(party, now)), penalty) <= now

@@ -44,11 +44,14 @@ from core.procedure import (
     ActionRule,
     AddParties,
     AddParty,
+    AdmitToPrison,
     Challenge,
     ClearOutcome,
     Close,
     CloseByVerdicts,
+    CommitToPrison,
     Effect,
+    EndSentence,
     EnterStage,
     ExtendDetention,
     FieldKind,
@@ -77,6 +80,7 @@ from core.sentences import death_unconfirmed
 from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
     DEFENDANT_ROLES,
+    IN_PRISON,
     STAGE_OWNER_KIND,
     AgencyKind,
     Category,
@@ -87,6 +91,7 @@ from core.vocabulary import (
     PartyRole,
     Role,
     Sensitivity,
+    SentenceKind,
     Stage,
     SystemEvent,
     VerdictResult,
@@ -146,6 +151,9 @@ def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor,
         return actor.agency == state.owner_agency or (actor.region is not None and actor.region == state.region)
     if rule.who is Who.referring_prosecution:
         return actor.agency == state.referring_prosecution
+    if rule.who is Who.holding_prison:
+        return actor.agency_kind == AgencyKind.prison and actor.agency in {
+            p.prison for p in state.parties if p.custody in IN_PRISON}
     if rule.who is Who.owner_or_referring_prosecution:
         if actor.agency == state.owner_agency:
             return True
@@ -257,6 +265,9 @@ def _arrest_after_report(context: GuardContext) -> Refusal | None:
 def _held(context: GuardContext, party: Party) -> Refusal | None:
     if party.custody == Custody.free:
         return conflict("not_held", "this person is not held", "هذا الشخص غير محتجز")
+    if party.custody in IN_PRISON and context.revision >= RuleRevision.sentences_and_prison:
+        return conflict("in_prison", "a prisoner is released by the prison that holds them",
+                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
     return None
 
 
@@ -487,7 +498,7 @@ def _finally_convicted(context: GuardContext, party: Party) -> Refusal | None:
 def _executable_conviction(context: GuardContext, party: Party) -> Refusal | None:
     """A final conviction, and (since sentences are data) not a death sentence the Supreme Court has not confirmed."""
     refusal = _finally_convicted(context, party)
-    if refusal is not None or context.revision < RuleRevision.sentences_as_data:
+    if refusal is not None or context.revision < RuleRevision.sentences_and_prison:
         return refusal
     verdict = context.state.latest_verdict(party.party_id)
     if verdict is not None and death_unconfirmed(verdict):
@@ -501,6 +512,84 @@ def _nothing_left_to_execute(context: GuardContext) -> Refusal | None:
     if state.stage == Stage.final and any(v.result == VerdictResult.convicted for v in _final_verdicts(state)):
         return conflict("execution_pending", "record the execution of the sentences first",
                         "يجب تسجيل تنفيذ الأحكام أولاً")
+    if context.revision >= RuleRevision.sentences_and_prison:
+        # execution is per convict: the case waits for every one of them, not the first
+        pending = [v.party_id for v in _final_verdicts(state) if v.result == VerdictResult.convicted
+                   and v.executed_at is None and v.sentence_ended_at is None]
+        if pending:
+            return Refusal("execution_pending", 409, "record the execution of every convict's sentence first",
+                           "يجب تسجيل تنفيذ العقوبة على كل محكوم عليه أولاً", None, {"pending": pending})
+    return None
+
+
+# ---------------------------------------------------------------- the prison
+
+
+def _committable(context: GuardContext, party: Party) -> Refusal | None:
+    """A final conviction to imprisonment (or one whose sentence is given in words only), not yet with a prison."""
+    refusal = _executable_conviction(context, party)
+    if refusal is not None:
+        return refusal
+    verdict = context.state.latest_verdict(party.party_id)
+    assert verdict is not None
+    if party.custody in IN_PRISON:
+        return conflict("already_committed", "this convict is already committed to a prison",
+                        "المحكوم عليه مودع بإحدى المؤسسات بالفعل")
+    if verdict.sentence_ended_at is not None:
+        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
+    if verdict.penalty and verdict.penalty.get("kind") != SentenceKind.imprisonment:
+        return conflict("no_custodial_sentence", "this sentence imprisons nobody",
+                        "العقوبة المحكوم بها ليست سالبة للحرية")
+    return None
+
+
+def _a_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    if target.kind != AgencyKind.prison:
+        return invalid("to_agency", "a convict is committed to a prison", "يودع المحكوم عليه مؤسسة إصلاح وتأهيل",
+                       "not_a_prison")
+    return None
+
+
+def _another_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    refusal = _a_prison(context, target)
+    if refusal is None and target.code == context.actor.agency:
+        return conflict("same_prison", "the prisoner is already in this prison", "النزيل في هذه المؤسسة بالفعل")
+    return refusal
+
+
+def _committed_here(context: GuardContext, party: Party) -> Refusal | None:
+    if party.custody != Custody.committed or party.prison != context.actor.agency:
+        return conflict("not_committed_here", "no convict of this case is committed to your prison under this name",
+                        "هذا الشخص غير مودع بمؤسستكم")
+    return None
+
+
+def _imprisoned_here(context: GuardContext, party: Party) -> Refusal | None:
+    if party.custody != Custody.imprisoned or party.prison != context.actor.agency:
+        return conflict("not_imprisoned_here", "this person is not held in your prison", "هذا الشخص ليس نزيلاً بمؤسستكم")
+    return None
+
+
+def _sentence_to_end(context: GuardContext, party: Party) -> Refusal | None:
+    """The prosecution records the end of a sentence served outside a prison (a fine paid, a suspension run) or
+    prescribed; a prisoner's is recorded by their prison when it releases them."""
+    refusal = _finally_convicted(context, party)
+    if refusal is not None:
+        return refusal
+    if party.custody in IN_PRISON:
+        return conflict("in_prison", "a prisoner is released by the prison that holds them",
+                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
+    verdict = context.state.latest_verdict(party.party_id)
+    if verdict is not None and verdict.sentence_ended_at is not None:
+        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
+    return None
+
+
+def _ended_after_verdict(context: GuardContext) -> Refusal | None:
+    verdict = context.state.latest_verdict(context.fields["party_id"])
+    if verdict is not None and parse_instant(context.fields["ended_at"], "ended_at") < verdict.at:
+        return invalid("ended_at", "a sentence cannot end before the verdict", "لا تنقضي العقوبة قبل صدور الحكم",
+                       "ended_before_verdict")
     return None
 
 
@@ -733,6 +822,10 @@ GUARDS: dict[str, Guard] = {
     "person_held": Guard(on_party=_held),
     "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
     "may_be_detained": Guard(on_party=_may_be_detained),
+    "committable_convict": Guard(on_party=_committable, on_agency=_a_prison),
+    "committed_here": Guard(on_party=_committed_here),
+    "imprisoned_here": Guard(on_party=_imprisoned_here, on_agency=_another_prison),
+    "sentence_to_end": Guard(on_party=_sentence_to_end, on_values=_ended_after_verdict),
     "handoff_pending": Guard(on_case=_handoff_pending),
     "archived": Guard(on_case=_archived),
     "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
@@ -1056,6 +1149,12 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             _extend_detention(state, event, effect)
         case HandOverCustody():
             _hand_over_custody(state, event, effect)
+        case CommitToPrison():
+            _commit_to_prison(state, event, effect)
+        case AdmitToPrison(party_field=party_field):
+            _admit_to_prison(state, event, fields[party_field])
+        case EndSentence():
+            _end_sentence(state, event, effect)
         case Acknowledge():
             _acknowledge(state, event.at)
         case RecordCharges(field=name):
@@ -1220,6 +1319,45 @@ def _extend_detention(state: CaseState, event: CaseEvent, extension: ExtendDeten
             party.days_extended[clock] = party.days_extended.get(clock, 0) + days
         if party.custody == Custody.release_due:  # accepted so under the rules before custody followed the person
             party.custody = Custody.detained
+
+
+def _commit_to_prison(state: CaseState, event: CaseEvent, committal: CommitToPrison) -> None:
+    """The convict goes to the prison named: whatever held them before ends, and that prison's admission is due."""
+    subject = event.fields[committal.party_field]
+    party = state.party(subject)
+    if party is None:
+        return
+    _stop_clocks(state, (*CUSTODY_CLOCKS, committal.clock), subject)
+    _start_clock(state, committal.clock, event.at, event.seq, subject)
+    party.prison = event.fields[committal.to_field]
+    party.custody = Custody.committed
+    if party.held_since is None:
+        party.held_since = event.at
+
+
+def _admit_to_prison(state: CaseState, event: CaseEvent, subject: str) -> None:
+    party = state.party(subject)
+    if party is None:
+        return
+    _stop_clocks(state, ("committal_ack",), subject)
+    party.custody = Custody.imprisoned
+    verdict = state.latest_verdict(subject)
+    if verdict is not None and verdict.executed_at is None:
+        verdict.executed_at = event.at  # the execution of this convict's sentence starts with their admission
+
+
+def _end_sentence(state: CaseState, event: CaseEvent, end: EndSentence) -> None:
+    subject = event.fields[end.party_field]
+    at = parse_instant(event.fields[end.at_field], end.at_field) if end.at_field else event.at
+    verdict = state.latest_verdict(subject)
+    if verdict is not None:
+        verdict.sentence_ended_at = at
+        verdict.sentence_end_ground = event.fields[end.ground_field]
+    party = state.party(subject)
+    if party is not None and party.custody in IN_PRISON:
+        _stop_clocks(state, ("committal_ack",), subject)
+        party.custody = Custody.free
+        _end_held_period(party, event.at)
 
 
 def _hand_over_custody(state: CaseState, event: CaseEvent, handover: HandOverCustody) -> None:

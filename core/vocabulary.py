@@ -104,6 +104,13 @@ class Custody(StrEnum):
     detained = "detained"  # pre-trial detention (الحبس الاحتياطي)
     #: the period that held them expired with no extension: they must be released, and nothing extends it any more
     release_due = "release_due"
+    #: a convict committed to a prison (commit_to_prison), not yet admitted by it
+    committed = "committed"
+    imprisoned = "imprisoned"  # admitted by the prison, serving the sentence there
+
+
+#: the custody states the prison holds a convict in: only the prison records their admission, transfer and release
+IN_PRISON: frozenset[Custody] = frozenset({Custody.committed, Custody.imprisoned})
 
 
 #: the custody states in which a person is held by the case (a person "release due" is still held, unlawfully)
@@ -124,6 +131,14 @@ class SentenceKind(StrEnum):
 #: the kinds of sentence that run for a length of time (the others are a sum, a confiscation, or death)
 SENTENCES_WITH_A_TERM: frozenset[SentenceKind] = frozenset(
     {SentenceKind.imprisonment, SentenceKind.suspended, SentenceKind.community_service})
+
+
+class SentenceEnd(StrEnum):
+    """How a sentence came to its end: the criminal record's lapse runs from it (core.records)."""
+
+    served = "served"
+    remitted = "remitted"  # remitted in whole or in part (a pardon of the sentence, a conditional release)
+    prescribed = "prescribed"  # an unexecuted sentence prescribed by the passing of time
 
 
 class ReleaseTerms(StrEnum):
@@ -168,6 +183,7 @@ class StallReason(StrEnum):
     judicial_detention = "judicial_detention"
     prosecution_custody = "prosecution_custody"
     trial_detention = "trial_detention"
+    committal_ack = "committal_ack"
     handoff_ack = "handoff_ack"
     stage_sla = "stage_sla"
     idle = "idle"
@@ -348,6 +364,13 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         Custody.before_prosecution: ("مسلّم إلى النيابة", "Handed over to the prosecution"),
         Custody.detained: ("محبوس احتياطياً", "In pre-trial detention"),
         Custody.release_due: ("انتهت مدة الحبس — يجب الإفراج", "Detention expired — release due"),
+        Custody.committed: ("مودع بأمر إيداع في انتظار الاستلام", "Committed to a prison, awaiting admission"),
+        Custody.imprisoned: ("نزيل مؤسسة الإصلاح", "In prison"),
+    },
+    SentenceEnd: {
+        SentenceEnd.served: ("انقضت العقوبة بالتنفيذ", "Served"),
+        SentenceEnd.remitted: ("انقضت العقوبة بالعفو أو الإفراج الشرطي", "Remitted"),
+        SentenceEnd.prescribed: ("سقطت العقوبة بالتقادم", "Prescribed"),
     },
     SentenceKind: {
         SentenceKind.imprisonment: ("الحبس أو السجن", "Imprisonment"),
@@ -387,6 +410,7 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         StallReason.judicial_detention: ("مد الحبس (القاضي)", "Judicial detention"),
         StallReason.prosecution_custody: ("العرض على النيابة", "Before the prosecution"),
         StallReason.trial_detention: ("الحبس بأمر المحكمة", "Detention by the trial court"),
+        StallReason.committal_ack: ("استلام المحكوم عليه", "Admission of the convict"),
         StallReason.handoff_ack: ("استلام الملف", "Hand-off acknowledgement"),
         StallReason.stage_sla: ("مهلة المرحلة", "Stage SLA"),
         StallReason.idle: ("توقف الإجراءات مدة طويلة", "No activity for too long"),

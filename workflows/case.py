@@ -67,7 +67,7 @@ COMPETENT_COURTS_PATCH = "competent-courts-1"
 LEGAL_DATES_PATCH = "legal-dates-1"
 REMAND_PATCH = "remand-quashed-court-1"
 CUSTODY_PATCH = "custody-follows-person-1"
-SENTENCES_PATCH = "sentences-as-data-1"
+SENTENCES_PATCH = "sentences-and-prison-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -313,7 +313,7 @@ class CaseWorkflow:
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
     if workflow.patched(SENTENCES_PATCH):
-        return transitions.RuleRevision.sentences_as_data
+        return transitions.RuleRevision.sentences_and_prison
     if workflow.patched(CUSTODY_PATCH):
         return transitions.RuleRevision.custody_follows_person
     if workflow.patched(REMAND_PATCH):

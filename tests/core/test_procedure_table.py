@@ -17,6 +17,7 @@ from core.refusal import Refusal
 from core.transitions import GUARDS, RuleRevision, apply, apply_effect, decide, due_clock_events
 from core.vocabulary import STAGE_OWNER_KIND, AgencyKind, Custody, Stage
 from tests.core.conftest import Walked
+from tests.core.test_prison import WARDEN, admitted, committed, final_convicts
 from tests.core.test_remand import _in_cassation
 from tests.support.procedure import (
     AGENCIES,
@@ -155,6 +156,18 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
         (lambda: refused(_expired(_detained_for(0)), PROSECUTOR, "order_detention", T0 + timedelta(days=8),
                          party_id="p1", grounds="…"), "release_due"),
     ],
+    "committable_convict": [
+        (lambda: refused(committed()[0], PROSECUTOR, "commit_to_prison", T0 + timedelta(days=45), party_id="p1",
+                         to_agency="prison.aljdaida"), "already_committed"),
+        (lambda: refused(final_convicts()[0], PROSECUTOR, "commit_to_prison", T0 + timedelta(days=45),
+                         party_id="p1", to_agency="pros.tripoli"), "not_a_prison"),
+    ],
+    "committed_here": [(lambda: refused(committed()[0], WARDEN, "admit_to_prison", T0 + timedelta(days=45),
+                                        party_id="p2"), "not_committed_here")],
+    "imprisoned_here": [(lambda: refused(committed()[0], WARDEN, "release_prisoner", T0 + timedelta(days=45),
+                                         party_id="p1", ground="served"), "not_imprisoned_here")],
+    "sentence_to_end": [(lambda: refused(admitted()[0], PROSECUTOR, "record_sentence_end", T0 + timedelta(days=45),
+                                         party_id="p1", ground="served", ended_at=T0.isoformat()), "in_prison")],
     "handoff_pending": [(lambda: refused(_in_prosecution(), PROSECUTOR, "acknowledge_receipt"), "no_pending_handoff")],
     "archived": [(lambda: refused(_lapsed(), CHIEFPROS, "reopen", reason="…"), "not_archived")],
     "has_accused": [

@@ -20,11 +20,14 @@ from tests.support.procedure import (
     PROSECUTOR,
     T0,
     act,
+    actor,
     command,
     open_case,
     refused,
     to_trial,
 )
+
+WARDEN = actor("prison_officer", "prison.aljdaida")
 
 
 def _verdict(penalty: dict[str, object] | None, result: str = "convicted") -> dict[str, object]:
@@ -81,12 +84,17 @@ def test_custody_and_detention_are_credited_and_the_release_date_computed() -> N
     assert facts is not None and facts.credited_days == 4  # a day with the police, three with the prosecution
     assert facts.expected_release is None and not facts.over_detention  # free, and not yet executing
     executed = datetime(2027, 3, 1, 8, 0, tzinfo=T0.tzinfo)
-    act(state, PROSECUTOR, "record_execution", executed, party_id="p1", detail="أودع المؤسسة")
+    act(state, PROSECUTOR, "commit_to_prison", executed, party_id="p1", to_agency="prison.aljdaida")
+    act(state, WARDEN, "admit_to_prison", executed, party_id="p1")  # the execution starts with the admission
     facts = sentence_facts(state, "p1", executed)
     assert facts is not None and facts.expected_release == date(2028, 2, 26)  # a year, less the four days
     assert not facts.over_detention
-    past = sentence_facts(state, "p1", datetime(2028, 2, 27, 8, 0, tzinfo=T0.tzinfo))
-    assert past is not None and past.over_detention  # past the credited end, and no release recorded
+    past = datetime(2028, 2, 27, 8, 0, tzinfo=T0.tzinfo)
+    facts = sentence_facts(state, "p1", past)
+    assert facts is not None and facts.over_detention  # still in prison past the credited end
+    act(state, WARDEN, "release_prisoner", past, party_id="p1", ground="served")
+    facts = sentence_facts(state, "p1", past)
+    assert facts is not None and not facts.over_detention
 
 
 def test_a_person_still_held_past_a_fine_is_over_detained() -> None:
