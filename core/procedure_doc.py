@@ -81,6 +81,23 @@ SENTENCE_RULES = (
     "sentence awaiting confirmation (`sentences`).",
 )
 
+#: the prison's part (issue 13, Deliver 3) and the end of a sentence, which the criminal record's lapse runs from
+PRISON_RULES = (
+    "A convict with a final conviction to imprisonment (or one whose sentence is given in words only) is committed "
+    "to a prison (`commit_to_prison`, guard `committable_convict`): a hand-off of the person, which the prison "
+    "acknowledges by admitting them (`admit_to_prison`); unadmitted past `committal_ack`, it is escalated. From the "
+    "committal the prison takes a part in the case (it sees it) and its officers act on the convicts it holds.",
+    "The execution of a convict's sentence starts with their admission, per convict. The warden records a transfer "
+    "to another prison (`transfer_prisoner`, a new committal) and the release (`release_prisoner`), which ends the "
+    "sentence with its ground: served, remitted or prescribed. Only the prison releases a prisoner (`409 in_prison`).",
+    "A sentence served outside a prison (a fine paid, a suspension run) or prescribed is ended by the prosecution "
+    "(`record_sentence_end`, with the date it ended).",
+    "The case closes once every convict's execution is recorded (`409 execution_pending`, naming them) and nobody "
+    "is held under it, in prison included (`409 person_held`).",
+    "The criminal record's lapse period runs from the end of the sentence (served, remitted or prescribed) and never "
+    "while it is unexecuted: neither a prisoner still serving nor a fugitive's record lapses (core.records).",
+)
+
 
 def _sentence_kinds() -> list[str]:
     return _table(["Sentence kind", "Arabic", "English", "Has a term"],
@@ -205,6 +222,10 @@ def procedure_markdown(book: RuleBook | None = None) -> str:
         *_sentence_kinds(),
         "",
         *[f"- {line}" for line in SENTENCE_RULES],
+        "",
+        "## The prison and the end of a sentence",
+        "",
+        *[f"- {line}" for line in PRISON_RULES],
         "",
         "## Clocks",
         "",
