@@ -114,16 +114,47 @@ def calendar_from(data: dict[str, Any], base: CourtCalendar) -> CourtCalendar:
 
 
 @dataclass(frozen=True)
+class Regime:
+    """A special regime the law sets for a class of offence (state security…): the clocks it changes, with the
+    provision it comes from. Data, in the rule table and the rule file (`regimes`)."""
+
+    name: str
+    label_ar: str
+    label_en: str
+    #: per clock, the fields this regime changes (e.g. {"prosecution_detention": {"length": 15}})
+    clocks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    article: str = ""
+    verify: bool = False
+
+
+@dataclass(frozen=True)
 class RuleBook:
     version: str
     clocks: dict[str, ClockRule]
     stage_sla_days: dict[str, int] = field(default_factory=dict)
     calendar: CourtCalendar = field(default_factory=CourtCalendar)
     idle_days: int = 30
+    #: the special regimes, by offence classification (core.vocabulary.OffenceClass)
+    regimes: dict[str, Regime] = field(default_factory=dict)
+    #: the regime this book is the variant of (a case's own book, chosen by its offence's classification)
+    regime: str | None = None
 
     def clock(self, name: str) -> ClockRule:
         # a book written before a clock existed (a running case's) counts it by today's default
         return self.clocks.get(name) or DEFAULT_CLOCKS_BY_NAME[name]
+
+    def for_regime(self, classification: str | None) -> RuleBook:
+        """The variant of this book for an offence of `classification`: the clocks its regime changes, changed (the
+        book itself when no regime applies, or when it already is that variant)."""
+        regime = self.regimes.get(classification or "")
+        if regime is None or self.regime == regime.name:
+            return self
+        clocks = dict(self.clocks)
+        for name, changes in regime.clocks.items():
+            clocks[name] = replace(self.clock(name), **_clock_changes(changes),
+                                   verify=self.clock(name).verify or regime.verify,
+                                   article=regime.article or self.clock(name).article)
+        return replace(self, version=f"{self.version}/{regime.name}", clocks=clocks, regime=regime.name)
 
 
 #: Custody and detention never move to a sitting day (a person's liberty is not extended by a holiday); the
@@ -176,8 +207,35 @@ DEFAULT_STAGE_SLA_DAYS: dict[str, int] = {
 }
 
 
+#: the special regimes the law sets, by offence classification: figures not confirmed from the law's text (verify)
+DEFAULT_REGIMES: tuple[Regime, ...] = (
+    Regime("state_security", "جرائم أمن الدولة", "Offences against the security of the State",
+           {"prosecution_detention": {"length": 15}, "judicial_detention": {"length": 45, "cap": 90}},
+           article="CCP as amended for offences against the security of the State", verify=True),
+)
+
+
 def default_rulebook() -> RuleBook:
-    return RuleBook(RULES_VERSION, {c.name: c for c in DEFAULT_CLOCKS}, dict(DEFAULT_STAGE_SLA_DAYS))
+    return RuleBook(RULES_VERSION, {c.name: c for c in DEFAULT_CLOCKS}, dict(DEFAULT_STAGE_SLA_DAYS),
+                    regimes={r.name: r for r in DEFAULT_REGIMES})
+
+
+def _clock_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    return {**changes, "unit": Unit(changes["unit"])} if "unit" in changes else dict(changes)
+
+
+def _regimes_from(data: dict[str, Any], base: dict[str, Regime], clocks: dict[str, ClockRule]) -> dict[str, Regime]:
+    """A rule file's `regimes`: per classification, its labels, article, verify and the clocks it changes."""
+    regimes = dict(base)
+    for name, spec in (data or {}).items():
+        spec = spec or {}
+        for clock in spec.get("clocks") or {}:
+            if clock not in clocks:
+                raise ValueError(f"MIZAN_RULES: regime {name} names an unknown clock: {clock}")
+        old = regimes.get(name) or Regime(name, name, name)
+        regimes[name] = replace(old, **{k: v for k, v in spec.items() if k in ("label_ar", "label_en", "clocks",
+                                                                             "article", "verify")})
+    return regimes
 
 
 def rulebook_with(data: dict[str, Any], idle_days: int = 30) -> RuleBook:
@@ -193,16 +251,15 @@ def rulebook_with(data: dict[str, Any], idle_days: int = 30) -> RuleBook:
     for name, changes in (data.get("clocks") or {}).items():
         if name not in clocks:
             raise ValueError(f"MIZAN_RULES names an unknown clock: {name}")
-        if "unit" in changes:
-            changes = {**changes, "unit": Unit(changes["unit"])}
-        clocks[name] = replace(clocks[name], **changes)
+        clocks[name] = replace(clocks[name], **_clock_changes(changes))
+    regimes = _regimes_from(data.get("regimes") or {}, book.regimes, clocks)
     sla = {**book.stage_sla_days, **(data.get("stage_sla_days") or {})}
     calendar = calendar_from(data.get("calendar") or {}, book.calendar)
     # a rule file without a version of its own is named by its content: two installations with the same rules
     # publish the same version, and any change to the file shows in /api/v1/procedure
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:10]
     version = str(data.get("version") or f"{book.version}+local.{digest}")
-    return RuleBook(version, clocks, sla, calendar, int(data.get("idle_days", idle_days)))
+    return RuleBook(version, clocks, sla, calendar, int(data.get("idle_days", idle_days)), regimes)
 
 
 def _end_of_local_day(day: date) -> datetime:

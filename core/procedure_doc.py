@@ -99,6 +99,16 @@ PRISON_RULES = (
 )
 
 
+def _regimes(book: RuleBook) -> list[str]:
+    rows = []
+    for regime in book.regimes.values():
+        source = regime.article + (f" — {VERIFY}" if regime.verify or not regime.article else "")
+        changes = "; ".join(f"`{clock}`: " + ", ".join(f"{k} {v}" for k, v in fields.items())
+                            for clock, fields in regime.clocks.items())
+        rows.append([f"`{regime.name}`", f"{regime.label_en} ({regime.label_ar})", changes, source])
+    return _table(["Classification", "Regime", "Clocks it changes", "Source"], rows)
+
+
 def _sentence_kinds() -> list[str]:
     return _table(["Sentence kind", "Arabic", "English", "Has a term"],
                   [[f"`{k}`", label(k, "ar"), label(k, "en"), "yes" if k in SENTENCES_WITH_A_TERM else "no"]
@@ -216,6 +226,14 @@ def procedure_markdown(book: RuleBook | None = None) -> str:
         *_custody_states(),
         "",
         *[f"- {line}" for line in CUSTODY_RULES],
+        "",
+        "## Special regimes",
+        "",
+        "An offence's classification (`classification` at `open_case`) chooses the regime its case's clocks follow: "
+        "the case carries that variant of the rules from its report on. Regimes are data in the rule table, and a rule "
+        "file may change them (`regimes`); `GET /api/v1/procedure` publishes them.",
+        "",
+        *_regimes(book),
         "",
         "## Sentences",
         "",

@@ -1019,7 +1019,9 @@ def new_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> Ca
         case_id=case_id, number=number, stage=Stage.police_inquiry, owner_agency=station,
         region=f.get("region"), offence=f["offence"], category=Category(f["category"]),
         sensitivity=Sensitivity(f["sensitivity"]), opened_at=event.at,
-        occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules, place=f.get("place", ""),
+        # a special regime's variant of the rules, for an offence its law sets apart (absent from older openings)
+        occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules.for_regime(f.get("classification")),
+        place=f.get("place", ""),
         narrative=f.get("narrative", ""), opening_station=station, agencies_involved=[station],
         agency_kinds={station: OPENING_AGENCY_KIND},
     )

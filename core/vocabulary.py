@@ -117,6 +117,14 @@ IN_PRISON: frozenset[Custody] = frozenset({Custody.committed, Custody.imprisoned
 HELD: frozenset[Custody] = frozenset(Custody) - {Custody.free}
 
 
+class OffenceClass(StrEnum):
+    """The offence's classification where the law sets a regime of its own (issue 13, Deliver 2): the case's clocks
+    follow that regime's variant of the rule table (core.clocks.RuleBook.for_regime)."""
+
+    ordinary = "ordinary"
+    state_security = "state_security"  # offences against the security of the State
+
+
 class SentenceKind(StrEnum):
     """What a conviction's sentence is, as data beside the judge's own wording (issue 13, Deliver 4)."""
 
@@ -371,6 +379,10 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         SentenceEnd.served: ("انقضت العقوبة بالتنفيذ", "Served"),
         SentenceEnd.remitted: ("انقضت العقوبة بالعفو أو الإفراج الشرطي", "Remitted"),
         SentenceEnd.prescribed: ("سقطت العقوبة بالتقادم", "Prescribed"),
+    },
+    OffenceClass: {
+        OffenceClass.ordinary: ("جريمة عادية", "Ordinary offence"),
+        OffenceClass.state_security: ("جريمة ماسة بأمن الدولة", "Offence against the security of the State"),
     },
     SentenceKind: {
         SentenceKind.imprisonment: ("الحبس أو السجن", "Imprisonment"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from core.vocabulary import Category, ClockStatus, Outcome, PartyRole, Sensitivity, Stage
+from core.vocabulary import Category, ClockStatus, OffenceClass, Outcome, PartyRole, Sensitivity, Stage
 
 
 class PartyCreate(BaseModel):
@@ -38,6 +38,8 @@ class CaseCreate(BaseModel):
     offence: str
     category: Category = Field(examples=["misdemeanour"])
     sensitivity: Sensitivity = Sensitivity.normal
+    #: where the law sets a special regime (state security…), the classification that chooses its periods
+    classification: OffenceClass | None = Field(default=None, examples=["ordinary"])
     occurred_at: AwareDatetime
     place: str
     narrative: str

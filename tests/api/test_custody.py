@@ -118,3 +118,25 @@ def test_a_merge_carries_the_detained_person_and_their_clock(api: Api) -> None:
     assert person["custody"] == "detained"
     carried = next(c for c in _read(api, target)["open_clocks"] if c["subject"] == person["party_id"])
     assert (carried["name"], carried["expires_at"]) == ("prosecution_detention", clock["expires_at"])
+
+
+def test_a_state_security_case_runs_on_its_regimes_periods(api: Api) -> None:
+    """Issue 13, Deliver 2: the offence's classification chooses the rule variant (published with the procedure)."""
+    regimes = api.as_(None)("GET", "/api/v1/procedure").json()["regimes"]
+    assert regimes[0]["name"] == "state_security" and regimes[0]["verify"] is True
+    report = {"offence": "تخابر", "category": "felony", "classification": "state_security", "place": "طرابلس",
+              "narrative": "…", "occurred_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+              "parties": [{"role": "suspect", "name": "خالد مفتاح"}]}
+    opened = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=report)
+    assert opened.status_code == 201, opened.text
+    case_id = str(opened.json()["id"])
+    act = _actor(api, case_id)
+    assert act("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"}).status_code == 200
+    assert act("prosecutor.tripoli", "acknowledge_receipt", {}).status_code == 200
+    assert act("prosecutor.tripoli", "order_detention", {"party_id": "p1", "grounds": "…"}).status_code == 200
+    clock = next(c for c in _read(api, case_id)["open_clocks"] if c["name"] == "prosecution_detention")
+    started, expires = (datetime.fromisoformat(clock[k]) for k in ("started_at", "expires_at"))
+    assert 15 <= (expires - started).days <= 16  # fifteen days to the end of the last, not the general six
+    bad = dict(report, classification="treason")
+    refused = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=bad)
+    assert refused.status_code == 422
