@@ -250,3 +250,29 @@ async def test_trial_detention_expires_into_release_due(env) -> None:  # type: i
     state = await handle.query(CaseWorkflow.state)
     assert state.party("p1").custody == "release_due"  # type: ignore[union-attr]
     assert "trial_detention" in [s.reason for s in state.stalled]
+
+
+async def test_an_unadmitted_committal_is_escalated_until_the_prison_admits(env) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, Deliver 3: the committal is a hand-off of the person: 24 hours unacknowledged, escalated."""
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+    now = await environment.get_current_time()
+    await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+    await environment.sleep(timedelta(hours=2))
+    pronounced = await environment.get_current_time()
+    await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False,
+         "penalty": {"kind": "imprisonment", "years": 1}}])
+    await environment.sleep(timedelta(days=15))  # the appeal window lapses: final
+    await act(handle, PROSECUTOR, "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+    await environment.sleep(timedelta(hours=23))
+    assert not (await handle.query(CaseWorkflow.state)).stalled
+    await environment.sleep(timedelta(hours=2))
+    state = await handle.query(CaseWorkflow.state)
+    assert [s.reason for s in state.stalled] == ["committal_ack"]
+    await act(handle, actor("prison_officer", "prison.aljdaida"), "admit_to_prison", party_id="p1")
+    state = await handle.query(CaseWorkflow.state)
+    assert not state.stalled and state.party("p1").custody == "imprisoned"  # type: ignore[union-attr]
