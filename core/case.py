@@ -156,6 +156,8 @@ class Verdict:
     #: when and how the sentence came to its end (served, remitted, prescribed): the record's lapse runs from it
     sentence_ended_at: datetime | None = None
     sentence_end_ground: str | None = None
+    #: the time the case had held the convict when the execution began, in seconds: the custody it credits
+    credit_seconds: float | None = None
 
 
 @dataclass

@@ -24,7 +24,8 @@ class SentenceFacts:
 
     party_id: str
     kind: SentenceKind | None  # None: the verdict gives the judge's wording only
-    credited_days: int  # custody and detention already spent under the case, each day begun counting
+    #: custody and detention spent under the case before the execution began, each day begun counting
+    credited_days: int
     #: the day the term ends, credit deducted: from the start of its execution (None: not executing, or no term)
     expected_release: date | None
     #: held under the case past the sentence: acquitted, a sentence without imprisonment, or a term the credit
@@ -41,7 +42,12 @@ def held_seconds(party: Party, now: datetime) -> float:
 
 
 def credited_days(party: Party, now: datetime) -> int:
-    return math.ceil(held_seconds(party, now) / DAY_SECONDS - 1e-9)
+    return _days(held_seconds(party, now))
+
+
+def _days(seconds: float) -> int:
+    """Whole days, each day begun counting."""
+    return math.ceil(seconds / DAY_SECONDS - 1e-9)
 
 
 def term_end(start: datetime, penalty: dict[str, object]) -> datetime:
@@ -64,7 +70,8 @@ def sentence_facts(state: CaseState, party_id: str, now: datetime) -> SentenceFa
     if party is None or verdict is None:
         return None
     held = party.custody in HELD
-    credit = credited_days(party, now)
+    # the credit is the time held before the execution began (all of it, while the sentence is not executing)
+    credit = credited_days(party, now) if verdict.credit_seconds is None else _days(verdict.credit_seconds)
     if verdict.result == VerdictResult.acquitted:
         if not held:
             return None
@@ -77,15 +84,12 @@ def sentence_facts(state: CaseState, party_id: str, now: datetime) -> SentenceFa
     expected: date | None = None
     over = False
     if custodial and verdict.executed_at is not None:
-        # the time held before the execution started (admission) is deducted from the term
-        before = party.held_seconds + (
-            (verdict.executed_at - party.held_since).total_seconds() if party.held_since is not None else 0.0)
-        end = term_end(verdict.executed_at, penalty) - timedelta(seconds=max(before, 0.0))
+        end = term_end(verdict.executed_at, penalty) - timedelta(days=credit)
         expected = end.astimezone(TRIPOLI).date()
         over = end <= now and held and verdict.sentence_ended_at is None
     elif held and verdict.final:
         # still held before execution: past the sentence when it imprisons nobody, or when the credit covers it
-        over = not custodial or term_end(now - timedelta(seconds=held_seconds(party, now)), penalty) <= now
+        over = not custodial or term_end(now - timedelta(days=credit), penalty) <= now
     return SentenceFacts(party_id, kind, credit, expected, over, death_unconfirmed(verdict))
 
 

@@ -76,7 +76,7 @@ from core.procedure import (
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
 from core.roles import reassign_power
-from core.sentences import death_unconfirmed
+from core.sentences import death_unconfirmed, held_seconds
 from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
     DEFENDANT_ROLES,
@@ -1188,9 +1188,7 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
         case Retrial(party_field=party_field):
             _retrial(state, [fields[party_field]] if party_field else [p.party_id for p in state.accused()])
         case RecordExecution(party_field=party_field):
-            verdict = state.latest_verdict(fields[party_field])
-            if verdict is not None and verdict.executed_at is None:
-                verdict.executed_at = event.at
+            _execution_begins(state, fields[party_field], event.at)
         case JoinCase(field=name):
             state.merged_into = fields[name]
             state.custody_carried = dict(fields.get(CUSTODY_CARRIED_FIELD) or {})
@@ -1343,9 +1341,16 @@ def _admit_to_prison(state: CaseState, event: CaseEvent, subject: str) -> None:
         return
     _stop_clocks(state, ("committal_ack",), subject)
     party.custody = Custody.imprisoned
+    _execution_begins(state, subject, event.at)  # a prisoner's sentence is executed from their admission
+
+
+def _execution_begins(state: CaseState, subject: str, at: datetime) -> None:
+    """The first record of a convict's execution: its instant, and the custody it credits (the time held so far)."""
     verdict = state.latest_verdict(subject)
+    party = state.party(subject)
     if verdict is not None and verdict.executed_at is None:
-        verdict.executed_at = event.at  # the execution of this convict's sentence starts with their admission
+        verdict.executed_at = at
+        verdict.credit_seconds = held_seconds(party, at) if party is not None else 0.0
 
 
 def _end_sentence(state: CaseState, event: CaseEvent, end: EndSentence) -> None:

@@ -94,7 +94,8 @@ def test_custody_and_detention_are_credited_and_the_release_date_computed() -> N
     assert facts is not None and facts.over_detention  # still in prison past the credited end
     act(state, WARDEN, "release_prisoner", past, party_id="p1", ground="served")
     facts = sentence_facts(state, "p1", past)
-    assert facts is not None and not facts.over_detention
+    # released: not over-detained; the credit stays what was held before the execution, not the prison's year
+    assert facts is not None and not facts.over_detention and facts.credited_days == 4
 
 
 def test_a_person_still_held_past_a_fine_is_over_detained() -> None:
