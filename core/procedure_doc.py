@@ -54,7 +54,8 @@ CUSTODY_RULES = (
     "the investigation the extensions add up, per person, to the judge's cap (`judicial_detention`); once the "
     "trial court holds the case, its own period (`trial_detention`) applies, apart from that cap.",
     "When a period that holds a person ends with no extension (expiry `release_due`), the person's state becomes "
-    "\"detention expired — release due\": the case is flagged stalled at once (urgency: a person's liberty) and "
+    "\"detention expired — release due\": the case is flagged stalled at once (urgency: a person's liberty; "
+    "marked release due on the stalled list and on the case page) and "
     "every later extension or detention order is refused (`409 release_due`) until the release is recorded.",
     "A release (`release_person`) is recorded with its reason and terms: "
     + ", ".join(f"`{t}` ({label(t, 'en').lower()})" for t in ReleaseTerms) + ".",

@@ -82,6 +82,13 @@ def test_custody_is_handed_over_at_referral_and_expires_into_release_due(api: Ap
     # the prosecution's period passes with no decision: release is due, escalated at once
     read = wait_for(lambda: (r := _read(api, case_id))["parties"][0]["custody"] == "release_due" and r, timeout=60)
     assert read["stalled"] and "prosecution_custody" in read["stalled_reasons"]
+    # and on the list of those who supervise the prosecution office: the most urgent kind, marked "release due"
+    listed = api.as_("chiefpros.tripoli")("GET", "/api/v1/stalled", params={"reason": "prosecution_custody",
+                                                                            "limit": 200}).json()["items"]
+    row = next(item for item in listed if item["id"] == case_id)
+    assert row["urgency"] == "liberty"
+    assert [(d["subject"], d["release_due"]) for d in row["deadlines"] if d["reason"] == "prosecution_custody"] == [
+        ("p1", True)]
     ordered = act("prosecutor.tripoli", "order_detention", {"party_id": "p1", "grounds": "…"})
     assert _refusal(ordered) == (409, "release_due")
     # before the trial court, no extension revives it either
