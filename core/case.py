@@ -96,7 +96,16 @@ class Party:
     name: str
     national_id: str | None = None
     custody: Custody = Custody.free
+    #: the days judges added to this person's detention during the investigation (the cap counts them)
     detention_days_extended: int = 0
+    #: the days added by extensions of other periods, by clock (the trial court's: `trial_detention`)
+    days_extended: dict[str, int] = field(default_factory=dict)
+    #: since when the case holds this person without a break (None: free), and the time held before it, in
+    #: seconds: the custody and detention a sentence credits (core.sentences)
+    held_since: datetime | None = None
+    held_seconds: float = 0.0
+    #: the prison a convict is committed to or held in (commit_to_prison, transfer_prisoner)
+    prison: str | None = None
     #: a foreigner's identifier (with its issuing country, ISO 3166-1 alpha-3); a Libyan's is the national ID
     passport_number: str | None = None
     nationality: str | None = None
@@ -149,6 +158,13 @@ class Verdict:
     final: bool = False
     challenged: bool = False
     executed_at: datetime | None = None  # when the execution of this convict's sentence was first recorded
+    #: the sentence as data beside the judge's wording (core.fields: kind, years, months, days, fine), when given
+    penalty: dict[str, Any] | None = None
+    #: when and how the sentence came to its end (served, remitted, prescribed): the record's lapse runs from it
+    sentence_ended_at: datetime | None = None
+    sentence_end_ground: str | None = None
+    #: the time the case had held the convict when the execution began, in seconds: the custody it credits
+    credit_seconds: float | None = None
 
 
 @dataclass
@@ -234,6 +250,8 @@ class CaseState:
     #: a case severed from another (sever_accused there): that case's id and number
     severed_from: str | None = None
     severed_from_number: str | None = None
+    #: a merged case: the custody of the people it held, carried to the case it joined (by party id)
+    custody_carried: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.party_id == party_id), None)
@@ -262,6 +280,8 @@ class MergeDelivery:
     target_case_id: str
     parties: list[Party]
     documents: list[dict[str, Any]]
+    #: the people held by the merged case when it was joined, by party id (core.custody.custody_to_carry)
+    custody: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

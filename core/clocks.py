@@ -33,6 +33,9 @@ class Expiry(StrEnum):
     #: no objection possible any more, and nothing else: the rule books of cases opened before issue 12 kept a
     #: verdict whose objection window closed last from becoming final; they replay so (new books: verdict_final)
     objection_closed = "objection_closed"
+    #: a period that holds a person ended with no extension: escalated as `escalate` is, and the person's state
+    #: becomes "detention expired — release due" (no later extension revives it)
+    release_due = "release_due"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ class ClockRule:
     #: default, so that a rule book written before this existed counts as it did
     next_sitting_day: bool = False
     article: str = ""  # the provision the figure comes from (docs/procedure.md)
+
+    @property
+    def escalates(self) -> bool:
+        """Its expiry means someone is late: the case is flagged stalled and its supervisors are told."""
+        return self.expiry in (Expiry.escalate, Expiry.release_due)
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -106,15 +114,47 @@ def calendar_from(data: dict[str, Any], base: CourtCalendar) -> CourtCalendar:
 
 
 @dataclass(frozen=True)
+class Regime:
+    """A special regime the law sets for a class of offence (state security…): the clocks it changes, with the
+    provision it comes from. Data, in the rule table and the rule file (`regimes`)."""
+
+    name: str
+    label_ar: str
+    label_en: str
+    #: per clock, the fields this regime changes (e.g. {"prosecution_detention": {"length": 15}})
+    clocks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    article: str = ""
+    verify: bool = False
+
+
+@dataclass(frozen=True)
 class RuleBook:
     version: str
     clocks: dict[str, ClockRule]
     stage_sla_days: dict[str, int] = field(default_factory=dict)
     calendar: CourtCalendar = field(default_factory=CourtCalendar)
     idle_days: int = 30
+    #: the special regimes, by offence classification (core.vocabulary.OffenceClass)
+    regimes: dict[str, Regime] = field(default_factory=dict)
+    #: the regime this book is the variant of (a case's own book, chosen by its offence's classification)
+    regime: str | None = None
 
     def clock(self, name: str) -> ClockRule:
-        return self.clocks[name]
+        # a book written before a clock existed (a running case's) counts it by today's default
+        return self.clocks.get(name) or DEFAULT_CLOCKS_BY_NAME[name]
+
+    def for_regime(self, classification: str | None) -> RuleBook:
+        """The variant of this book for an offence of `classification`: the clocks its regime changes, changed (the
+        book itself when no regime applies, or when it already is that variant)."""
+        regime = self.regimes.get(classification or "")
+        if regime is None or self.regime == regime.name:
+            return self
+        clocks = dict(self.clocks)
+        for name, changes in regime.clocks.items():
+            clocks[name] = replace(self.clock(name), **_clock_changes(changes),
+                                   verify=self.clock(name).verify or regime.verify,
+                                   article=regime.article or self.clock(name).article)
+        return replace(self, version=f"{self.version}/{regime.name}", clocks=clocks, regime=regime.name)
 
 
 #: Custody and detention never move to a sitting day (a person's liberty is not extended by a holiday); the
@@ -123,10 +163,22 @@ class RuleBook:
 DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
     ClockRule("police_custody", "الحجز لدى الشرطة", "Police custody", "record_arrest", 48, Unit.hours,
               Expiry.escalate, warn_before=6, verify=True, article="CCP, arrest by the judicial police"),
+    # handed over with the file, the person is questioned by the prosecution, which detains or releases them
+    ClockRule("prosecution_custody", "العرض على النيابة", "Before the prosecution", "refer_to_prosecution", 24,
+              Unit.hours, Expiry.release_due, warn_before=4, verify=True,
+              article="CCP, questioning by the prosecution within 24 hours of receipt"),
     ClockRule("prosecution_detention", "الحبس الاحتياطي (النيابة)", "Prosecution detention",
-              "order_detention", 6, Unit.days, Expiry.escalate, warn_before=1, article="CCP Art. 176"),
+              "order_detention", 6, Unit.days, Expiry.release_due, warn_before=1, article="CCP Art. 176"),
+    # the cap holds for the extensions during the investigation (the investigating judge's), counted per person
     ClockRule("judicial_detention", "مد الحبس (القاضي)", "Judicial detention", "extend_detention", 15,
-              Unit.days, Expiry.escalate, warn_before=2, cap=30, article="CCP Arts. 122, 176"),
+              Unit.days, Expiry.release_due, warn_before=2, cap=30, article="CCP Arts. 122, 176"),
+    # once the case is before the trial court, that court decides on detention, by periods of its own
+    ClockRule("trial_detention", "الحبس بأمر المحكمة", "Detention by the trial court", "extend_detention", 45,
+              Unit.days, Expiry.release_due, warn_before=5, verify=True,
+              article="CCP, detention ordered by the court seized of the case"),
+    # a convict committed to a prison is admitted by it, or the prosecution's and the prison's supervisors are told
+    ClockRule("committal_ack", "استلام المحكوم عليه", "Admission of the convict", "commit_to_prison", 24, Unit.hours,
+              Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("handoff_ack", "استلام الملف", "Hand-off acknowledgement", "handoff", 24, Unit.hours,
               Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("appeal_window", "ميعاد الاستئناف", "Appeal window", "record_verdict", 10, Unit.days,
@@ -142,6 +194,8 @@ DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
               Expiry.escalate, warn_before=5, article="administrative"),
 )
 
+DEFAULT_CLOCKS_BY_NAME: dict[str, ClockRule] = {c.name: c for c in DEFAULT_CLOCKS}
+
 DEFAULT_STAGE_SLA_DAYS: dict[str, int] = {
     "police_inquiry": 30,
     "prosecution": 90,
@@ -153,8 +207,35 @@ DEFAULT_STAGE_SLA_DAYS: dict[str, int] = {
 }
 
 
+#: the special regimes the law sets, by offence classification: figures not confirmed from the law's text (verify)
+DEFAULT_REGIMES: tuple[Regime, ...] = (
+    Regime("state_security", "جرائم أمن الدولة", "Offences against the security of the State",
+           {"prosecution_detention": {"length": 15}, "judicial_detention": {"length": 45, "cap": 90}},
+           article="CCP as amended for offences against the security of the State", verify=True),
+)
+
+
 def default_rulebook() -> RuleBook:
-    return RuleBook(RULES_VERSION, {c.name: c for c in DEFAULT_CLOCKS}, dict(DEFAULT_STAGE_SLA_DAYS))
+    return RuleBook(RULES_VERSION, {c.name: c for c in DEFAULT_CLOCKS}, dict(DEFAULT_STAGE_SLA_DAYS),
+                    regimes={r.name: r for r in DEFAULT_REGIMES})
+
+
+def _clock_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    return {**changes, "unit": Unit(changes["unit"])} if "unit" in changes else dict(changes)
+
+
+def _regimes_from(data: dict[str, Any], base: dict[str, Regime], clocks: dict[str, ClockRule]) -> dict[str, Regime]:
+    """A rule file's `regimes`: per classification, its labels, article, verify and the clocks it changes."""
+    regimes = dict(base)
+    for name, spec in (data or {}).items():
+        spec = spec or {}
+        for clock in spec.get("clocks") or {}:
+            if clock not in clocks:
+                raise ValueError(f"MIZAN_RULES: regime {name} names an unknown clock: {clock}")
+        old = regimes.get(name) or Regime(name, name, name)
+        regimes[name] = replace(old, **{k: v for k, v in spec.items() if k in ("label_ar", "label_en", "clocks",
+                                                                             "article", "verify")})
+    return regimes
 
 
 def rulebook_with(data: dict[str, Any], idle_days: int = 30) -> RuleBook:
@@ -170,16 +251,15 @@ def rulebook_with(data: dict[str, Any], idle_days: int = 30) -> RuleBook:
     for name, changes in (data.get("clocks") or {}).items():
         if name not in clocks:
             raise ValueError(f"MIZAN_RULES names an unknown clock: {name}")
-        if "unit" in changes:
-            changes = {**changes, "unit": Unit(changes["unit"])}
-        clocks[name] = replace(clocks[name], **changes)
+        clocks[name] = replace(clocks[name], **_clock_changes(changes))
+    regimes = _regimes_from(data.get("regimes") or {}, book.regimes, clocks)
     sla = {**book.stage_sla_days, **(data.get("stage_sla_days") or {})}
     calendar = calendar_from(data.get("calendar") or {}, book.calendar)
     # a rule file without a version of its own is named by its content: two installations with the same rules
     # publish the same version, and any change to the file shows in /api/v1/procedure
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:10]
     version = str(data.get("version") or f"{book.version}+local.{digest}")
-    return RuleBook(version, clocks, sla, calendar, int(data.get("idle_days", idle_days)))
+    return RuleBook(version, clocks, sla, calendar, int(data.get("idle_days", idle_days)), regimes)
 
 
 def _end_of_local_day(day: date) -> datetime:

@@ -19,7 +19,7 @@ from core.text import (
     clean_text,
     count_limit,
 )
-from core.vocabulary import PartyRole, VerdictResult
+from core.vocabulary import SENTENCES_WITH_A_TERM, PartyRole, SentenceKind, VerdictResult
 
 #: at most this many items in one list field (parties of a report, charges, verdicts)
 MAX_ITEMS = 50
@@ -194,6 +194,50 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
     raise Refusal("unsupported_field", 422, f"unsupported field kind {kind}", "نوع حقل غير مدعوم", name)
 
 
+def _whole(value: Any, name: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INTEGER:
+        raise invalid(name, f"{name} is a whole number from 0 to {MAX_INTEGER}",
+                      f"يجب أن يكون عدداً صحيحاً بين 0 و{MAX_INTEGER}", "invalid_integer")
+    return value
+
+
+PENALTY_KEYS = ("kind", "years", "months", "days", "fine")
+
+
+def _penalty(value: Any, name: str) -> dict[str, Any]:
+    """A sentence as data (issue 13): its kind, its term in years, months and days, and a fine in Libyan dinars."""
+    if not isinstance(value, dict):
+        raise invalid(name, "the sentence is an object: kind, years, months, days, fine",
+                      "صيغة بيانات العقوبة غير صحيحة", "invalid_penalty")
+    unknown = sorted(set(value) - set(PENALTY_KEYS))
+    if unknown:
+        raise invalid(f"{name}.{unknown[0]}", f"unknown field {unknown[0]} of a sentence", "حقل غير معروف للعقوبة",
+                      "unknown_field")
+    kind = value.get("kind")
+    if kind not in tuple(SentenceKind):
+        raise invalid(f"{name}.kind", f"the sentence's kind is one of {[k.value for k in SentenceKind]}",
+                      "نوع العقوبة غير صحيح", "invalid_choice")
+    penalty: dict[str, Any] = {"kind": SentenceKind(kind)}
+    for key in ("years", "months", "days", "fine"):
+        penalty[key] = _whole(value.get(key), f"{name}.{key}")
+    term = penalty["years"] or penalty["months"] or penalty["days"]
+    if kind in SENTENCES_WITH_A_TERM and not term:
+        raise invalid(f"{name}.years", "this sentence needs its term (years, months or days)",
+                      "يجب بيان مدة العقوبة", "sentence_term_required")
+    if kind not in SENTENCES_WITH_A_TERM and term:
+        raise invalid(f"{name}.years", "only imprisonment, a suspended sentence or community service has a term",
+                      "لا مدة إلا لعقوبة الحبس أو الموقوفة التنفيذ أو العمل للمنفعة العامة",
+                      "sentence_term_not_allowed")
+    if kind == SentenceKind.fine and not penalty["fine"]:
+        raise invalid(f"{name}.fine", "a fine needs its amount", "يجب بيان مبلغ الغرامة", "fine_amount_required")
+    if kind == SentenceKind.death and penalty["fine"]:
+        raise invalid(f"{name}.fine", "a death sentence carries no fine here", "لا غرامة مع عقوبة الإعدام",
+                      "fine_not_allowed")
+    return penalty
+
+
 def _verdicts(value: Any, name: str, state: CaseState | None) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value:
         raise invalid(name, "a verdict is needed for each accused", "يجب إدخال حكم لكل متهم")
@@ -218,9 +262,14 @@ def _verdicts(value: Any, name: str, state: CaseState | None) -> list[dict[str, 
         if result == VerdictResult.acquitted and sentence:
             raise invalid(f"{where}.sentence", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
                           "sentence_with_acquittal")
-        clean.append({"party_id": party_id, "result": VerdictResult(result),
-                      "sentence": sentence,
-                      "in_absentia": bool(item.get("in_absentia", False))})
+        verdict: dict[str, Any] = {"party_id": party_id, "result": VerdictResult(result), "sentence": sentence,
+                                   "in_absentia": bool(item.get("in_absentia", False))}
+        if item.get("penalty") is not None:  # only when given: verdicts logged before it existed stay as they were
+            if result == VerdictResult.acquitted:
+                raise invalid(f"{where}.penalty", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
+                              "sentence_with_acquittal")
+            verdict["penalty"] = _penalty(item["penalty"], f"{where}.penalty")
+        clean.append(verdict)
     ids = [v["party_id"] for v in clean]
     if len(set(ids)) != len(ids):
         raise invalid(name, "one verdict per accused", "حكم واحد لكل متهم", "duplicate_verdict")

@@ -18,7 +18,7 @@ from typing import Any
 
 from core.agencies import AgencyTree
 from core.case import CaseEvent, CaseState, Clock
-from core.clocks import TRIPOLI, Expiry
+from core.clocks import TRIPOLI
 from core.procedure import ACTIONS, ACTIONS_BY_NAME, ActionRule, Who
 from core.roles import ROLE_CAPABILITIES, Capability
 from core.transitions import CUSTODY_CLOCKS
@@ -231,7 +231,7 @@ def _clock_due(state: CaseState, clock_id: str) -> datetime | None:
 def _clock_warning(about: _About) -> list[Notice]:
     state, event = about.state, about.event
     clock = _clock(state, event.fields["clock_id"])
-    if clock is None or state.rules.clock(clock.name).expiry is not Expiry.escalate:
+    if clock is None or not state.rules.clock(clock.name).escalates:
         return []  # a challenge window nearing its end is the parties' to use, not the agencies' to act on
     kind = K.detention_ending if clock.name in CUSTODY_CLOCKS else K.clock_warning
     return [about.notice(kind, [holders(state)], agency=state.owner_agency, clock=clock.name,
@@ -241,7 +241,7 @@ def _clock_warning(about: _About) -> list[Notice]:
 def _clock_expired(about: _About, tree: AgencyTree) -> list[Notice]:
     state, event = about.state, about.event
     name = event.fields.get("clock", IDLE)
-    if name != IDLE and state.rules.clock(name).expiry is not Expiry.escalate:
+    if name != IDLE and not state.rules.clock(name).escalates:
         return []  # a window that lapsed made a verdict final or closed an objection: nobody is late
     clock = None if name == IDLE else _clock(state, event.fields["clock_id"])
     due = clock.expires_at if clock else event.at

@@ -13,7 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from core.vocabulary import OPEN_STAGES, Category, Custody, LapseGround, Outcome, PartyRole, Role, Sensitivity, Stage
+from core.vocabulary import (
+    OPEN_STAGES,
+    Category,
+    Custody,
+    LapseGround,
+    OffenceClass,
+    Outcome,
+    PartyRole,
+    ReleaseTerms,
+    Role,
+    Sensitivity,
+    SentenceEnd,
+    Stage,
+)
 
 PROCEDURE_VERSION = "2026.1"
 
@@ -43,6 +56,14 @@ class RuleRevision(IntEnum):
     #: everything per accused: a court rules on the accused whose verdict is before it (none judged twice, none
     #: dragged before an appeal they did not bring); a remand retries only the accused whose judgment it quashes
     per_accused = 8
+    #: custody and detention follow the person: a detention order only for a suspect or an accused not already
+    #: detained; an extension only before the period ends, capped per stage; police custody handed over to the
+    #: prosecution at referral; a person held carried across a merge; no case closes while it holds someone
+    custody_follows_person = 9
+    #: sentences as data and the prison: a death sentence is executed only once the Supreme Court has confirmed it;
+    #: a convict is committed to a prison, which admits, transfers and releases them; the case closes once every
+    #: convict's execution is recorded; only the prison releases a prisoner
+    sentences_and_prison = 10
 
 
 #: the rules of this table; an older revision only replays what was accepted under it
@@ -58,6 +79,7 @@ class Who(StrEnum):
     referring_prosecution = "referring_prosecution"  # the office that referred the case to court
     owner_or_referring_prosecution = "owner_or_referring_prosecution"
     own_station = "own_station"  # open_case: the caller's own police station
+    holding_prison = "holding_prison"  # a prison a convict of the case is committed to or held in
     scope = "scope"  # a supervisor within their scope (their agency's subtree), of the branch that holds the case
     # (core.roles); a chief within their own agency
 
@@ -170,11 +192,25 @@ class Release:
 
 @dataclass(frozen=True)
 class ExtendDetention:
-    """A judge extends the chosen party's detention: `clock` runs again, for the days asked."""
+    """A judge extends the chosen party's detention: `clock` runs again, for the days asked; before the trial
+    court, `trial_clock` (decided with the action, in `clock_field`, so the log says which period runs)."""
 
     clock: str
     days_field: str = "days"
     party_field: str = "party_id"
+    trial_clock: str | None = None
+    clock_field: str = "detention_clock"
+
+
+@dataclass(frozen=True)
+class HandOverCustody:
+    """The people in `from_custody` are handed over with the file: their clocks stop, and `clock` runs on them in
+    `to_custody`. Who is handed over is decided with the action (in `field`), so the log says it."""
+
+    from_custody: Custody
+    to_custody: Custody
+    clock: str
+    field: str = "custody_handed_over"
 
 
 @dataclass(frozen=True)
@@ -240,6 +276,34 @@ class RecordExecution:
     """The chosen convict's sentence is being executed: their verdict carries the instant, for the record."""
 
     party_field: str = "party_id"
+
+
+@dataclass(frozen=True)
+class CommitToPrison:
+    """The chosen convict is committed to the prison in `to_field`: a hand-off of the person, which that prison
+    acknowledges by admitting them (`clock` runs until then); the prison takes a part in the case from now on."""
+
+    clock: str = "committal_ack"
+    party_field: str = "party_id"
+    to_field: str = "to_agency"
+
+
+@dataclass(frozen=True)
+class AdmitToPrison:
+    """The prison admits the convict committed to it: their committal's clock stops, and the execution of their
+    sentence starts (the first admission is its instant, for the record)."""
+
+    party_field: str = "party_id"
+
+
+@dataclass(frozen=True)
+class EndSentence:
+    """The chosen convict's sentence has ended (served, remitted, prescribed), at the instant `at_field` gives or the
+    action's: the criminal record's lapse runs from it; a prisoner leaves the prison, free."""
+
+    ground_field: str = "ground"
+    party_field: str = "party_id"
+    at_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -320,9 +384,10 @@ class HandOff:
 
 
 Effect = (AddParties | AddParty | IdentifyParty | EnterStage | ClearOutcome | KeepDocument | Hold | Release
-          | ExtendDetention | Acknowledge | RecordCharges | RememberReferringProsecution | ScheduleHearing
-          | RecordVerdicts | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close | CloseByVerdicts
-          | Involve | HandOff | KeepNote | Dispose | Requalify | Sever)
+          | ExtendDetention | HandOverCustody | Acknowledge | RecordCharges | RememberReferringProsecution
+          | ScheduleHearing | RecordVerdicts | ServeVerdict | Challenge | Retrial | RecordExecution | JoinCase | Close
+          | CloseByVerdicts | Involve | HandOff | KeepNote | CommitToPrison | AdmitToPrison | EndSentence | Dispose
+          | Requalify | Sever)
 
 
 def effect_name(effect: Effect) -> str:
@@ -410,6 +475,8 @@ ACTIONS: tuple[ActionRule, ...] = (
               label_ar="الوصف", label_en="Category"),
             F("sensitivity", K.choice, required=False, choices=tuple(Sensitivity),
               label_ar="السرية", label_en="Sensitivity"),
+            F("classification", K.choice, required=False, choices=tuple(OffenceClass),
+              label_ar="طبيعة الجريمة", label_en="Classification"),
             F("occurred_at", K.past_datetime, label_ar="تاريخ الواقعة", label_en="Occurred at"),
             F("place", K.line, label_ar="المكان", label_en="Place"),
             F("narrative", K.text, label_ar="ملخص الواقعة", label_en="Narrative"),
@@ -466,7 +533,9 @@ ACTIONS: tuple[ActionRule, ...] = (
     ActionRule(
         "release_person", "إخلاء سبيل", "Release a person", OPEN_STAGES, OWNER_ANY, Who.owner,
         (F("party_id", K.party, label_ar="الشخص", label_en="Person"),
-         F("reason", K.text, label_ar="السبب", label_en="Reason")),
+         F("reason", K.text, label_ar="السبب", label_en="Reason"),
+         F("terms", K.choice, required=False, choices=tuple(ReleaseTerms), label_ar="نوع الإفراج",
+           label_en="Terms of release")),
         guard="person_held",
         effects=(Release(),),
     ),
@@ -475,7 +544,8 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.police_inquiry), _roles(Role.station_chief), Who.owner,
         (F("to_agency", K.agency, label_ar="النيابة المختصة", label_en="Prosecution office"),
          F("summary", K.text, required=False, label_ar="ملاحظات الإحالة", label_en="Referral note")),
-        effects=(EnterStage(Stage.prosecution), TO_AGENCY),
+        effects=(EnterStage(Stage.prosecution), TO_AGENCY,
+                 HandOverCustody(Custody.police_custody, Custody.before_prosecution, "prosecution_custody")),
     ),
     ActionRule(
         "acknowledge_receipt", "تأكيد الاستلام", "Acknowledge receipt", OPEN_STAGES, OWNER_ANY, Who.receiver,
@@ -492,6 +562,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         _stages(Stage.prosecution), _roles(Role.prosecutor), Who.owner,
         (F("party_id", K.party, label_ar="المتهم", label_en="Accused"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
+        guard="may_be_detained",
         effects=(Release(), Hold("prosecution_detention", Custody.detained)), article="CCP Art. 176",
     ),
     ActionRule(
@@ -510,7 +581,7 @@ ACTIONS: tuple[ActionRule, ...] = (
          F("days", K.integer, label_ar="المدة بالأيام", label_en="Days"),
          F("grounds", K.text, label_ar="الأسباب", label_en="Grounds")),
         guard="person_detained_within_cap",
-        effects=(ExtendDetention("judicial_detention"),), article="CCP Art. 122",
+        effects=(ExtendDetention("judicial_detention", trial_clock="trial_detention"),), article="CCP Art. 122",
     ),
     ActionRule(
         "archive", "حفظ الأوراق", "Archive", _stages(Stage.prosecution), _roles(Role.chief_prosecutor), Who.owner,
@@ -599,6 +670,43 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),
          F("detail", K.text, label_ar="بيان التنفيذ", label_en="Detail")),
         guard="convicted_party", effects=(EnterStage(Stage.execution), RecordExecution()),
+    ),
+    ActionRule(
+        "commit_to_prison", "إيداع المحكوم عليه المؤسسة", "Commit to prison", _stages(Stage.final, Stage.execution),
+        _roles(Role.prosecutor, Role.chief_prosecutor), Who.owner,
+        (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),
+         F("to_agency", K.agency, label_ar="مؤسسة الإصلاح والتأهيل", label_en="Prison")),
+        guard="committable_convict",
+        effects=(EnterStage(Stage.execution), CommitToPrison(), Involve("to_agency")),
+    ),
+    ActionRule(
+        "admit_to_prison", "استلام المحكوم عليه", "Admit to prison", _stages(Stage.execution),
+        _roles(Role.prison_officer), Who.holding_prison,
+        (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),),
+        guard="committed_here", effects=(AdmitToPrison(),),
+    ),
+    ActionRule(
+        "transfer_prisoner", "نقل نزيل", "Transfer a prisoner", _stages(Stage.execution),
+        _roles(Role.prison_officer), Who.holding_prison,
+        (F("party_id", K.party, label_ar="النزيل", label_en="Prisoner"),
+         F("to_agency", K.agency, label_ar="المؤسسة المنقول إليها", label_en="To prison"),
+         F("reason", K.text, label_ar="سبب النقل", label_en="Reason")),
+        guard="imprisoned_here", effects=(CommitToPrison(), Involve("to_agency")),
+    ),
+    ActionRule(
+        "release_prisoner", "الإفراج عن نزيل", "Release a prisoner", _stages(Stage.execution),
+        _roles(Role.prison_officer), Who.holding_prison,
+        (F("party_id", K.party, label_ar="النزيل", label_en="Prisoner"),
+         F("ground", K.choice, choices=tuple(SentenceEnd), label_ar="سبب الإفراج", label_en="Ground")),
+        guard="imprisoned_here", effects=(EndSentence(),),
+    ),
+    ActionRule(
+        "record_sentence_end", "إثبات انقضاء العقوبة", "Record the end of a sentence",
+        _stages(Stage.final, Stage.execution), _roles(Role.prosecutor, Role.chief_prosecutor), Who.owner,
+        (F("party_id", K.party, label_ar="المحكوم عليه", label_en="Convicted person"),
+         F("ground", K.choice, choices=tuple(SentenceEnd), label_ar="سبب الانقضاء", label_en="Ground"),
+         F("ended_at", K.past_datetime, label_ar="تاريخ الانقضاء", label_en="Ended at")),
+        guard="sentence_to_end", effects=(EnterStage(Stage.execution), EndSentence(at_field="ended_at")),
     ),
     ActionRule(
         "close_case", "إغلاق القضية", "Close the case", _stages(Stage.final, Stage.execution),

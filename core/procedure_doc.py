@@ -15,7 +15,17 @@ from typing import Any
 from core.clocks import WEEKDAYS, ClockRule, RuleBook, default_rulebook
 from core.procedure import ACTIONS, LATEST_REVISION, PROCEDURE_VERSION, ActionRule, RuleRevision, effect_name
 from core.transitions import GUARDS, WINDOWS_AFTER, per_accused_rules, trial_level
-from core.vocabulary import STAGE_OWNER_KIND, Category, Stage, label
+from core.vocabulary import (
+    HELD,
+    SENTENCES_WITH_A_TERM,
+    STAGE_OWNER_KIND,
+    Category,
+    Custody,
+    ReleaseTerms,
+    SentenceKind,
+    Stage,
+    label,
+)
 
 VERIFY = "**verify**"
 
@@ -42,6 +52,84 @@ PER_ACCUSED = (
     "(`qualifications`) and the competent court follows the new category.",
     "The case's outcome is derived from its accused's, the first of the precedence below that any of them has.",
 )
+
+#: custody and detention as the table applies them (issue 13; RuleRevision.custody_follows_person)
+CUSTODY_RULES = (
+    "Police custody runs from the arrest (`record_arrest`). At the referral (`refer_to_prosecution`) the people in "
+    "police custody are handed over with the file: their police custody ends and the prosecution's period "
+    "(`prosecution_custody`) runs, within which it questions them and orders their detention or release.",
+    "A detention order (`order_detention`, guard `may_be_detained`) is for a suspect or an accused only "
+    "(`409 not_a_defendant`), and never for a person already detained (`409 already_detained`): a second order "
+    "does not restart the prosecution's period.",
+    "Only a judge extends a detention (`extend_detention`), and only while a period still holds the person. During "
+    "the investigation the extensions add up, per person, to the judge's cap (`judicial_detention`); once the "
+    "trial court holds the case, its own period (`trial_detention`) applies, apart from that cap.",
+    "When a period that holds a person ends with no extension (expiry `release_due`), the person's state becomes "
+    "\"detention expired — release due\": the case is flagged stalled at once (urgency: a person's liberty; "
+    "marked release due on the stalled list and on the case page) and "
+    "every later extension or detention order is refused (`409 release_due`) until the release is recorded.",
+    "A release (`release_person`) is recorded with its reason and terms: "
+    + ", ".join(f"`{t}` ({label(t, 'en').lower()})" for t in ReleaseTerms) + ".",
+    "No case closes (archive, lapse, reconciliation, close) while it holds someone (`409 person_held`, naming "
+    "them). A merge carries each person held, with their clocks' instants, to the case it joins (a period already "
+    "past arrives expired); `core.custody` gives the same for a severance.",
+)
+
+#: sentences as data, as core.fields checks them and core.sentences computes from them (issue 13, Deliver 4)
+SENTENCE_RULES = (
+    "A conviction states the judge's own wording (`sentence`) and may carry the sentence as data (`penalty`): its "
+    "`kind`, its term in `years`, `months` and `days`, and a `fine` in Libyan dinars. A term is required for, and "
+    "allowed only with, " + ", ".join(f"`{k}`" for k in sorted(SENTENCES_WITH_A_TERM)) + "; a fine needs its amount "
+    "(`422 sentence_term_required`, `sentence_term_not_allowed`, `fine_amount_required`); an acquittal carries none.",
+    "The time the case held the person (police custody, before the prosecution, detention, until each release) is "
+    "credited, each day begun counting. The expected release date of a term of imprisonment is the start of its "
+    "execution (`record_execution`) plus the term, less the credit.",
+    "Over-detention is flagged for a person held under the case past their sentence: acquitted with a final "
+    "verdict, sentenced to no imprisonment, or with a term the credit already covers; and for a term being served "
+    "past its expected release.",
+    "A death sentence awaits the Supreme Court's confirmation: its execution is refused (`409 "
+    "death_sentence_unconfirmed`) unless the Supreme Court gave the judgment (RuleRevision `sentences_and_prison`).",
+    "`GET /api/v1/cases/{id}` shows, per convict, the credit, the expected release, over-detention and a death "
+    "sentence awaiting confirmation (`sentences`).",
+)
+
+#: the prison's part (issue 13, Deliver 3) and the end of a sentence, which the criminal record's lapse runs from
+PRISON_RULES = (
+    "A convict with a final conviction to imprisonment (or one whose sentence is given in words only) is committed "
+    "to a prison (`commit_to_prison`, guard `committable_convict`): a hand-off of the person, which the prison "
+    "acknowledges by admitting them (`admit_to_prison`); unadmitted past `committal_ack`, it is escalated. From the "
+    "committal the prison takes a part in the case (it sees it) and its officers act on the convicts it holds.",
+    "The execution of a convict's sentence starts with their admission, per convict. The warden records a transfer "
+    "to another prison (`transfer_prisoner`, a new committal) and the release (`release_prisoner`), which ends the "
+    "sentence with its ground: served, remitted or prescribed. Only the prison releases a prisoner (`409 in_prison`).",
+    "A sentence served outside a prison (a fine paid, a suspension run) or prescribed is ended by the prosecution "
+    "(`record_sentence_end`, with the date it ended).",
+    "The case closes once every convict's execution is recorded (`409 execution_pending`, naming them) and nobody "
+    "is held under it, in prison included (`409 person_held`).",
+    "The criminal record's lapse period runs from the end of the sentence (served, remitted or prescribed) and never "
+    "while it is unexecuted: neither a prisoner still serving nor a fugitive's record lapses (core.records).",
+)
+
+
+def _regimes(book: RuleBook) -> list[str]:
+    rows = []
+    for regime in book.regimes.values():
+        source = regime.article + (f" — {VERIFY}" if regime.verify or not regime.article else "")
+        changes = "; ".join(f"`{clock}`: " + ", ".join(f"{k} {v}" for k, v in fields.items())
+                            for clock, fields in regime.clocks.items())
+        rows.append([f"`{regime.name}`", f"{regime.label_en} ({regime.label_ar})", changes, source])
+    return _table(["Classification", "Regime", "Clocks it changes", "Source"], rows)
+
+
+def _sentence_kinds() -> list[str]:
+    return _table(["Sentence kind", "Arabic", "English", "Has a term"],
+                  [[f"`{k}`", label(k, "ar"), label(k, "en"), "yes" if k in SENTENCES_WITH_A_TERM else "no"]
+                   for k in SentenceKind])
+
+
+def _custody_states() -> list[str]:
+    return _table(["Custody", "Arabic", "English", "Held by the case"],
+                  [[f"`{c}`", label(c, "ar"), label(c, "en"), "yes" if c in HELD else "no"] for c in Custody])
 
 
 def _first_line(thing: Any) -> str:
@@ -148,6 +236,30 @@ def procedure_markdown(book: RuleBook | None = None) -> str:
         *_table(["Per-accused rule", "Actions / values"],
                 [[name.replace("_", " ").capitalize(), ", ".join(f"`{v}`" for v in values)]  # in order: a precedence
                  for name, values in per_accused_rules().items()]),
+        "",
+        "## Custody and detention",
+        "",
+        *_custody_states(),
+        "",
+        *[f"- {line}" for line in CUSTODY_RULES],
+        "",
+        "## Special regimes",
+        "",
+        "An offence's classification (`classification` at `open_case`) chooses the regime its case's clocks follow: "
+        "the case carries that variant of the rules from its report on. Regimes are data in the rule table, and a rule "
+        "file may change them (`regimes`); `GET /api/v1/procedure` publishes them.",
+        "",
+        *_regimes(book),
+        "",
+        "## Sentences",
+        "",
+        *_sentence_kinds(),
+        "",
+        *[f"- {line}" for line in SENTENCE_RULES],
+        "",
+        "## The prison and the end of a sentence",
+        "",
+        *[f"- {line}" for line in PRISON_RULES],
         "",
         "## Clocks",
         "",

@@ -27,7 +27,7 @@ class RecordRule:
     label_ar: str
     label_en: str
     listed: bool  # does a final conviction of this category appear on a certificate at all
-    lapse_years: int | None  # drops off N years after execution (or finality); None: only rehabilitation clears it
+    lapse_years: int | None  # drops off N years after the sentence's end; None: only rehabilitation clears it
     verify: bool = False  # statutory figure not confirmed from the law's text
 
 
@@ -74,6 +74,8 @@ class RecordFacts:
     final_at: datetime
     executed_at: datetime | None
     rehabilitated_at: datetime | None
+    #: when the sentence ended: served, remitted or prescribed (issue 13: the lapse runs from it, and only from it)
+    sentence_ended_at: datetime | None = None
 
 
 @dataclass
@@ -123,9 +125,10 @@ def exclusion(facts: RecordFacts, rules: RecordRules, now: datetime) -> Exclusio
         return Exclusion.not_listed
     if facts.rehabilitated_at is not None and facts.rehabilitated_at <= now:
         return Exclusion.rehabilitated
-    if rule.lapse_years is not None:
-        start = facts.executed_at or facts.final_at
-        if add_months(start, 12 * rule.lapse_years) <= now:
+    # the lapse runs from the end of the sentence (served, remitted or prescribed): never while it is unexecuted,
+    # so neither a prisoner still serving nor a fugitive's record lapses (issue 13, Deliver 5)
+    if rule.lapse_years is not None and facts.sentence_ended_at is not None:
+        if add_months(facts.sentence_ended_at, 12 * rule.lapse_years) <= now:
             return Exclusion.lapsed
     return None
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from core.case import Actor, CaseState
-from core.clocks import TRIPOLI, Expiry
+from core.clocks import TRIPOLI
 from core.roles import Capability, may
 from core.transitions import CUSTODY_CLOCKS, idle_deadline
 from core.vocabulary import AgeBucket, ClockStatus, Stage, StallReason, Urgency
@@ -85,7 +85,7 @@ def case_deadlines(state: CaseState) -> list[Deadline]:
     for clock in state.clocks:
         reason = _reason(clock.name)
         rule = state.rules.clocks.get(clock.name)
-        if reason is None or rule is None or rule.expiry != Expiry.escalate:
+        if reason is None or rule is None or not rule.escalates:
             continue
         if clock.status == ClockStatus.open:
             found.append(Deadline(clock.clock_id, reason, clock.subject, clock.started_at, clock.warn_at,

@@ -35,6 +35,7 @@ from core.case import (
     Verdict,
 )
 from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
+from core.custody import carry_custody, custody_to_carry, held_parties
 from core.fields import check_fields, parse_instant
 from core.procedure import (
     ACTIONS,
@@ -45,16 +46,20 @@ from core.procedure import (
     ActionRule,
     AddParties,
     AddParty,
+    AdmitToPrison,
     Challenge,
     ClearOutcome,
     Close,
     CloseByVerdicts,
+    CommitToPrison,
     Dispose,
     Effect,
+    EndSentence,
     EnterStage,
     ExtendDetention,
     FieldKind,
     HandOff,
+    HandOverCustody,
     Hold,
     IdentifyParty,
     Involve,
@@ -76,9 +81,12 @@ from core.procedure import (
 )
 from core.refusal import Refusal, conflict, forbidden, invalid
 from core.roles import reassign_power
+from core.sentences import death_unconfirmed, held_seconds
 from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
     DEFENDANT_ROLES,
+    HELD,
+    IN_PRISON,
     STAGE_OWNER_KIND,
     AgencyKind,
     Category,
@@ -89,6 +97,7 @@ from core.vocabulary import (
     PartyRole,
     Role,
     Sensitivity,
+    SentenceKind,
     Stage,
     SystemEvent,
     VerdictResult,
@@ -99,7 +108,10 @@ CLOCK_EVENTS = (SystemEvent.clock_warning, SystemEvent.clock_expired)
 MERGEABLE_STAGES = (Stage.police_inquiry, Stage.prosecution)
 #: the clocks that run while a person is held by the case: those the table's custody effects start
 CUSTODY_CLOCKS: tuple[str, ...] = tuple(dict.fromkeys(
-    e.clock for rule in ACTIONS for e in rule.effects if isinstance(e, Hold | ExtendDetention)))
+    [e.clock for rule in ACTIONS for e in rule.effects if isinstance(e, Hold | ExtendDetention | HandOverCustody)]
+    + [e.trial_clock for rule in ACTIONS for e in rule.effects if isinstance(e, ExtendDetention) and e.trial_clock]))
+#: a merged case's people held, carried to the case it joins (RuleRevision.custody_follows_person)
+CUSTODY_CARRIED_FIELD = "custody_carried"
 CHALLENGE_WINDOWS = ("appeal_window", "objection_window", "cassation_window")
 #: a hand-off event records the kind of agency it sent the case to, so that the fold knows it
 RECEIVER_FIELD = "to_agency"
@@ -152,6 +164,9 @@ def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor,
         return actor.agency == state.owner_agency or (actor.region is not None and actor.region == state.region)
     if rule.who is Who.referring_prosecution:
         return actor.agency == state.referring_prosecution
+    if rule.who is Who.holding_prison:
+        return actor.agency_kind == AgencyKind.prison and actor.agency in {
+            p.prison for p in state.parties if p.custody in IN_PRISON}
     if rule.who is Who.owner_or_referring_prosecution:
         if actor.agency == state.owner_agency:
             return True
@@ -263,6 +278,9 @@ def _arrest_after_report(context: GuardContext) -> Refusal | None:
 def _held(context: GuardContext, party: Party) -> Refusal | None:
     if party.custody == Custody.free:
         return conflict("not_held", "this person is not held", "هذا الشخص غير محتجز")
+    if party.custody in IN_PRISON and context.revision >= RuleRevision.sentences_and_prison:
+        return conflict("in_prison", "a prisoner is released by the prison that holds them",
+                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
     return None
 
 
@@ -272,25 +290,113 @@ def _cap_reached(cap: int) -> Refusal:
 
 
 def _detained_below_cap(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.detained:
+    follows_person = context.revision >= RuleRevision.custody_follows_person
+    if follows_person and (party.custody == Custody.release_due or (
+            party.custody == Custody.detained and not _custody_running(context.state, party))):
+        return _release_due()
+    if party.custody not in (Custody.detained, Custody.release_due) or (
+            party.custody == Custody.release_due and follows_person):
         return conflict("not_detained", "this person is not in pre-trial detention",
                         "هذا الشخص ليس محبوساً احتياطياً")
-    cap = context.state.rules.clock("judicial_detention").cap
-    if cap and party.detention_days_extended >= cap:
+    clock = _extension_clock(context)
+    cap = context.state.rules.clock(clock).cap
+    if cap and _days_extended(party, clock) >= cap:
         return _cap_reached(cap)
     return None
 
 
 def _extension_within_limits(context: GuardContext) -> Refusal | None:
-    rule = context.state.rules.clock("judicial_detention")
+    clock = _extension_clock(context)
+    rule = context.state.rules.clock(clock)
     days = context.fields["days"]
     if days > rule.length:
         return invalid("days", f"one extension is at most {rule.length} days",
                        f"مدة المد لا تتجاوز {rule.length} يوماً", "extension_too_long")
     party = context.state.party(context.fields["party_id"])
-    if rule.cap and party is not None and party.detention_days_extended + days > rule.cap:
+    if rule.cap and party is not None and _days_extended(party, clock) + days > rule.cap:
         return _cap_reached(rule.cap)
     return None
+
+
+# ---------------------------------------------------------------- custody and detention follow the person
+
+
+def _release_due() -> Refusal:
+    return conflict("release_due", "this person's detention has expired: they must be released, and it can no "
+                    "longer be extended", "انتهت مدة حبس هذا الشخص: يجب الإفراج عنه، ولا يجوز مد حبسه بعد انتهائها")
+
+
+def _custody_running(state: CaseState, party: Party) -> bool:
+    """A period still holds this person: one of their custody clocks is open."""
+    return any(c.subject == party.party_id and c.name in CUSTODY_CLOCKS and c.status == ClockStatus.open
+               for c in state.clocks)
+
+
+def _extension_clock(context: GuardContext) -> str:
+    """Which period an extension adds to: the trial court's own once it holds the case (since custody follows the
+    person); during the investigation, the judge's, whose cap counts per person."""
+    rule = ACTIONS_BY_NAME["extend_detention"]
+    extension = next(e for e in rule.effects if isinstance(e, ExtendDetention))
+    if (context.revision >= RuleRevision.custody_follows_person and context.state.stage == Stage.trial
+            and extension.trial_clock):
+        return extension.trial_clock
+    return extension.clock
+
+
+def _days_extended(party: Party, clock: str) -> int:
+    if clock == "judicial_detention":
+        return party.detention_days_extended
+    return party.days_extended.get(clock, 0)
+
+
+def _may_be_detained(context: GuardContext, party: Party) -> Refusal | None:
+    """A detention order is for a suspect or an accused, and never restarts a detention already running or
+    expired (only a judge extends it)."""
+    if context.revision < RuleRevision.custody_follows_person:
+        return None
+    if party.role not in DEFENDANT_ROLES:
+        return conflict("not_a_defendant", "only a suspect or an accused can be detained",
+                        "لا يحبس احتياطياً إلا المشتبه به أو المتهم")
+    if party.custody == Custody.release_due:
+        return _release_due()
+    if party.custody == Custody.detained:
+        return conflict("already_detained", "this person is already detained: only a judge extends a detention",
+                        "هذا الشخص محبوس احتياطياً بالفعل: لا يمد الحبس إلا القاضي")
+    return None
+
+
+def closes_case(rule: ActionRule) -> bool:
+    """The action ends the case's hold on its people (a merge carries them to the case it joins instead); a
+    decision for one accused alone (`Dispose` with its party named) ends it for that accused."""
+    return any(isinstance(e, CloseByVerdicts | Dispose) or (isinstance(e, Close) and e.outcome != Outcome.merged)
+               for e in rule.effects)
+
+
+def _disposal(rule: ActionRule) -> Dispose | None:
+    return next((e for e in rule.effects if isinstance(e, Dispose)), None)
+
+
+def _nobody_held(rule: ActionRule, state: CaseState, revision: RuleRevision,
+                 fields: Mapping[str, Any] | None = None) -> Refusal | None:
+    """A case does not close while someone is held under it, nor do one accused's proceedings end while the case
+    holds them: each is released first, and the release recorded. With no `fields` (a dry run), an action that
+    may be decided for one accused alone stays open while some accused in the proceedings is free."""
+    if revision < RuleRevision.custody_follows_person or not closes_case(rule):
+        return None
+    held = held_parties(state)
+    disposal = _disposal(rule)
+    if disposal is not None and revision >= RuleRevision.per_accused:
+        if fields is None:
+            if any(p not in held for p in state.active_accused()):
+                return None
+        elif fields.get(disposal.party_field):
+            return None  # one accused alone: their guard (_free_to_dispose) asks whether the case holds them
+    if not held:
+        return None
+    names = "، ".join(p.name for p in held)
+    return Refusal("person_held", 409, f"the case still holds {len(held)} person(s): record their release first",
+                   f"ما زال محتجزاً على ذمة القضية: {names}؛ يجب تسجيل الإفراج أولاً", None,
+                   {"held": [p.party_id for p in held]})
 
 
 def _handoff_pending(context: GuardContext) -> Refusal | None:
@@ -399,6 +505,19 @@ def _in_proceedings(context: GuardContext, party: Party) -> Refusal | None:
     return None
 
 
+def _free_to_dispose(context: GuardContext, party: Party) -> Refusal | None:
+    """A decision that ends one accused's proceedings: an accused still in them, whom the case no longer holds
+    (since custody follows the person, their release is recorded first, as for a whole case's closing)."""
+    refusal = _in_proceedings(context, party)
+    if refusal is not None or context.revision < RuleRevision.custody_follows_person:
+        return refusal
+    if party.custody in HELD:
+        return Refusal("person_held", 409, "the case still holds this person: record their release first",
+                       f"ما زال {party.name} محتجزاً على ذمة القضية؛ يجب تسجيل الإفراج أولاً", "party_id",
+                       {"held": [party.party_id]})
+    return None
+
+
 def _others_remain(context: GuardContext) -> Refusal | None:
     """A severance leaves at least one accused in the case: severing the last one would only renumber it."""
     if len(context.state.active_accused()) < 2:
@@ -443,11 +562,101 @@ def _finally_convicted(context: GuardContext, party: Party) -> Refusal | None:
     return None
 
 
+def _executable_conviction(context: GuardContext, party: Party) -> Refusal | None:
+    """A final conviction, and (since sentences are data) not a death sentence the Supreme Court has not confirmed."""
+    refusal = _finally_convicted(context, party)
+    if refusal is not None or context.revision < RuleRevision.sentences_and_prison:
+        return refusal
+    verdict = context.state.latest_verdict(party.party_id)
+    if verdict is not None and death_unconfirmed(verdict):
+        return conflict("death_sentence_unconfirmed", "a death sentence is executed only once the Supreme Court has "
+                        "confirmed it", "لا تنفذ عقوبة الإعدام إلا بعد إقرارها من المحكمة العليا")
+    return None
+
+
 def _nothing_left_to_execute(context: GuardContext) -> Refusal | None:
     state = context.state
     if state.stage == Stage.final and any(v.result == VerdictResult.convicted for v in _final_verdicts(state)):
         return conflict("execution_pending", "record the execution of the sentences first",
                         "يجب تسجيل تنفيذ الأحكام أولاً")
+    if context.revision >= RuleRevision.sentences_and_prison:
+        # execution is per convict: the case waits for every one of them, not the first
+        pending = [v.party_id for v in _final_verdicts(state) if v.result == VerdictResult.convicted
+                   and v.executed_at is None and v.sentence_ended_at is None]
+        if pending:
+            return Refusal("execution_pending", 409, "record the execution of every convict's sentence first",
+                           "يجب تسجيل تنفيذ العقوبة على كل محكوم عليه أولاً", None, {"pending": pending})
+    return None
+
+
+# ---------------------------------------------------------------- the prison
+
+
+def _committable(context: GuardContext, party: Party) -> Refusal | None:
+    """A final conviction to imprisonment (or one whose sentence is given in words only), not yet with a prison."""
+    refusal = _executable_conviction(context, party)
+    if refusal is not None:
+        return refusal
+    verdict = context.state.latest_verdict(party.party_id)
+    assert verdict is not None
+    if party.custody in IN_PRISON:
+        return conflict("already_committed", "this convict is already committed to a prison",
+                        "المحكوم عليه مودع بإحدى المؤسسات بالفعل")
+    if verdict.sentence_ended_at is not None:
+        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
+    if verdict.penalty and verdict.penalty.get("kind") != SentenceKind.imprisonment:
+        return conflict("no_custodial_sentence", "this sentence imprisons nobody",
+                        "العقوبة المحكوم بها ليست سالبة للحرية")
+    return None
+
+
+def _a_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    if target.kind != AgencyKind.prison:
+        return invalid("to_agency", "a convict is committed to a prison", "يودع المحكوم عليه مؤسسة إصلاح وتأهيل",
+                       "not_a_prison")
+    return None
+
+
+def _another_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
+    refusal = _a_prison(context, target)
+    if refusal is None and target.code == context.actor.agency:
+        return conflict("same_prison", "the prisoner is already in this prison", "النزيل في هذه المؤسسة بالفعل")
+    return refusal
+
+
+def _committed_here(context: GuardContext, party: Party) -> Refusal | None:
+    if party.custody != Custody.committed or party.prison != context.actor.agency:
+        return conflict("not_committed_here", "no convict of this case is committed to your prison under this name",
+                        "هذا الشخص غير مودع بمؤسستكم")
+    return None
+
+
+def _imprisoned_here(context: GuardContext, party: Party) -> Refusal | None:
+    if party.custody != Custody.imprisoned or party.prison != context.actor.agency:
+        return conflict("not_imprisoned_here", "this person is not held in your prison", "هذا الشخص ليس نزيلاً بمؤسستكم")
+    return None
+
+
+def _sentence_to_end(context: GuardContext, party: Party) -> Refusal | None:
+    """The prosecution records the end of a sentence served outside a prison (a fine paid, a suspension run) or
+    prescribed; a prisoner's is recorded by their prison when it releases them."""
+    refusal = _finally_convicted(context, party)
+    if refusal is not None:
+        return refusal
+    if party.custody in IN_PRISON:
+        return conflict("in_prison", "a prisoner is released by the prison that holds them",
+                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
+    verdict = context.state.latest_verdict(party.party_id)
+    if verdict is not None and verdict.sentence_ended_at is not None:
+        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
+    return None
+
+
+def _ended_after_verdict(context: GuardContext) -> Refusal | None:
+    verdict = context.state.latest_verdict(context.fields["party_id"])
+    if verdict is not None and parse_instant(context.fields["ended_at"], "ended_at") < verdict.at:
+        return invalid("ended_at", "a sentence cannot end before the verdict", "لا تنقضي العقوبة قبل صدور الحكم",
+                       "ended_before_verdict")
     return None
 
 
@@ -679,6 +888,11 @@ GUARDS: dict[str, Guard] = {
     "arrest_after_report": Guard(on_party=_not_yet_held, on_values=_arrest_after_report),
     "person_held": Guard(on_party=_held),
     "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
+    "may_be_detained": Guard(on_party=_may_be_detained),
+    "committable_convict": Guard(on_party=_committable, on_agency=_a_prison),
+    "committed_here": Guard(on_party=_committed_here),
+    "imprisoned_here": Guard(on_party=_imprisoned_here, on_agency=_another_prison),
+    "sentence_to_end": Guard(on_party=_sentence_to_end, on_values=_ended_after_verdict),
     "handoff_pending": Guard(on_case=_handoff_pending),
     "archived": Guard(on_case=_archived),
     "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
@@ -693,10 +907,10 @@ GUARDS: dict[str, Guard] = {
                                                  "انقضى ميعاد الاستئناف"), on_agency=_competent_appeal_court),
     "cassation_window_open": Guard(on_party=_window("cassation_window", "the cassation window is closed",
                                                     "انقضى ميعاد الطعن بالنقض")),
-    "convicted_party": Guard(on_party=_finally_convicted),
+    "convicted_party": Guard(on_party=_executable_conviction),
     "nothing_left_to_execute": Guard(on_case=_nothing_left_to_execute),
-    "reconcilable": Guard(on_case=_reconcilable, on_party=_in_proceedings),
-    "accused_in_proceedings": Guard(on_party=_in_proceedings),
+    "reconcilable": Guard(on_case=_reconcilable, on_party=_free_to_dispose),
+    "accused_in_proceedings": Guard(on_party=_free_to_dispose),
     "severable": Guard(on_case=_others_remain, on_party=_in_proceedings),
     "merge_target_open": Guard(on_values=_merge_target_open),
     "same_kind_target": Guard(on_agency=_same_kind_target),
@@ -828,8 +1042,13 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         if receiver.level is not None:
             fields[RECEIVER_LEVEL_FIELD] = receiver.level
     _check_guard(rule, context)
+    refusal = _nobody_held(rule, state, revision, fields)
+    if refusal is not None:
+        raise refusal
     if revision >= RuleRevision.per_accused:
         _decide_per_accused(rule, context, fields)
+    if revision >= RuleRevision.custody_follows_person:
+        _decide_custody(rule, context, fields)
     if revision >= RuleRevision.remand_to_quashed_court:
         for effect in rule.effects:
             quashed = _quashed_judgment(state)
@@ -872,6 +1091,18 @@ def _decide_per_accused(rule: ActionRule, context: GuardContext, fields: dict[st
             fields[effect.case_field] = uuid.uuid5(
                 SEVERED_CASE_NAMESPACE, f"{state.case_id}/{party.party_id}/{state.seq + 1}").hex
             fields[effect.file_field] = severed_file(state, party, fields.get("reason", ""))
+def _decide_custody(rule: ActionRule, context: GuardContext, fields: dict[str, Any]) -> None:
+    """What the action does to the people held, decided with it so that the log says it (and a replay of an older
+    event, which lacks it, does what it did then)."""
+    state = context.state
+    for effect in rule.effects:
+        if isinstance(effect, HandOverCustody):
+            fields[effect.field] = [p.party_id for p in state.parties if p.custody == effect.from_custody]
+        elif isinstance(effect, ExtendDetention) and effect.trial_clock:
+            fields[effect.clock_field] = _extension_clock(context)
+        elif isinstance(effect, JoinCase):
+            carried = {p.party_id: custody_to_carry(state, p.party_id, CUSTODY_CLOCKS) for p in held_parties(state)}
+            fields[CUSTODY_CARRIED_FIELD] = {k: v for k, v in carried.items() if v is not None}
 
 
 def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:
@@ -894,7 +1125,9 @@ def new_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> Ca
         case_id=case_id, number=number, stage=Stage.police_inquiry, owner_agency=station,
         region=f.get("region"), offence=f["offence"], category=Category(f["category"]),
         sensitivity=Sensitivity(f["sensitivity"]), opened_at=event.at,
-        occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules, place=f.get("place", ""),
+        # a special regime's variant of the rules, for an offence its law sets apart (absent from older openings)
+        occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules.for_regime(f.get("classification")),
+        place=f.get("place", ""),
         narrative=f.get("narrative", ""), opening_station=station, agencies_involved=[station],
         agency_kinds={station: OPENING_AGENCY_KIND},
     )
@@ -915,8 +1148,11 @@ def _iso(at: datetime | None) -> str | None:
 def severed_file(state: CaseState, accused: Party, reason: str) -> dict[str, Any]:
     """The file a severed accused's new case starts from, as plain JSON (it is logged in both cases): the facts
     and their legal description, where the proceedings stand, the accused with their custody and its running
-    clocks, their verdicts, the holding court's hearings, the other parties who are not accused, the evidence."""
+    clocks (core.custody), their verdicts, the holding court's hearings, the parties who are not accused, the
+    evidence."""
     others = [p for p in state.parties if p.role not in DEFENDANT_ROLES]
+    carried = {p.party_id: c for p in [accused, *others]
+               if (c := custody_to_carry(state, p.party_id, CUSTODY_CLOCKS)) is not None}
     return {
         "source_case_id": state.case_id, "source_number": state.number, "reason": reason,
         "offence": state.offence, "category": state.category, "sensitivity": state.sensitivity,
@@ -925,16 +1161,13 @@ def severed_file(state: CaseState, accused: Party, reason: str) -> dict[str, Any
         "region": state.region, "opening_station": state.opening_station,
         "referring_prosecution": state.referring_prosecution, "agencies_involved": list(state.agencies_involved),
         "agency_kinds": dict(state.agency_kinds), "court_levels": dict(state.court_levels),
-        "parties": [{**_delivered(p), "custody": p.custody, "detention_days_extended": p.detention_days_extended}
-                    for p in [accused, *others]],
+        # the accused's custody as it travels (core.custody): the same state and instants, no clock restarted
+        "parties": [_delivered(p, carried) for p in [accused, *others]],
         "verdicts": [{"result": v.result, "in_absentia": v.in_absentia, "at": v.at.isoformat(), "court": v.court,
                       "level": v.level, "sentence": v.sentence, "recorded_at": _iso(v.recorded_at),
                       "served_at": _iso(v.served_at), "final": v.final, "challenged": v.challenged,
                       "executed_at": _iso(v.executed_at)}
                      for v in state.verdicts if v.party_id == accused.party_id],
-        "clocks": [{"name": c.name, "started_at": c.started_at.isoformat(), "expires_at": c.expires_at.isoformat(),
-                    "warn_at": c.warn_at.isoformat(), "warned": c.warned}
-                   for c in state.open_clocks() if c.subject == accused.party_id],
         "hearings": [{"at": h.at.isoformat(), "court": h.court, "room": h.room, "entered_late": h.entered_late}
                      for h in state.hearings if h.court == state.owner_agency],
         "documents": [dict(d) for d in state.documents],
@@ -959,8 +1192,8 @@ def _severed_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) 
     )
     for data in f["parties"]:
         party = _add_party(state, data)
-        party.custody = Custody(data.get("custody", Custody.free))
-        party.detention_days_extended = int(data.get("detention_days_extended", 0))
+        if data.get("custody"):
+            carry_custody(state, party, data["custody"], event.seq, event.at)
     accused = state.parties[0].party_id
     for v in f.get("verdicts", []):
         state.verdicts.append(Verdict(
@@ -968,11 +1201,6 @@ def _severed_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) 
             at=parse_instant(v["at"], "at"), court=v["court"], level=Stage(v["level"]), sentence=v.get("sentence"),
             recorded_at=_instant_or_none(v.get("recorded_at")), served_at=_instant_or_none(v.get("served_at")),
             final=v["final"], challenged=v["challenged"], executed_at=_instant_or_none(v.get("executed_at"))))
-    for c in f.get("clocks", []):
-        state.clocks.append(Clock(
-            clock_id=f"{c['name']}-{event.seq}-{accused}", name=c["name"],
-            started_at=parse_instant(c["started_at"], "started_at"), expires_at=parse_instant(c["expires_at"], "x"),
-            warn_at=parse_instant(c["warn_at"], "warn_at"), subject=accused, warned=c["warned"]))
     for h in f.get("hearings", []):
         state.hearings.append(Hearing(at=parse_instant(h["at"], "at"), court=h["court"], room=h.get("room"),
                                       entered_late=h.get("entered_late", False)))
@@ -1047,6 +1275,8 @@ def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, age
     context = GuardContext(state, ActionCommand(rule.name, actor, courts=courts), now)
     guard = _guard(rule)
     if guard.on_case is not None and guard.on_case(context) is not None:
+        return None
+    if _nobody_held(rule, state, LATEST_REVISION) is not None:
         return None
     choices: dict[str, tuple[str, ...]] = {}
     party_spec = rule.party_field
@@ -1127,9 +1357,17 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
         case Hold():
             _hold(state, event, effect)
         case Release(party_field=party_field):
-            _release(state, fields[party_field])
+            _release(state, fields[party_field], event.at)
         case ExtendDetention():
             _extend_detention(state, event, effect)
+        case HandOverCustody():
+            _hand_over_custody(state, event, effect)
+        case CommitToPrison():
+            _commit_to_prison(state, event, effect)
+        case AdmitToPrison(party_field=party_field):
+            _admit_to_prison(state, event, fields[party_field])
+        case EndSentence():
+            _end_sentence(state, event, effect)
         case Acknowledge():
             _acknowledge(state, event.at)
         case RecordCharges(field=name):
@@ -1165,25 +1403,24 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
                 retried = list(fields.get(REMANDED_FIELD, [p.party_id for p in state.accused()]))
             _retrial(state, retried)
         case RecordExecution(party_field=party_field):
-            verdict = state.latest_verdict(fields[party_field])
-            if verdict is not None and verdict.executed_at is None:
-                verdict.executed_at = event.at
+            _execution_begins(state, fields[party_field], event.at)
         case JoinCase(field=name):
             state.merged_into = fields[name]
+            state.custody_carried = dict(fields.get(CUSTODY_CARRIED_FIELD) or {})
         case Close(outcome=outcome):
-            _close(state, outcome)
+            _close(state, outcome, event.at)
         case CloseByVerdicts():
             for party in state.active_accused():
                 verdict = state.latest_verdict(party.party_id)
                 if verdict is not None and verdict.final:
                     party.outcome = Outcome(verdict.result)
-            _close(state, derived_outcome(state))
+            _close(state, derived_outcome(state), event.at)
         case Dispose(outcome=outcome, party_field=party_field, ground_field=ground_field):
             ground = fields.get(ground_field) if ground_field else None
             if fields.get(party_field):
                 _dispose(state, fields[party_field], outcome, ground, event)
             else:
-                _close(state, outcome)
+                _close(state, outcome, event.at)
         case Requalify(category_field=category_field, charges_field=charges_field):
             _requalify(state, event, fields.get(category_field), fields.get(charges_field))
         case Sever(party_field=party_field, case_field=case_field):
@@ -1279,23 +1516,97 @@ def _hold(state: CaseState, event: CaseEvent, hold: Hold) -> None:
     party = state.party(subject)
     if party is not None:
         party.custody = hold.custody
+        if party.held_since is None:
+            party.held_since = start
 
 
-def _release(state: CaseState, subject: str) -> None:
+def _release(state: CaseState, subject: str, at: datetime) -> None:
     _stop_clocks(state, CUSTODY_CLOCKS, subject)
     party = state.party(subject)
     if party is not None:
         party.custody = Custody.free
+        _end_held_period(party, at)
+
+
+def _end_held_period(party: Party, at: datetime) -> None:
+    """The time the case held this person counts towards their sentence (core.sentences)."""
+    if party.held_since is not None:
+        party.held_seconds += max((at - party.held_since).total_seconds(), 0.0)
+        party.held_since = None
 
 
 def _extend_detention(state: CaseState, event: CaseEvent, extension: ExtendDetention) -> None:
     subject = event.fields[extension.party_field]
     days = event.fields[extension.days_field]
+    # an extension logged before the trial court had periods of its own is the judge's
+    clock = event.fields.get(extension.clock_field) or extension.clock
     _stop_clocks(state, CUSTODY_CLOCKS, subject)  # the extension's period replaces the one running
-    _start_clock(state, extension.clock, event.at, event.seq, subject, length=days)
+    _start_clock(state, clock, event.at, event.seq, subject, length=days)
     party = state.party(subject)
     if party is not None:
-        party.detention_days_extended += days
+        if clock == extension.clock:
+            party.detention_days_extended += days
+        else:
+            party.days_extended[clock] = party.days_extended.get(clock, 0) + days
+        if party.custody == Custody.release_due:  # accepted so under the rules before custody followed the person
+            party.custody = Custody.detained
+
+
+def _commit_to_prison(state: CaseState, event: CaseEvent, committal: CommitToPrison) -> None:
+    """The convict goes to the prison named: whatever held them before ends, and that prison's admission is due."""
+    subject = event.fields[committal.party_field]
+    party = state.party(subject)
+    if party is None:
+        return
+    _stop_clocks(state, (*CUSTODY_CLOCKS, committal.clock), subject)
+    _start_clock(state, committal.clock, event.at, event.seq, subject)
+    party.prison = event.fields[committal.to_field]
+    party.custody = Custody.committed
+    if party.held_since is None:
+        party.held_since = event.at
+
+
+def _admit_to_prison(state: CaseState, event: CaseEvent, subject: str) -> None:
+    party = state.party(subject)
+    if party is None:
+        return
+    _stop_clocks(state, ("committal_ack",), subject)
+    party.custody = Custody.imprisoned
+    _execution_begins(state, subject, event.at)  # a prisoner's sentence is executed from their admission
+
+
+def _execution_begins(state: CaseState, subject: str, at: datetime) -> None:
+    """The first record of a convict's execution: its instant, and the custody it credits (the time held so far)."""
+    verdict = state.latest_verdict(subject)
+    party = state.party(subject)
+    if verdict is not None and verdict.executed_at is None:
+        verdict.executed_at = at
+        verdict.credit_seconds = held_seconds(party, at) if party is not None else 0.0
+
+
+def _end_sentence(state: CaseState, event: CaseEvent, end: EndSentence) -> None:
+    subject = event.fields[end.party_field]
+    at = parse_instant(event.fields[end.at_field], end.at_field) if end.at_field else event.at
+    verdict = state.latest_verdict(subject)
+    if verdict is not None:
+        verdict.sentence_ended_at = at
+        verdict.sentence_end_ground = event.fields[end.ground_field]
+    party = state.party(subject)
+    if party is not None and party.custody in IN_PRISON:
+        _stop_clocks(state, ("committal_ack",), subject)
+        party.custody = Custody.free
+        _end_held_period(party, event.at)
+
+
+def _hand_over_custody(state: CaseState, event: CaseEvent, handover: HandOverCustody) -> None:
+    """The people the event names go with the file: their custody ends, and the receiver's period starts."""
+    for subject in event.fields.get(handover.field) or []:  # absent from events logged before custody moved
+        party = state.party(subject)
+        if party is None:
+            continue
+        _stop_clocks(state, CUSTODY_CLOCKS, subject)
+        _start_clock(state, handover.clock, event.at, event.seq, subject)
+        party.custody = handover.to_custody
 
 
 def _acknowledge(state: CaseState, at: datetime) -> None:
@@ -1349,7 +1660,7 @@ def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, A
     for item in items:
         verdict = Verdict(party_id=item["party_id"], result=VerdictResult(item["result"]),
                           in_absentia=item["in_absentia"], at=pronounced, court=state.owner_agency, level=level,
-                          sentence=item["sentence"], recorded_at=event.at)
+                          sentence=item["sentence"], recorded_at=event.at, penalty=item.get("penalty"))
         state.verdicts.append(verdict)
         windows = _windows_after(state, level, verdict.court)
         if not windows:
@@ -1419,7 +1730,8 @@ def _dispose(state: CaseState, party_id: str, outcome: Outcome, ground: str | No
         if clock.subject == party_id and clock.status == ClockStatus.open:
             clock.status = ClockStatus.stopped
             _clear_stalled(state, clock.name, clock.clock_id)
-    party.custody = Custody.free
+    party.custody = Custody.free  # only a severed accused is still held here: their new case holds them now
+    _end_held_period(party, event.at)
     _settle(state, event.at, event.seq)
 
 
@@ -1429,7 +1741,7 @@ def _settle(state: CaseState, at: datetime, seq: int) -> None:
     if state.stage == Stage.closed or not state.accused():
         return
     if not state.active_accused():
-        _close(state, derived_outcome(state))
+        _close(state, derived_outcome(state), at)
         return
     _maybe_final(state, at, seq)
 
@@ -1452,7 +1764,7 @@ def _requalify(state: CaseState, event: CaseEvent, category: str | None, charges
         by_agency=event.actor.agency if event.actor else state.owner_agency, action=event.name))
 
 
-def _close(state: CaseState, outcome: Outcome) -> None:
+def _close(state: CaseState, outcome: Outcome, at: datetime) -> None:
     state.outcome = outcome
     for party in state.active_accused():
         party.outcome = outcome
@@ -1463,26 +1775,30 @@ def _close(state: CaseState, outcome: Outcome) -> None:
     state.stalled = []
     for party in state.parties:
         party.custody = Custody.free
+        _end_held_period(party, at)
     state.stage = Stage.closed
 
 
 def _apply_merged_in(state: CaseState, event: CaseEvent) -> None:
     state.last_activity_at = event.at
     state.merged_from.append(event.fields["source_case_id"])
-    known_ids = {p.national_id for p in state.parties if p.national_id}
+    known = {p.national_id: p for p in state.parties if p.national_id}
     for party in event.fields["parties"]:
-        if party.get("national_id") and party["national_id"] in known_ids:
-            continue  # the same person is already a party here
-        _add_party(state, party)
+        here = known.get(party["national_id"]) if party.get("national_id") else None
+        if here is None:  # else the same person is already a party here
+            here = _add_party(state, party)
+        carried = party.get("custody")  # held by the merged case: held here, on the same clocks
+        if carried and here.custody == Custody.free:
+            carry_custody(state, here, carried, event.seq, event.at)
     state.documents.extend(event.fields["documents"])
 
 
-def _delivered(party: Party) -> dict[str, Any]:
+def _delivered(party: Party, custody: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     """A merged case's party as the merged_in event carries it (the identity fields only when known, as
-    events logged before they existed have them)."""
+    events logged before they existed have them; the custody of a person the merged case held)."""
     carried: dict[str, Any] = {"role": party.role, "name": party.name, "national_id": party.national_id}
     extra = {"passport_number": party.passport_number, "nationality": party.nationality,
-             "birth_date": party.birth_date, "aliases": list(party.aliases)}
+             "birth_date": party.birth_date, "aliases": list(party.aliases), "custody": custody.get(party.party_id)}
     carried.update({k: v for k, v in extra.items() if v})
     return carried
 
@@ -1496,7 +1812,7 @@ def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -
         raise conflict("already_merged", "this case was already joined here", "سبق ضم هذه القضية")
     return CaseEvent(seq=state.seq + 1, name=SystemEvent.merged_in, at=now, actor=None, fields={
         "source_case_id": delivery.source_case_id, "source_number": delivery.source_number,
-        "parties": [_delivered(p) for p in delivery.parties],
+        "parties": [_delivered(p, delivery.custody) for p in delivery.parties],
         "documents": list(delivery.documents)})
 
 
@@ -1524,7 +1840,11 @@ def _apply_clock_event(state: CaseState, event: CaseEvent) -> None:
         return
     clock.status = ClockStatus.expired
     expiry = state.rules.clock(clock.name).expiry
-    if expiry is Expiry.escalate:
+    if expiry is Expiry.release_due and clock.subject:
+        party = state.party(clock.subject)
+        if party is not None and party.custody != Custody.free:
+            party.custody = Custody.release_due
+    if state.rules.clock(clock.name).escalates:
         state.stalled.append(StalledReason(clock.name, event.at, clock.clock_id))
         if clock.name == "handoff_ack" and state.handoff is not None:
             state.handoff.escalated = True

@@ -101,7 +101,62 @@ class Custody(StrEnum):
 
     free = "free"
     police_custody = "police_custody"
+    #: handed over to the prosecution with the file (refer_to_prosecution): it questions them, then detains or releases
+    before_prosecution = "before_prosecution"
     detained = "detained"  # pre-trial detention (الحبس الاحتياطي)
+    #: the period that held them expired with no extension: they must be released, and nothing extends it any more
+    release_due = "release_due"
+    #: a convict committed to a prison (commit_to_prison), not yet admitted by it
+    committed = "committed"
+    imprisoned = "imprisoned"  # admitted by the prison, serving the sentence there
+
+
+#: the custody states the prison holds a convict in: only the prison records their admission, transfer and release
+IN_PRISON: frozenset[Custody] = frozenset({Custody.committed, Custody.imprisoned})
+
+
+#: the custody states in which a person is held by the case (a person "release due" is still held, unlawfully)
+HELD: frozenset[Custody] = frozenset(Custody) - {Custody.free}
+
+
+class OffenceClass(StrEnum):
+    """The offence's classification where the law sets a regime of its own (issue 13, Deliver 2): the case's clocks
+    follow that regime's variant of the rule table (core.clocks.RuleBook.for_regime)."""
+
+    ordinary = "ordinary"
+    state_security = "state_security"  # offences against the security of the State
+
+
+class SentenceKind(StrEnum):
+    """What a conviction's sentence is, as data beside the judge's own wording (issue 13, Deliver 4)."""
+
+    imprisonment = "imprisonment"
+    fine = "fine"
+    suspended = "suspended"
+    death = "death"
+    community_service = "community_service"
+    confiscation = "confiscation"
+
+
+#: the kinds of sentence that run for a length of time (the others are a sum, a confiscation, or death)
+SENTENCES_WITH_A_TERM: frozenset[SentenceKind] = frozenset(
+    {SentenceKind.imprisonment, SentenceKind.suspended, SentenceKind.community_service})
+
+
+class SentenceEnd(StrEnum):
+    """How a sentence came to its end: the criminal record's lapse runs from it (core.records)."""
+
+    served = "served"
+    remitted = "remitted"  # remitted in whole or in part (a pardon of the sentence, a conditional release)
+    prescribed = "prescribed"  # an unexecuted sentence prescribed by the passing of time
+
+
+class ReleaseTerms(StrEnum):
+    """How a release is ordered (release_person): outright, under conditions, or on bail."""
+
+    unconditional = "unconditional"
+    conditions = "conditions"
+    bail = "bail"
 
 
 class ClockStatus(StrEnum):
@@ -140,6 +195,9 @@ class StallReason(StrEnum):
     police_custody = "police_custody"
     prosecution_detention = "prosecution_detention"
     judicial_detention = "judicial_detention"
+    prosecution_custody = "prosecution_custody"
+    trial_detention = "trial_detention"
+    committal_ack = "committal_ack"
     handoff_ack = "handoff_ack"
     stage_sla = "stage_sla"
     idle = "idle"
@@ -318,7 +376,33 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
     Custody: {
         Custody.free: ("طليق", "Free"),
         Custody.police_custody: ("محتجز لدى الشرطة", "In police custody"),
+        Custody.before_prosecution: ("مسلّم إلى النيابة", "Handed over to the prosecution"),
         Custody.detained: ("محبوس احتياطياً", "In pre-trial detention"),
+        Custody.release_due: ("انتهت مدة الحبس — يجب الإفراج", "Detention expired — release due"),
+        Custody.committed: ("مودع بأمر إيداع في انتظار الاستلام", "Committed to a prison, awaiting admission"),
+        Custody.imprisoned: ("نزيل مؤسسة الإصلاح", "In prison"),
+    },
+    SentenceEnd: {
+        SentenceEnd.served: ("انقضت العقوبة بالتنفيذ", "Served"),
+        SentenceEnd.remitted: ("انقضت العقوبة بالعفو أو الإفراج الشرطي", "Remitted"),
+        SentenceEnd.prescribed: ("سقطت العقوبة بالتقادم", "Prescribed"),
+    },
+    OffenceClass: {
+        OffenceClass.ordinary: ("جريمة عادية", "Ordinary offence"),
+        OffenceClass.state_security: ("جريمة ماسة بأمن الدولة", "Offence against the security of the State"),
+    },
+    SentenceKind: {
+        SentenceKind.imprisonment: ("الحبس أو السجن", "Imprisonment"),
+        SentenceKind.fine: ("الغرامة", "Fine"),
+        SentenceKind.suspended: ("عقوبة موقوفة التنفيذ", "Suspended sentence"),
+        SentenceKind.death: ("الإعدام", "Death"),
+        SentenceKind.community_service: ("العمل للمنفعة العامة", "Community service"),
+        SentenceKind.confiscation: ("المصادرة", "Confiscation"),
+    },
+    ReleaseTerms: {
+        ReleaseTerms.unconditional: ("إفراج دون قيد", "Unconditional release"),
+        ReleaseTerms.conditions: ("إفراج بشروط", "Release under conditions"),
+        ReleaseTerms.bail: ("إفراج بكفالة", "Release on bail"),
     },
     ClockStatus: {
         ClockStatus.open: ("جارٍ", "Running"),
@@ -345,6 +429,9 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         StallReason.police_custody: ("الحجز لدى الشرطة", "Police custody"),
         StallReason.prosecution_detention: ("الحبس الاحتياطي (النيابة)", "Prosecution detention"),
         StallReason.judicial_detention: ("مد الحبس (القاضي)", "Judicial detention"),
+        StallReason.prosecution_custody: ("العرض على النيابة", "Before the prosecution"),
+        StallReason.trial_detention: ("الحبس بأمر المحكمة", "Detention by the trial court"),
+        StallReason.committal_ack: ("استلام المحكوم عليه", "Admission of the convict"),
         StallReason.handoff_ack: ("استلام الملف", "Hand-off acknowledgement"),
         StallReason.stage_sla: ("مهلة المرحلة", "Stage SLA"),
         StallReason.idle: ("توقف الإجراءات مدة طويلة", "No activity for too long"),

@@ -60,6 +60,8 @@ AGENCIES: tuple[Agency, ...] = (
            CourtLevel.first_instance, appeals_to="court.appeal.benghazi"),
     Agency("supreme_court", AgencyKind.supreme_court, "المحكمة العليا", "Supreme Court", None, None, CourtLevel.supreme),
     Agency("prison.aljdaida", AgencyKind.prison, "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
+    # a second prison, so that a prisoner can be transferred (transfer_prisoner)
+    Agency("prison.alkuwaifiya", AgencyKind.prison, "مؤسسة الإصلاح والتأهيل الكويفية", "Al-Kuwaifiya Rehabilitation Institution", None, "benghazi"),
     Agency("records", AgencyKind.records_office, "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
 )
 

@@ -258,6 +258,9 @@ class CriminalRecord(Base):
     final_at: Mapped[datetime]
     executed_at: Mapped[datetime | None] = mapped_column(default=None)
     recorded_at: Mapped[datetime]
+    #: when and how the sentence ended (served, remitted, prescribed): the lapse runs from it (core.records)
+    sentence_ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    sentence_end_ground: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class RehabilitationOrder(Base):

@@ -39,6 +39,9 @@ def project_criminal_records(session: Session, state: CaseState) -> None:
         if existing is not None:
             if verdict.executed_at is not None and existing.executed_at is None:
                 existing.executed_at = verdict.executed_at
+            if verdict.sentence_ended_at is not None and existing.sentence_ended_at is None:
+                existing.sentence_ended_at = verdict.sentence_ended_at
+                existing.sentence_end_ground = verdict.sentence_end_ground
             continue
         # the party's person record as projected just before (store.readmodel: parties, then records)
         person_id = session.scalar(select(PartyRow.person_id).where(PartyRow.case_id == state.case_id,
@@ -49,6 +52,7 @@ def project_criminal_records(session: Session, state: CaseState) -> None:
             offence="؛ ".join(state.charges) if state.charges else state.offence, category=state.category,
             sensitivity=state.sensitivity, sentence=verdict.sentence, court=verdict.court, verdict_at=verdict.at,
             final_at=_final_at(state, party, verdict), executed_at=verdict.executed_at,
+            sentence_ended_at=verdict.sentence_ended_at, sentence_end_ground=verdict.sentence_end_ground,
             recorded_at=datetime.now(UTC))
         try:
             with session.begin_nested():
@@ -94,7 +98,8 @@ def compute_record(session: Session, national_id: str, holder_name: str, now: da
                 continue
             facts = RecordFacts(record.category, record.final_at,
                                 record.executed_at if record.executed_at else None,
-                                rehabilitated_at if rehabilitated_at else None)
+                                rehabilitated_at if rehabilitated_at else None,
+                                record.sentence_ended_at if record.sentence_ended_at else None)
             reason = exclusion(facts, rules, now)
             if reason is not None:
                 excluded[str(record.id)] = reason.value

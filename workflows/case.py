@@ -13,12 +13,12 @@ projections`), the Updates waiting on it are answered (their actions are in the 
 its log), later actions go on, and the workflow sends the outbox again every few minutes until it is on
 record. An index that spent its attempts is sent again likewise.
 AGENCY_KINDS_PATCH, COURTS_ASKED_PATCH, SEPARATION_OF_POWERS_PATCH, COMPETENT_COURTS_PATCH, LEGAL_DATES_PATCH,
-REMAND_PATCH: the rule revisions of core.procedure.RuleRevision. An action
+REMAND_PATCH, CUSTODY_PATCH, SENTENCES_PATCH: the rule revisions of core.procedure.RuleRevision. An action
 is decided again in its Update handler under the newest revision; an Update accepted before a revision
 existed is decided again, on replay, as it was then (a reassignment across agency kinds, a detention
 extended by a court of the region that was never asked, a court's case reassigned by the Ministry, a felony
 referred to a first-instance court, a verdict that did not say when it was pronounced, a remand that went back
-to trial from cassation).
+to trial from cassation, a second detention order that restarted the prosecution's period).
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ COMPETENT_COURTS_PATCH = "competent-courts-1"
 LEGAL_DATES_PATCH = "legal-dates-1"
 REMAND_PATCH = "remand-quashed-court-1"
 PER_ACCUSED_PATCH = "per-accused-1"
+CUSTODY_PATCH = "custody-follows-person-1"
+SENTENCES_PATCH = "sentences-and-prison-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -274,7 +276,8 @@ class CaseWorkflow:
         """After merge_into is on record, the case it joined receives its parties and evidence."""
         state = self._state
         assert state.merged_into is not None
-        delivery = MergeDelivery(state.case_id, state.number, state.merged_into, state.parties, state.documents)
+        delivery = MergeDelivery(state.case_id, state.number, state.merged_into, state.parties, state.documents,
+                                 custody=state.custody_carried)
         while True:
             try:
                 await workflow.execute_activity(DELIVER_MERGE, delivery, start_to_close_timeout=timedelta(seconds=30),
@@ -336,6 +339,10 @@ class CaseWorkflow:
 
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
+    if workflow.patched(SENTENCES_PATCH):
+        return transitions.RuleRevision.sentences_and_prison
+    if workflow.patched(CUSTODY_PATCH):
+        return transitions.RuleRevision.custody_follows_person
     if workflow.patched(PER_ACCUSED_PATCH):
         return transitions.RuleRevision.per_accused
     if workflow.patched(REMAND_PATCH):

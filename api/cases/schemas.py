@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from core.vocabulary import Category, ClockStatus, Outcome, PartyRole, Sensitivity, Stage
+from core.vocabulary import Category, ClockStatus, OffenceClass, Outcome, PartyRole, Sensitivity, Stage
 
 
 class PartyCreate(BaseModel):
@@ -38,6 +38,8 @@ class CaseCreate(BaseModel):
     offence: str
     category: Category = Field(examples=["misdemeanour"])
     sensitivity: Sensitivity = Sensitivity.normal
+    #: where the law sets a special regime (state security…), the classification that chooses its periods
+    classification: OffenceClass | None = Field(default=None, examples=["ordinary"])
     occurred_at: AwareDatetime
     place: str
     narrative: str
@@ -87,6 +89,17 @@ class ClockPublic(BaseModel):
     status: ClockStatus
 
 
+class SentencePublic(BaseModel):
+    """What the system computes from a convict's sentence (core.sentences), beside the judge's wording."""
+
+    party_id: str
+    kind: str | None
+    credited_days: int
+    expected_release: date | None
+    over_detention: bool
+    awaits_confirmation: bool
+
+
 class SupervisionNotePublic(BaseModel):
     seq: int
     at: AwareDatetime
@@ -131,6 +144,9 @@ class CasePublic(BaseModel):
     #: party's `severed_to`)
     severed_from: str | None = None
     severed_from_number: str | None = None
+    #: per convict (and per person acquitted while still held): credit, expected release, over-detention, and a
+    #: death sentence awaiting the Supreme Court's confirmation
+    sentences: list[SentencePublic] = []
 
 
 class CaseSummary(BaseModel):

@@ -24,6 +24,7 @@ from api.cases.schemas import (
     CaseSummary,
     ClockPublic,
     EventPublic,
+    SentencePublic,
     SupervisionNotePublic,
 )
 from api.idempotency import checked_key, once
@@ -35,6 +36,7 @@ from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseS
 from core.clocks import TRIPOLI, counts_whole_days, last_day
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Hidden, Refusal
+from core.sentences import case_sentences
 from core.supervision import case_deadlines, overdue
 from core.text import check_national_id, check_nationality, check_passport_number
 from core.transitions import action_options, decide_open
@@ -270,6 +272,7 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
                            for n in state.supervision_notes],
         qualifications=[vars(q) for q in state.qualifications], severed_from=state.severed_from,
         severed_from_number=state.severed_from_number,
+        sentences=[SentencePublic(**vars(f)) for f in case_sentences(state, now)],
     )
 
 

@@ -20,6 +20,8 @@ class PastDeadlinePublic(BaseModel):
     days_past: int
     on_record: bool = Field(description="false: past, but its expiry is not yet in the case's log (shown all the "
                                         "same; the case's workflow records it when it runs)")
+    release_due: bool = Field(default=False, description="a person's custody or detention period past with no "
+                                                         "extension: they are due for release")
 
 
 class StalledCasePublic(BaseModel):

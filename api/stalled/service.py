@@ -11,9 +11,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api.stalled.schemas import PastDeadlinePublic, StalledCasePublic, StalledPage
+from config.rules import rulebook
 from core.access import viewer_for
 from core.agencies import AgencyTree
 from core.case import Actor
+from core.clocks import Expiry
 from core.refusal import Refusal, invalid
 from core.supervision import SupervisionScope, age_days, bucket_of, supervision_scope, urgency_of
 from core.vocabulary import AgeBucket, Category, Stage, StallReason, label, label_of
@@ -73,7 +75,14 @@ def _deadline(row: CaseDeadline, now: datetime) -> PastDeadlinePublic:
     reason = StallReason(row.reason)
     return PastDeadlinePublic(reason=reason, label_ar=label(reason, "ar"), label_en=label(reason, "en"),
                               urgency=urgency_of(reason), subject=row.subject, started_at=row.started_at,
-                              due_at=row.due_at, days_past=age_days(row.due_at, now), on_record=row.on_record)
+                              due_at=row.due_at, days_past=age_days(row.due_at, now), on_record=row.on_record,
+                              release_due=_makes_release_due(reason))
+
+
+def _makes_release_due(reason: StallReason) -> bool:
+    """A person's period past with no extension: by the rules, they are due for release (issue 13)."""
+    rule = rulebook().clocks.get(reason.value)
+    return rule is not None and rule.expiry is Expiry.release_due
 
 
 def public(row: StalledRow, now: datetime) -> StalledCasePublic:

@@ -65,6 +65,8 @@ def procedure(session: SessionDep) -> dict[str, Any]:
                     "owner_kinds": sorted(STAGE_OWNER_KIND[s])} for s in Stage],
         "actions": [_action(a) for a in ACTIONS],
         "clocks": [asdict(c) for c in book.clocks.values()],
+        # the special regimes (issue 13): per offence classification, the clocks its law changes
+        "regimes": [asdict(r) for r in book.regimes.values()],
         # the court calendar (MIZAN_RULES): the days the courts do not sit; a clock with next_sitting_day moves a
         # deadline that falls on one of them to the next day they sit
         "calendar": book.calendar.describe(),

@@ -30,6 +30,8 @@ from core.vocabulary import (
     PersonDecisionKind,
     Role,
     Sensitivity,
+    SentenceEnd,
+    SentenceKind,
     SlaBand,
     Stage,
     StallReason,
@@ -50,6 +52,7 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
     "exclusion_label": Exclusion, "notification_label": NotificationKind, "reason_label": StallReason,
     "age_label": AgeBucket, "urgency_label": Urgency, "sla_label": SlaBand, "person_decision_label": PersonDecisionKind,
+    "sentence_kind_label": SentenceKind, "sentence_end_label": SentenceEnd,
 }
 
 def time_element(value: datetime | str | None, language: str) -> Markup:

@@ -201,11 +201,16 @@ def test_a_lapse_for_one_accused_at_trial_makes_the_judged_others_final() -> Non
     assert state.stage == Stage.final
 
 
-def test_a_detained_accused_whose_proceedings_end_is_held_no_more() -> None:
+def test_one_accused_s_proceedings_end_only_once_their_release_is_recorded() -> None:
+    """Custody follows the person (issue 13): nobody is set free by a decision that does not say so."""
     state = _in_prosecution()
     act(state, PROSECUTOR, "order_detention", T0, party_id="p2", grounds="خشية الهرب")
+    refusal = refused(state, CHIEFPROS, "archive", T0, ground="…", party_id="p2")
+    assert (refusal.code, refusal.field, refusal.details["held"]) == ("person_held", "party_id", ["p2"])
+    act(state, CHIEFPROS, "archive", T0, ground="…", party_id="p1")  # the free one's may end
+    act(state, PROSECUTOR, "release_person", T0, party_id="p2", reason="إخلاء سبيل بضمان")
     act(state, CHIEFPROS, "archive", T0, ground="…", party_id="p2")
-    assert state.party("p2").custody == Custody.free  # type: ignore[union-attr]
+    assert state.party("p2").custody == Custody.free and state.stage == Stage.closed  # type: ignore[union-attr]
     assert all(c.status != ClockStatus.open for c in state.clocks if c.subject == "p2")
 
 

@@ -17,6 +17,7 @@ from core.refusal import Refusal
 from core.transitions import GUARDS, RuleRevision, apply, apply_effect, decide, due_clock_events
 from core.vocabulary import STAGE_OWNER_KIND, AgencyKind, Custody, Stage
 from tests.core.conftest import Walked
+from tests.core.test_prison import WARDEN, admitted, committed, final_convicts
 from tests.core.test_remand import _in_cassation
 from tests.support.procedure import (
     AGENCIES,
@@ -82,6 +83,19 @@ def _detained_for(days_extended: int) -> CaseState:
     return state
 
 
+def _expired(state: CaseState) -> CaseState:
+    """Every clock of the case run to a week past the start: a detention not extended is past its period."""
+    for event in due_clock_events(state, T0 + timedelta(days=8)):
+        apply(state, event)
+    return state
+
+
+def _with_witness() -> CaseState:
+    state = _in_prosecution()
+    act(state, PROSECUTOR, "add_party", T0, role="witness", name="شاهد")
+    return state
+
+
 def _in_execution() -> CaseState:
     state = _final("convicted")
     act(state, PROSECUTOR, "record_execution", T0 + timedelta(days=40), party_id="p1", detail="…")
@@ -117,6 +131,8 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
     "person_detained_within_cap": [
         (lambda: refused(_tried(), JUDGE, "extend_detention", T0, party_id="p1", days=5, grounds="…"),
          "not_detained"),
+        (lambda: refused(_expired(_detained_for(0)), JUDGE, "extend_detention", T0 + timedelta(days=8),
+                         party_id="p1", days=5, grounds="…"), "release_due"),
         (lambda: refused(_detained_for(0), JUDGE, "extend_detention", party_id="p1", days=16, grounds="…"),
          "extension_too_long"),
         (lambda: refused(_detained_for(30), JUDGE, "extend_detention", party_id="p1", days=1, grounds="…"),
@@ -132,6 +148,26 @@ GUARD_REFUSALS: dict[str, list[tuple[Callable[[], Refusal], str]]] = {
         (lambda: refused(_detained_for(30), PROSECUTOR, "request_detention_extension", party_id="p1",
                          to_agency="court.tripoli", grounds="…"), "extension_cap_reached"),
     ],
+    "may_be_detained": [
+        (lambda: refused(_with_witness(), PROSECUTOR, "order_detention", party_id="p2", grounds="…"),
+         "not_a_defendant"),
+        (lambda: refused(_detained_for(0), PROSECUTOR, "order_detention", party_id="p1", grounds="…"),
+         "already_detained"),
+        (lambda: refused(_expired(_detained_for(0)), PROSECUTOR, "order_detention", T0 + timedelta(days=8),
+                         party_id="p1", grounds="…"), "release_due"),
+    ],
+    "committable_convict": [
+        (lambda: refused(committed()[0], PROSECUTOR, "commit_to_prison", T0 + timedelta(days=45), party_id="p1",
+                         to_agency="prison.aljdaida"), "already_committed"),
+        (lambda: refused(final_convicts()[0], PROSECUTOR, "commit_to_prison", T0 + timedelta(days=45),
+                         party_id="p1", to_agency="pros.tripoli"), "not_a_prison"),
+    ],
+    "committed_here": [(lambda: refused(committed()[0], WARDEN, "admit_to_prison", T0 + timedelta(days=45),
+                                        party_id="p2"), "not_committed_here")],
+    "imprisoned_here": [(lambda: refused(committed()[0], WARDEN, "release_prisoner", T0 + timedelta(days=45),
+                                         party_id="p1", ground="served"), "not_imprisoned_here")],
+    "sentence_to_end": [(lambda: refused(admitted()[0], PROSECUTOR, "record_sentence_end", T0 + timedelta(days=45),
+                                         party_id="p1", ground="served", ended_at=T0.isoformat()), "in_prison")],
     "handoff_pending": [(lambda: refused(_in_prosecution(), PROSECUTOR, "acknowledge_receipt"), "no_pending_handoff")],
     "archived": [(lambda: refused(_lapsed(), CHIEFPROS, "reopen", reason="…"), "not_archived")],
     "has_accused": [
@@ -379,7 +415,8 @@ def test_record_execution_marks_only_that_convicts_verdict() -> None:
 def test_custody_clocks_come_from_the_table() -> None:
     from core.transitions import CUSTODY_CLOCKS
 
-    assert set(CUSTODY_CLOCKS) == {"police_custody", "prosecution_detention", "judicial_detention"}
+    assert set(CUSTODY_CLOCKS) == {"police_custody", "prosecution_detention", "judicial_detention",
+                                   "prosecution_custody", "trial_detention"}
     state = _arrested()
     assert state.party("p1").custody is Custody.police_custody  # type: ignore[union-attr]
 

@@ -26,10 +26,11 @@ BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def facts(category: str = "misdemeanour", final_years_ago: float = 1, executed: bool = False,
-          rehabilitated: bool = False) -> RecordFacts:
+          rehabilitated: bool = False, ended_years_ago: float | None = None) -> RecordFacts:
     final_at = NOW - timedelta(days=365.25 * final_years_ago)
+    ended_at = NOW - timedelta(days=365.25 * ended_years_ago) if ended_years_ago is not None else None
     return RecordFacts(category, final_at, final_at + timedelta(days=30) if executed else None,
-                       NOW - timedelta(days=1) if rehabilitated else None)
+                       NOW - timedelta(days=1) if rehabilitated else None, ended_at)
 
 
 def test_a_recent_misdemeanour_is_listed() -> None:
@@ -48,16 +49,22 @@ def test_a_misdemeanour_lapses_after_the_rule_tables_years_but_not_before() -> N
     rules = default_record_rules()
     years = rules.rule("misdemeanour").lapse_years
     assert years is not None
-    assert exclusion(facts(final_years_ago=years - 0.1), rules, NOW) is None
-    assert exclusion(facts(final_years_ago=years + 0.1), rules, NOW) is Exclusion.lapsed
+    assert exclusion(facts(final_years_ago=years + 1, ended_years_ago=years - 0.1), rules, NOW) is None
+    assert exclusion(facts(final_years_ago=years + 1, ended_years_ago=years + 0.1), rules, NOW) is Exclusion.lapsed
 
 
-def test_the_lapse_period_counts_from_execution_when_there_was_one() -> None:
+def test_the_lapse_runs_from_the_end_of_the_sentence_never_while_it_is_unexecuted() -> None:
+    """Issue 13: a ten-year prisoner is not "clean" six years after the execution began, nor a fugitive's record
+    after finality: only the sentence's end (served, remitted, prescribed) starts the lapse."""
     rules = default_record_rules()
-    years = rules.rule("misdemeanour").lapse_years
+    years = rules.rule("felony").lapse_years
     assert years is not None
-    # final just over N years ago, executed a month later: not lapsed yet
-    assert exclusion(facts(final_years_ago=years + 0.01, executed=True), rules, NOW) is None
+    serving = facts("felony", final_years_ago=years + 1, executed=True)
+    assert exclusion(serving, rules, NOW) is None  # executed long ago, still serving: no lapse
+    fugitive = facts("felony", final_years_ago=years * 3)
+    assert exclusion(fugitive, rules, NOW) is None  # never executed: no lapse
+    served = facts("felony", final_years_ago=years * 3, executed=True, ended_years_ago=years + 0.1)
+    assert exclusion(served, rules, NOW) is Exclusion.lapsed
 
 
 def test_an_unknown_category_is_listed_and_never_lapses() -> None:

@@ -100,11 +100,12 @@ def test_an_acknowledged_handoff_and_a_released_person_end_their_deadlines() -> 
     act(state, OFFICER, "record_arrest", T0, party_id="p1", arrested_at=(T0 - timedelta(hours=20)).isoformat())
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
     now = T0 + timedelta(days=2)
-    assert _reasons(state, now) == [(StallReason.police_custody, False), (StallReason.handoff_ack, False)]
+    # police custody ended at the referral: the person is before the prosecution now (issue 13)
+    assert _reasons(state, now) == [(StallReason.prosecution_custody, False), (StallReason.handoff_ack, False)]
     _record_clocks(state, now)
-    assert _reasons(state, now) == [(StallReason.police_custody, True), (StallReason.handoff_ack, True)]
+    assert _reasons(state, now) == [(StallReason.prosecution_custody, True), (StallReason.handoff_ack, True)]
     act(state, PROSECUTOR, "acknowledge_receipt", now)
-    assert _reasons(state, now) == [(StallReason.police_custody, True)]
+    assert _reasons(state, now) == [(StallReason.prosecution_custody, True)]
     act(state, PROSECUTOR, "release_person", now, party_id="p1", reason="كفالة")
     assert _reasons(state, now) == []
 
@@ -167,7 +168,7 @@ def test_a_closed_case_has_no_deadline_and_says_when_it_closed() -> None:
 
 
 def test_every_escalating_clock_of_the_rule_table_is_a_reason() -> None:
-    escalating = {c.name for c in default_rulebook().clocks.values() if c.expiry is Expiry.escalate}
+    escalating = {c.name for c in default_rulebook().clocks.values() if c.escalates}
     assert escalating | {"idle"} == {r.value for r in StallReason}
 
 

@@ -104,7 +104,9 @@ def test_the_figures_equal_what_the_case_states_give(generated: tuple[Session, l
     expected = expected_figures(states, {}, viewer_for(watcher), scope, NOW)
     assert found == expected
     if username == "supervisor":  # the generated set is rich enough to mean something
-        assert expected["stalled_total"] > 40 and len(expected["stalled_by_reason"]) == len(StallReason)
+        # every reason but those of stages the generated walks stop before (the trial court's detention, the prison)
+        reached = set(StallReason) - {StallReason.trial_detention, StallReason.committal_ack}
+        assert expected["stalled_total"] > 40 and len(expected["stalled_by_reason"]) == len(reached)
         assert expected["ending_soon_total"] and expected["handoffs"] and expected["closed"]
         assert all(expected["pendency"].values()) and len(expected["time_in_stage"]) >= 3
 

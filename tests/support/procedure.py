@@ -272,7 +272,8 @@ def _judged(category: str, parties: int, verdict: Mapping[str, object]) -> tuple
 
 def paths() -> Iterator[tuple[CaseState, datetime]]:
     """The paths a random walk seldom takes to the end, step by step: archive and reopen; a detention put before
-    a judge; a felony to
+    a judge; a person handed over to the prosecution at referral; a convict committed to and admitted by a prison;
+    a felony to
     cassation and a remand; an in-absentia verdict served and opposed; two convicts to execution."""
     state = open_case()
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
@@ -294,6 +295,13 @@ def paths() -> Iterator[tuple[CaseState, datetime]]:
     yield copy.deepcopy(state), T0
     act(state, PROSECUTOR, "request_detention_extension", T0, party_id="p1", to_agency="court.tripoli",
         grounds="مقتضيات التحقيق")
+    yield copy.deepcopy(state), T0
+
+    # a person arrested, handed over to the prosecution with the file (custody follows the person)
+    state = open_case()
+    act(state, OFFICER, "record_arrest", T0, party_id="p1", arrested_at=T0.isoformat())
+    act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
+    act(state, PROSECUTOR, "acknowledge_receipt", T0)
     yield copy.deepcopy(state), T0
 
     conviction = {"result": "convicted", "sentence": "السجن عشر سنوات"}
@@ -321,6 +329,11 @@ def paths() -> Iterator[tuple[CaseState, datetime]]:
         apply(state, event)
     yield copy.deepcopy(state), later
     act(state, PROSECUTOR, "record_execution", later, party_id="p1", detail="أودع المؤسسة")
+    yield copy.deepcopy(state), later
+    # the prison: p2 committed, admitted (the warden's part), then transferred to another prison
+    act(state, PROSECUTOR, "commit_to_prison", later, party_id="p2", to_agency="prison.aljdaida")
+    yield copy.deepcopy(state), later
+    act(state, actor("prison_officer", "prison.aljdaida"), "admit_to_prison", later, party_id="p2")
     yield copy.deepcopy(state), later
 
     # per accused: one appeals, the other's appeal joins the court of appeal; one accused's case lapses; one is

@@ -20,7 +20,7 @@ from typing import Any
 
 from core.access import Viewer, may_see
 from core.case import ActionCommand, Actor, CaseState
-from core.clocks import TRIPOLI, Expiry, RuleBook, default_rulebook
+from core.clocks import TRIPOLI, RuleBook, default_rulebook
 from core.refusal import Refusal
 from core.supervision import SupervisionScope
 from core.transitions import apply, decide, decide_open, due_clock_events, new_case
@@ -201,7 +201,7 @@ def _deadlines(state: CaseState) -> list[_Due]:
         return []
     flagged = {s.clock_id for s in state.stalled if s.clock_id}
     found = [_Due(c.name, c.started_at, c.warn_at, c.expires_at) for c in state.clocks
-             if state.rules.clock(c.name).expiry is Expiry.escalate
+             if state.rules.clock(c.name).escalates
              and (c.status == "open" or (c.status == "expired" and c.clock_id in flagged))]
     idle = [s for s in state.stalled if s.reason == "idle"]
     last = state.last_activity_at or state.opened_at

@@ -121,6 +121,9 @@ def walked_case(browser: Browser, base_url: str) -> dict[str, str]:
     shot(page, "case-tablet-ar")
     act(page, "acknowledge_receipt")
     done(page)
+    # the person arrested came with the file (issue 13): the prosecutor releases them, on record
+    act(page, "release_person", select={"party_id": "p1"}, fill={"reason": "إخلاء سبيل بضمان محل الإقامة"})
+    done(page)
     context.close()
 
     # chiefpros.tripoli refers it to court with the charges

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
@@ -161,3 +162,117 @@ async def test_a_supervisor_reassigns_within_scope_only(env) -> None:  # type: i
                                                              "station.tripoli.souq_aljuma")
     with pytest.raises(WorkflowUpdateFailedError):  # Benghazi is outside the Tripoli supervisor's scope
         await act(handle, regional, "reassign", to_agency="station.benghazi.central", reason="x")
+
+
+async def _refused(handle, who, action: str, **fields: Any) -> str:  # type: ignore[no-untyped-def]
+    """The code of the refusal the workflow's validator gives (the update fails, nothing is recorded)."""
+    with pytest.raises(WorkflowUpdateFailedError) as info:
+        await act(handle, who, action, **fields)
+    return str(info.value.cause)
+
+
+async def test_prosecution_detention_expiry_makes_release_due(env) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: six days with no extension: the person is "release due", escalated at once, and no judge can
+    extend the period afterwards; the release is recorded and clears the flag."""
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+    await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
+    await act(handle, PROSECUTOR, "request_detention_extension", party_id="p1", to_agency="court.tripoli",
+              grounds="مقتضيات التحقيق")
+    await environment.sleep(timedelta(days=5))
+    state = await handle.query(CaseWorkflow.state)
+    assert state.party("p1").custody == "detained" and not state.stalled  # type: ignore[union-attr]
+    await environment.sleep(timedelta(days=3))
+    state = await handle.query(CaseWorkflow.state)
+    assert state.party("p1").custody == "release_due"  # type: ignore[union-attr]
+    assert [s.reason for s in state.stalled] == ["prosecution_detention"]
+    assert "release_due" in await _refused(handle, JUDGE, "extend_detention", party_id="p1", days=5, grounds="x")
+    await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="انتهاء المدة", terms="unconditional")
+    state = await handle.query(CaseWorkflow.state)
+    assert state.party("p1").custody == "free" and not state.stalled  # type: ignore[union-attr]
+
+
+async def test_each_extension_expires_into_release_due(env) -> None:  # type: ignore[no-untyped-def]
+    """Each judicial extension runs its own days; the last one past, the person is due for release."""
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+    await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
+    await act(handle, PROSECUTOR, "request_detention_extension", party_id="p1", to_agency="court.tripoli",
+              grounds="مقتضيات التحقيق")
+    await environment.sleep(timedelta(days=4))
+    await act(handle, JUDGE, "extend_detention", party_id="p1", days=10, grounds="مقتضيات التحقيق")
+    await environment.sleep(timedelta(days=8))
+    await act(handle, JUDGE, "extend_detention", party_id="p1", days=5, grounds="مقتضيات التحقيق")
+    state = await handle.query(CaseWorkflow.state)
+    assert [c.name for c in state.open_clocks() if c.subject == "p1"] == ["judicial_detention"]
+    assert state.party("p1").detention_days_extended == 15  # type: ignore[union-attr]
+    await environment.sleep(timedelta(days=7))
+    state = await handle.query(CaseWorkflow.state)
+    assert state.party("p1").custody == "release_due"  # type: ignore[union-attr]
+    assert [s.reason for s in state.stalled] == ["judicial_detention"]
+    assert "release_due" in await _refused(handle, JUDGE, "extend_detention", party_id="p1", days=5, grounds="x")
+
+
+async def test_custody_handed_over_at_referral_expires_before_the_prosecution(env) -> None:  # type: ignore[no-untyped-def]
+    """Police custody ends at the referral; the prosecution's 24 hours to question and decide run from there."""
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    arrested = await environment.get_current_time()
+    await act(handle, OFFICER, "record_arrest", party_id="p1", arrested_at=arrested.isoformat())
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+    state = await handle.query(CaseWorkflow.state)
+    assert [c.name for c in state.open_clocks() if c.subject == "p1"] == ["prosecution_custody"]
+    await environment.sleep(timedelta(hours=25))
+    state = await handle.query(CaseWorkflow.state)
+    assert state.party("p1").custody == "release_due"  # type: ignore[union-attr]
+    assert [s.reason for s in state.stalled] == ["prosecution_custody"]
+    assert "person_held" in await _refused(handle, CHIEFPROS, "archive", ground="x")
+
+
+async def test_trial_detention_expires_into_release_due(env) -> None:  # type: ignore[no-untyped-def]
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+    await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
+    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+    await act(handle, CLERK, "acknowledge_receipt")
+    await act(handle, JUDGE, "extend_detention", party_id="p1", days=45, grounds="حتى الفصل في الدعوى")
+    await environment.sleep(timedelta(days=44))
+    state = await handle.query(CaseWorkflow.state)
+    assert state.party("p1").custody == "detained"  # type: ignore[union-attr]
+    await environment.sleep(timedelta(days=3))
+    state = await handle.query(CaseWorkflow.state)
+    assert state.party("p1").custody == "release_due"  # type: ignore[union-attr]
+    assert "trial_detention" in [s.reason for s in state.stalled]
+
+
+async def test_an_unadmitted_committal_is_escalated_until_the_prison_admits(env) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, Deliver 3: the committal is a hand-off of the person: 24 hours unacknowledged, escalated."""
+    environment, _, queue = env
+    handle = await open_case(environment.client, queue)
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+    now = await environment.get_current_time()
+    await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+    await environment.sleep(timedelta(hours=2))
+    pronounced = await environment.get_current_time()
+    await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False,
+         "penalty": {"kind": "imprisonment", "years": 1}}])
+    await environment.sleep(timedelta(days=15))  # the appeal window lapses: final
+    await act(handle, PROSECUTOR, "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+    await environment.sleep(timedelta(hours=23))
+    assert not (await handle.query(CaseWorkflow.state)).stalled
+    await environment.sleep(timedelta(hours=2))
+    state = await handle.query(CaseWorkflow.state)
+    assert [s.reason for s in state.stalled] == ["committal_ack"]
+    await act(handle, actor("prison_officer", "prison.aljdaida"), "admit_to_prison", party_id="p1")
+    state = await handle.query(CaseWorkflow.state)
+    assert not state.stalled and state.party("p1").custody == "imprisoned"  # type: ignore[union-attr]

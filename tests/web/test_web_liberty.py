@@ -1,0 +1,60 @@
+"""What the case page shows of a person's liberty (issue 13), in a real browser against the real services: a person
+whose detention expired without extension marked "release due", and the sentences as data, the convict's prison,
+and a death sentence awaiting the Supreme Court's confirmation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.api.test_custody import _actor, _open, _read
+from tests.api.test_law import Case
+from tests.api.test_prison import _final_with_two_convicts
+from tests.support import Api, wait_for
+from tests.support.browser import login, shot
+
+pytestmark = pytest.mark.stack
+
+
+def test_a_release_due_is_shown_on_the_case(browser: Browser, base_url: str, api: Api) -> None:
+    case_id = _open(api, [{"role": "suspect", "name": "خالد مفتاح"}])
+    act = _actor(api, case_id)
+    assert act("officer.tripoli", "record_arrest",
+               {"party_id": "p1", "arrested_at": datetime.now(UTC).isoformat()}).status_code == 200
+    assert act("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"}).status_code == 200
+    assert act("prosecutor.tripoli", "acknowledge_receipt", {}).status_code == 200
+    wait_for(lambda: _read(api, case_id)["parties"][0]["custody"] == "release_due", timeout=60)
+    context, page = login(browser, base_url, "prosecutor.tripoli")
+    page.goto(f"{base_url}/web/cases/{case_id}")
+    expect(page.locator("#party-p1 .badge.danger")).to_contain_text("انتهت مدة الحبس — يجب الإفراج")
+    shot(page, "case-release-due-ar")
+    context.close()
+
+
+def test_the_sentences_and_the_prison_are_shown_on_the_case(browser: Browser, base_url: str, api: Api) -> None:
+    case = _final_with_two_convicts(api)
+    case.act("prosecutor.tripoli", "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+    case.act("warden", "admit_to_prison", party_id="p1")
+    context, page = login(browser, base_url, "warden")
+    page.goto(f"{base_url}/web/cases/{case.id}")
+    expect(page.locator("#party-p1")).to_contain_text("نزيل مؤسسة الإصلاح")
+    expect(page.locator("#party-p1")).to_contain_text("مؤسسة الإصلاح والتأهيل الجديدة")
+    expect(page.locator("#sentence-p1")).to_contain_text("الحبس أو السجن")
+    expect(page.locator("#sentence-p1 bdi")).to_have_count(1)  # the expected release date, once admitted
+    shot(page, "case-prisoner-ar")
+    context.close()
+
+
+def test_a_death_sentence_awaiting_confirmation_is_marked(browser: Browser, base_url: str, api: Api) -> None:
+    case = Case(api).to_trial()
+    held = datetime.now(UTC)
+    case.act("clerk.tripoli", "schedule_hearing", hearing_at=held.isoformat())
+    case.act("judge.tripoli", "record_verdict", pronounced_at=held.isoformat(), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "الإعدام", "in_absentia": False,
+         "penalty": {"kind": "death"}}])
+    context, page = login(browser, base_url, "judge.tripoli")
+    page.goto(f"{base_url}/web/cases/{case.id}")
+    expect(page.locator("#sentence-p1 .badge.warn")).to_contain_text("في انتظار إقرار المحكمة العليا")
+    context.close()
