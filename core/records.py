@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.arabic import normalize_name
 from core.clocks import TRIPOLI
-from core.vocabulary import Category, Exclusion, label
+from core.vocabulary import Category, Disclosure, Exclusion, RecordRemovalGround, label
 
 RECORD_RULES_VERSION = "2026.1"
 
@@ -31,10 +32,49 @@ class RecordRule:
     verify: bool = False  # statutory figure not confirmed from the law's text
 
 
+class DisclosureSubject(StrEnum):
+    """What a disclosure rule is about: a kind of conviction, or a later ground that ends an entry."""
+
+    juvenile = "juvenile"  # the offence was committed under the age of majority (core.juveniles)
+    sealed = "sealed"  # the case is sealed (sexual offences, state security; DOMAIN.md sensitivity)
+    quashed = "quashed"  # the judgment was quashed after it became final (retrial, cassation in the law's interest)
+    amnesty = "amnesty"  # a general amnesty law covers the offence
+
+
+@dataclass(frozen=True)
+class DisclosureRule:
+    """One row of the law's disclosure rules: what a certificate shows of a conviction of this subject."""
+
+    subject: DisclosureSubject
+    disclosure: Disclosure
+    source: str
+    verify: bool = False
+
+
+DEFAULT_DISCLOSURE_RULES: tuple[DisclosureRule, ...] = (
+    DisclosureRule(DisclosureSubject.juvenile, Disclosure.withheld,
+                   "Libyan Penal Code, Arts. 80-81 and the measures for juveniles: a juvenile's conviction is not "
+                   "disclosed on a certificate given for employment or a licence", verify=True),
+    DisclosureRule(DisclosureSubject.sealed, Disclosure.without_offence,
+                   "Sealed matters (sexual offences, state security): the conviction is listed by category, court and "
+                   "date; the offence's wording stays in the sealed file", verify=True),
+    DisclosureRule(DisclosureSubject.quashed, Disclosure.withheld,
+                   "Code of Criminal Procedure (cassation and retrial): a quashed judgment is no conviction",
+                   verify=True),
+    DisclosureRule(DisclosureSubject.amnesty, Disclosure.withheld,
+                   "Libyan Penal Code (general amnesty): a general amnesty erases the conviction", verify=True),
+)
+
+
+def default_disclosure_rules() -> dict[DisclosureSubject, DisclosureRule]:
+    return {r.subject: r for r in DEFAULT_DISCLOSURE_RULES}
+
+
 @dataclass(frozen=True)
 class RecordRules:
     version: str
     rules: dict[str, RecordRule]
+    disclosure: dict[DisclosureSubject, DisclosureRule] = field(default_factory=default_disclosure_rules)
 
     def rule(self, category: str) -> RecordRule:
         # an unknown category is listed and never lapses: a certificate errs towards the officer's review
@@ -65,7 +105,12 @@ def record_rules_with(data: dict[str, Any]) -> RecordRules:
     for category, changes in (data.get("categories") or {}).items():
         base = rules.get(category) or RecordRule(category, category, category, True, None)
         rules[category] = replace(base, **changes)
-    return RecordRules(str(data.get("version") or f"{book.version}+local"), rules)
+    disclosure = dict(book.disclosure)
+    for name, changes in (data.get("disclosure") or {}).items():
+        subject = DisclosureSubject(name)
+        changed: dict[str, Any] = {k: Disclosure(v) if k == "disclosure" else v for k, v in changes.items()}
+        disclosure[subject] = replace(disclosure[subject], **changed)
+    return RecordRules(str(data.get("version") or f"{book.version}+local"), rules, disclosure)
 
 
 @dataclass(frozen=True)
@@ -92,6 +137,8 @@ class RecordEntry:
     court_name_ar: str
     court_name_en: str
     final_at: datetime
+    #: what the certificate prints of it (the disclosure rules): listed, or without its offence (sealed)
+    disclosure: str = Disclosure.listed
 
 
 @dataclass
@@ -128,6 +175,39 @@ def exclusion(facts: RecordFacts, rules: RecordRules, now: datetime) -> Exclusio
         if add_months(start, 12 * rule.lapse_years) <= now:
             return Exclusion.lapsed
     return None
+
+
+@dataclass(frozen=True)
+class RecordStanding:
+    """What the disclosure rules read of one entry: was it a juvenile's, is its case sealed, and has it been
+    removed (a quashed judgment, an amnesty) with its ground."""
+
+    juvenile: bool = False
+    sealed: bool = False
+    removed: RecordRemovalGround | None = None
+
+
+def withheld_by_disclosure(standing: RecordStanding, rules: RecordRules) -> Exclusion | None:
+    """Why the disclosure rules keep this entry off every certificate, or None. Checked before the
+    category's own rules (`exclusion`): a removed entry is no conviction at all."""
+    if standing.removed is not None:
+        subject = DisclosureSubject(standing.removed.value)
+        if rules.disclosure[subject].disclosure == Disclosure.withheld:
+            return Exclusion(standing.removed.value)
+    if standing.juvenile and rules.disclosure[DisclosureSubject.juvenile].disclosure == Disclosure.withheld:
+        return Exclusion.juvenile
+    return None
+
+
+def disclosure_of(standing: RecordStanding, rules: RecordRules) -> Disclosure:
+    """How a listed entry is printed: a sealed case's without its offence, where the rules say so."""
+    if standing.juvenile:
+        juvenile = rules.disclosure[DisclosureSubject.juvenile].disclosure
+        if juvenile != Disclosure.listed:
+            return juvenile
+    if standing.sealed:
+        return rules.disclosure[DisclosureSubject.sealed].disclosure
+    return Disclosure.listed
 
 
 def names_may_match(citizen_name: str, party_name: str) -> bool:

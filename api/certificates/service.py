@@ -213,6 +213,7 @@ def verification_of(row: Certificate, now: datetime) -> VerificationPublic:
     else:
         status, message, message_ar = "valid", "This certificate is valid.", "هذه الشهادة صالحة."
     return VerificationPublic(status=status, valid=status == "valid", holder_name=row.holder_name,
+                              national_id=row.national_id,
                               issued_at=row.issued_at, expires_at=expires_at, message=message,
                               message_ar=message_ar)
 
