@@ -359,6 +359,8 @@ IDENTITY_FIELDS = (
     F("passport_number", K.passport_number, required=False, label_ar="رقم جواز السفر", label_en="Passport number"),
     F("nationality", K.nationality, required=False, label_ar="الجنسية", label_en="Nationality"),
     F("birth_date", K.past_date, required=False, label_ar="تاريخ الميلاد", label_en="Date of birth"),
+    F("birth_place", K.line, required=False, label_ar="مكان الميلاد", label_en="Place of birth"),
+    F("mother_name", K.line, required=False, label_ar="اسم الأم", label_en="Mother's name"),
 )
 
 ACTIONS: tuple[ActionRule, ...] = (

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from core.arabic import normalize_name
 from core.clocks import TRIPOLI
+from core.refusal import forbidden, invalid
 from core.vocabulary import Category, Disclosure, Exclusion, RecordRemovalGround, label
 
 RECORD_RULES_VERSION = "2026.1"
@@ -231,3 +232,83 @@ def certificate_expiry(issued_at: datetime, months: int) -> datetime:
 def last_valid_day(expires_at: datetime) -> date:
     """The day shown as "valid until": the Tripoli day that ends at the expiry instant."""
     return (expires_at.astimezone(TRIPOLI) - timedelta(microseconds=1)).date()
+
+
+# ---------------------------------------------------------------- the holder's identity
+
+
+@dataclass(frozen=True)
+class RecordedIdentity:
+    """What one case file recorded of a person: the name and, where recorded, birth date, place, mother."""
+
+    name: str
+    birth_date: str | None = None
+    birth_place: str | None = None
+    mother_name: str | None = None
+
+
+@dataclass(frozen=True)
+class HolderIdentity:
+    """The holder as a certificate names them: from the records, not from the login account."""
+
+    name: str
+    birth_date: str | None = None
+    birth_place: str | None = None
+    mother_name: str | None = None
+    from_records: bool = True  # False: no case file names this national ID; the account's name stands
+
+
+def _most_recorded(values: list[str | None]) -> str | None:
+    """The value most files agree on (the first recorded among equals); None when none recorded it."""
+    given = [v.strip() for v in values if v and v.strip()]
+    return max(given, key=given.count) if given else None
+
+
+def identity_from_records(recorded: list[RecordedIdentity], account_name: str) -> HolderIdentity:
+    """The fullest name the files record (most name parts: the four-part name over a short one; the most
+    recorded among equals), with the birth date, place and mother's name most files agree on. No file: the
+    account's name, marked so."""
+    if not recorded:
+        return HolderIdentity(account_name.strip(), from_records=False)
+    names = [r.name.strip() for r in recorded if r.name.strip()]
+    name = max(names, key=lambda n: (len(n.split()), names.count(n))) if names else account_name.strip()
+    return HolderIdentity(name, _most_recorded([r.birth_date for r in recorded]),
+                          _most_recorded([r.birth_place for r in recorded]),
+                          _most_recorded([r.mother_name for r in recorded]))
+
+
+# ---------------------------------------------------------------- the review's four eyes
+# A finding of the holder's own record (their national ID) may be left off a certificate only with a recorded
+# ground, and then only once a second records officer approves. Doubtful name matches are another person's
+# until the officer decides otherwise: listing one is the exception, leaving one off needs no ground.
+
+MIN_GROUND = 3
+
+
+def left_off_findings(finding: RecordFinding, record_ids: list[int], omissions: dict[str, str]) -> dict[str, str]:
+    """The holder's own findings an issue decision leaves off, each with its ground; refuses a decision that
+    leaves one off without a ground, or gives a ground for a finding it does not leave off."""
+    listed = set(record_ids)
+    known = {e.record_id for e in finding.entries + finding.doubtful}
+    if not listed <= known:
+        raise invalid("record_ids", "only convictions found for this request may be listed",
+                      "لا يجوز إدراج إلا السوابق التي ظهرت في هذا الطلب")
+    own_left_off = {str(e.record_id) for e in finding.entries if e.record_id not in listed}
+    stray = set(omissions) - own_left_off
+    if stray:
+        raise invalid("omissions", "a ground is given only for a finding of the holder's own record that is left off",
+                      "يُذكر السبب فقط لسابقة من سجل صاحب الشهادة لم تُدرج", "omission_not_left_off")
+    missing = sorted(r for r in own_left_off if len((omissions.get(r) or "").strip()) < MIN_GROUND)
+    if missing:
+        refusal = invalid("omissions", "a finding of the holder's own record is left off only with its ground",
+                          "لا تُستبعد سابقة من سجل صاحب الشهادة إلا مع بيان السبب", "omission_ground_required")
+        refusal.details["record_ids"] = missing
+        raise refusal
+    return {r: omissions[r].strip() for r in sorted(own_left_off)}
+
+
+def check_second_officer(proposed_by: str, approver: str) -> None:
+    """Four eyes: the officer who left a finding off cannot also approve it."""
+    if proposed_by == approver:
+        raise forbidden("four_eyes", "a second records officer must approve what you left off",
+                        "يلزم أن يوافق موظف سجل ثانٍ على ما استبعدته")

@@ -1002,6 +1002,7 @@ def _add_party(state: CaseState, data: Mapping[str, Any]) -> Party:
                   passport_number=normalize_passport_number(data["passport_number"]) if data.get("passport_number")
                   else None,
                   nationality=data.get("nationality") or None, birth_date=data.get("birth_date") or None,
+                  birth_place=data.get("birth_place") or None, mother_name=data.get("mother_name") or None,
                   aliases=list(data.get("aliases") or []))
     state.parties.append(party)
     return party
@@ -1020,6 +1021,10 @@ def _identify_party(state: CaseState, party_id: str, data: Mapping[str, Any]) ->
         party.nationality = data["nationality"]
     if data.get("birth_date") and not party.birth_date:
         party.birth_date = data["birth_date"]
+    if data.get("birth_place") and not party.birth_place:
+        party.birth_place = data["birth_place"]
+    if data.get("mother_name") and not party.mother_name:
+        party.mother_name = data["mother_name"]
 
 
 def _start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: str | None = None,
@@ -1199,7 +1204,8 @@ def _delivered(party: Party) -> dict[str, Any]:
     events logged before they existed have them)."""
     carried: dict[str, Any] = {"role": party.role, "name": party.name, "national_id": party.national_id}
     extra = {"passport_number": party.passport_number, "nationality": party.nationality,
-             "birth_date": party.birth_date, "aliases": list(party.aliases)}
+             "birth_date": party.birth_date, "birth_place": party.birth_place, "mother_name": party.mother_name,
+             "aliases": list(party.aliases)}
     carried.update({k: v for k, v in extra.items() if v})
     return carried
 

@@ -100,6 +100,8 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("supervisor", "supervisor", "moi", "عمر", "المختار"),
     DemoUser("auditor", "auditor", "moi", "ليلى", "السنوسي"),
     DemoUser("records", "records_officer", "records", "منى", "الزنتاني"),
+    # a second records officer: leaving a finding off a certificate needs two (four eyes)
+    DemoUser("records2", "records_officer", "records", "سعاد", "الباروني"),
     DemoUser("citizen1", "citizen", "", "أحمد", "المبروك", national_id="119850012345"),
     DemoUser("citizen2", "citizen", "", "مريم", "التاجوري", national_id="219920054321"),
     DemoUser("admin", "admin", "moi", "مدير", "النظام"),

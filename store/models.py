@@ -185,6 +185,8 @@ class PartyRow(Base):
     passport_number: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
     nationality: Mapped[str | None] = mapped_column(String(3), default=None)
     birth_date: Mapped[str | None] = mapped_column(String(10), default=None)
+    birth_place: Mapped[str | None] = mapped_column(String(300), default=None)
+    mother_name: Mapped[str | None] = mapped_column(String(300), default=None)
 
 
 class CaseNumber(Base):

@@ -14,6 +14,8 @@ from core.arabic import normalize_name
 from core.case import CaseState, Party, Verdict
 from core.juveniles import juvenile_at_offence
 from core.records import (
+    HolderIdentity,
+    RecordedIdentity,
     RecordEntry,
     RecordFacts,
     RecordFinding,
@@ -21,12 +23,13 @@ from core.records import (
     RecordStanding,
     disclosure_of,
     exclusion,
+    identity_from_records,
     names_may_match,
     withheld_by_disclosure,
 )
 from core.vocabulary import ClockStatus, RecordRemovalGround, Sensitivity, VerdictResult
-from store.models import AgencyRow, Case, CriminalRecord, PartyRow, RecordRemoval, RehabilitationOrder
-from store.people import records_of
+from store.models import AgencyRow, Case, CriminalRecord, PartyRow, Person, RecordRemoval, RehabilitationOrder
+from store.people import parties_of_person, records_of, root_of
 
 
 def _final_at(state: CaseState, party: Party, verdict: Verdict) -> datetime:
@@ -124,6 +127,15 @@ def compute_record(session: Session, national_id: str, holder_name: str, now: da
                 continue
             target.append(_entry(record, number, court, disclosure_of(standing, rules).value))
     return RecordFinding(entries=entries, doubtful=doubtful, excluded=excluded, rules_version=rules.version)
+
+
+def holder_identity(session: Session, national_id: str, account_name: str) -> HolderIdentity:
+    """The holder of a national ID as the case files of their person record name them (after merges and
+    splits); the account's name only when no file names them."""
+    person = session.scalar(select(Person.id).where(Person.national_id == national_id))
+    parties = parties_of_person(session, root_of(session, person)) if person is not None else []
+    return identity_from_records([RecordedIdentity(p.name, p.birth_date, p.birth_place, p.mother_name)
+                                  for p in parties], account_name)
 
 
 class RecordNotFound(Exception):

@@ -89,17 +89,19 @@ def test_the_signature_proves_the_pdf_unaltered(clean_certificate: dict[str, Any
     assert checked.json()["verification"] is None
 
 
-def test_verification_shows_only_validity_dates_and_name(clean_certificate: dict[str, Any], api: Api) -> None:
+def test_verification_shows_validity_dates_name_and_national_id(clean_certificate: dict[str, Any], api: Api) -> None:
     anyone = api.as_(None)
     code = clean_certificate["verification_code"]
     answer = anyone("GET", f"/api/v1/verify/{code}")
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert set(body) == {"status", "valid", "holder_name", "issued_at", "expires_at", "message", "message_ar"}
+    assert set(body) == {"status", "valid", "holder_name", "national_id", "issued_at", "expires_at", "message",
+                         "message_ar"}
+    assert body["national_id"] == CITIZEN2_ID
     assert body["status"] == "valid" and body["valid"] is True and body["holder_name"] == CITIZEN2_NAME
     page = anyone("GET", f"/verify/{code}")
     assert page.status_code == 200 and 'dir="rtl"' in page.text
-    assert CITIZEN2_NAME in page.text and "هذه الشهادة صالحة" in page.text and CITIZEN2_ID not in page.text
+    assert CITIZEN2_NAME in page.text and "هذه الشهادة صالحة" in page.text and CITIZEN2_ID in page.text
     missing = anyone("GET", "/api/v1/verify/MZN-NOSUC-HCODE-XXXXX")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "certificate_not_found"
 

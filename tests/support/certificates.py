@@ -25,20 +25,23 @@ BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 Caller = Callable[..., httpx.Response]
 
 
-def _report(national_id: str) -> dict[str, object]:
+def _report(national_id: str, identity: dict[str, str], sensitivity: str) -> dict[str, object]:
     return {
-        "offence": "سرقة هاتف محمول", "category": "misdemeanour",
+        "offence": "سرقة هاتف محمول", "category": "misdemeanour", "sensitivity": sensitivity,
         "occurred_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
         "place": "طرابلس، شارع عمر المختار", "narrative": "سرقة هاتف من سيارة مركونة.",
-        "parties": [{"role": "accused", "name": ACCUSED_NAME, "national_id": national_id},
+        "parties": [{"role": "accused", "name": ACCUSED_NAME, "national_id": national_id, **identity},
                     {"role": "complainant", "name": "سالم خليفة الورفلي"}],
     }
 
 
-def convict(api: Api, national_id: str, *, in_absentia: bool = False) -> str:
+def convict(api: Api, national_id: str, *, in_absentia: bool = False, identity: dict[str, str] | None = None,
+            sensitivity: str = "normal") -> str:
     """Drive a case from report to a conviction (final once the 5-second appeal window lapses, unless
-    given in absentia and never served). Returns the case id."""
-    created = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=_report(national_id))
+    given in absentia and never served). `identity`: the accused's further identity fields (birth_date...).
+    Returns the case id."""
+    created = api.as_("officer.tripoli")("POST", "/api/v1/cases",
+                                         json=_report(national_id, identity or {}, sensitivity))
     assert created.status_code == 201, created.text
     case_id: str = created.json()["id"]
 
@@ -93,6 +96,11 @@ def rehabilitate_everything(api: Api, national_id: str) -> None:
 
 
 def audited(action: str, certificate_id: str) -> bool:
+    return bool(audited_by(action, certificate_id))
+
+
+def audited_by(action: str, certificate_id: str) -> list[str]:
+    """The usernames the audit log names for this action on this certificate."""
     with session_scope() as session:
-        return any(r.detail.get("certificate_id") == certificate_id
-                   for r in session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+        return [r.username for r in session.scalars(select(AuditRecord).where(AuditRecord.action == action))
+                if r.detail.get("certificate_id") == certificate_id]

@@ -23,6 +23,9 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 def upgrade() -> None:
     with op.batch_alter_table("criminal_records", schema=None) as batch_op:
         batch_op.add_column(sa.Column("juvenile", sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table("parties", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("birth_place", sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column("mother_name", sa.String(length=300), nullable=True))
     op.create_table(
         "record_removals",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
@@ -53,5 +56,8 @@ def downgrade() -> None:
         batch_op.drop_column("omissions")
         batch_op.drop_column("holder")
     op.drop_table("record_removals")
+    with op.batch_alter_table("parties", schema=None) as batch_op:
+        batch_op.drop_column("mother_name")
+        batch_op.drop_column("birth_place")
     with op.batch_alter_table("criminal_records", schema=None) as batch_op:
         batch_op.drop_column("juvenile")
