@@ -12,7 +12,9 @@ import pytest
 
 from tests.support import Api, wait_for
 from tests.support.certificates import (
+    ACCUSED_NAME,
     CITIZEN1_ID,
+    CITIZEN2_FULL_NAME,
     CITIZEN2_ID,
     audited_by,
     convict,
@@ -36,7 +38,7 @@ def _years_ago(years: int) -> str:
 
 def test_a_juvenile_conviction_is_flagged_and_withheld_from_the_certificate(api: Api) -> None:
     rehabilitate_everything(api, CITIZEN2_ID)
-    case_id = convict(api, CITIZEN2_ID, identity={"birth_date": _years_ago(17)})
+    case_id = convict(api, CITIZEN2_ID, identity={"birth_date": _years_ago(17)}, name=CITIZEN2_FULL_NAME)
     record = _record_of(api, CITIZEN2_ID, case_id)
     assert record["juvenile"] is True and record["removed"] is None and not record["rehabilitated"]
 
@@ -47,13 +49,13 @@ def test_a_juvenile_conviction_is_flagged_and_withheld_from_the_certificate(api:
 
 
 def test_an_adult_conviction_is_not_flagged_juvenile(api: Api) -> None:
-    case_id = convict(api, CITIZEN2_ID, identity={"birth_date": _years_ago(30)})
+    case_id = convict(api, CITIZEN2_ID, identity={"birth_date": _years_ago(30)}, name=CITIZEN2_FULL_NAME)
     assert _record_of(api, CITIZEN2_ID, case_id)["juvenile"] is False
     rehabilitate_everything(api, CITIZEN2_ID)
 
 
 def test_a_quashed_judgment_leaves_the_record_with_its_ground(api: Api) -> None:
-    case_id = convict(api, CITIZEN2_ID)
+    case_id = convict(api, CITIZEN2_ID, name=CITIZEN2_FULL_NAME)
     record = _record_of(api, CITIZEN2_ID, case_id)
     assert request_certificate(api, "citizen2")["status"] == "in_review"  # listed until it is removed
 
@@ -109,9 +111,12 @@ def test_a_sealed_conviction_is_listed_without_its_offence(api: Api, tmp_path: P
     assert "السرقة" not in text and "سرقة" not in text  # the sealed file's offence stays in the file
 
 
-def test_a_finding_is_left_off_only_with_a_ground_and_a_second_officers_approval(api: Api) -> None:
+IDENTITY = {"birth_date": "1985-03-14", "birth_place": "طرابلس", "mother_name": "فاطمة علي الزوي"}
+
+
+def test_a_finding_is_left_off_only_with_a_ground_and_a_second_officers_approval(api: Api, tmp_path: Path) -> None:
     rehabilitate_everything(api, CITIZEN1_ID)
-    case_id = convict(api, CITIZEN1_ID)
+    case_id = convict(api, CITIZEN1_ID, identity=IDENTITY)
     record = _record_of(api, CITIZEN1_ID, case_id)
     certificate = request_certificate(api, "citizen1")
     assert certificate["status"] == "in_review"
@@ -155,3 +160,12 @@ def test_a_finding_is_left_off_only_with_a_ground_and_a_second_officers_approval
     assert "records2" in audited_by("certificate.decline_omission", certificate["id"])
     assert "records2" in audited_by("certificate.approve", certificate["id"])
     assert "records" in audited_by("certificate.issue", certificate["id"])
+
+    # the holder as the case files name them, not as the login account does ("أحمد المبروك")
+    mine = api.as_("citizen1")("GET", path).json()
+    assert mine["holder"] == {"name": ACCUSED_NAME, **IDENTITY}
+    assert mine["holder_name"] == ACCUSED_NAME
+    text = pdf_text(api.as_("citizen1")("GET", mine["download_url"]).content, tmp_path)
+    assert ACCUSED_NAME in text and "فاطمة علي الزوي" in text and "طرابلس" in text and "14/03/1985" in text
+    verified = api.as_(None)("GET", f"/api/v1/verify/{mine['verification_code']}").json()
+    assert verified["national_id"] == CITIZEN1_ID and verified["holder_name"] == ACCUSED_NAME

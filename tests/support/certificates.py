@@ -21,27 +21,28 @@ from tests.support import Api, wait_for
 CITIZEN1_ID, CITIZEN2_ID = "119850012345", "219920054321"
 CITIZEN1_NAME, CITIZEN2_NAME = "أحمد المبروك", "مريم التاجوري"
 ACCUSED_NAME = "أحمد عبد الله المبروك"  # the four-part name a police report records for citizen1
+CITIZEN2_FULL_NAME = "مريم سالم علي التاجوري"  # the name the case files record for citizen2
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 Caller = Callable[..., httpx.Response]
 
 
-def _report(national_id: str, identity: dict[str, str], sensitivity: str) -> dict[str, object]:
+def _report(national_id: str, name: str, identity: dict[str, str], sensitivity: str) -> dict[str, object]:
     return {
         "offence": "سرقة هاتف محمول", "category": "misdemeanour", "sensitivity": sensitivity,
         "occurred_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
         "place": "طرابلس، شارع عمر المختار", "narrative": "سرقة هاتف من سيارة مركونة.",
-        "parties": [{"role": "accused", "name": ACCUSED_NAME, "national_id": national_id, **identity},
+        "parties": [{"role": "accused", "name": name, "national_id": national_id, **identity},
                     {"role": "complainant", "name": "سالم خليفة الورفلي"}],
     }
 
 
 def convict(api: Api, national_id: str, *, in_absentia: bool = False, identity: dict[str, str] | None = None,
-            sensitivity: str = "normal") -> str:
+            sensitivity: str = "normal", name: str = ACCUSED_NAME) -> str:
     """Drive a case from report to a conviction (final once the 5-second appeal window lapses, unless
     given in absentia and never served). `identity`: the accused's further identity fields (birth_date...).
     Returns the case id."""
     created = api.as_("officer.tripoli")("POST", "/api/v1/cases",
-                                         json=_report(national_id, identity or {}, sensitivity))
+                                         json=_report(national_id, name, identity or {}, sensitivity))
     assert created.status_code == 201, created.text
     case_id: str = created.json()["id"]
 
@@ -93,6 +94,15 @@ def rehabilitate_everything(api: Api, national_id: str) -> None:
                                                 "ordered_at": datetime.now(UTC).isoformat(),
                                                 "court": "محكمة استئناف طرابلس"})
             assert response.status_code == 201, response.text
+
+
+def holder_name(national_id: str, account_name: str) -> str:
+    """The name a certificate gives its holder: the fullest the case files record (earlier tests against the
+    same database may have filed cases under this national ID), the account's while none does."""
+    from store.records import holder_identity
+
+    with session_scope() as session:
+        return holder_identity(session, national_id, account_name).name
 
 
 def audited(action: str, certificate_id: str) -> bool:
