@@ -168,7 +168,8 @@ def open_certificate_approval(request: OpenApproval) -> None:
         if row.status == CertificateRequestStatus.awaiting_approval:
             return
         row.status, row.omissions = CertificateRequestStatus.awaiting_approval, dict(request.omissions)
-        row.decided_by, row.approved_by, row.approved_at = request.proposed_by, None, None
+        row.decided_by, row.decided_at = request.proposed_by, datetime.now(UTC)
+        row.approved_by, row.approved_at = None, None
         audit(session, _officer(request.proposed_by), "certificate.propose_omission", detail={
             "certificate_id": row.id, "listed": request.listed, "omissions": request.omissions})
 
@@ -183,7 +184,8 @@ def decline_certificate_approval(request: DeclineApproval) -> None:
         audit(session, _officer(request.declined_by), "certificate.decline_omission", outcome="declined", detail={
             "certificate_id": row.id, "proposed_by": row.decided_by, "omissions": row.omissions,
             "reason": request.reason})
-        row.status, row.omissions, row.decided_by = CertificateRequestStatus.in_review, {}, None
+        row.status, row.omissions = CertificateRequestStatus.in_review, {}
+        row.decided_by, row.decided_at = None, None
 
 
 CERTIFICATE_ACTIVITIES = (compute_certificate_record, open_certificate_review, escalate_certificate_review,
