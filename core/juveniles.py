@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from core.case import Party
 from core.clocks import TRIPOLI
+from core.vocabulary import CourtLevel, PartyRole
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,24 @@ JUVENILE_RULE = JuvenileRule(
     age_of_majority=18,
     source="Libyan Penal Code, Arts. 80-81 (criminal responsibility by age; juveniles under 18) — article numbers "
            "and the age not confirmed from the text",
+    verify=True,
+)
+
+
+@dataclass(frozen=True)
+class JuvenileRoute:
+    """Which court tries a case whose accused include a juvenile: a court of this level in the case's region."""
+
+    court_level: CourtLevel
+    source: str
+    verify: bool
+
+
+JUVENILE_ROUTE = JuvenileRoute(
+    court_level=CourtLevel.juvenile,
+    source="Libyan juvenile procedure (محكمة الأحداث): an accused under 18 on the day of the offence is tried by the "
+           "juvenile court, co-accused adults included until the court severs them — the instrument and its "
+           "article not confirmed from the text",
     verify=True,
 )
 
@@ -47,3 +67,9 @@ def juvenile_at_offence(birth_date: str | date | None, occurred_at: datetime | d
     born = date.fromisoformat(birth_date) if isinstance(birth_date, str) else birth_date
     day = occurred_at.astimezone(TRIPOLI).date() if isinstance(occurred_at, datetime) else occurred_at
     return age_at(born, day) < rule.age_of_majority
+
+
+def juvenile_accused(parties: list[Party], occurred_at: datetime, rule: JuvenileRule = JUVENILE_RULE) -> list[str]:
+    """The accused (and suspects) who were juveniles at the offence, by party id: their birth date says so."""
+    return [p.party_id for p in parties if p.role in (PartyRole.accused, PartyRole.suspect)
+            and juvenile_at_offence(p.birth_date, occurred_at, rule)]

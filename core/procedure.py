@@ -40,6 +40,8 @@ class RuleRevision(IntEnum):
     #: a remand returns the case to the court whose judgment was quashed (or another court of its level), in the
     #: stage that judgment was given in: a cassation remand of an appeal judgment goes back to appeal
     remand_to_quashed_court = 7
+    #: an accused under 18 at the offence is tried by the juvenile court of the case's region (core.juveniles)
+    juvenile_route = 12
 
 
 #: the rules of this table; an older revision only replays what was accepted under it

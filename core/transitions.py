@@ -34,6 +34,7 @@ from core.case import (
 )
 from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
 from core.fields import check_fields, parse_instant
+from core.juveniles import JUVENILE_ROUTE, juvenile_accused
 from core.procedure import (
     ACTIONS,
     ACTIONS_BY_NAME,
@@ -471,8 +472,11 @@ def _competent_court(context: GuardContext, target: AgencyRef) -> Refusal | None
     return None
 
 
-def trial_level(category: Category) -> CourtLevel:
-    """Which court tries an offence of this category: felonies the felony chamber, the rest a first-instance court."""
+def trial_level(category: Category, juvenile: bool = False) -> CourtLevel:
+    """Which court tries an offence of this category: felonies the felony chamber, the rest a first-instance court;
+    since the juvenile route, a case with a juvenile accused the juvenile court (core.juveniles.JUVENILE_ROUTE)."""
+    if juvenile:
+        return JUVENILE_ROUTE.court_level
     return CourtLevel.felony_chamber if category == Category.felony else CourtLevel.first_instance
 
 
@@ -481,9 +485,15 @@ def _competent_trial_court(context: GuardContext, target: AgencyRef) -> Refusal 
     if context.revision < RuleRevision.competent_courts or target.level is None:
         return None  # a court whose level the agency tree does not give is judged as before: by its kind
     category = Category(context.fields.get("category") or context.state.category)
-    level = trial_level(category)
+    juvenile = context.revision >= RuleRevision.juvenile_route and bool(
+        juvenile_accused(context.state.parties, context.state.occurred_at))
+    level = trial_level(category, juvenile)
     competent = [c for c in context.command.courts if c.level == level and _of_region(context, c)]
     if target.level != level or not _of_region(context, target):
+        if juvenile:
+            return not_competent("an accused under 18 at the offence is tried by the juvenile court of the case's "
+                                 "region", "يحاكم المتهم الذي لم يبلغ 18 سنة وقت الجريمة أمام محكمة الأحداث المختصة "
+                                 "بدائرة القضية", competent)
         if level == CourtLevel.felony_chamber:
             return not_competent("a felony is tried by the felony chamber of the case's region",
                                  "تنظر الجناية دائرة الجنايات المختصة بدائرة القضية", competent)
@@ -1121,6 +1131,7 @@ WINDOWS_AFTER: dict[CourtLevel, tuple[str, ...]] = {
     CourtLevel.felony_chamber: ("cassation_window",),
     CourtLevel.appeal: ("cassation_window",),
     CourtLevel.supreme: (),
+    CourtLevel.juvenile: ("appeal_window",),  # appealed to the court of appeal it names, as a first-instance court
 }
 
 

@@ -60,6 +60,7 @@ class CourtLevel(StrEnum):
     appeal = "appeal"  # the court of appeal: hears appeals from the first-instance courts that name it
     felony_chamber = "felony_chamber"  # دائرة الجنايات: a court of appeal's chamber that tries felonies
     supreme = "supreme"  # the Supreme Court: cassation only
+    juvenile = "juvenile"  # محكمة الأحداث: tries an accused under the age of majority at the offence (core.juveniles)
 
 
 class Outcome(StrEnum):
@@ -303,6 +304,7 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         CourtLevel.appeal: ("محكمة استئناف", "Court of appeal"),
         CourtLevel.felony_chamber: ("دائرة الجنايات", "Felony chamber"),
         CourtLevel.supreme: ("المحكمة العليا", "Supreme Court"),
+        CourtLevel.juvenile: ("محكمة الأحداث", "Juvenile court"),
     },
     Outcome: {
         Outcome.archived: ("محفوظة", "Archived"),

@@ -13,12 +13,12 @@ projections`), the Updates waiting on it are answered (their actions are in the 
 its log), later actions go on, and the workflow sends the outbox again every few minutes until it is on
 record. An index that spent its attempts is sent again likewise.
 AGENCY_KINDS_PATCH, COURTS_ASKED_PATCH, SEPARATION_OF_POWERS_PATCH, COMPETENT_COURTS_PATCH, LEGAL_DATES_PATCH,
-REMAND_PATCH: the rule revisions of core.procedure.RuleRevision. An action
+REMAND_PATCH, JUVENILE_ROUTE_PATCH: the rule revisions of core.procedure.RuleRevision. An action
 is decided again in its Update handler under the newest revision; an Update accepted before a revision
 existed is decided again, on replay, as it was then (a reassignment across agency kinds, a detention
 extended by a court of the region that was never asked, a court's case reassigned by the Ministry, a felony
 referred to a first-instance court, a verdict that did not say when it was pronounced, a remand that went back
-to trial from cassation).
+to trial from cassation, a case with a juvenile accused referred to an adults' court).
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ SEPARATION_OF_POWERS_PATCH = "separation-of-powers-1"
 COMPETENT_COURTS_PATCH = "competent-courts-1"
 LEGAL_DATES_PATCH = "legal-dates-1"
 REMAND_PATCH = "remand-quashed-court-1"
+JUVENILE_ROUTE_PATCH = "juvenile-route-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -309,6 +310,8 @@ class CaseWorkflow:
 
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
+    if workflow.patched(JUVENILE_ROUTE_PATCH):
+        return transitions.RuleRevision.juvenile_route
     if workflow.patched(REMAND_PATCH):
         return transitions.RuleRevision.remand_to_quashed_court
     if workflow.patched(LEGAL_DATES_PATCH):

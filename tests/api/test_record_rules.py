@@ -38,7 +38,8 @@ def _years_ago(years: int) -> str:
 
 def test_a_juvenile_conviction_is_flagged_and_withheld_from_the_certificate(api: Api) -> None:
     rehabilitate_everything(api, CITIZEN2_ID)
-    case_id = convict(api, CITIZEN2_ID, identity={"birth_date": _years_ago(17)}, name=CITIZEN2_FULL_NAME)
+    case_id = convict(api, CITIZEN2_ID, identity={"birth_date": _years_ago(17)}, name=CITIZEN2_FULL_NAME,
+                      court="juvenile")
     record = _record_of(api, CITIZEN2_ID, case_id)
     assert record["juvenile"] is True and record["removed"] is None and not record["rehabilitated"]
 
@@ -169,3 +170,36 @@ def test_a_finding_is_left_off_only_with_a_ground_and_a_second_officers_approval
     assert ACCUSED_NAME in text and "فاطمة علي الزوي" in text and "طرابلس" in text and "14/03/1985" in text
     verified = api.as_(None)("GET", f"/api/v1/verify/{mine['verification_code']}").json()
     assert verified["national_id"] == CITIZEN1_ID and verified["holder_name"] == ACCUSED_NAME
+
+
+def test_a_juvenile_accused_is_flagged_and_the_case_goes_to_the_juvenile_court(api: Api) -> None:
+    report = {"offence": "سرقة دراجة", "category": "misdemeanour",
+              "occurred_at": datetime.now(UTC).isoformat(), "place": "طرابلس", "narrative": "سرقة دراجة من مدرسة.",
+              "parties": [{"role": "accused", "name": "سالم علي محمد الورفلي", "birth_date": _years_ago(16)},
+                          {"role": "accused", "name": "خالد علي محمد الورفلي", "birth_date": _years_ago(25)},
+                          {"role": "victim", "name": "مدرسة الأمل", "birth_date": _years_ago(12)}]}
+    created = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=report)
+    assert created.status_code == 201, created.text
+    case_id = created.json()["id"]
+    case = api.as_("officer.tripoli")("GET", f"/api/v1/cases/{case_id}").json()
+    assert [p["juvenile"] for p in case["parties"]] == [True, False, True]  # flagged, whatever their role
+
+    def step(user: str, action: str, body: dict[str, object] | None = None, status: int = 200) -> dict[str, Any]:
+        response = api.as_(user)("POST", f"/api/v1/cases/{case_id}/actions/{action}", json=body or {})
+        assert response.status_code == status, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    step("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"})
+    step("prosecutor.tripoli", "acknowledge_receipt")
+    refused = step("chiefpros.tripoli", "refer_to_court", {"to_agency": "court.tripoli", "charges": ["السرقة"]},
+                   status=422)
+    assert refused["error"]["code"] == "not_competent_court"
+    assert refused["error"]["competent"] == ["court.tripoli.juvenile"]
+    assert "محكمة الأحداث" in refused["error"]["message_ar"]
+    case = api.as_("chiefpros.tripoli")("GET", f"/api/v1/cases/{case_id}").json()
+    assert case["stage"] == "prosecution"  # refused: nothing changed
+    assert case["action_choices"]["refer_to_court"]["to_agency"] == ["court.tripoli.juvenile"]  # only it offered
+    step("chiefpros.tripoli", "refer_to_court", {"to_agency": "court.tripoli.juvenile", "charges": ["السرقة"]})
+    step("clerk.juvenile", "acknowledge_receipt")
+    case = api.as_("clerk.juvenile")("GET", f"/api/v1/cases/{case_id}").json()
+    assert (case["stage"], case["owner_agency"]) == ("trial", "court.tripoli.juvenile")

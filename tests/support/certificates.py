@@ -37,10 +37,11 @@ def _report(national_id: str, name: str, identity: dict[str, str], sensitivity: 
 
 
 def convict(api: Api, national_id: str, *, in_absentia: bool = False, identity: dict[str, str] | None = None,
-            sensitivity: str = "normal", name: str = ACCUSED_NAME) -> str:
+            sensitivity: str = "normal", name: str = ACCUSED_NAME, court: str = "tripoli") -> str:
     """Drive a case from report to a conviction (final once the 5-second appeal window lapses, unless
-    given in absentia and never served). `identity`: the accused's further identity fields (birth_date...).
-    Returns the case id."""
+    given in absentia and never served). `identity`: the accused's further identity fields (birth_date...);
+    `court`: "tripoli", or "juvenile" (its court, clerk and judge). Returns the case id."""
+    court_code = {"tripoli": "court.tripoli", "juvenile": "court.tripoli.juvenile"}[court]
     created = api.as_("officer.tripoli")("POST", "/api/v1/cases",
                                          json=_report(national_id, name, identity or {}, sensitivity))
     assert created.status_code == 201, created.text
@@ -53,12 +54,14 @@ def convict(api: Api, national_id: str, *, in_absentia: bool = False, identity: 
     step("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"})
     step("prosecutor.tripoli", "acknowledge_receipt")
     step("chiefpros.tripoli", "refer_to_court",
-         {"to_agency": "court.tripoli", "charges": ["السرقة (المادة 444 عقوبات)"]})
+         {"to_agency": court_code, "charges": ["السرقة (المادة 444 عقوبات)"]})
+    if court == "juvenile":
+        step("clerk.juvenile", "acknowledge_receipt")
     hearing_at = datetime.now(UTC) + timedelta(seconds=1)
-    step("clerk.tripoli", "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "room": "القاعة 3"})
+    step(f"clerk.{court}", "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "room": "القاعة 3"})
     # a verdict may only follow its hearing: a moment on the wall clock, not a condition to poll
     time.sleep(max(0.0, (hearing_at - datetime.now(UTC)).total_seconds()) + 0.3)
-    step("judge.tripoli", "record_verdict", {"pronounced_at": datetime.now(UTC).isoformat(), "verdicts": [
+    step(f"judge.{court}", "record_verdict", {"pronounced_at": datetime.now(UTC).isoformat(), "verdicts": [
         {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": in_absentia}]})
     if not in_absentia:
         wait_for(lambda: api.as_("chiefpros.tripoli")("GET", f"/api/v1/cases/{case_id}").json()["stage"] == "final",
