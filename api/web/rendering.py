@@ -28,6 +28,7 @@ from core.vocabulary import (
     Outcome,
     PartyRole,
     PersonDecisionKind,
+    RecordRemovalGround,
     Role,
     Sensitivity,
     SlaBand,
@@ -50,6 +51,7 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "custody_label": Custody, "agency_kind_label": AgencyKind, "certificate_status": CertificateRequestStatus,
     "exclusion_label": Exclusion, "notification_label": NotificationKind, "reason_label": StallReason,
     "age_label": AgeBucket, "urgency_label": Urgency, "sla_label": SlaBand, "person_decision_label": PersonDecisionKind,
+    "removal_label": RecordRemovalGround,
 }
 
 def time_element(value: datetime | str | None, language: str) -> Markup:

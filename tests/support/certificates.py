@@ -108,6 +108,13 @@ def holder_name(national_id: str, account_name: str) -> str:
         return holder_identity(session, national_id, account_name).name
 
 
+def audited_record(action: str, record_id: int) -> list[str]:
+    """The usernames the audit log names for this web action on this criminal record entry."""
+    with session_scope() as session:
+        return [r.username for r in session.scalars(select(AuditRecord).where(AuditRecord.action == action))
+                if r.detail.get("record_id") == record_id and r.outcome == "ok" and r.detail.get("via") == "web"]
+
+
 def audited(action: str, certificate_id: str) -> bool:
     return bool(audited_by(action, certificate_id))
 
