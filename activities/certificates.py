@@ -25,12 +25,16 @@ from store.notifications import record_notices
 from store.records import compute_record
 from workflows.messages import (
     COMPUTE_RECORD,
+    DECLINE_APPROVAL,
     ESCALATE_REVIEW,
     ISSUE_CERTIFICATE,
+    OPEN_APPROVAL,
     OPEN_REVIEW,
     REJECT_CERTIFICATE,
     CertificateStart,
+    DeclineApproval,
     IssueCertificate,
+    OpenApproval,
     OpenReview,
     RejectCertificate,
 )
@@ -113,10 +117,12 @@ def issue_certificate(request: IssueCertificate) -> None:
         issued_at = datetime.now(UTC)
         code = new_verification_code()
         expires_at = certificate_expiry(issued_at, settings.certificate_validity_months)
+        holder = row.holder or {}
         pdf = render_certificate(CertificateDocument(
             holder_name=row.holder_name, national_id=row.national_id, purpose=row.purpose, listed=request.listed,
             issued_at=issued_at, expires_at=expires_at, verification_code=code, verify_url=verify_url(code),
-            english=row.english))
+            english=row.english, birth_date=holder.get("birth_date"), birth_place=holder.get("birth_place"),
+            mother_name=holder.get("mother_name"), key_id=certificate_signing.key_id()))
         signature = certificate_signing.sign(pdf)
         path = pdf_path(row.id)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,9 +134,16 @@ def issue_certificate(request: IssueCertificate) -> None:
         row.verification_code, row.issued_at, row.expires_at = code, issued_at, expires_at
         row.pdf_sha256, row.signature, row.key_id = hashlib.sha256(pdf).hexdigest(), signature.value, signature.key_id
         row.decided_by, row.decided_at = request.decided_by, issued_at
+        row.omissions = dict(request.omissions)
+        if request.approved_by is not None:
+            row.approved_by, row.approved_at = request.approved_by, issued_at
         _tell(session, row, NotificationKind.certificate_issued)
+        if request.approved_by is not None:  # four eyes: the second officer's approval, under their own name
+            audit(session, _officer(request.approved_by), "certificate.approve", detail={
+                "certificate_id": row.id, "proposed_by": request.decided_by, "omissions": request.omissions})
         audit(session, _officer(request.decided_by), "certificate.issue", detail={
             "certificate_id": row.id, "result": row.result, "listed": [e.record_id for e in request.listed],
+            "omissions": request.omissions, "approved_by": request.approved_by,
             "sha256": row.pdf_sha256, "key_id": signature.key_id})
 
 
@@ -147,5 +160,34 @@ def reject_certificate(request: RejectCertificate) -> None:
               detail={"certificate_id": row.id, "reason": request.reason})
 
 
+@activity.defn(name=OPEN_APPROVAL)
+def open_certificate_approval(request: OpenApproval) -> None:
+    """Findings of the holder's own record were left off with their grounds: a second officer must approve."""
+    with session_scope() as session:
+        row = _row(session, request.certificate_id)
+        if row.status == CertificateRequestStatus.awaiting_approval:
+            return
+        row.status, row.omissions = CertificateRequestStatus.awaiting_approval, dict(request.omissions)
+        row.decided_by, row.decided_at = request.proposed_by, datetime.now(UTC)
+        row.approved_by, row.approved_at = None, None
+        audit(session, _officer(request.proposed_by), "certificate.propose_omission", detail={
+            "certificate_id": row.id, "listed": request.listed, "omissions": request.omissions})
+
+
+@activity.defn(name=DECLINE_APPROVAL)
+def decline_certificate_approval(request: DeclineApproval) -> None:
+    """The second officer did not approve: the request is under review again, the grounds kept in the audit."""
+    with session_scope() as session:
+        row = _row(session, request.certificate_id)
+        if row.status != CertificateRequestStatus.awaiting_approval:
+            return
+        audit(session, _officer(request.declined_by), "certificate.decline_omission", outcome="declined", detail={
+            "certificate_id": row.id, "proposed_by": row.decided_by, "omissions": row.omissions,
+            "reason": request.reason})
+        row.status, row.omissions = CertificateRequestStatus.in_review, {}
+        row.decided_by, row.decided_at = None, None
+
+
 CERTIFICATE_ACTIVITIES = (compute_certificate_record, open_certificate_review, escalate_certificate_review,
-                          issue_certificate, reject_certificate)
+                          issue_certificate, reject_certificate, open_certificate_approval,
+                          decline_certificate_approval)

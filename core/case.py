@@ -110,6 +110,10 @@ class Party:
     passport_number: str | None = None
     nationality: str | None = None
     birth_date: str | None = None  # ISO date
+    #: where the person was born and their mother's name, as a police report or ID card records them: with the
+    #: four-part name and the birth date, what tells a certificate's holder apart from a namesake
+    birth_place: str | None = None
+    mother_name: str | None = None
     aliases: list[str] = field(default_factory=list)  # other names the person goes by
     #: an accused's own outcome: decided for them alone (archive, lapse, reconciliation, severance) or, when the
     #: case closes, what their final verdict or the case's closing gave them (core.transitions, per accused)

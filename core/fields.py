@@ -70,6 +70,8 @@ def _party(value: Any, name: str, now: datetime) -> dict[str, Any]:
                 "nationality": check_nationality(value.get("nationality"), f"{name}.nationality"),
                 "birth_date": check_birth_date(value.get("birth_date"), now.astimezone(TRIPOLI).date(),
                                                f"{name}.birth_date"),
+                "birth_place": _text(value.get("birth_place"), f"{name}.birth_place", False, prose=False),
+                "mother_name": _text(value.get("mother_name"), f"{name}.mother_name", False, prose=False),
                 "aliases": check_aliases(value.get("aliases"), f"{name}.aliases")}
     party.update({k: v for k, v in optional.items() if v})
     check_identity(party, f"{name}.")

@@ -64,6 +64,8 @@ class RuleRevision(IntEnum):
     #: a convict is committed to a prison, which admits, transfers and releases them; the case closes once every
     #: convict's execution is recorded; only the prison releases a prisoner
     sentences_and_prison = 10
+    #: an accused under 18 at the offence is tried by the juvenile court of the case's region (core.juveniles)
+    juvenile_route = 11
 
 
 #: the rules of this table; an older revision only replays what was accepted under it
@@ -457,6 +459,8 @@ IDENTITY_FIELDS = (
     F("passport_number", K.passport_number, required=False, label_ar="رقم جواز السفر", label_en="Passport number"),
     F("nationality", K.nationality, required=False, label_ar="الجنسية", label_en="Nationality"),
     F("birth_date", K.past_date, required=False, label_ar="تاريخ الميلاد", label_en="Date of birth"),
+    F("birth_place", K.line, required=False, label_ar="مكان الميلاد", label_en="Place of birth"),
+    F("mother_name", K.line, required=False, label_ar="اسم الأم", label_en="Mother's name"),
 )
 
 #: the accused a decision is for, where it may be taken for one accused alone (archive, lapse, reconciliation)

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from core.clocks import WEEKDAYS, ClockRule, RuleBook, default_rulebook
+from core.juveniles import JUVENILE_ROUTE, JUVENILE_RULE
 from core.procedure import ACTIONS, LATEST_REVISION, PROCEDURE_VERSION, ActionRule, RuleRevision, effect_name
+from core.records import default_record_rules
 from core.transitions import GUARDS, WINDOWS_AFTER, per_accused_rules, trial_level
 from core.vocabulary import (
     HELD,
@@ -228,6 +230,23 @@ def procedure_markdown(book: RuleBook | None = None) -> str:
         "(`agencies.appeals_to`); a felony chamber is its court of appeal's chamber, an agency of its own; "
         "cassation lies only to the Supreme Court. A referral or challenge to another court is refused "
         "(`422 not_competent_court`) naming the competent one.",
+        "",
+        f"Juveniles: an accused or suspect under {JUVENILE_RULE.age_of_majority} on the day of the offence (by the "
+        f"party's date of birth) is a juvenile ({JUVENILE_RULE.source}{', ' + VERIFY if JUVENILE_RULE.verify else ''})."
+        f" Since revision `juvenile_route`, a case with a juvenile accused is tried by a court of level "
+        f"`{JUVENILE_ROUTE.court_level}` of its region ({JUVENILE_ROUTE.source}"
+        f"{', ' + VERIFY if JUVENILE_ROUTE.verify else ''}).",
+        "",
+        "## Criminal record: disclosure",
+        "",
+        *_table(["Conviction", "On a certificate", "Source", "Verify"],
+                [[f"`{r.subject}`", label(r.disclosure, "en"), r.source, VERIFY if r.verify else ""]
+                 for r in default_record_rules().disclosure.values()]),
+        "",
+        "A finding of the holder's own record (their national ID) is left off a certificate only with a recorded "
+        "ground and a second records officer's approval (four eyes; both officers in the audit). The certificate "
+        "names the holder as their person record's case files do (four-part name, birth date and place, mother's "
+        "name where recorded), not as their login account does.",
         "",
         "## Per accused",
         "",

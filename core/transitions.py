@@ -37,6 +37,7 @@ from core.case import (
 from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
 from core.custody import carry_custody, custody_to_carry, held_parties
 from core.fields import check_fields, parse_instant
+from core.juveniles import JUVENILE_ROUTE, juvenile_accused
 from core.procedure import (
     ACTIONS,
     ACTIONS_BY_NAME,
@@ -719,8 +720,11 @@ def _competent_court(context: GuardContext, target: AgencyRef) -> Refusal | None
     return None
 
 
-def trial_level(category: Category) -> CourtLevel:
-    """Which court tries an offence of this category: felonies the felony chamber, the rest a first-instance court."""
+def trial_level(category: Category, juvenile: bool = False) -> CourtLevel:
+    """Which court tries an offence of this category: felonies the felony chamber, the rest a first-instance court;
+    since the juvenile route, a case with a juvenile accused the juvenile court (core.juveniles.JUVENILE_ROUTE)."""
+    if juvenile:
+        return JUVENILE_ROUTE.court_level
     return CourtLevel.felony_chamber if category == Category.felony else CourtLevel.first_instance
 
 
@@ -729,9 +733,15 @@ def _competent_trial_court(context: GuardContext, target: AgencyRef) -> Refusal 
     if context.revision < RuleRevision.competent_courts or target.level is None:
         return None  # a court whose level the agency tree does not give is judged as before: by its kind
     category = Category(context.fields.get("category") or context.state.category)
-    level = trial_level(category)
+    juvenile = context.revision >= RuleRevision.juvenile_route and bool(
+        juvenile_accused(context.state.parties, context.state.occurred_at))
+    level = trial_level(category, juvenile)
     competent = [c for c in context.command.courts if c.level == level and _of_region(context, c)]
     if target.level != level or not _of_region(context, target):
+        if juvenile:
+            return not_competent("an accused under 18 at the offence is tried by the juvenile court of the case's "
+                                 "region", "يحاكم المتهم الذي لم يبلغ 18 سنة وقت الجريمة أمام محكمة الأحداث المختصة "
+                                 "بدائرة القضية", competent)
         if level == CourtLevel.felony_chamber:
             return not_competent("a felony is tried by the felony chamber of the case's region",
                                  "تنظر الجناية دائرة الجنايات المختصة بدائرة القضية", competent)
@@ -1449,6 +1459,7 @@ def _add_party(state: CaseState, data: Mapping[str, Any]) -> Party:
                   passport_number=normalize_passport_number(data["passport_number"]) if data.get("passport_number")
                   else None,
                   nationality=data.get("nationality") or None, birth_date=data.get("birth_date") or None,
+                  birth_place=data.get("birth_place") or None, mother_name=data.get("mother_name") or None,
                   aliases=list(data.get("aliases") or []))
     state.parties.append(party)
     return party
@@ -1467,6 +1478,10 @@ def _identify_party(state: CaseState, party_id: str, data: Mapping[str, Any]) ->
         party.nationality = data["nationality"]
     if data.get("birth_date") and not party.birth_date:
         party.birth_date = data["birth_date"]
+    if data.get("birth_place") and not party.birth_place:
+        party.birth_place = data["birth_place"]
+    if data.get("mother_name") and not party.mother_name:
+        party.mother_name = data["mother_name"]
 
 
 def _start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: str | None = None,
@@ -1637,6 +1652,7 @@ WINDOWS_AFTER: dict[CourtLevel, tuple[str, ...]] = {
     CourtLevel.felony_chamber: ("cassation_window",),
     CourtLevel.appeal: ("cassation_window",),
     CourtLevel.supreme: (),
+    CourtLevel.juvenile: ("appeal_window",),  # appealed to the court of appeal it names, as a first-instance court
 }
 
 
@@ -1798,7 +1814,8 @@ def _delivered(party: Party, custody: Mapping[str, dict[str, Any]]) -> dict[str,
     events logged before they existed have them; the custody of a person the merged case held)."""
     carried: dict[str, Any] = {"role": party.role, "name": party.name, "national_id": party.national_id}
     extra = {"passport_number": party.passport_number, "nationality": party.nationality,
-             "birth_date": party.birth_date, "aliases": list(party.aliases), "custody": custody.get(party.party_id)}
+             "birth_date": party.birth_date, "birth_place": party.birth_place, "mother_name": party.mother_name,
+             "aliases": list(party.aliases), "custody": custody.get(party.party_id)}
     carried.update({k: v for k, v in extra.items() if v})
     return carried
 

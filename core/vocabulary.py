@@ -60,6 +60,7 @@ class CourtLevel(StrEnum):
     appeal = "appeal"  # the court of appeal: hears appeals from the first-instance courts that name it
     felony_chamber = "felony_chamber"  # دائرة الجنايات: a court of appeal's chamber that tries felonies
     supreme = "supreme"  # the Supreme Court: cassation only
+    juvenile = "juvenile"  # محكمة الأحداث: tries an accused under the age of majority at the offence (core.juveniles)
 
 
 class Outcome(StrEnum):
@@ -236,6 +237,8 @@ class CertificateRequestStatus(StrEnum):
     in_review = "in_review"
     issued = "issued"
     rejected = "rejected"
+    #: a finding of the holder's own record is left off: a second records officer must approve (four eyes)
+    awaiting_approval = "awaiting_approval"
 
 
 class Exclusion(StrEnum):
@@ -244,6 +247,24 @@ class Exclusion(StrEnum):
     not_listed = "not_listed"  # the category never appears on a certificate (contraventions)
     rehabilitated = "rehabilitated"  # رد الاعتبار
     lapsed = "lapsed"  # the rule table's period has passed
+    juvenile = "juvenile"  # a conviction for an offence committed under the age of majority
+    quashed = "quashed"  # the judgment was quashed later (نقض، إلغاء): there is no conviction
+    amnesty = "amnesty"  # a general amnesty (عفو شامل) erased the conviction
+
+
+class RecordRemovalGround(StrEnum):
+    """Why an entry leaves the criminal record for good (store.records.remove_record_entry)."""
+
+    quashed = "quashed"
+    amnesty = "amnesty"
+
+
+class Disclosure(StrEnum):
+    """What a certificate shows of a final conviction the disclosure rules concern (core.records)."""
+
+    listed = "listed"  # listed as any other
+    without_offence = "without_offence"  # listed by category, court and date, its offence not printed
+    withheld = "withheld"  # never on a certificate
 
 
 class PersonDecisionKind(StrEnum):
@@ -347,6 +368,7 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         CourtLevel.appeal: ("محكمة استئناف", "Court of appeal"),
         CourtLevel.felony_chamber: ("دائرة الجنايات", "Felony chamber"),
         CourtLevel.supreme: ("المحكمة العليا", "Supreme Court"),
+        CourtLevel.juvenile: ("محكمة الأحداث", "Juvenile court"),
     },
     Outcome: {
         Outcome.archived: ("محفوظة", "Archived"),
@@ -458,6 +480,7 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         CertificateRequestStatus.in_review: ("قيد المراجعة", "Under review"),
         CertificateRequestStatus.issued: ("صدرت", "Issued"),
         CertificateRequestStatus.rejected: ("رُفض الطلب", "Rejected"),
+        CertificateRequestStatus.awaiting_approval: ("بانتظار موافقة موظف ثانٍ", "Awaiting a second officer's approval"),
     },
     PersonDecisionKind: {
         PersonDecisionKind.merge: ("دمج سجلين", "Records merged"),
@@ -495,6 +518,18 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         Exclusion.not_listed: ("لا تدرج في الشهادة أصلاً", "Never listed on a certificate"),
         Exclusion.rehabilitated: ("رُدّ إليه اعتباره", "Rehabilitated"),
         Exclusion.lapsed: ("سقطت بمضي المدة المقررة", "Lapsed under the rules"),
+        Exclusion.juvenile: ("جريمة حدث دون سن الرشد", "Committed as a juvenile"),
+        Exclusion.quashed: ("أُلغي الحكم", "The judgment was quashed"),
+        Exclusion.amnesty: ("شمله عفو شامل", "Covered by an amnesty"),
+    },
+    RecordRemovalGround: {
+        RecordRemovalGround.quashed: ("إلغاء الحكم", "Judgment quashed"),
+        RecordRemovalGround.amnesty: ("عفو شامل", "General amnesty"),
+    },
+    Disclosure: {
+        Disclosure.listed: ("تدرج", "Listed"),
+        Disclosure.without_offence: ("تدرج دون بيان الجريمة", "Listed without the offence"),
+        Disclosure.withheld: ("لا تدرج", "Withheld"),
     },
 }
 

@@ -58,6 +58,10 @@ AGENCIES: tuple[Agency, ...] = (
            CourtLevel.first_instance, appeals_to="court.appeal.tripoli"),
     Agency("court.benghazi", AgencyKind.court, "محكمة بنغازي الابتدائية", "Benghazi Court of First Instance", None, "benghazi",
            CourtLevel.first_instance, appeals_to="court.appeal.benghazi"),
+    # the juvenile court (محكمة الأحداث) of a region tries an accused under 18 at the offence (core.juveniles); its
+    # judgments are appealed to the region's court of appeal
+    Agency("court.tripoli.juvenile", AgencyKind.court, "محكمة الأحداث بطرابلس", "Tripoli Juvenile Court", None,
+           "tripoli", CourtLevel.juvenile, appeals_to="court.appeal.tripoli"),
     Agency("supreme_court", AgencyKind.supreme_court, "المحكمة العليا", "Supreme Court", None, None, CourtLevel.supreme),
     Agency("prison.aljdaida", AgencyKind.prison, "مؤسسة الإصلاح والتأهيل الجديدة", "Al-Jdaida Rehabilitation Institution", None, "tripoli"),
     # a second prison, so that a prisoner can be transferred (transfer_prisoner)
@@ -79,6 +83,8 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("clerk.tripoli", "court_clerk", "court.tripoli", "هدى", "بن عمران"),
     DemoUser("judge.tripoli", "judge", "court.tripoli", "مصطفى", "الغرياني"),
     DemoUser("president.tripoli", "court_president", "court.tripoli", "عبد الرحمن", "أبوتوتة"),
+    DemoUser("clerk.juvenile", "court_clerk", "court.tripoli.juvenile", "أسماء", "المقريف"),
+    DemoUser("judge.juvenile", "judge", "court.tripoli.juvenile", "حسن", "الأطرش"),
     DemoUser("clerk.benghazi", "court_clerk", "court.benghazi", "فاطمة", "البرعصي"),
     DemoUser("judge.benghazi", "judge", "court.benghazi", "إبراهيم", "المسماري"),
     DemoUser("president.benghazi", "court_president", "court.benghazi", "صالح", "العريبي"),
@@ -102,6 +108,8 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("supervisor", "supervisor", "moi", "عمر", "المختار"),
     DemoUser("auditor", "auditor", "moi", "ليلى", "السنوسي"),
     DemoUser("records", "records_officer", "records", "منى", "الزنتاني"),
+    # a second records officer: leaving a finding off a certificate needs two (four eyes)
+    DemoUser("records2", "records_officer", "records", "سعاد", "الباروني"),
     DemoUser("citizen1", "citizen", "", "أحمد", "المبروك", national_id="119850012345"),
     DemoUser("citizen2", "citizen", "", "مريم", "التاجوري", national_id="219920054321"),
     DemoUser("admin", "admin", "moi", "مدير", "النظام"),

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -184,6 +185,8 @@ class PartyRow(Base):
     passport_number: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
     nationality: Mapped[str | None] = mapped_column(String(3), default=None)
     birth_date: Mapped[str | None] = mapped_column(String(10), default=None)
+    birth_place: Mapped[str | None] = mapped_column(String(300), default=None)
+    mother_name: Mapped[str | None] = mapped_column(String(300), default=None)
 
 
 class CaseNumber(Base):
@@ -261,6 +264,25 @@ class CriminalRecord(Base):
     #: when and how the sentence ended (served, remitted, prescribed): the lapse runs from it (core.records)
     sentence_ended_at: Mapped[datetime | None] = mapped_column(default=None)
     sentence_end_ground: Mapped[str | None] = mapped_column(String(16), default=None)
+    #: under the age of majority on the day of the offence (core.juveniles), as the party's birth date said
+    juvenile: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class RecordRemoval(Base):
+    """An entry removed from the criminal record for good, with its ground: a judgment quashed after it was
+    final, or a general amnesty; the reference is the judgment's or the amnesty law's."""
+
+    __tablename__ = "record_removals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("criminal_records.id"), unique=True)
+    ground: Mapped[str] = mapped_column(String(16))  # core.vocabulary.RecordRemovalGround
+    reference: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime]
+    authority: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[datetime]
 
 
 class RehabilitationOrder(Base):
@@ -309,6 +331,12 @@ class Certificate(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     signature: Mapped[str | None] = mapped_column(String(128), default=None)  # base64 Ed25519 over the PDF bytes
     key_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    #: the holder as the records know them (four-part name, birth date and place, mother's name where recorded)
+    holder: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    #: findings of the holder's own record left off, by record id, each with its ground (four eyes)
+    omissions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    approved_by: Mapped[str | None] = mapped_column(String(128), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class WebSessionRow(Base):

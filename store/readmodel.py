@@ -162,4 +162,5 @@ def _project_parties(session: Session, state: CaseState) -> None:
                              name_normalized=normalize_name(party.name), national_id=party.national_id,
                              person_id=person_for_party(session, state.case_id, party),
                              passport_number=party.passport_number, nationality=party.nationality,
-                             birth_date=party.birth_date))
+                             birth_date=party.birth_date, birth_place=party.birth_place,
+                             mother_name=party.mother_name))

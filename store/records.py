@@ -12,10 +12,24 @@ from sqlalchemy.orm import Session
 from config.rules import record_rules
 from core.arabic import normalize_name
 from core.case import CaseState, Party, Verdict
-from core.records import RecordEntry, RecordFacts, RecordFinding, RecordRules, exclusion, names_may_match
-from core.vocabulary import ClockStatus, VerdictResult
-from store.models import AgencyRow, Case, CriminalRecord, PartyRow, RehabilitationOrder
-from store.people import records_of
+from core.juveniles import juvenile_at_offence
+from core.records import (
+    HolderIdentity,
+    RecordedIdentity,
+    RecordEntry,
+    RecordFacts,
+    RecordFinding,
+    RecordRules,
+    RecordStanding,
+    disclosure_of,
+    exclusion,
+    identity_from_records,
+    names_may_match,
+    withheld_by_disclosure,
+)
+from core.vocabulary import ClockStatus, RecordRemovalGround, Sensitivity, VerdictResult
+from store.models import AgencyRow, Case, CriminalRecord, PartyRow, Person, RecordRemoval, RehabilitationOrder
+from store.people import parties_of_person, records_of, root_of
 
 
 def _final_at(state: CaseState, party: Party, verdict: Verdict) -> datetime:
@@ -53,7 +67,7 @@ def project_criminal_records(session: Session, state: CaseState) -> None:
             sensitivity=state.sensitivity, sentence=verdict.sentence, court=verdict.court, verdict_at=verdict.at,
             final_at=_final_at(state, party, verdict), executed_at=verdict.executed_at,
             sentence_ended_at=verdict.sentence_ended_at, sentence_end_ground=verdict.sentence_end_ground,
-            recorded_at=datetime.now(UTC))
+            recorded_at=datetime.now(UTC), juvenile=bool(juvenile_at_offence(party.birth_date, state.occurred_at)))
         try:
             with session.begin_nested():
                 session.add(entry)
@@ -62,12 +76,18 @@ def project_criminal_records(session: Session, state: CaseState) -> None:
             pass  # a concurrent projection of the same case wrote it first
 
 
-def _entry(record: CriminalRecord, number: str, court: AgencyRow | None) -> RecordEntry:
+def _entry(record: CriminalRecord, number: str, court: AgencyRow | None, disclosure: str) -> RecordEntry:
     return RecordEntry(
         record_id=record.id, case_id=record.case_id, case_number=number, name=record.name,
         national_id=record.national_id, offence=record.offence, category=record.category, sentence=record.sentence,
         court=record.court, court_name_ar=court.name_ar if court else record.court,
-        court_name_en=court.name_en if court else record.court, final_at=record.final_at)
+        court_name_en=court.name_en if court else record.court, final_at=record.final_at, disclosure=disclosure)
+
+
+def standing_of(record: CriminalRecord, removal_ground: str | None) -> RecordStanding:
+    """What the disclosure rules read of a stored entry."""
+    return RecordStanding(juvenile=bool(record.juvenile), sealed=record.sensitivity == Sensitivity.sealed,
+                          removed=RecordRemovalGround(removal_ground) if removal_ground else None)
 
 
 def compute_record(session: Session, national_id: str, holder_name: str, now: datetime,
@@ -88,13 +108,19 @@ def compute_record(session: Session, national_id: str, holder_name: str, now: da
     doubtful: list[RecordEntry] = []
     excluded: dict[str, str] = {}
     for target, statement in ((entries, own), (doubtful, unidentified)):
-        for record, number, court, rehabilitated_at in session.execute(
-                statement.add_columns(Case.number, AgencyRow, RehabilitationOrder.ordered_at)
+        for record, number, court, rehabilitated_at, removal_ground in session.execute(
+                statement.add_columns(Case.number, AgencyRow, RehabilitationOrder.ordered_at, RecordRemoval.ground)
                 .join(Case, Case.id == CriminalRecord.case_id)
                 .outerjoin(AgencyRow, AgencyRow.code == CriminalRecord.court)
                 .outerjoin(RehabilitationOrder, RehabilitationOrder.record_id == CriminalRecord.id)
+                .outerjoin(RecordRemoval, RecordRemoval.record_id == CriminalRecord.id)
                 .order_by(CriminalRecord.final_at)):
             if target is doubtful and not names_may_match(holder_name, record.name):
+                continue
+            standing = standing_of(record, removal_ground)
+            withheld = withheld_by_disclosure(standing, rules)
+            if withheld is not None:
+                excluded[str(record.id)] = withheld.value
                 continue
             facts = RecordFacts(record.category, record.final_at,
                                 record.executed_at if record.executed_at else None,
@@ -104,8 +130,17 @@ def compute_record(session: Session, national_id: str, holder_name: str, now: da
             if reason is not None:
                 excluded[str(record.id)] = reason.value
                 continue
-            target.append(_entry(record, number, court))
+            target.append(_entry(record, number, court, disclosure_of(standing, rules).value))
     return RecordFinding(entries=entries, doubtful=doubtful, excluded=excluded, rules_version=rules.version)
+
+
+def holder_identity(session: Session, national_id: str, account_name: str) -> HolderIdentity:
+    """The holder of a national ID as the case files of their person record name them (after merges and
+    splits); the account's name only when no file names them."""
+    person = session.scalar(select(Person.id).where(Person.national_id == national_id))
+    parties = parties_of_person(session, root_of(session, person)) if person is not None else []
+    return identity_from_records([RecordedIdentity(p.name, p.birth_date, p.birth_place, p.mother_name)
+                                  for p in parties], account_name)
 
 
 class RecordNotFound(Exception):
@@ -127,3 +162,21 @@ def record_rehabilitation(session: Session, record_id: int, *, order_number: str
     session.add(order)
     session.flush()
     return order
+
+
+class AlreadyRemoved(Exception):
+    pass
+
+
+def remove_record_entry(session: Session, record_id: int, *, ground: RecordRemovalGround, reference: str,
+                        decided_at: datetime, authority: str, note: str, recorded_by: str) -> RecordRemoval:
+    """A quashed judgment or an amnesty: the entry leaves every certificate from now on, its ground kept."""
+    if session.get(CriminalRecord, record_id) is None:
+        raise RecordNotFound(record_id)
+    if session.scalar(select(RecordRemoval.id).where(RecordRemoval.record_id == record_id)) is not None:
+        raise AlreadyRemoved(record_id)
+    removal = RecordRemoval(record_id=record_id, ground=ground, reference=reference, decided_at=decided_at,
+                            authority=authority, note=note, recorded_by=recorded_by, recorded_at=datetime.now(UTC))
+    session.add(removal)
+    session.flush()
+    return removal

@@ -13,12 +13,14 @@ projections`), the Updates waiting on it are answered (their actions are in the 
 its log), later actions go on, and the workflow sends the outbox again every few minutes until it is on
 record. An index that spent its attempts is sent again likewise.
 AGENCY_KINDS_PATCH, COURTS_ASKED_PATCH, SEPARATION_OF_POWERS_PATCH, COMPETENT_COURTS_PATCH, LEGAL_DATES_PATCH,
-REMAND_PATCH, CUSTODY_PATCH, SENTENCES_PATCH: the rule revisions of core.procedure.RuleRevision. An action
+REMAND_PATCH, PER_ACCUSED_PATCH, CUSTODY_PATCH, SENTENCES_PATCH, JUVENILE_ROUTE_PATCH: the rule revisions of
+core.procedure.RuleRevision. An action
 is decided again in its Update handler under the newest revision; an Update accepted before a revision
 existed is decided again, on replay, as it was then (a reassignment across agency kinds, a detention
 extended by a court of the region that was never asked, a court's case reassigned by the Ministry, a felony
 referred to a first-instance court, a verdict that did not say when it was pronounced, a remand that went back
-to trial from cassation, a second detention order that restarted the prosecution's period).
+to trial from cassation, an appeal court's verdict on an accused who had not appealed, a second detention order
+that restarted the prosecution's period, a case with a juvenile accused referred to an adults' court).
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ REMAND_PATCH = "remand-quashed-court-1"
 PER_ACCUSED_PATCH = "per-accused-1"
 CUSTODY_PATCH = "custody-follows-person-1"
 SENTENCES_PATCH = "sentences-and-prison-1"
+JUVENILE_ROUTE_PATCH = "juvenile-route-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -339,6 +342,8 @@ class CaseWorkflow:
 
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
+    if workflow.patched(JUVENILE_ROUTE_PATCH):
+        return transitions.RuleRevision.juvenile_route
     if workflow.patched(SENTENCES_PATCH):
         return transitions.RuleRevision.sentences_and_prison
     if workflow.patched(CUSTODY_PATCH):

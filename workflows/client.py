@@ -52,6 +52,7 @@ CASE_STATE = "state"
 #: the certificate workflow's Updates and query
 SETTLED = "settled"  # the answer to a request, sent with the start
 DECIDE = "decide"  # a records officer's decision
+APPROVE = "approve"  # a second records officer's approval of findings left off (four eyes)
 CERTIFICATE_STATUS = "status"
 
 

@@ -87,6 +87,34 @@ class ReviewDecision:
     officer_roles: list[str]
     record_ids: list[int] = field(default_factory=list)
     reason: str = ""
+    #: findings of the holder's own record left off, by record id, each with its ground (core.records)
+    omissions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ReviewApproval:
+    """A second records officer's answer to findings another officer left off: approve, or decline with a reason
+    (the request goes back to review)."""
+
+    officer: str
+    officer_roles: list[str]
+    approve: bool
+    reason: str = ""
+
+
+@dataclass
+class OpenApproval:
+    certificate_id: str
+    proposed_by: str
+    listed: list[int]
+    omissions: dict[str, str]
+
+
+@dataclass
+class DeclineApproval:
+    certificate_id: str
+    declined_by: str
+    reason: str
 
 
 @dataclass
@@ -94,6 +122,8 @@ class IssueCertificate:
     certificate_id: str
     listed: list[RecordEntry]
     decided_by: str  # a username, or "system" when issued at once
+    omissions: dict[str, str] = field(default_factory=dict)
+    approved_by: str | None = None  # the second officer who approved what was left off
 
 
 @dataclass
@@ -115,6 +145,8 @@ OPEN_REVIEW = "open_certificate_review"
 ESCALATE_REVIEW = "escalate_certificate_review"
 ISSUE_CERTIFICATE = "issue_certificate"
 REJECT_CERTIFICATE = "reject_certificate"
+OPEN_APPROVAL = "open_certificate_approval"
+DECLINE_APPROVAL = "decline_certificate_approval"
 
 
 # ---------------------------------------------------------------- notifications

@@ -18,6 +18,8 @@ class PartyCreate(BaseModel):
     passport_number: str | None = Field(default=None, examples=["A12345678"])
     nationality: str | None = Field(default=None, examples=["EGY"])
     birth_date: str | None = Field(default=None, examples=["1985-03-14"], description="YYYY-MM-DD")
+    birth_place: str | None = Field(default=None, examples=["طرابلس"])
+    mother_name: str | None = Field(default=None, examples=["فاطمة علي الزوي"])
     aliases: list[str] = Field(default=[], description="other names the person goes by")
 
 

@@ -34,6 +34,7 @@ from core.access import Viewer, may_see, viewer_for
 from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
 from core.clocks import TRIPOLI, counts_whole_days, last_day
+from core.juveniles import juvenile_at_offence
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
 from core.refusal import Hidden, Refusal
 from core.sentences import case_sentences
@@ -258,7 +259,8 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
         sensitivity=state.sensitivity, offence=state.offence, place=state.place, narrative=state.narrative,
         opened_at=state.opened_at, in_transit=row.in_transit, stalled=bool(past),
         stalled_reasons=list(dict.fromkeys(d.reason.value for d in past)),
-        parties=[vars(p) for p in state.parties],
+        # a juvenile at the offence (core.juveniles) is flagged: None when no date of birth is recorded
+        parties=[vars(p) | {"juvenile": juvenile_at_offence(p.birth_date, state.occurred_at)} for p in state.parties],
         verdicts=[{k: v for k, v in vars(v).items()} for v in state.verdicts],
         hearings=[vars(h) for h in state.hearings], charges=state.charges,
         pending_handoff=vars(handoff) if handoff and handoff.acknowledged_at is None else None,

@@ -11,6 +11,7 @@ from api import audit_trail
 from api.auth import TokenUser
 from api.certificates import service
 from api.certificates.schemas import (
+    CertificateApproval,
     CertificateCreate,
     CertificateIssue,
     CertificatePage,
@@ -23,7 +24,7 @@ from api.certificates.schemas import (
 )
 from api.deps import CurrentUser, SessionDep, TemporalDep, get_token_user
 from core.refusal import Refusal
-from workflows.messages import ReviewDecision
+from workflows.messages import ReviewApproval, ReviewDecision
 
 router = APIRouter(prefix="/api/v1/certificates", tags=["certificates"])
 
@@ -100,7 +101,8 @@ def get_certificate_signature(certificate_id: str, who: RequesterDep, session: S
 
 async def _decide(who: service.Requester, certificate_id: str, decision: ReviewDecision, session: SessionDep,
                   temporal: TemporalDep, request: Request) -> CertificateReview:
-    detail = {"certificate_id": certificate_id, "kind": decision.kind, "record_ids": decision.record_ids}
+    detail = {"certificate_id": certificate_id, "kind": decision.kind, "record_ids": decision.record_ids,
+              "omissions": decision.omissions}
     try:
         row = await service.decide(who, certificate_id, decision, session, temporal)
     except Refusal as error:
@@ -113,8 +115,26 @@ async def _decide(who: service.Requester, certificate_id: str, decision: ReviewD
 @router.post("/{certificate_id}/issue", response_model=CertificateReview, operation_id="issue_certificate")
 async def issue_certificate(certificate_id: str, body: CertificateIssue, who: RequesterDep, session: SessionDep,
                             temporal: TemporalDep, request: Request) -> CertificateReview:
-    decision = ReviewDecision("issue", who.actor.username, list(who.actor.roles), record_ids=body.record_ids)
+    decision = ReviewDecision("issue", who.actor.username, list(who.actor.roles), record_ids=body.record_ids,
+                              omissions=dict(body.omissions))
     return await _decide(who, certificate_id, decision, session, temporal, request)
+
+
+@router.post("/{certificate_id}/approval", response_model=CertificateReview, operation_id="approve_certificate")
+async def approve_certificate(certificate_id: str, body: CertificateApproval, who: RequesterDep, session: SessionDep,
+                              temporal: TemporalDep, request: Request) -> CertificateReview:
+    """Four eyes: a second records officer approves the findings another left off (the certificate is issued),
+    or declines with a reason (the request is under review again)."""
+    approval = ReviewApproval(who.actor.username, list(who.actor.roles), body.approve, body.reason.strip())
+    detail = {"certificate_id": certificate_id, "approve": body.approve}
+    try:
+        row = await service.approve(who, certificate_id, approval, session, temporal)
+    except Refusal as error:
+        audit_trail.record(who.actor, request, "certificate.approval", outcome=audit_trail.refused(error),
+                           detail=detail)
+        raise
+    audit_trail.record(who.actor, request, "certificate.approval", detail=detail)
+    return service.certificate_review(row)
 
 
 @router.post("/{certificate_id}/reject", response_model=CertificateReview, operation_id="reject_certificate")

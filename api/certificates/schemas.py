@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.params import Line, Prose
-from core.vocabulary import CertificateRequestStatus
+from core.vocabulary import CertificateRequestStatus, Disclosure, RecordRemovalGround
 
 
 class CertificateCreate(BaseModel):
@@ -27,6 +27,16 @@ class ConvictionPublic(BaseModel):
     court_name_ar: str
     court_name_en: str
     final_at: AwareDatetime
+    disclosure: Disclosure = Disclosure.listed  # a sealed case's conviction is printed without its offence
+
+
+class HolderIdentity(BaseModel):
+    """The holder as the criminal records know them (their person record's case files), not their login."""
+
+    name: str
+    birth_date: str | None = None
+    birth_place: str | None = None
+    mother_name: str | None = None
 
 
 class CertificatePublic(BaseModel):
@@ -47,6 +57,7 @@ class CertificatePublic(BaseModel):
     expires_at: AwareDatetime | None
     revoked: bool
     download_url: str | None
+    holder: HolderIdentity | None = None
 
 
 class CertificateReview(CertificatePublic):
@@ -61,6 +72,9 @@ class CertificateReview(CertificatePublic):
     escalated: bool
     decided_by: str | None
     decided_at: AwareDatetime | None
+    omissions: dict[str, str] = Field(default={}, description="record id -> the ground for leaving it off")
+    approved_by: str | None = None
+    approved_at: AwareDatetime | None = None
 
 
 class CertificatePage(BaseModel):
@@ -71,9 +85,24 @@ class ReviewQueue(BaseModel):
     items: list[CertificateReview]
 
 
+Ground = Annotated[str, Field(min_length=3, max_length=1000)]
+
+
 class CertificateIssue(BaseModel):
     record_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
         default=[], max_length=500, description="the convictions to list; none for a clean certificate")
+    omissions: dict[str, Ground] = Field(
+        default={}, max_length=500,
+        description="each finding of the holder's own record left off, by record id, with its ground; a second "
+                    "records officer must then approve")
+
+
+class CertificateApproval(BaseModel):
+    """The second records officer's answer to findings left off: approve (the certificate is issued) or
+    decline with a reason (the request goes back to review)."""
+
+    approve: bool
+    reason: Prose = Field(default="", max_length=1000)
 
 
 class CertificateReject(BaseModel):
@@ -98,6 +127,7 @@ class VerificationPublic(BaseModel):
     status: str  # valid | expired | revoked
     valid: bool
     holder_name: str
+    national_id: str  # printed on the certificate: a printout with another ID is caught
     issued_at: AwareDatetime
     expires_at: AwareDatetime
     message: str
@@ -120,6 +150,31 @@ class PublicKey(BaseModel):
 class RecordPublic(ConvictionPublic):
     case_id: str
     rehabilitated: bool
+    juvenile: bool = False
+    sealed: bool = False
+    removed: RecordRemovalGround | None = None
+
+
+class RemovalCreate(BaseModel):
+    """A judgment quashed after it was final, or an amnesty: the entry leaves the record with its ground."""
+
+    ground: RecordRemovalGround
+    reference: Line = Field(min_length=2, max_length=200, examples=["الطعن 123/70 ق"],
+                            description="the quashing judgment's number, or the amnesty law's")
+    decided_at: AwareDatetime
+    authority: Line = Field(min_length=2, max_length=200, description="the court, or the legislature")
+    note: Prose = Field(default="", max_length=2000)
+
+
+class RemovalPublic(BaseModel):
+    id: int
+    record_id: int
+    ground: RecordRemovalGround
+    reference: str
+    decided_at: AwareDatetime
+    authority: str
+    recorded_by: str
+    recorded_at: AwareDatetime
 
 
 class RecordPage(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from api.certificates.schemas import (
     CertificateReview,
     ConvictionPublic,
     DocumentCheck,
+    HolderIdentity,
     SignaturePublic,
     VerificationPublic,
 )
@@ -33,10 +34,11 @@ from core.case import Actor
 from core.refusal import Refusal
 from core.roles import Capability, may
 from core.vocabulary import CertificateRequestStatus
-from store.models import Certificate, CriminalRecord, Person
+from store.models import Certificate, CriminalRecord
+from store.records import holder_identity
 from workflows.certificate import CertificateWorkflow
-from workflows.client import DECIDE, SETTLED, certificate_workflow_id, send_update
-from workflows.messages import CertificateStart, CertificateStatus, ReviewDecision
+from workflows.client import APPROVE, DECIDE, SETTLED, certificate_workflow_id, send_update
+from workflows.messages import CertificateStart, CertificateStatus, ReviewApproval, ReviewDecision
 
 CODE_IN_KEYWORDS = re.compile(r"mizan-verification:(MZN-[A-Z0-9-]+)")
 
@@ -69,11 +71,14 @@ async def request_certificate(who: Requester, body: CertificateCreate, session: 
                       "يطلب المواطن شهادته بنفسه")
     if not who.national_id:
         raise Refusal("no_national_id", 403, "your account carries no national ID", "لا يحمل حسابك رقماً وطنياً")
-    holder_name = who.name or session.scalar(select(Person.name).where(Person.national_id == who.national_id))
+    # the holder as the records name them (four-part name, birth date and place, mother's name), not the login's
+    identity = holder_identity(session, who.national_id, who.name or "")
+    holder_name = identity.name
     if not holder_name:
         raise Refusal("no_name", 422, "your account carries no name", "لا يحمل حسابك اسماً")
     settings = get_settings()
     row = Certificate(id=uuid.uuid4().hex, national_id=who.national_id, holder_name=holder_name,
+                      holder=asdict(identity),
                       requested_by=who.actor.username, purpose=body.purpose.strip(), english=body.english,
                       status=CertificateRequestStatus.computing, requested_at=datetime.now(UTC), finding={}, listed={})
     session.add(row)
@@ -121,7 +126,8 @@ def certificate_public(row: Certificate) -> CertificatePublic:
         listed=_convictions(row.listed.get("entries", [])), rejection_reason=row.rejection_reason,
         verification_code=row.verification_code, issued_at=row.issued_at,
         expires_at=row.expires_at,
-        revoked=row.revoked_at is not None, download_url=f"/api/v1/certificates/{row.id}/pdf" if issued else None)
+        revoked=row.revoked_at is not None, download_url=f"/api/v1/certificates/{row.id}/pdf" if issued else None,
+        holder=HolderIdentity.model_validate(row.holder) if row.holder else None)
 
 
 def certificate_review(row: Certificate) -> CertificateReview:
@@ -131,7 +137,8 @@ def certificate_review(row: Certificate) -> CertificateReview:
         entries=_convictions(finding.get("entries", [])), doubtful=_convictions(finding.get("doubtful", [])),
         excluded=finding.get("excluded", {}), rules_version=finding.get("rules_version", ""),
         review_due_at=row.review_due_at, escalated=row.escalated, decided_by=row.decided_by,
-        decided_at=row.decided_at)
+        decided_at=row.decided_at, omissions=row.omissions or {}, approved_by=row.approved_by,
+        approved_at=row.approved_at)
 
 
 def certificate_view(who: Requester, row: Certificate) -> CertificatePublic:
@@ -167,8 +174,9 @@ def review_queue(who: Requester, session: Session) -> list[Certificate]:
     if not may(who.actor.roles, Capability.read_every_certificate):
         raise Refusal("forbidden_role", 403, "only a records officer may see the review queue",
                       "قائمة المراجعة لموظف السجل الجنائي فقط")
-    # escalated first, then the oldest review clock
-    return list(session.scalars(select(Certificate).where(Certificate.status == CertificateRequestStatus.in_review)
+    # escalated first, then the oldest review clock; those awaiting a second officer's approval among them
+    waiting = (CertificateRequestStatus.in_review, CertificateRequestStatus.awaiting_approval)
+    return list(session.scalars(select(Certificate).where(Certificate.status.in_(waiting))
                                 .order_by(Certificate.escalated.desc(), Certificate.review_due_at).limit(200)))
 
 
@@ -181,6 +189,21 @@ async def decide(who: Requester, certificate_id: str, decision: ReviewDecision, 
     handle = temporal.get_workflow_handle(certificate_workflow_id(certificate_id))
     status = await send_update(handle, DECIDE, decision, result_type=CertificateStatus, when_finished=Refusal(
         "not_in_review", 409, "this certificate request is not awaiting review", "طلب الشهادة هذا ليس قيد المراجعة"))
+    session.refresh(row)
+    assert row.status == status.status
+    return row
+
+
+async def approve(who: Requester, certificate_id: str, approval: ReviewApproval, session: Session,
+                  temporal: Client) -> Certificate:
+    """The second records officer approves (or declines) the findings another officer left off."""
+    require_officer(who)
+    row = session.get(Certificate, certificate_id)
+    if row is None:
+        raise _not_found()
+    handle = temporal.get_workflow_handle(certificate_workflow_id(certificate_id))
+    status = await send_update(handle, APPROVE, approval, result_type=CertificateStatus, when_finished=Refusal(
+        "not_awaiting_approval", 409, "this certificate is not awaiting approval", "هذه الشهادة ليست بانتظار الموافقة"))
     session.refresh(row)
     assert row.status == status.status
     return row
@@ -213,6 +236,7 @@ def verification_of(row: Certificate, now: datetime) -> VerificationPublic:
     else:
         status, message, message_ar = "valid", "This certificate is valid.", "هذه الشهادة صالحة."
     return VerificationPublic(status=status, valid=status == "valid", holder_name=row.holder_name,
+                              national_id=row.national_id,
                               issued_at=row.issued_at, expires_at=expires_at, message=message,
                               message_ar=message_ar)
 

@@ -31,13 +31,16 @@ from api.web.pages import (
 )
 from api.web.roles import MY_CERTIFICATES, REVIEW_QUEUE
 from core.refusal import Refusal
-from workflows.messages import ReviewDecision
+from workflows.messages import ReviewApproval, ReviewDecision
 
 router = APIRouter(prefix=MY_CERTIFICATES, include_in_schema=False)
 
 CERTIFICATES_PATH = MY_CERTIFICATES
 ISSUE, REJECT = "issue", "reject"  # the decision forms' addresses: api.web.pages.FORM_PATH_SUFFIXES knows them
-DONE = ("requested", "issued", "rejected")
+APPROVE, DECLINE = "approve", "decline"  # the second officer's answers (four eyes), likewise
+FORMS = (ISSUE, REJECT, APPROVE, DECLINE)
+DONE = ("requested", "issued", "rejected", "proposed", "approved", "declined")
+OMISSION_PREFIX = "omission-"  # an issue form's ground for leaving the finding with this record id off
 
 NOT_A_CITIZEN = Refusal("forbidden_role", 403, "only a citizen asks for their own certificate",
                         "يطلب المواطن شهادته بنفسه")
@@ -147,8 +150,10 @@ def _read(page: Page, certificate_id: str, db: Session) -> CertificatePublic | H
 
 def _certificate_page(page: Page, item: CertificatePublic, *, status: int = 200, open_form: str | None = None,
                       values: list[tuple[str, str]] | None = None, errors: list[FormError] | None = None,
-                      done: str | None = None, restored: bool = False) -> HTMLResponse:
-    """The request's page; `open_form` (issue or reject) is re-shown with what was posted and why it failed."""
+                      done: str | None = None, restored: bool = False, flagged: list[str] | None = None
+                      ) -> HTMLResponse:
+    """The request's page; `open_form` (issue, reject, approve, decline) is re-shown with what was posted and why
+    it failed (`flagged`: the findings the refusal names)."""
     review = item if isinstance(item, CertificateReview) else None
     posted = values or []
     checked: set[str] | None = {v for k, v in posted if k == "record_ids"} if open_form == ISSUE else None
@@ -156,11 +161,17 @@ def _certificate_page(page: Page, item: CertificatePublic, *, status: int = 200,
         # findings tied to this national ID are listed unless the officer unticks them; name matches are not
         checked = {str(entry.record_id) for entry in review.entries}
     errors = errors or []
+    grounds = {k.removeprefix(OMISSION_PREFIX): v for k, v in posted if k.startswith(OMISSION_PREFIX)} \
+        if open_form == ISSUE else {}
+    grounds.update({f"!{r}": "1" for r in flagged or []})  # the findings a refusal names are marked in their row
     return page.render(
         "certificate.html", status=status, item=item, review=review, open_form=open_form, errors=errors,
-        error_for={e.field: e.message for e in errors if e.field}, checked=checked or set(),
-        reason=next((v for k, v in posted if k == "reason"), "") if open_form == REJECT else "",
+        error_for={e.field: e.message for e in errors if e.field}, checked=checked or set(), grounds=grounds,
+        reason=next((v for k, v in posted if k == "reason"), "") if open_form in (REJECT, DECLINE) else "",
         may_decide=page.offers.decide_certificates and item.status == "in_review",
+        # four eyes: offered to every records officer but the one who left the findings off
+        may_approve=page.offers.decide_certificates and item.status == "awaiting_approval" and review is not None
+        and review.decided_by != page.actor.username,
         done=done if done in DONE else None, restored=restored)
 
 
@@ -173,7 +184,7 @@ async def certificate_page(certificate_id: str, request: Request, db: SessionDep
         return item
     stash, key = restore_stash(request, request.url.path)
     if stash is not None:
-        form = ISSUE if stash.action_path.endswith(f"/{ISSUE}") else REJECT
+        form = next((f for f in FORMS if stash.action_path.endswith(f"/{f}")), REJECT)
         response = _certificate_page(page, item, open_form=form, values=list(stash.items), restored=True)
         consume_stash(response, key)
         return response
@@ -204,6 +215,13 @@ def _record_ids(posted: list[tuple[str, str]]) -> list[int]:
         raise BAD_SELECTION from None
 
 
+def _omissions(posted: list[tuple[str, str]], record_ids: list[int]) -> dict[str, str]:
+    """The grounds typed beside findings left unticked (a ground beside a ticked one is not an omission)."""
+    listed = {str(r) for r in record_ids}
+    return {key.removeprefix(OMISSION_PREFIX): value.strip() for key, value in posted
+            if key.startswith(OMISSION_PREFIX) and value.strip() and key.removeprefix(OMISSION_PREFIX) not in listed}
+
+
 async def _decide(request: Request, db: Session, temporal: Client, certificate_id: str, kind: str) -> Response:
     page = await page_for(request, db)
     form = await posted_form(request, page)
@@ -211,7 +229,9 @@ async def _decide(request: Request, db: Session, temporal: Client, certificate_i
     actor = page.actor
     try:
         if kind == ISSUE:
-            decision = ReviewDecision(ISSUE, actor.username, list(actor.roles), record_ids=_record_ids(posted))
+            record_ids = _record_ids(posted)
+            decision = ReviewDecision(ISSUE, actor.username, list(actor.roles), record_ids=record_ids,
+                                      omissions=_omissions(posted, record_ids))
         else:
             reason = next((v for k, v in posted if k == "reason"), "").strip()
             try:
@@ -221,16 +241,36 @@ async def _decide(request: Request, db: Session, temporal: Client, certificate_i
             decision = ReviewDecision(REJECT, actor.username, list(actor.roles), reason=reason)
     except Refusal as error:  # the form itself is wrong: nothing was sent to the service
         return await _refused_decision(page, db, certificate_id, kind, posted, error)
-    detail = {"certificate_id": certificate_id, "kind": kind, "record_ids": decision.record_ids, "via": "web"}
+    detail = {"certificate_id": certificate_id, "kind": kind, "record_ids": decision.record_ids,
+              "omissions": decision.omissions, "via": "web"}
     try:
-        await service.decide(_requester(page), certificate_id, decision, db, temporal)
+        row = await service.decide(_requester(page), certificate_id, decision, db, temporal)
     except Refusal as error:
         await audit_trail.record_async(actor, request, "certificate.decide", outcome=audit_trail.refused(error),
                                        detail=detail)
         return await _refused_decision(page, db, certificate_id, kind, posted, error)
     await audit_trail.record_async(actor, request, "certificate.decide", detail=detail)
-    return RedirectResponse(f"{CERTIFICATES_PATH}/{certificate_id}?done={'issued' if kind == ISSUE else 'rejected'}",
-                            status_code=303)
+    done = "rejected" if kind == REJECT else "proposed" if row.status == "awaiting_approval" else "issued"
+    return RedirectResponse(f"{CERTIFICATES_PATH}/{certificate_id}?done={done}", status_code=303)
+
+
+async def _answer(request: Request, db: Session, temporal: Client, certificate_id: str, kind: str) -> Response:
+    """The second officer's approval, or their decline with a reason (four eyes)."""
+    page = await page_for(request, db)
+    form = await posted_form(request, page)
+    posted = [(k, str(v)) for k, v in form.multi_items() if k != "csrf_token" and isinstance(v, str)]
+    reason = next((v for k, v in posted if k == "reason"), "").strip()
+    approval = ReviewApproval(page.actor.username, list(page.actor.roles), approve=kind == APPROVE, reason=reason)
+    detail = {"certificate_id": certificate_id, "approve": approval.approve, "via": "web"}
+    try:
+        await service.approve(_requester(page), certificate_id, approval, db, temporal)
+    except Refusal as error:
+        await audit_trail.record_async(page.actor, request, "certificate.approval",
+                                       outcome=audit_trail.refused(error), detail=detail)
+        return await _refused_decision(page, db, certificate_id, kind, posted, error)
+    await audit_trail.record_async(page.actor, request, "certificate.approval", detail=detail)
+    done = "approved" if kind == APPROVE else "declined"
+    return RedirectResponse(f"{CERTIFICATES_PATH}/{certificate_id}?done={done}", status_code=303)
 
 
 async def _refused_decision(page: Page, db: Session, certificate_id: str, kind: str, posted: list[tuple[str, str]],
@@ -239,11 +279,13 @@ async def _refused_decision(page: Page, db: Session, certificate_id: str, kind: 
     if isinstance(item, HTMLResponse):
         return item
     return _certificate_page(page, item, status=error.status, open_form=kind, values=posted,
-                             errors=[_refusal_error(page, error)])
+                             errors=[_refusal_error(page, error)], flagged=error.details.get("record_ids"))
 
 
 @router.get("/{certificate_id}/issue")
 @router.get("/{certificate_id}/reject")
+@router.get("/{certificate_id}/approve")
+@router.get("/{certificate_id}/decline")
 def decision_address(certificate_id: str) -> RedirectResponse:
     """A decision's address opened as a page (reloaded after a refused form, bookmarked): the request's page."""
     return RedirectResponse(f"{CERTIFICATES_PATH}/{certificate_id}", status_code=303)
@@ -257,3 +299,13 @@ async def issue(certificate_id: str, request: Request, db: SessionDep, temporal:
 @router.post("/{certificate_id}/reject")
 async def reject(certificate_id: str, request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
     return await _decide(request, db, temporal, certificate_id, REJECT)
+
+
+@router.post("/{certificate_id}/approve")
+async def approve(certificate_id: str, request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
+    return await _answer(request, db, temporal, certificate_id, APPROVE)
+
+
+@router.post("/{certificate_id}/decline")
+async def decline(certificate_id: str, request: Request, db: SessionDep, temporal: TemporalDep) -> Response:
+    return await _answer(request, db, temporal, certificate_id, DECLINE)

@@ -10,6 +10,7 @@ from api.web.config import STATIC_DIR, vendor_dir
 from api.web.notification_pages import router as notification_pages_router
 from api.web.pages import CsrfRejected, LoginRequired
 from api.web.people_pages import router as people_pages_router
+from api.web.record_pages import router as record_pages_router
 from api.web.routes import csrf_rejected_handler, login_required_handler, root_router
 from api.web.routes import router as pages_router
 from api.web.supervision_pages import router as supervision_pages_router
@@ -23,6 +24,7 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_router)
     app.include_router(certificate_pages_router)
     app.include_router(people_pages_router)
+    app.include_router(record_pages_router)
     app.include_router(notification_pages_router)
     app.include_router(supervision_pages_router)
     app.include_router(verify_pages_router)

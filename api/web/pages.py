@@ -36,7 +36,7 @@ HOME = "/web/"
 PUBLIC_VERIFY = "/verify"
 DOCUMENTS_PATH_SUFFIX = "/documents"
 #: forms posted to a page's own address plus one of these belong to that page
-FORM_PATH_SUFFIXES = (DOCUMENTS_PATH_SUFFIX, "/issue", "/reject")
+FORM_PATH_SUFFIXES = (DOCUMENTS_PATH_SUFFIX, "/issue", "/reject", "/approve", "/decline")
 
 
 class CsrfRejected(Exception):

@@ -28,6 +28,7 @@ from core.vocabulary import (
     Outcome,
     PartyRole,
     PersonDecisionKind,
+    RecordRemovalGround,
     Role,
     Sensitivity,
     SentenceEnd,
@@ -53,6 +54,7 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "exclusion_label": Exclusion, "notification_label": NotificationKind, "reason_label": StallReason,
     "age_label": AgeBucket, "urgency_label": Urgency, "sla_label": SlaBand, "person_decision_label": PersonDecisionKind,
     "sentence_kind_label": SentenceKind, "sentence_end_label": SentenceEnd,
+    "removal_label": RecordRemovalGround,
 }
 
 def time_element(value: datetime | str | None, language: str) -> Markup:

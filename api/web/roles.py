@@ -19,6 +19,7 @@ MY_WORK = "/web/"
 MY_CERTIFICATES = "/web/certificates"
 REVIEW_QUEUE = "/web/certificates/reviews"
 SUPERVISION = "/web/supervision"
+CRIMINAL_RECORDS = "/web/records"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Offers:
     certificate_requests: bool  # the review queue and any request, read only
     decide_certificates: bool  # issue or reject a request under review
     oversees: bool = False  # a supervisor: their scope is their work (their own agency holds no case)
+    keep_records: bool = False  # a records officer: a person's criminal record, its rehabilitations and removals
 
     @property
     def home(self) -> str:
@@ -60,4 +62,5 @@ def offers_for(actor: Actor) -> Offers:
         certificate_requests=Capability.read_every_certificate in granted,
         decide_certificates=Capability.review_certificates in granted,
         oversees=oversees,
+        keep_records=Capability.keep_criminal_records in granted,
     )

@@ -21,24 +21,29 @@ from tests.support import Api, wait_for
 CITIZEN1_ID, CITIZEN2_ID = "119850012345", "219920054321"
 CITIZEN1_NAME, CITIZEN2_NAME = "أحمد المبروك", "مريم التاجوري"
 ACCUSED_NAME = "أحمد عبد الله المبروك"  # the four-part name a police report records for citizen1
+CITIZEN2_FULL_NAME = "مريم سالم علي التاجوري"  # the name the case files record for citizen2
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 Caller = Callable[..., httpx.Response]
 
 
-def _report(national_id: str) -> dict[str, object]:
+def _report(national_id: str, name: str, identity: dict[str, str], sensitivity: str) -> dict[str, object]:
     return {
-        "offence": "سرقة هاتف محمول", "category": "misdemeanour",
+        "offence": "سرقة هاتف محمول", "category": "misdemeanour", "sensitivity": sensitivity,
         "occurred_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
         "place": "طرابلس، شارع عمر المختار", "narrative": "سرقة هاتف من سيارة مركونة.",
-        "parties": [{"role": "accused", "name": ACCUSED_NAME, "national_id": national_id},
+        "parties": [{"role": "accused", "name": name, "national_id": national_id, **identity},
                     {"role": "complainant", "name": "سالم خليفة الورفلي"}],
     }
 
 
-def convict(api: Api, national_id: str, *, in_absentia: bool = False) -> str:
+def convict(api: Api, national_id: str, *, in_absentia: bool = False, identity: dict[str, str] | None = None,
+            sensitivity: str = "normal", name: str = ACCUSED_NAME, court: str = "tripoli") -> str:
     """Drive a case from report to a conviction (final once the 5-second appeal window lapses, unless
-    given in absentia and never served). Returns the case id."""
-    created = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=_report(national_id))
+    given in absentia and never served). `identity`: the accused's further identity fields (birth_date...);
+    `court`: "tripoli", or "juvenile" (its court, clerk and judge). Returns the case id."""
+    court_code = {"tripoli": "court.tripoli", "juvenile": "court.tripoli.juvenile"}[court]
+    created = api.as_("officer.tripoli")("POST", "/api/v1/cases",
+                                         json=_report(national_id, name, identity or {}, sensitivity))
     assert created.status_code == 201, created.text
     case_id: str = created.json()["id"]
 
@@ -49,12 +54,14 @@ def convict(api: Api, national_id: str, *, in_absentia: bool = False) -> str:
     step("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"})
     step("prosecutor.tripoli", "acknowledge_receipt")
     step("chiefpros.tripoli", "refer_to_court",
-         {"to_agency": "court.tripoli", "charges": ["السرقة (المادة 444 عقوبات)"]})
+         {"to_agency": court_code, "charges": ["السرقة (المادة 444 عقوبات)"]})
+    if court == "juvenile":
+        step("clerk.juvenile", "acknowledge_receipt")
     hearing_at = datetime.now(UTC) + timedelta(seconds=1)
-    step("clerk.tripoli", "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "room": "القاعة 3"})
+    step(f"clerk.{court}", "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "room": "القاعة 3"})
     # a verdict may only follow its hearing: a moment on the wall clock, not a condition to poll
     time.sleep(max(0.0, (hearing_at - datetime.now(UTC)).total_seconds()) + 0.3)
-    step("judge.tripoli", "record_verdict", {"pronounced_at": datetime.now(UTC).isoformat(), "verdicts": [
+    step(f"judge.{court}", "record_verdict", {"pronounced_at": datetime.now(UTC).isoformat(), "verdicts": [
         {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": in_absentia}]})
     if not in_absentia:
         wait_for(lambda: api.as_("chiefpros.tripoli")("GET", f"/api/v1/cases/{case_id}").json()["stage"] == "final",
@@ -92,7 +99,28 @@ def rehabilitate_everything(api: Api, national_id: str) -> None:
             assert response.status_code == 201, response.text
 
 
-def audited(action: str, certificate_id: str) -> bool:
+def holder_name(national_id: str, account_name: str) -> str:
+    """The name a certificate gives its holder: the fullest the case files record (earlier tests against the
+    same database may have filed cases under this national ID), the account's while none does."""
+    from store.records import holder_identity
+
     with session_scope() as session:
-        return any(r.detail.get("certificate_id") == certificate_id
-                   for r in session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+        return holder_identity(session, national_id, account_name).name
+
+
+def audited_record(action: str, record_id: int) -> list[str]:
+    """The usernames the audit log names for this web action on this criminal record entry."""
+    with session_scope() as session:
+        return [r.username for r in session.scalars(select(AuditRecord).where(AuditRecord.action == action))
+                if r.detail.get("record_id") == record_id and r.outcome == "ok" and r.detail.get("via") == "web"]
+
+
+def audited(action: str, certificate_id: str) -> bool:
+    return bool(audited_by(action, certificate_id))
+
+
+def audited_by(action: str, certificate_id: str) -> list[str]:
+    """The usernames the audit log names for this action on this certificate."""
+    with session_scope() as session:
+        return [r.username for r in session.scalars(select(AuditRecord).where(AuditRecord.action == action))
+                if r.detail.get("certificate_id") == certificate_id]

@@ -124,6 +124,17 @@ def test_an_officer_sees_the_findings_with_the_national_ids_ticked_and_both_form
     assert "محكمة طرابلس الابتدائية" in html and "رُدّ إليه اعتباره: 1</li>" in html
 
 
+def test_findings_left_off_are_approved_only_by_a_second_officer() -> None:
+    awaiting = in_review().model_copy(update={"status": "awaiting_approval", "decided_by": "records",
+                                              "decided_at": ISSUED_AT, "omissions": {"7": "حكم منقوض"}})
+    common = {"item": awaiting, "review": awaiting, "checked": set(), "reason": "", "may_decide": False}
+    second = page("en", "certificate.html", "records_officer", **common, may_approve=True)
+    assert 'action="/web/certificates/c1/approve"' in second and 'action="/web/certificates/c1/decline"' in second
+    assert "حكم منقوض" in second and "court.tripoli/2026/12" in second
+    proposer = page("ar", "certificate.html", "records_officer", **common, may_approve=False)
+    assert "/approve" not in proposer and "/decline" not in proposer and 'id="awaiting-second"' in proposer
+
+
 def test_an_auditor_reads_the_findings_without_a_form() -> None:
     html = page("en", "certificate.html", "auditor", item=in_review(), review=in_review(), checked={"7"}, reason="",
                 may_decide=False)
@@ -136,14 +147,17 @@ def test_an_auditor_reads_the_findings_without_a_form() -> None:
     ("expired", "انتهت صلاحية هذه الشهادة", "This certificate has expired."),
     ("revoked", "هذه الشهادة ملغاة", "This certificate has been revoked."),
 ])
-def test_the_public_verification_shows_status_days_and_name_only(status: str, arabic: str, english: str) -> None:
+def test_the_public_verification_shows_status_days_name_and_national_id(status: str, arabic: str,
+                                                                         english: str) -> None:
     result = VerificationPublic(status=status, valid=status == "valid", holder_name="مريم التاجوري",
-                                issued_at=ISSUED_AT, expires_at=EXPIRES_AT, message="", message_ar="")
+                                national_id="219920054321", issued_at=ISSUED_AT, expires_at=EXPIRES_AT, message="",
+                                message_ar="")
     public = {"user": None, "csrf": "", "htmx": None, "path": "/verify/x", "home": "/web/", "now": ISSUED_AT,
               "switch_language_url": "/web/language", "typed": "x", "code": "MZN-ABCDE-FGHJK-LMNPQ", "result": result}
     for language, message in (("ar", arabic), ("en", english)):
         html = render(language, "verify.html", public)
         assert message in html and "مريم التاجوري" in html
+        assert 'id="verified-national-id"><bdi dir="ltr" class="id">219920054321</bdi>' in html  # a tampered ID shows
         assert "02/03/2026" in html and "01/06/2026" in html
         assert "logout" not in html and 'class="main-nav"' not in html  # no login, no navigation
 
@@ -151,6 +165,7 @@ def test_the_public_verification_shows_status_days_and_name_only(status: str, ar
 @pytest.mark.parametrize(("posted", "page_path"), [
     ("/web/cases/c1/actions/record_arrest", "/web/cases/c1"), ("/web/cases/c1/documents", "/web/cases/c1"),
     ("/web/certificates/c1/issue", "/web/certificates/c1"), ("/web/certificates/c1/reject", "/web/certificates/c1"),
+    ("/web/certificates/c1/approve", "/web/certificates/c1"), ("/web/certificates/c1/decline", "/web/certificates/c1"),
     ("/web/certificates", "/web/certificates"), ("/web/cases/new", "/web/cases/new"),
 ])
 def test_a_posted_form_belongs_to_the_page_it_was_on(posted: str, page_path: str) -> None:
