@@ -18,6 +18,7 @@ from typing import Any
 from core.agencies import AgencyTree
 from core.clocks import TRIPOLI
 from core.procedure import ActionRule, FieldKind, FieldSpec
+from core.refusal import Refusal
 from core.vocabulary import PartyRole, VerdictResult, label, label_of
 
 DEFAULT_PARTY_ROWS = 2
@@ -35,7 +36,7 @@ def field_key(path: str) -> str:
 class Widget:
     name: str
     kind: str  # text | textarea | national_id | code | date | datetime | select | number | lines | parties | verdicts
-    #  | ref
+    #  | document | ref
     label: str
     required: bool
     value: str = ""
@@ -66,6 +67,8 @@ class FormContext:
     tree: AgencyTree
     parties: list[dict[str, Any]] = field(default_factory=list)
     choices: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    #: the documents attached to the case (reference, title): what a document field may name
+    documents: Sequence[tuple[str, str]] = ()
 
 
 def now_local() -> str:
@@ -129,7 +132,10 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
                         "in_absentia": values.get(f"verdicts-{i}-in_absentia", "")}
                        for i, pid in enumerate(allowed)]
         widget.options = [(r.value, label(r, language)) for r in VerdictResult]
-    else:  # document, case: a reference typed or pasted in
+    elif kind is FieldKind.document:
+        widget.kind = "document"  # chosen among the case's attached documents, not typed as a reference
+        widget.options = list(context.documents)
+    else:  # case: a reference typed or pasted in
         widget.kind = "ref"
     return widget
 
@@ -176,6 +182,16 @@ def _parties(form: Mapping[str, str]) -> list[dict[str, str | None]]:
         row = {k: form.get(f"parties-{i}-{k}", "").strip() for k in ("role", "name", "national_id")}
         parties.append({"role": row["role"], "name": row["name"], "national_id": row["national_id"] or None})
     return parties
+
+
+def form_errors(language: str, refusal: Refusal, form: Mapping[str, str] | None = None) -> list[FormError]:
+    """Every error a refusal carries (core.fields.all_errors: a form's field errors at once), each pointed at
+    its widget; a refusal of the whole submission is one error."""
+    listed = refusal.details.get("errors")
+    if not isinstance(listed, list) or not listed:
+        return [FormError.of(language, refusal.message_en, refusal.message_ar, error_field(form or {}, refusal.field))]
+    return [FormError.of(language, str(e.get("message", "")), str(e.get("message_ar", "")),
+                         error_field(form or {}, e.get("field"))) for e in listed if isinstance(e, dict)]
 
 
 def error_field(form: Mapping[str, str], path: str | None) -> str | None:

@@ -1,0 +1,48 @@
+// After a form is sent, the page shows what came of it: the error summary, or the confirmation, is brought
+// into view and focused (so a screen reader reads it too), whether the page came by a full load or by an
+// htmx-boosted swap, which would otherwise keep the scroll position of the form that was sent.
+(function () {
+  "use strict";
+
+  function showOutcome() {
+    var target = document.getElementById("form-errors") || document.getElementById("done") ||
+      document.getElementById("restored");
+    if (!target) {
+      return;
+    }
+    if (!target.hasAttribute("tabindex")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.scrollIntoView({block: "start"});
+    target.focus({preventScroll: true});
+  }
+
+  // an error summary's link moves to its field and focuses it (the browser only scrolls to it)
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("#form-errors a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      var details = field.closest("details");
+      if (details) {
+        details.open = true;
+      }
+      field.scrollIntoView({block: "center"});
+      field.focus();
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showOutcome);
+  } else {
+    showOutcome();
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail && event.detail.boosted) {
+      showOutcome();
+    }
+  });
+})();
