@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -53,11 +53,12 @@ from api.web.pages import (
 )
 from api.web.rendering import render
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, sign
-from api.web.views import my_work
+from api.web.views import SORTS, STATUSES, WorkFilter, my_work
 from config.settings import get_settings
 from core.access import viewer_for
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
 from core.refusal import Refusal
+from core.vocabulary import AgencyKind, Stage
 from i18n.catalogs import language_of
 from search.client import get_client as get_search_client
 from search.query import CaseQuery
@@ -184,13 +185,22 @@ async def login_required_handler(request: Request, exc: Exception) -> Response:
 
 
 @router.get("/")
-async def work(request: Request, db: SessionDep) -> Response:
+async def work(request: Request, db: SessionDep, stage: str | None = None, status: str | None = None,
+               sort: str | None = None, page_number: str | None = Query(None, alias="page"), done: str | None = None,
+               case: str | None = None) -> Response:
     page = await page_for(request, db)
     if not page.offers.my_work:  # a citizen or a records officer: their own start page, not the agencies'
         return RedirectResponse(page.offers.home, status_code=303)
     work = my_work(page.actor, db, datetime.now(UTC))
+    chosen = WorkFilter.of(stage, status, sort, page_number)
+    listed, pages = work.listed(chosen)
     audit_trail.record(page.actor, request, "case.list", detail={"view": "web.my_work", "hits": len(work.items)})
-    return page.render("work.html", work=work)
+    return page.render("work.html", work=work, listed=listed, pages=pages, chosen=chosen,
+                       page_number=min(chosen.page, pages), stages=list(Stage), statuses=STATUSES, sorts=SORTS,
+                       list_url=lambda **changed: f"/web/?{urlencode(chosen.params(**changed))}#cases-title",
+                       holds_hearings=page.actor.agency_kind in (AgencyKind.court, AgencyKind.supreme_court),
+                       done=done if done in ACTIONS_BY_NAME else None,
+                       done_case=case if done in ACTIONS_BY_NAME and case and case.isascii() else None)
 
 
 SEARCH_FILTERS = ("stage", "category", "agency")

@@ -35,6 +35,13 @@
     }
   });
 
+  // a print button (the case file, the hearing list): the print stylesheet does the rest
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", showOutcome);
   } else {
