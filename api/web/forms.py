@@ -52,6 +52,7 @@ class Widget:
 class FormError:
     message: str
     field: str | None  # a widget key, or None for the whole form
+    label: str | None = None  # the field's label, for the error summary ("Offence: this field is required")
 
     @classmethod
     def of(cls, language: str, message_en: str, message_ar: str, key: str | None) -> FormError:
@@ -192,6 +193,22 @@ def form_errors(language: str, refusal: Refusal, form: Mapping[str, str] | None 
         return [FormError.of(language, refusal.message_en, refusal.message_ar, error_field(form or {}, refusal.field))]
     return [FormError.of(language, str(e.get("message", "")), str(e.get("message_ar", "")),
                          error_field(form or {}, e.get("field"))) for e in listed if isinstance(e, dict)]
+
+
+def labelled(errors: list[FormError], widgets: Sequence[Widget]) -> list[FormError]:
+    """Each error with the label of the field it concerns (a party's or a verdict's row: its list's label and
+    the row's number), so that a summary of several errors says which is which."""
+    by_key = {w.key: w.label for w in widgets}
+    for error in errors:
+        if error.field is None or error.label:
+            continue
+        if error.field in by_key:
+            error.label = by_key[error.field]
+            continue
+        row = re.fullmatch(r"([a-z_]+)-(\d+)-.*", error.field)
+        if row and row[1] in by_key:
+            error.label = f"{by_key[row[1]]} ({int(row[2]) + 1})"
+    return errors
 
 
 def error_field(form: Mapping[str, str], path: str | None) -> str | None:

@@ -31,6 +31,7 @@ from api.web.forms import (
     Widget,
     fields_from_form,
     form_errors,
+    labelled,
     party_row_count,
     widgets_for,
 )
@@ -246,6 +247,7 @@ def _search_url(q: str, filters: dict[str, str | None], name: str, value: str | 
 def _open_form(page: Page, values: dict[str, str] | None, errors: list[FormError], status: int = 200,
                restored: bool = False) -> HTMLResponse:
     widgets = widgets_for(OPEN_CASE, FormContext(page.language, page.tree), values)
+    errors = labelled(errors, widgets)
     return page.render("open_case.html", status=status, rule=OPEN_CASE, widgets=widgets, errors=errors,
                        error_for=_errors_by_field(errors), restored=restored,
                        party_rows=len(next(w for w in widgets if w.kind == "parties").rows))
@@ -310,6 +312,7 @@ def _case_page(page: Page, case: CasePublic, db: Session, *, status: int = 200, 
     people = ({e.actor for e in case.timeline if e.actor} | {d.uploaded_by for d in documents}
               | {n.by for n in case.supervision_notes})
     forms = _action_forms(page, case, open_action, values, documents)
+    errors = labelled(errors, next((widgets for rule, widgets in forms if rule.name == open_action), []))
     receipt = next((f for f in forms if f[0].name == ACKNOWLEDGE), None)
     return page.render("case.html", status=status, case=case, forms=[f for f in forms if f is not receipt],
                        receipt=receipt, recorded=case_view.recorded(case), hearings=case_view.hearings(case),

@@ -134,3 +134,15 @@ def test_party_and_agency_fields_offer_only_what_the_procedure_would_accept() ->
     assert reassign.options == [("station.tripoli.souq_aljuma", "Souq al-Juma Police Station")]
     category = widgets_for(ACTIONS_BY_NAME["open_case"], FormContext("ar", AgencyTree(AGENCIES)))[1]
     assert category.options == [("contravention", "مخالفة"), ("misdemeanour", "جنحة"), ("felony", "جناية")]
+
+
+def test_an_error_summary_names_the_field_of_each_error() -> None:
+    from api.web.forms import FormContext, FormError, labelled, widgets_for
+    from core.agencies import AgencyTree
+    from core.procedure import OPEN_CASE
+
+    widgets = widgets_for(OPEN_CASE, FormContext("ar", AgencyTree([])))
+    errors = labelled([FormError("هذا الحقل مطلوب", "offence"), FormError("الرقم الوطني يتكون من 12 رقماً",
+                                                                         "parties-1-national_id"),
+                       FormError("تعذر", None)], widgets)
+    assert [e.label for e in errors] == ["الجريمة", "الأطراف (2)", None]
