@@ -19,7 +19,7 @@ from api.web.config import LANGUAGE_COOKIE
 from core.clocks import TRIPOLI
 from infra.demo import DEMO_PASSWORD
 from tests.support import Api, wait_for
-from tests.support.browser import DESKTOP, PHONE, fits_the_width, new_context, shot
+from tests.support.browser import ARTIFACTS, DESKTOP, PHONE, fits_the_width, new_context, shot
 
 pytestmark = pytest.mark.stack
 
@@ -184,11 +184,34 @@ def test_police(visit: Any, base_url: str, api: Api, cases: dict[str, str], lang
     check(page, language, f"police-open-errors-{language}-{device}")
     summary.first.click()
     expect(page.locator("#open-offence")).to_be_focused()
+    # corrected and sent: the case page, its confirmation in view
+    page.fill("#open-offence", "سرقة دراجة نارية")
+    page.select_option("#open-category", "misdemeanour")
+    page.fill("#open-occurred_at", (datetime.now(TRIPOLI) - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%S"))
+    page.fill("#open-place", "طرابلس، الظهرة")
+    page.fill("#open-narrative", "سرقت دراجة المشتكي من أمام منزله.")
+    page.click("#submit-open-case")
+    expect(page.locator("#done")).to_be_visible()
+    assert in_view(page, "#done")
+    # an action sent without its details: refused, every missing field listed, and the summary in view
+    page.locator("#action-add_party summary").click()
+    page.locator("#action-add_party button[type=submit]").click()
+    expect(page.locator("#action-add_party #form-errors li")).to_have_count(2)
+    assert in_view(page, "#form-errors"), "the error summary is off-screen after the submit"
+    check(page, language, f"police-action-errors-{language}-{device}")
     # the case as the station left it: every statement, the evidence and the referral note are on the page
     case_page(page, base_url, cases["at_prosecution"], api, "officer.tripoli", language,
               f"police-case-{language}-{device}")
     for text in (*STATEMENTS, EVIDENCE, REFERRAL_NOTE):
         expect(page.get_by_text(text, exact=True)).to_be_visible()
+
+
+def in_view(page: Page, selector: str) -> bool:
+    """Whether the element's top is on the screen (to the pixel: a scroll may leave it a fraction above)."""
+    top, height = page.evaluate("s => [document.querySelector(s).getBoundingClientRect().top, window.innerHeight]",
+                                selector)
+    assert -1 <= top < height, (selector, top, height)
+    return True
 
 
 @pytest.mark.parametrize(("language", "device"), SETTINGS)
@@ -230,6 +253,22 @@ def test_court(visit: Any, base_url: str, api: Api, cases: dict[str, str], langu
     width = sentence.bounding_box()["width"]  # type: ignore[index]
     assert width > (500 if device == "desktop" else 250), width
     check(page, language, f"court-verdict-form-{language}-{device}")
+    # on paper: the case file without the screen's furniture (the actions, the navigation)
+    page.emulate_media(media="print")
+    expect(page.locator("#actions")).to_be_hidden()
+    expect(page.locator("nav.main-nav")).to_be_hidden()
+    expect(page.locator("#timeline")).to_be_visible()
+    expect(page.get_by_text(ADJOURN_REASON).first).to_be_visible()
+    page.emulate_media(media="screen")
+
+
+def test_the_hearing_list_prints(visit: Any, base_url: str, cases: dict[str, str]) -> None:
+    page = visit("judge.tripoli", "ar", "desktop")
+    page.emulate_media(media="print")
+    expect(page.locator("#hearings-table a[href='/web/cases/" + cases["in_court"] + "']")).to_be_visible()
+    expect(page.locator("#work-filters")).to_be_hidden()
+    expect(page.locator("nav.main-nav")).to_be_hidden()
+    page.pdf(path=str(ARTIFACTS / "hearing-list-ar.pdf"), format="A4")
 
 
 @pytest.mark.parametrize(("language", "device"), SETTINGS)
