@@ -234,7 +234,7 @@ def test_supervisors_see_stalled_cases_others_do_not(browser: Browser, base_url:
     shot(page, "stalled-en")
     context.close()
     context, page = login(browser, base_url, "officer.tripoli")
-    expect(page.locator("nav")).not_to_contain_text("القضايا المتعثرة")
+    expect(page.locator("nav.main-nav")).not_to_contain_text("القضايا المتعثرة")
     response = page.goto(f"{base_url}/web/stalled")
     assert response is not None and response.status == 403
     context.close()

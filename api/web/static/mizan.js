@@ -1,6 +1,6 @@
 // After a form is sent, the page shows what came of it: the error summary, or the confirmation, is brought
 // into view and focused (so a screen reader reads it too), whether the page came by a full load or by an
-// htmx-boosted swap, which would otherwise keep the scroll position of the form that was sent.
+// htmx-boosted swap.
 (function () {
   "use strict";
 
@@ -47,8 +47,10 @@
   } else {
     showOutcome();
   }
+  // a boosted page swaps the body in place: htmx scrolls it to the top (scrollIntoViewOnBoost), then this
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail && event.detail.boosted) {
+    var detail = event.detail || {};
+    if (detail.boosted || detail.target === document.body) {
       showOutcome();
     }
   });
