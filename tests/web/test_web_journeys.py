@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from api.web.config import LANGUAGE_COOKIE
 from core.clocks import TRIPOLI
@@ -207,10 +208,14 @@ def test_police(visit: Any, base_url: str, api: Api, cases: dict[str, str], lang
 
 
 def in_view(page: Page, selector: str) -> bool:
-    """Whether the element's top is on the screen (to the pixel: a scroll may leave it a fraction above)."""
-    top, height = page.evaluate("s => [document.querySelector(s).getBoundingClientRect().top, window.innerHeight]",
-                                selector)
-    assert -1 <= top < height, (selector, top, height)
+    """Whether the element's top comes onto the screen once the page has settled (to the pixel: a scroll may
+    leave it a fraction above); htmx settles a swapped page a moment after it is in the document."""
+    try:
+        page.wait_for_function("s => { const top = document.querySelector(s).getBoundingClientRect().top;"
+                               " return top >= -1 && top < window.innerHeight; }", arg=selector, timeout=5_000)
+    except PlaywrightTimeout:
+        top = page.evaluate("s => document.querySelector(s).getBoundingClientRect().top", selector)
+        raise AssertionError(f"{selector} is {top} px from the window's top") from None
     return True
 
 

@@ -8,13 +8,14 @@
     var target = document.getElementById("form-errors") || document.getElementById("done") ||
       document.getElementById("restored");
     if (!target) {
-      return;
+      return false;
     }
     if (!target.hasAttribute("tabindex")) {
       target.setAttribute("tabindex", "-1");
     }
     target.scrollIntoView({block: "start"});
     target.focus({preventScroll: true});
+    return true;
   }
 
   // an error summary's link moves to its field and focuses it (the browser only scrolls to it)
@@ -47,11 +48,12 @@
   } else {
     showOutcome();
   }
-  // a boosted page swaps the body in place: htmx scrolls it to the top (scrollIntoViewOnBoost), then this
+  // a boosted page swaps the body in place and keeps the scroll position (scrollIntoViewOnBoost is off, so
+  // that htmx's own scroll to the top cannot come after this): the outcome, or else the page's top
   document.addEventListener("htmx:afterSettle", function (event) {
     var detail = event.detail || {};
-    if (detail.boosted || detail.target === document.body) {
-      showOutcome();
+    if ((detail.boosted || detail.target === document.body) && !showOutcome() && !window.location.hash) {
+      window.scrollTo(0, 0);
     }
   });
 })();
