@@ -54,7 +54,7 @@ from api.web.pages import (
 )
 from api.web.rendering import render
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, sign
-from api.web.views import SORTS, STATUSES, WorkFilter, my_work
+from api.web.views import SORTS, STATUSES, WorkFilter, list_extras, my_work
 from config.settings import get_settings
 from core.access import viewer_for
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
@@ -227,7 +227,8 @@ async def search(request: Request, db: SessionDep, q: str = "", stage: str | Non
             failed = True
         audit_trail.record(page.actor, request, "search.cases", outcome="error" if failed else "ok",
                            detail={"q": q, **filters, "via": "web", "hits": results.total if results else 0})
-    return page.render("search.html", q=q, filters=filters, results=results, failed=failed,
+    extras = list_extras(db, [hit.id for hit in results.items], datetime.now(UTC)) if results else {}
+    return page.render("search.html", q=q, filters=filters, results=results, failed=failed, extras=extras,
                        facet_url=lambda name, value: _search_url(q, filters, name, value))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.access import viewer_for
@@ -206,3 +206,23 @@ def my_work(actor: Actor, session: Session, now: datetime) -> MyWork:
 
 def may_supervise(actor: Actor) -> bool:
     return may(actor.roles, Capability.watch_stalled_cases)
+
+
+@dataclass
+class ListExtras:
+    """What a list row says of a case besides what the list itself carries: whom it is against, its next hearing."""
+
+    suspects: list[str]
+    next_hearing: Hearing | None
+
+
+def list_extras(session: Session, case_ids: list[str], now: datetime) -> dict[str, ListExtras]:
+    """For cases a list already found the reader may see (a search's hits): their accused and next hearing."""
+    if not case_ids:
+        return {}
+    rows = session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    extras = {}
+    for row in rows:
+        state = state_from_json(row.snapshot)
+        extras[row.id] = ListExtras([p.name for p in state.accused()], upcoming_hearing(state, now))
+    return extras

@@ -290,7 +290,14 @@ def test_investigator(visit: Any, base_url: str, api: Api, cases: dict[str, str]
                       device: str) -> None:
     page = visit("investigator", language, device)
     check(page, language, f"investigator-home-{language}-{device}")
-    page.goto(f"{base_url}/web/search?q={ACCUSED[0]}")
+    hit = page.locator(f".results li:has(a[href='/web/cases/{cases['at_prosecution']}'])")
+
+    def found() -> bool:
+        page.goto(f"{base_url}/web/search?q={ACCUSED[0]}")
+        return hit.count() > 0
+
+    wait_for(found, timeout=30, interval=1)
+    expect(hit.locator(".hit-extras")).to_contain_text(ACCUSED[1])  # every accused, not only the one matched
     check(page, language, f"investigator-search-{language}-{device}")
     case_page(page, base_url, cases["at_prosecution"], api, "investigator", language,
               f"investigator-case-{language}-{device}")
