@@ -4,6 +4,8 @@ status: a Refusal (core.refusal) as it is, FastAPI's own validation and HTTP err
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,6 +43,14 @@ def refusal_response(refusal: Refusal) -> JSONResponse:
     return JSONResponse({"error": refusal.as_dict()}, refusal.status, headers=headers)
 
 
+def _validation_refusal(error: Mapping[str, Any]) -> Refusal:
+    where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+    # a check of Mizan's own (core.text, through api.params) keeps its code; pydantic's own are generic
+    kind = str(error.get("type"))
+    code = kind if kind in OWN_CODES else PYDANTIC_CODES.get(kind, "invalid_request")
+    return Refusal(code, 422, f"{where}: {error.get('msg', 'invalid')}", "بيانات الطلب غير صحيحة", where)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refusal)
     async def _refusal(_: Request, exc: Refusal) -> JSONResponse:
@@ -61,13 +71,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        # a check of Mizan's own (core.text, through api.params) keeps its code; pydantic's own are generic
-        kind = str(first.get("type"))
-        code = kind if kind in OWN_CODES else PYDANTIC_CODES.get(kind, "invalid_request")
-        return refusal_response(Refusal(code, 422, f"{where}: {first.get('msg', 'invalid')}",
-                                        "بيانات الطلب غير صحيحة", where))
+        # the first error is the refusal itself, as clients read it; `errors` lists every one (a form's all at once)
+        found = [_validation_refusal(error) for error in exc.errors()] or [_validation_refusal({})]
+        first = found[0]
+        first.details["errors"] = [{"code": r.code, "field": r.field, "message": r.message_en,
+                                    "message_ar": r.message_ar} for r in found]
+        return refusal_response(first)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

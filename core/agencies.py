@@ -23,6 +23,9 @@ class Agency:
     #: its appeals (the felony chamber is a court of appeal's chamber, its own agency: level felony_chamber)
     level: CourtLevel | None = None
     appeals_to: str | None = None
+    #: the agency's short Arabic code in its registers (ش.ط.م for Tripoli Central Police Station): a case number
+    #: as people read and say it is this code, the serial and the year (core.case_numbers)
+    short_code: str = ""
 
     def ref(self) -> AgencyRef:
         return AgencyRef(self.code, self.kind, self.region, self.level, self.appeals_to, self.name_ar, self.name_en)

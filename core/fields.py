@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.case import AgencyRef, CaseRef, CaseState
 from core.clocks import TRIPOLI
@@ -20,6 +21,8 @@ from core.text import (
     count_limit,
 )
 from core.vocabulary import SENTENCES_WITH_A_TERM, PartyRole, SentenceKind, VerdictResult
+
+T = TypeVar("T")
 
 #: at most this many items in one list field (parties of a report, charges, verdicts)
 MAX_ITEMS = 50
@@ -59,12 +62,15 @@ def _party(value: Any, name: str, now: datetime) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid(name, "each party needs a role and a name", "يجب تحديد صفة الطرف واسمه")
     role = value.get("role")
+    found: list[Refusal] = []
     if role not in tuple(PartyRole):
-        raise invalid(f"{name}.role", f"party role must be one of {[r.value for r in PartyRole]}",
-                      "صفة الطرف غير صحيحة")
-    party_name = _text(value.get("name"), f"{name}.name", True, prose=False)
-    party: dict[str, Any] = {"role": PartyRole(role), "name": party_name,
-                             "national_id": check_national_id(value.get("national_id"), f"{name}.national_id")}
+        found.append(invalid(f"{name}.role", f"party role must be one of {[r.value for r in PartyRole]}",
+                             "صفة الطرف غير صحيحة"))
+    party_name = _collect(found, lambda: _text(value.get("name"), f"{name}.name", True, prose=False))
+    national_id = _collect(found, lambda: check_national_id(value.get("national_id"), f"{name}.national_id"))
+    if found:
+        raise _list_errors(found)
+    party: dict[str, Any] = {"role": PartyRole(str(role)), "name": party_name, "national_id": national_id}
     # the identity fields only when given: a report's parties as logged before they existed stay as they were
     optional = {"passport_number": check_passport_number(value.get("passport_number"), f"{name}.passport_number"),
                 "nationality": check_nationality(value.get("nationality"), f"{name}.nationality"),
@@ -93,14 +99,45 @@ def check_fields(rule: ActionRule, raw: dict[str, Any], state: CaseState | None,
         name = sorted(unknown)[0]
         raise invalid(name, f"unknown field {name} for {rule.name}", "حقل غير معروف لهذا الإجراء", "unknown_field")
     clean: dict[str, Any] = {}
+    found: list[Refusal] = []
     for spec in rule.fields:
-        value = _check_one(spec, raw.get(spec.name), state, now, targets, cases or {},
-                           spec.required_under(revision))
+        try:
+            value = _check_one(spec, raw.get(spec.name), state, now, targets, cases or {},
+                               spec.required_under(revision))
+        except Refusal as refusal:
+            found.extend(_each_error(refusal))
+            continue
         if value is not None:
             clean[spec.name] = value
+    if found:
+        raise all_errors(found)
     _check_party_count(rule, clean, state)
     check_identity(clean)
     return clean
+
+
+def _each_error(refusal: Refusal) -> list[Refusal]:
+    """The field errors one refusal carries: its own list (a list field's items), or itself."""
+    inner = refusal.details.get("refusals")
+    return list(inner) if isinstance(inner, list) else [refusal]
+
+
+def all_errors(found: list[Refusal]) -> Refusal:
+    """Every field error of a submission at once (a person corrects a form once, not once per field): the
+    first stays the refusal itself (its code, field and messages, as clients already read them), and
+    `errors` lists them all, the first included, in the order of the form's fields."""
+    first = found[0]
+    errors = [{"code": r.code, "field": r.field, "message": r.message_en, "message_ar": r.message_ar or r.message_en}
+              for r in found]
+    return Refusal(first.code, first.status, first.message_en, first.message_ar, first.field,
+                   {**{k: v for k, v in first.details.items() if k not in ("errors", "refusals")}, "errors": errors})
+
+
+def _list_errors(found: list[Refusal]) -> Refusal:
+    """A list field's item errors, carried up to check_fields as one refusal."""
+    refusal = all_errors(found)
+    refusal.details["refusals"] = found
+    return refusal
 
 
 def _check_party_count(rule: ActionRule, clean: dict[str, Any], state: CaseState | None) -> None:
@@ -163,13 +200,12 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
         if not isinstance(value, list):
             raise invalid(name, f"{name} must be a non-empty list of texts", "يجب إدخال قائمة غير فارغة")
         count_limit(value, name, MAX_ITEMS)
-        lines = [_text(v, f"{name}[{i}]", True, prose=False) for i, v in enumerate(value)]
-        return lines
+        return _each_item(value, lambda i, v: _text(v, f"{name}[{i}]", True, prose=False))
     if kind is FieldKind.parties:
         if not isinstance(value, list):
             raise invalid(name, "parties must be a list", "الأطراف يجب أن تكون قائمة")
         count_limit(value, name, MAX_ITEMS)
-        return [_party(p, f"{name}[{i}]", now) for i, p in enumerate(value)]
+        return _each_item(value, lambda i, p: _party(p, f"{name}[{i}]", now))
     if kind is FieldKind.party:
         if state is None or state.party(str(value)) is None:
             raise invalid(name, f"no party {value} in this case", "لا يوجد طرف بهذا الرقم في القضية",
@@ -240,39 +276,70 @@ def _penalty(value: Any, name: str) -> dict[str, Any]:
     return penalty
 
 
+def _collect(found: list[Refusal], check: Callable[[], T]) -> T | None:
+    """`check()`, or None with its refusal kept in `found`."""
+    try:
+        return check()
+    except Refusal as refusal:
+        found.extend(_each_error(refusal))
+        return None
+
+
+def _each_item(items: list[Any], check: Callable[[int, Any], T]) -> list[T]:
+    """Each item of a list field checked, all their errors refused together."""
+    found: list[Refusal] = []
+    clean: list[T] = []
+    for index, item in enumerate(items):
+        try:
+            clean.append(check(index, item))
+        except Refusal as refusal:
+            found.extend(_each_error(refusal))
+    if found:
+        raise _list_errors(found)
+    return clean
+
+
 def _verdicts(value: Any, name: str, state: CaseState | None) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value:
         raise invalid(name, "a verdict is needed for each accused", "يجب إدخال حكم لكل متهم")
     count_limit(value, name, MAX_ITEMS)
-    clean = []
-    for i, item in enumerate(value):
-        where = f"{name}[{i}]"
-        if not isinstance(item, dict):
-            raise invalid(where, "each verdict is an object", "صيغة الحكم غير صحيحة")
-        party_id = str(item.get("party_id", ""))
-        if state is None or state.party(party_id) is None:
-            raise invalid(f"{where}.party_id", f"no party {party_id} in this case", "لا يوجد طرف بهذا الرقم",
-                          "unknown_party")
-        result = item.get("result")
-        if result not in tuple(VerdictResult):
-            raise invalid(f"{where}.result", "result is convicted or acquitted", "الحكم إدانة أو براءة",
-                          "invalid_choice")
-        sentence = _text(item.get("sentence"), f"{where}.sentence", False, prose=True)
-        if result == VerdictResult.convicted and not sentence:
-            raise invalid(f"{where}.sentence", "a conviction needs a sentence", "حكم الإدانة يتطلب بيان العقوبة",
-                          "sentence_required")
-        if result == VerdictResult.acquitted and sentence:
-            raise invalid(f"{where}.sentence", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
-                          "sentence_with_acquittal")
-        verdict: dict[str, Any] = {"party_id": party_id, "result": VerdictResult(result), "sentence": sentence,
-                                   "in_absentia": bool(item.get("in_absentia", False))}
-        if item.get("penalty") is not None:  # only when given: verdicts logged before it existed stay as they were
-            if result == VerdictResult.acquitted:
-                raise invalid(f"{where}.penalty", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
-                              "sentence_with_acquittal")
-            verdict["penalty"] = _penalty(item["penalty"], f"{where}.penalty")
-        clean.append(verdict)
+    clean = _each_item(value, lambda i, item: _verdict(item, f"{name}[{i}]", state))
     ids = [v["party_id"] for v in clean]
     if len(set(ids)) != len(ids):
         raise invalid(name, "one verdict per accused", "حكم واحد لكل متهم", "duplicate_verdict")
     return clean
+
+
+def _verdict(item: Any, where: str, state: CaseState | None) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise invalid(where, "each verdict is an object", "صيغة الحكم غير صحيحة")
+    party_id = str(item.get("party_id", ""))
+    if state is None or state.party(party_id) is None:
+        raise invalid(f"{where}.party_id", f"no party {party_id} in this case", "لا يوجد طرف بهذا الرقم",
+                      "unknown_party")
+    result = item.get("result")
+    found: list[Refusal] = []
+    if result not in tuple(VerdictResult):
+        found.append(invalid(f"{where}.result", "result is convicted or acquitted", "الحكم إدانة أو براءة",
+                             "invalid_choice"))
+    sentence = _collect(found, lambda: _text(item.get("sentence"), f"{where}.sentence", False, prose=True))
+    if result == VerdictResult.convicted and not sentence and not found:
+        found.append(invalid(f"{where}.sentence", "a conviction needs a sentence", "حكم الإدانة يتطلب بيان العقوبة",
+                             "sentence_required"))
+    if result == VerdictResult.acquitted and sentence:
+        found.append(invalid(f"{where}.sentence", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
+                             "sentence_with_acquittal"))
+    penalty = None
+    if item.get("penalty") is not None:  # only when given: verdicts logged before it existed stay as they were
+        if result == VerdictResult.acquitted:
+            found.append(invalid(f"{where}.penalty", "an acquittal carries no sentence", "حكم البراءة لا يتضمن عقوبة",
+                                 "sentence_with_acquittal"))
+        else:
+            penalty = _collect(found, lambda: _penalty(item["penalty"], f"{where}.penalty"))
+    if found:
+        raise _list_errors(found)
+    verdict: dict[str, Any] = {"party_id": party_id, "result": VerdictResult(str(result)), "sentence": sentence,
+                               "in_absentia": bool(item.get("in_absentia", False))}
+    if penalty is not None:
+        verdict["penalty"] = penalty
+    return verdict

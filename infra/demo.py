@@ -5,7 +5,7 @@ Defined once here; the Keycloak realm import and the agency seed are both made f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.agencies import Agency
 from core.vocabulary import AgencyKind, CourtLevel
@@ -68,6 +68,16 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("prison.alkuwaifiya", AgencyKind.prison, "مؤسسة الإصلاح والتأهيل الكويفية", "Al-Kuwaifiya Rehabilitation Institution", None, "benghazi"),
     Agency("records", AgencyKind.records_office, "إدارة السجل الجنائي", "Criminal Records Department", "moi", None),
 )
+
+#: each agency's short Arabic code, as its registers write it before a case's serial and year (configurable per
+#: agency in the agency tree: a case number reads "ش.ط.م 70/2026", its machine form stays in addresses)
+SHORT_CODES = {
+    "station.tripoli.central": "ش.ط.م", "station.tripoli.souq_aljuma": "ش.س.ج", "station.benghazi.central": "ش.ب.م",
+    "station.benghazi.alberka": "ش.ب.ر", "cid": "م.ج", "pros.ag": "ن.ع", "pros.tripoli": "ن.ط", "pros.benghazi": "ن.ب",
+    "court.appeal.tripoli": "س.ط", "court.appeal.tripoli.felony": "ج.ط", "court.appeal.benghazi": "س.ب",
+    "court.appeal.benghazi.felony": "ج.ب", "court.tripoli": "م.ط", "court.benghazi": "م.ب", "supreme_court": "م.ع",
+}
+AGENCIES = tuple(replace(agency, short_code=SHORT_CODES.get(agency.code, "")) for agency in AGENCIES)
 
 USERS: tuple[DemoUser, ...] = (
     DemoUser("officer.tripoli", "police_officer", "station.tripoli.central", "سالم", "الورفلي"),

@@ -16,7 +16,8 @@ from store.models import AgencyRow
 
 def agency_of(row: AgencyRow) -> Agency:
     return Agency(row.code, AgencyKind(row.kind), row.name_ar, row.name_en, row.parent, row.region,
-                  CourtLevel(row.level) if row.level else None, row.appeals_to)
+                  CourtLevel(row.level) if row.level else None, row.appeals_to,
+                  row.short_code or "")
 
 
 def load_agency_tree(session: Session) -> AgencyTree:
@@ -35,7 +36,8 @@ def upsert_agencies(session: Session, agencies: Iterable[Agency]) -> int:
     for agency in agencies:
         row = session.get(AgencyRow, agency.code)
         values = dict(kind=agency.kind, name_ar=agency.name_ar, name_en=agency.name_en, parent=agency.parent,
-                      region=agency.region, level=agency.level, appeals_to=agency.appeals_to)
+                      region=agency.region, level=agency.level, appeals_to=agency.appeals_to,
+                      short_code=agency.short_code)
         if row is None:
             session.add(AgencyRow(code=agency.code, **values))
             session.flush()

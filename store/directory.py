@@ -106,3 +106,14 @@ def members(session: Session, audiences: Sequence[Audience]) -> list[DirectoryUs
                 if person is not None and person.active:
                     found.setdefault(username, person)
     return list(found.values())
+
+
+def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """The names people go by (as their identity provider gives them), by username, for those who have one: a
+    page names people, not their accounts."""
+    wanted = sorted({u for u in usernames if u})
+    if not wanted:
+        return {}
+    rows = session.execute(select(DirectoryUser.username, DirectoryUser.display_name)
+                           .where(DirectoryUser.username.in_(wanted))).tuples()
+    return {username: name for username, name in rows if name}

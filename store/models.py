@@ -50,6 +50,8 @@ class AgencyRow(Base):
     #: a court's level (core.vocabulary.CourtLevel), and a first-instance court's court of appeal
     level: Mapped[str | None] = mapped_column(String(32), default=None)
     appeals_to: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), default=None)
+    #: the short Arabic code of its registers (core.agencies.Agency.short_code)
+    short_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class Case(Base):

@@ -132,6 +132,9 @@ class CasePublic(BaseModel):
     charges: list[str]
     pending_handoff: dict[str, Any] | None
     open_clocks: list[ClockPublic]
+    #: deadlines past and not resolved since (core.supervision: their expiry on the case's record): a page keeps
+    #: them in sight, marked expired, until what they waited for is done
+    expired_clocks: list[ClockPublic] = []
     agencies_involved: list[str]
     allowed_actions: list[str]
     #: per allowed action, the values its party and agency fields may take (party ids, agency codes)

@@ -32,7 +32,7 @@ from config.rules import rulebook
 from config.settings import get_settings
 from core.access import Viewer, may_see, viewer_for
 from core.agencies import AgencyTree
-from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState
+from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseStart, CaseState, Clock
 from core.clocks import TRIPOLI, counts_whole_days, last_day
 from core.juveniles import juvenile_at_offence
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, FieldKind
@@ -41,7 +41,7 @@ from core.sentences import case_sentences
 from core.supervision import case_deadlines, overdue
 from core.text import check_national_id, check_nationality, check_passport_number
 from core.transitions import action_options, decide_open
-from core.vocabulary import Category, Outcome, Stage
+from core.vocabulary import Category, ClockStatus, Outcome, Stage
 from store.access import granted_agencies, readable_statement
 from store.agencies import agency_refs, load_agency_tree
 from store.case_numbers import allocate_number
@@ -216,9 +216,9 @@ def identity_warnings_for(actor: Actor, action: str, fields: dict[str, Any], ses
     return found
 
 
-def _clock_public(state: CaseState) -> list[ClockPublic]:
+def _clock_public(state: CaseState, clocks: list[Clock] | None = None) -> list[ClockPublic]:
     out = []
-    for clock in state.open_clocks():
+    for clock in state.open_clocks() if clocks is None else clocks:
         rule = state.rules.clock(clock.name)
         out.append(ClockPublic(
             clock_id=clock.clock_id, name=clock.name, label_ar=rule.label_ar, label_en=rule.label_en,
@@ -226,6 +226,12 @@ def _clock_public(state: CaseState) -> list[ClockPublic]:
             expires_at_local=clock.expires_at.astimezone(TRIPOLI).isoformat(),
             last_day=last_day(clock.expires_at) if counts_whole_days(rule.unit) else None, status=clock.status))
     return out
+
+
+def _expired_unresolved(state: CaseState) -> list[Clock]:
+    """The clocks past their deadline whose expiry stands on the case's record (core.supervision)."""
+    standing = {d.key for d in case_deadlines(state) if d.on_record}
+    return [c for c in state.clocks if c.status == ClockStatus.expired and c.clock_id in standing]
 
 
 def case_not_found(*, hidden: bool = False) -> Refusal:
@@ -265,6 +271,7 @@ def get_case(actor: Actor, case_id: str, session: Session) -> CasePublic:
         hearings=[vars(h) for h in state.hearings], charges=state.charges,
         pending_handoff=vars(handoff) if handoff and handoff.acknowledged_at is None else None,
         open_clocks=_clock_public(state), agencies_involved=state.agencies_involved,
+        expired_clocks=_clock_public(state, _expired_unresolved(state)),
         allowed_actions=[option.action for option in options],
         action_choices={option.action: {name: list(values) for name, values in option.choices.items()}
                         for option in options if option.choices},

@@ -18,6 +18,7 @@ from typing import Any
 from core.agencies import AgencyTree
 from core.clocks import TRIPOLI
 from core.procedure import ActionRule, FieldKind, FieldSpec
+from core.refusal import Refusal
 from core.vocabulary import PartyRole, VerdictResult, label, label_of
 
 DEFAULT_PARTY_ROWS = 2
@@ -35,7 +36,7 @@ def field_key(path: str) -> str:
 class Widget:
     name: str
     kind: str  # text | textarea | national_id | code | date | datetime | select | number | lines | parties | verdicts
-    #  | ref
+    #  | document | ref
     label: str
     required: bool
     value: str = ""
@@ -51,6 +52,7 @@ class Widget:
 class FormError:
     message: str
     field: str | None  # a widget key, or None for the whole form
+    label: str | None = None  # the field's label, for the error summary ("Offence: this field is required")
 
     @classmethod
     def of(cls, language: str, message_en: str, message_ar: str, key: str | None) -> FormError:
@@ -66,6 +68,8 @@ class FormContext:
     tree: AgencyTree
     parties: list[dict[str, Any]] = field(default_factory=list)
     choices: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    #: the documents attached to the case (reference, title): what a document field may name
+    documents: Sequence[tuple[str, str]] = ()
 
 
 def now_local() -> str:
@@ -129,7 +133,10 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
                         "in_absentia": values.get(f"verdicts-{i}-in_absentia", "")}
                        for i, pid in enumerate(allowed)]
         widget.options = [(r.value, label(r, language)) for r in VerdictResult]
-    else:  # document, case: a reference typed or pasted in
+    elif kind is FieldKind.document:
+        widget.kind = "document"  # chosen among the case's attached documents, not typed as a reference
+        widget.options = list(context.documents)
+    else:  # case: a reference typed or pasted in
         widget.kind = "ref"
     return widget
 
@@ -176,6 +183,32 @@ def _parties(form: Mapping[str, str]) -> list[dict[str, str | None]]:
         row = {k: form.get(f"parties-{i}-{k}", "").strip() for k in ("role", "name", "national_id")}
         parties.append({"role": row["role"], "name": row["name"], "national_id": row["national_id"] or None})
     return parties
+
+
+def form_errors(language: str, refusal: Refusal, form: Mapping[str, str] | None = None) -> list[FormError]:
+    """Every error a refusal carries (core.fields.all_errors: a form's field errors at once), each pointed at
+    its widget; a refusal of the whole submission is one error."""
+    listed = refusal.details.get("errors")
+    if not isinstance(listed, list) or not listed:
+        return [FormError.of(language, refusal.message_en, refusal.message_ar, error_field(form or {}, refusal.field))]
+    return [FormError.of(language, str(e.get("message", "")), str(e.get("message_ar", "")),
+                         error_field(form or {}, e.get("field"))) for e in listed if isinstance(e, dict)]
+
+
+def labelled(errors: list[FormError], widgets: Sequence[Widget]) -> list[FormError]:
+    """Each error with the label of the field it concerns (a party's or a verdict's row: its list's label and
+    the row's number), so that a summary of several errors says which is which."""
+    by_key = {w.key: w.label for w in widgets}
+    for error in errors:
+        if error.field is None or error.label:
+            continue
+        if error.field in by_key:
+            error.label = by_key[error.field]
+            continue
+        row = re.fullmatch(r"([a-z_]+)-(\d+)-.*", error.field)
+        if row and row[1] in by_key:
+            error.label = f"{by_key[row[1]]} ({int(row[2]) + 1})"
+    return errors
 
 
 def error_field(form: Mapping[str, str], path: str | None) -> str | None:

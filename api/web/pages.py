@@ -27,8 +27,10 @@ from api.web.roles import Offers, offers_for
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, WebSession, unsign
 from core.agencies import AgencyTree
 from core.case import Actor
+from core.case_numbers import readable_number
 from core.refusal import Refusal
-from i18n.catalogs import language_of
+from core.vocabulary import AgencyKind
+from i18n.catalogs import N_, language_of
 from store.agencies import load_agency_tree
 from store.notifications import unread_count
 
@@ -72,13 +74,42 @@ class Page:
             return code or ""
         return agency.name_ar if self.language == "ar" else agency.name_en
 
+    def case_number(self, number: str) -> str:
+        """A case number as people read and say it (core.case_numbers); the machine's stays in addresses."""
+        return readable_number(number, self.tree)
+
+    @property
+    def institution(self) -> str:
+        """The header's institution: the user's own (the Ministry of Interior, the Public Prosecution, the
+        Judiciary…), by the kind of their agency."""
+        return institution_of(self.actor.agency_kind)
+
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        base = {"page": self, "user": self.session.user, "actor": self.actor, "csrf": self.session.csrf,
+        base = {"page": self, "case_number": self.case_number, "institution": self.institution,
+                "user": self.session.user, "actor": self.actor, "csrf": self.session.csrf,
                 "agency_name": self.agency_name, "htmx": htmx_url(), "path": self.request.url.path,
                 "offers": self.offers, "home": self.offers.home, "unread": self.unread,
                 "primary_role": who(self.actor, None).role,
                 "now": datetime.now(UTC), "switch_language_url": switch_language_url(self.request, self.language)}
         return HTMLResponse(render(self.language, template, base | context), status_code=status, headers=no_store())
+
+
+#: the institution each kind of agency belongs to, as the header names it (a message id of the catalogs)
+INSTITUTIONS = {
+    AgencyKind.ministry: N_("Ministry of Interior"), AgencyKind.directorate: N_("Ministry of Interior"),
+    AgencyKind.police_station: N_("Ministry of Interior"), AgencyKind.cid: N_("Ministry of Interior"),
+    AgencyKind.records_office: N_("Ministry of Interior"), AgencyKind.prosecution_office: N_("Public Prosecution"),
+    AgencyKind.court: N_("Judiciary"), AgencyKind.supreme_court: N_("Judiciary"),
+    AgencyKind.prison: N_("Ministry of Justice"),
+}
+
+
+def institution_of(agency_kind: str) -> str:
+    """The message id of the institution a kind of agency belongs to; "" for none (a citizen)."""
+    try:
+        return INSTITUTIONS.get(AgencyKind(agency_kind), "")
+    except ValueError:
+        return ""
 
 
 def render_public(request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None,

@@ -25,6 +25,7 @@ from search.client import get_client as get_search_client
 from search.results import PeoplePage
 from search.service import search_people as run_people_search
 from store import people
+from store.directory import display_names
 
 PEOPLE_PATH = "/web/people"
 router = APIRouter(prefix=PEOPLE_PATH, include_in_schema=False)
@@ -72,7 +73,7 @@ def _record_page(page: Page, db: Session, person_id: int, *, status: int = 200, 
                        detail={"person_id": person_id, "parties": len(record.parties), "via": "web"})
     return page.render("person.html", status=status, record=record, errors=errors or [], done=done,
                        may_decide=may(page.actor.roles, Capability.decide_identities), open_form=open_form,
-                       values=values or {})
+                       values=values or {}, names=display_names(db, [d.decided_by for d in record.decisions]))
 
 
 @router.get("/{person_id}")

@@ -24,6 +24,7 @@ from core.vocabulary import (
     CertificateRequestStatus,
     Custody,
     Exclusion,
+    LapseGround,
     NotificationKind,
     Outcome,
     PartyRole,
@@ -54,7 +55,7 @@ VOCABULARY_HELPERS: dict[str, type[StrEnum]] = {
     "exclusion_label": Exclusion, "notification_label": NotificationKind, "reason_label": StallReason,
     "age_label": AgeBucket, "urgency_label": Urgency, "sla_label": SlaBand, "person_decision_label": PersonDecisionKind,
     "sentence_kind_label": SentenceKind, "sentence_end_label": SentenceEnd,
-    "removal_label": RecordRemovalGround,
+    "removal_label": RecordRemovalGround, "lapse_ground_label": LapseGround,
 }
 
 def time_element(value: datetime | str | None, language: str) -> Markup:

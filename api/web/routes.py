@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -22,9 +22,19 @@ from api.cases import service as cases_service
 from api.cases.schemas import CasePublic
 from api.deps import SessionDep, TemporalDep
 from api.documents import service as documents_service
-from api.web import oidc
+from api.documents.schemas import DocumentPublic
+from api.web import case_view, oidc
 from api.web.config import LANGUAGE_COOKIE
-from api.web.forms import FormContext, FormError, Widget, error_field, fields_from_form, party_row_count, widgets_for
+from api.web.forms import (
+    FormContext,
+    FormError,
+    Widget,
+    fields_from_form,
+    form_errors,
+    labelled,
+    party_row_count,
+    widgets_for,
+)
 from api.web.pages import (
     DOCUMENTS_PATH_SUFFIX,
     HOME,
@@ -44,16 +54,18 @@ from api.web.pages import (
 )
 from api.web.rendering import render
 from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, sign
-from api.web.views import my_work
+from api.web.views import SORTS, STATUSES, WorkFilter, list_extras, my_work
 from config.settings import get_settings
 from core.access import viewer_for
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
 from core.refusal import Refusal
+from core.vocabulary import AgencyKind, Stage
 from i18n.catalogs import language_of
 from search.client import get_client as get_search_client
 from search.query import CaseQuery
 from search.results import SearchPage
 from search.service import search_cases as run_search
+from store.directory import display_names
 from store.models import PartyRow
 from store.people import IdentityWarning, identity_warnings, root_of
 
@@ -174,13 +186,22 @@ async def login_required_handler(request: Request, exc: Exception) -> Response:
 
 
 @router.get("/")
-async def work(request: Request, db: SessionDep) -> Response:
+async def work(request: Request, db: SessionDep, stage: str | None = None, status: str | None = None,
+               sort: str | None = None, page_number: str | None = Query(None, alias="page"), done: str | None = None,
+               case: str | None = None) -> Response:
     page = await page_for(request, db)
     if not page.offers.my_work:  # a citizen or a records officer: their own start page, not the agencies'
         return RedirectResponse(page.offers.home, status_code=303)
     work = my_work(page.actor, db, datetime.now(UTC))
+    chosen = WorkFilter.of(stage, status, sort, page_number)
+    listed, pages = work.listed(chosen)
     audit_trail.record(page.actor, request, "case.list", detail={"view": "web.my_work", "hits": len(work.items)})
-    return page.render("work.html", work=work)
+    return page.render("work.html", work=work, listed=listed, pages=pages, chosen=chosen,
+                       page_number=min(chosen.page, pages), stages=list(Stage), statuses=STATUSES, sorts=SORTS,
+                       list_url=lambda **changed: f"/web/?{urlencode(chosen.params(**changed))}#cases-title",
+                       holds_hearings=page.actor.agency_kind in (AgencyKind.court, AgencyKind.supreme_court),
+                       done=done if done in ACTIONS_BY_NAME else None,
+                       done_case=case if done in ACTIONS_BY_NAME and case and case.isascii() else None)
 
 
 SEARCH_FILTERS = ("stage", "category", "agency")
@@ -206,7 +227,8 @@ async def search(request: Request, db: SessionDep, q: str = "", stage: str | Non
             failed = True
         audit_trail.record(page.actor, request, "search.cases", outcome="error" if failed else "ok",
                            detail={"q": q, **filters, "via": "web", "hits": results.total if results else 0})
-    return page.render("search.html", q=q, filters=filters, results=results, failed=failed,
+    extras = list_extras(db, [hit.id for hit in results.items], datetime.now(UTC)) if results else {}
+    return page.render("search.html", q=q, filters=filters, results=results, failed=failed, extras=extras,
                        facet_url=lambda name, value: _search_url(q, filters, name, value))
 
 
@@ -226,6 +248,7 @@ def _search_url(q: str, filters: dict[str, str | None], name: str, value: str | 
 def _open_form(page: Page, values: dict[str, str] | None, errors: list[FormError], status: int = 200,
                restored: bool = False) -> HTMLResponse:
     widgets = widgets_for(OPEN_CASE, FormContext(page.language, page.tree), values)
+    errors = labelled(errors, widgets)
     return page.render("open_case.html", status=status, rule=OPEN_CASE, widgets=widgets, errors=errors,
                        error_for=_errors_by_field(errors), restored=restored,
                        party_rows=len(next(w for w in widgets if w.kind == "parties").rows))
@@ -253,9 +276,7 @@ async def open_case_submit(request: Request, db: SessionDep, temporal: TemporalD
     except Refusal as error:
         audit_trail.record(page.actor, request, "case.action", outcome=audit_trail.refused(error),
                            detail={"action": "open_case", "via": "web"})
-        failure = FormError.of(page.language, error.message_en, error.message_ar,
-                               error_field(values, error.field))
-        return _open_form(page, values, [failure], status=error.status)
+        return _open_form(page, values, form_errors(page.language, error, values), status=error.status)
     audit_trail.record(page.actor, request, "case.action", case_id=result.case_id,
                        detail={"action": "open_case", "via": "web"})
     return RedirectResponse(f"/web/cases/{result.case_id}?done=open_case", status_code=303)
@@ -268,9 +289,10 @@ def _errors_by_field(errors: list[FormError]) -> dict[str, str]:
     return {e.field: e.message for e in errors if e.field}
 
 
-def _action_forms(page: Page, case: CasePublic, open_action: str | None, values: dict[str, str] | None
-                  ) -> list[tuple[ActionRule, list[Widget]]]:
-    context = FormContext(page.language, page.tree, parties=case.parties, choices=case.action_choices)
+def _action_forms(page: Page, case: CasePublic, open_action: str | None, values: dict[str, str] | None,
+                  documents: list[DocumentPublic]) -> list[tuple[ActionRule, list[Widget]]]:
+    context = FormContext(page.language, page.tree, parties=case.parties, choices=case.action_choices,
+                          documents=[(d.ref, d.title or d.filename) for d in documents])
     forms = []
     for name in case.allowed_actions:
         if name == documents_service.ATTACH:
@@ -287,12 +309,23 @@ def _case_page(page: Page, case: CasePublic, db: Session, *, status: int = 200, 
     name is documents_service.ATTACH, like its action's)."""
     errors = errors or []
     warnings, links = _identities(page, case, db)
-    return page.render("case.html", status=status, case=case, forms=_action_forms(page, case, open_action, values),
+    documents = documents_service.documents_of(db, case.id)
+    people = ({e.actor for e in case.timeline if e.actor} | {d.uploaded_by for d in documents}
+              | {n.by for n in case.supervision_notes})
+    forms = _action_forms(page, case, open_action, values, documents)
+    errors = labelled(errors, next((widgets for rule, widgets in forms if rule.name == open_action), []))
+    receipt = next((f for f in forms if f[0].name == ACKNOWLEDGE), None)
+    return page.render("case.html", status=status, case=case, forms=[f for f in forms if f is not receipt],
+                       receipt=receipt, recorded=case_view.recorded(case), hearings=case_view.hearings(case),
+                       deadlines=case_view.deadlines(case, datetime.now(UTC)), timeline=case_view.timeline(case),
+                       standing=lambda party: case_view.standing(case, party),
+                       names=display_names(db, people), suspects=case_view.suspects(case),
+                       next_hearing=case_view.next_hearing(case, datetime.now(UTC)),
                        identity_warnings=warnings, person_links=links,
                        open_action=open_action, errors=errors, error_for=_errors_by_field(errors),
                        done=done if done in ACTIONS_BY_NAME else None, restored=restored,
                        parties_by_id={p["party_id"]: p for p in case.parties},
-                       documents=documents_service.documents_of(db, case.id),
+                       documents=documents,
                        may_upload=documents_service.ATTACH in case.allowed_actions,
                        max_document_bytes=get_settings().document_max_bytes,
                        upload_title=(values or {}).get("title", "") if open_action == documents_service.ATTACH else "")
@@ -364,12 +397,11 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
         case = _read_case(page, case_id, db)
         if isinstance(case, HTMLResponse):
             return case
-        failure = FormError.of(page.language, error.message_en, error.message_ar,
-                               error_field(values, error.field))
+        failures = form_errors(page.language, error, values)
         if action not in case.allowed_actions:
             # the action is no longer open to this user (someone else moved the case): say why, keep the page
-            return _case_page(page, case, db, status=error.status, errors=[failure])
-        return _case_page(page, case, db, status=error.status, open_action=action, values=values, errors=[failure])
+            return _case_page(page, case, db, status=error.status, errors=failures)
+        return _case_page(page, case, db, status=error.status, open_action=action, values=values, errors=failures)
     audit_trail.record(page.actor, request, "case.action", case_id=case_id,
                        detail={"action": action, "seq": result.seq, "via": "web"})
     # a form on a list (the stalled list's reassign and note) goes back to that list
@@ -381,6 +413,8 @@ async def case_action(case_id: str, action: str, request: Request, db: SessionDe
 
 #: the hidden field of an action's form posted from a page other than the case's own
 RETURN_TO = "return_to"
+#: the one thing a receiver must do: shown apart, first, as the page's call to action
+ACKNOWLEDGE = "acknowledge_receipt"
 
 
 def _with_done(path: str, action: str, case_id: str) -> str:

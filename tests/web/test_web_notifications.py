@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from core.agencies import AgencyTree
+from core.case_numbers import readable_number
+from infra.demo import AGENCIES
 from tests.support import Api
 from tests.support.browser import ARTIFACTS, login, shot
 
@@ -54,7 +57,7 @@ def test_a_hand_off_rings_the_bell_and_opening_it_marks_it_read(browser: Browser
 
     card.locator("button[name=open]").click()
     page.wait_for_url(f"{base_url}/web/cases/{case_id}**")
-    expect(page.locator("h1")).to_contain_text(number)
+    expect(page.locator("h1")).to_contain_text(readable_number(number, AgencyTree(AGENCIES)))  # as people say it
     after = page.locator("#unread-badge")
     if unread_before == 1:
         expect(after).to_have_count(0)

@@ -25,12 +25,19 @@ EXTRACTION = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/temp
 USERS_OF_THE_CATALOGS = (PACKAGE_DIR, I18N_DIR, MAIL_DIR)
 
 
-def _used_messages() -> set[str]:
-    used: set[str] = set()
+def _used_messages() -> set[str | tuple[str, ...]]:
+    used: set[str | tuple[str, ...]] = set()
     for directory in USERS_OF_THE_CATALOGS:
-        found = extract_from_dir(str(directory), EXTRACTION, keywords={"_": None, "gettext": None, "N_": None})
-        used |= {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+        found = extract_from_dir(str(directory), EXTRACTION,
+                                 keywords={"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)})
+        # a plural is its (singular, plural) pair, as the catalogs key it
+        used |= {message if isinstance(message, str) else tuple(message) for _, _, message, _, _ in found}
     return used
+
+
+def _all_forms(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    """A message is translated when it has its text, or (a plural) every one of its language's forms."""
+    return all(string) if isinstance(string, tuple | list) else bool(string)
 
 
 def test_every_message_the_web_uses_is_translated_in_both_languages() -> None:
@@ -39,7 +46,7 @@ def test_every_message_the_web_uses_is_translated_in_both_languages() -> None:
     for language in LANGUAGES:
         with source_catalog(language).open("rb") as po:
             catalog = read_po(po)
-        translated = {m.id for m in catalog if m.id and m.string and "fuzzy" not in m.flags}
+        translated = {m.id for m in catalog if m.id and _all_forms(m.string) and "fuzzy" not in m.flags}
         missing = sorted(used - translated)
         assert not missing, f"{language}: untranslated {missing}"
 
@@ -127,3 +134,15 @@ def test_party_and_agency_fields_offer_only_what_the_procedure_would_accept() ->
     assert reassign.options == [("station.tripoli.souq_aljuma", "Souq al-Juma Police Station")]
     category = widgets_for(ACTIONS_BY_NAME["open_case"], FormContext("ar", AgencyTree(AGENCIES)))[1]
     assert category.options == [("contravention", "مخالفة"), ("misdemeanour", "جنحة"), ("felony", "جناية")]
+
+
+def test_an_error_summary_names_the_field_of_each_error() -> None:
+    from api.web.forms import FormContext, FormError, labelled, widgets_for
+    from core.agencies import AgencyTree
+    from core.procedure import OPEN_CASE
+
+    widgets = widgets_for(OPEN_CASE, FormContext("ar", AgencyTree([])))
+    errors = labelled([FormError("هذا الحقل مطلوب", "offence"), FormError("الرقم الوطني يتكون من 12 رقماً",
+                                                                         "parties-1-national_id"),
+                       FormError("تعذر", None)], widgets)
+    assert [e.label for e in errors] == ["الجريمة", "الأطراف (2)", None]

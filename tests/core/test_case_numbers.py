@@ -1,0 +1,22 @@
+"""Case numbers people can read and say (issue 14): the agency's short code, serial and year, per agency."""
+
+from __future__ import annotations
+
+from core.agencies import Agency, AgencyTree
+from core.case_numbers import readable_number
+from core.vocabulary import AgencyKind
+
+TREE = AgencyTree([
+    Agency("station.tripoli.central", AgencyKind.police_station, "مركز شرطة طرابلس المركز", "Tripoli Central", None,
+           "tripoli", short_code="ش.ط.م"),
+    Agency("station.new", AgencyKind.police_station, "مركز جديد", "New station", None, "tripoli"),
+])
+
+
+def test_a_number_reads_as_code_serial_and_year() -> None:
+    assert readable_number("station.tripoli.central/2026/00070", TREE) == "ش.ط.م 70/2026"
+
+
+def test_an_agency_without_a_code_keeps_the_stored_number() -> None:
+    assert readable_number("station.new/2026/00003", TREE) == "station.new/2026/00003"
+    assert readable_number("not a number", TREE) == "not a number"
