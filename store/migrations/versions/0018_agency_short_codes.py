@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0012"  # the lead re-chains it after the other branches' migrations on merge
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
