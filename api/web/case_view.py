@@ -16,7 +16,8 @@ from core.vocabulary import DEFENDANT_ROLES, HELD, Custody, Outcome, VerdictResu
 #: the fields a person writes in words; the report's own (offence, place, narrative) stand in "The report"
 WORDED_KINDS = (FieldKind.text, FieldKind.line, FieldKind.texts)
 SHOWN_ELSEWHERE = {("open_case", "offence"), ("open_case", "place"), ("open_case", "narrative"),
-                   ("add_party", "name"), ("schedule_hearing", "room"), ("refer_to_court", "charges")}
+                   ("add_party", "name"), ("schedule_hearing", "room"), ("refer_to_court", "charges"),
+                   ("add_supervision_note", "note")}  # the supervision notes have their own panel
 STATEMENT = "record_statement"
 EVIDENCE = "add_evidence"
 ADJOURN = "adjourn_hearing"

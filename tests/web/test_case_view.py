@@ -44,10 +44,12 @@ def test_every_statement_evidence_and_note_on_record_is_listed() -> None:
         _event(3, "add_evidence", T0, description="صندوق", document="sha256:ab"),
         _event(4, "refer_to_prosecution", T0, to_agency="pros.tripoli", summary="محال"),
         _event(5, "refer_to_court", T0, to_agency="court.tripoli", charges=["السرقة"]),
+        _event(6, "add_supervision_note", T0, note="يرجى الإسراع"),
     ])
     found = [(r.kind, r.action, r.text) for r in case_view.recorded(case)]
     assert found == [("statement", "record_statement", "أنكر"), ("evidence", "add_evidence", "صندوق"),
-                     ("note", "refer_to_prosecution", "محال")]  # the report and the charges stand elsewhere
+                     ("note", "refer_to_prosecution", "محال")]  # the report, the charges and the supervision notes
+    # stand in their own panels
     assert case_view.recorded(case)[1].document == "sha256:ab"
 
 
