@@ -31,6 +31,8 @@ def test_a_release_due_is_shown_on_the_case(browser: Browser, base_url: str, api
     expect(page.locator("#party-p1 .badge.danger")).to_contain_text("انتهت مدة الحبس — يجب الإفراج")
     shot(page, "case-release-due-ar")
     context.close()
+    # released, on record: the case no longer escalates (its notices would reach other tests' inboxes)
+    assert act("prosecutor.tripoli", "release_person", {"party_id": "p1", "reason": "انتهاء المدة"}).status_code == 200
 
 
 def test_the_sentences_and_the_prison_are_shown_on_the_case(browser: Browser, base_url: str, api: Api) -> None:
