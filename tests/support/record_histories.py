@@ -37,6 +37,8 @@ from tests.support.workflows import (
 )
 from workflows.case import CaseWorkflow
 
+WARDEN = actor("prison_officer", "prison.aljdaida")
+
 HISTORIES = Path(__file__).resolve().parent.parent / "workflows"
 QUEUE = "histories"
 #: the workflow version these histories are recorded with: v1 before RECORD_AND_INDEX, v2 with it, v3 with
@@ -51,8 +53,14 @@ QUEUE = "histories"
 #: again with the three branches together (v5-supervision and v6-names: each branch's own first recording)
 #: v9 with PER_ACCUSED_PATCH (a lapse and a severance for one accused, a requalifying referral, a co-accused's appeal
 #: joining the court of appeal, a remand retrying only the accused whose judgment it quashes), every scenario
-#: recorded again
-VERSION = "v9"
+#: recorded again; v10 with CUSTODY_PATCH, SENTENCES_PATCH and JUVENILE_ROUTE_PATCH (a detention expired into
+#: "release due", a convict through the prison, a juvenile before the juvenile court), every scenario again
+VERSION = "v10"
+
+
+def _number(version: str) -> int:
+    """A version's number ("v10" is after "v9", which a string comparison would not say)."""
+    return int(version[1:].split("-")[0])
 
 
 async def main() -> None:
@@ -104,7 +112,7 @@ async def main() -> None:
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-detention-extended-{VERSION}.json").write_text(history.to_json())
 
-        if VERSION < "v5":
+        if _number(VERSION) < 5:
             return
         # a cassation remand of an appeal judgment: back to the court of appeal, in appeal, heard again there
         handle = await open_case(environment.client, QUEUE)
@@ -180,7 +188,7 @@ async def main() -> None:
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-identified-{VERSION}.json").write_text(history.to_json())
 
-        if VERSION < "v9":
+        if _number(VERSION) < 9:
             return
         # per accused (PER_ACCUSED_PATCH): three accused of a misdemeanour requalified as a felony at referral; one
         # dies before trial (a lapse for them alone), one is severed into a case of their own; the felony chamber
@@ -237,6 +245,59 @@ async def main() -> None:
         await act(handle, SUPREME_JUDGE, "remand", to_agency="court.appeal.tripoli", reasons="قصور في التسبيب")
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-joined-appeals-{VERSION}.json").write_text(history.to_json())
+
+        if _number(VERSION) < 10:
+            return
+        # custody follows the person (CUSTODY_PATCH): police custody handed to the prosecution at referral, a
+        # detention ordered and extended by the judge, then left to expire into "release due" and released
+        handle = await open_case(environment.client, QUEUE)
+        now = await environment.get_current_time()
+        await act(handle, OFFICER, "record_arrest", party_id="p1", arrested_at=now.isoformat())
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
+        await act(handle, PROSECUTOR, "request_detention_extension", party_id="p1", to_agency="court.tripoli",
+                  grounds="مقتضيات التحقيق")
+        await act(handle, JUDGE, "extend_detention", party_id="p1", days=15, grounds="مقتضيات التحقيق")
+        await environment.sleep(timedelta(days=16))
+        await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="انتهاء مدة الحبس")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-release-due-{VERSION}.json").write_text(history.to_json())
+
+        # sentences as data and the prison (SENTENCES_PATCH): a term of imprisonment, final, the convict committed
+        # to a prison, admitted by its warden, released at the end of the sentence; then the case closes
+        handle = await open_case(environment.client, QUEUE)
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+        await act(handle, CLERK, "acknowledge_receipt")
+        now = await environment.get_current_time()
+        await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+        await environment.sleep(timedelta(hours=2))
+        pronounced = await environment.get_current_time()
+        await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+            {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": False,
+             "penalty": {"kind": "imprisonment", "months": 6}}])
+        await environment.sleep(timedelta(days=15))
+        await act(handle, PROSECUTOR, "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+        await act(handle, WARDEN, "admit_to_prison", party_id="p1")
+        await environment.sleep(timedelta(days=190))
+        await act(handle, WARDEN, "release_prisoner", party_id="p1", ground="served")
+        await act(handle, CHIEFPROS, "close_case")
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-prison-{VERSION}.json").write_text(history.to_json())
+
+        # the juvenile route (JUVENILE_ROUTE_PATCH): an accused of sixteen at the offence, referred to the juvenile
+        # court of the region
+        now = await environment.get_current_time()
+        born = (now - timedelta(days=16 * 365)).date().isoformat()
+        handle = await open_case(environment.client, QUEUE, parties=[
+            {"role": "accused", "name": "حدث متهم", "birth_date": born}])
+        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli.juvenile", charges=["سرقة"])
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-juvenile-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":

@@ -66,8 +66,14 @@ def test_an_adjourned_hearing_is_marked_with_its_new_date_and_reason() -> None:
 
 def test_a_convict_stands_convicted_not_in_police_custody() -> None:
     case = _case([], verdicts=[{"party_id": "p1", "result": "convicted", "at": T0}])
-    assert case_view.standing(case, case.parties[0]) == ("verdict", "convicted")
-    assert case_view.standing(case, case.parties[1]) == ("custody", "free")
+    assert case_view.standing(case, case.parties[0]) == [("verdict", "convicted")]
+    assert case_view.standing(case, case.parties[1]) == [("custody", "free")]
+    # still held pending an appeal, or in a prison: the verdict, and where they are held
+    case.parties[0]["custody"] = "imprisoned"
+    assert case_view.standing(case, case.parties[0]) == [("verdict", "convicted"), ("custody", "imprisoned")]
+    # one accused's proceedings ended here alone: their own outcome
+    case.parties[1]["outcome"] = "severed"
+    assert case_view.standing(case, case.parties[1]) == [("outcome", "severed")]
 
 
 def test_each_deadline_once_and_an_expired_one_kept_and_marked() -> None:
