@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from temporalio import activity
 
 from config.settings import Settings, get_settings
 from core.agencies import AgencyTree
+from core.case_numbers import readable_number
 from core.notifications import Notice, hearing_notices, still_stalled_notices
 from core.vocabulary import Stage
 from mail.compose import compose
@@ -48,18 +49,26 @@ RELAY_PAUSE_SECONDS = 5.0
 HEARING_STAGES = (Stage.trial, Stage.appeal, Stage.cassation)
 
 
-def _agency_names(tree: AgencyTree) -> Callable[[str, str], str]:
-    def name(code: str, language: str) -> str:
-        agency = tree.by_code.get(code)
+@dataclass(frozen=True)
+class _Directory:
+    """How an email names what it speaks of: an agency by its name, a case by the number people say
+    (core.case_numbers), from the agency tree read once a round."""
+
+    tree: AgencyTree
+
+    def agency(self, code: str, language: str) -> str:
+        agency = self.tree.by_code.get(code)
         return agency.name(language) if agency else code
-    return name
+
+    def number(self, number: str) -> str:
+        return readable_number(number, self.tree)
 
 
-def _send(settings: Settings, relay: Relay, job: EmailJob, names: Callable[[str, str], str]) -> None:
+def _send(settings: Settings, relay: Relay, job: EmailJob, directory: _Directory) -> None:
     message = compose(settings, notification_id=job.notification_id, recipient=job.recipient, address=job.address,
                       display_name=job.display_name, language=job.language, kind=job.kind, params=job.params,
-                      case_id=job.case_id, case_number=job.case_number, certificate_id=job.certificate_id,
-                      agency_name=names)
+                      case_id=job.case_id, case_number=directory.number(job.case_number) if job.case_number else None,
+                      certificate_id=job.certificate_id, agency_name=directory.agency)
     relay.send(message)
 
 
@@ -83,7 +92,7 @@ def _still_ours(jobs: list[EmailJob]) -> list[EmailJob]:
         return renew_lease(session, jobs, datetime.now(UTC), LEASE)
 
 
-def _send_batch(settings: Settings, jobs: list[EmailJob], names: Callable[[str, str], str],
+def _send_batch(settings: Settings, jobs: list[EmailJob], directory: _Directory,
                 report: PostReport, claimed_at: float, stop: threading.Event) -> bool:
     """Send a claimed batch over one connection, renewing the lease on what is left before it runs out (a slow
     relay); False when the relay went away (what was not tried goes back to the queue, uncounted)."""
@@ -102,7 +111,7 @@ def _send_batch(settings: Settings, jobs: list[EmailJob], names: Callable[[str, 
                     continue
                 job = remaining.pop(0)
                 try:
-                    _send(settings, relay, job, names)
+                    _send(settings, relay, job, directory)
                 except Refused as refusal:
                     outcome = _settle(job, sent=False, error=str(refusal), permanent=refusal.permanent)
                     report.failed += outcome == "failed"
@@ -123,7 +132,7 @@ def _send_batch(settings: Settings, jobs: list[EmailJob], names: Callable[[str, 
     return True
 
 
-def _lane(settings: Settings, round_: PostRound, names: Callable[[str, str], str], report: PostReport,
+def _lane(settings: Settings, round_: PostRound, directory: _Directory, report: PostReport,
           stop: threading.Event) -> None:
     """One connection's worth of the round: claim a batch, send it, again, until the round is over."""
     while not stop.is_set():
@@ -133,7 +142,7 @@ def _lane(settings: Settings, round_: PostRound, names: Callable[[str, str], str
         if not jobs:
             stop.wait(round_.idle_poll_seconds)
             continue
-        if not _send_batch(settings, jobs, names, report, claimed_at, stop):
+        if not _send_batch(settings, jobs, directory, report, claimed_at, stop):
             stop.wait(RELAY_PAUSE_SECONDS)
 
 
@@ -146,10 +155,10 @@ def deliver_emails(round_: PostRound) -> PostReport:
     settings = get_settings()
     ends = time.monotonic() + round_.seconds
     with session_scope() as session:
-        names = _agency_names(load_agency_tree(session))
+        directory = _Directory(load_agency_tree(session))
     stop = threading.Event()
     reports = [PostReport() for _ in range(settings.email_lanes)]
-    lanes = [threading.Thread(target=_lane, args=(settings, round_, names, report, stop), daemon=True,
+    lanes = [threading.Thread(target=_lane, args=(settings, round_, directory, report, stop), daemon=True,
                               name=f"postman-lane-{number}") for number, report in enumerate(reports)]
     for lane in lanes:
         lane.start()

@@ -13,6 +13,7 @@ from api.cases.service import visible_case
 from api.notifications.schemas import NotificationPage, NotificationPublic, PreferencesPublic, PreferencesUpdate
 from core.agencies import AgencyTree
 from core.case import Actor
+from core.case_numbers import readable_number
 from core.notifications import reminder_notice
 from core.refusal import Refusal
 from core.roles import Capability, may
@@ -55,7 +56,9 @@ def public(item: InboxItem, tree: AgencyTree) -> NotificationPublic:
     def names(language: str) -> Any:
         return lambda code: tree.by_code[code].name(language) if code in tree.by_code else code
 
-    texts = {language: notice_text(item.kind, item.params, case_number=item.case_number,
+    # the case as people say its number (core.case_numbers); the machine number stays in the answer's case_number
+    said = readable_number(item.case_number, tree) if item.case_number else None
+    texts = {language: notice_text(item.kind, item.params, case_number=said,
                                    certificate_id=item.certificate_id, language=language,
                                    agency_name=names(language)) for language in ("ar", "en")}
     return NotificationPublic(

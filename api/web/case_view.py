@@ -11,7 +11,7 @@ from typing import Any
 
 from api.cases.schemas import CasePublic, ClockPublic, EventPublic
 from core.procedure import ACTIONS_BY_NAME, FieldKind, FieldSpec
-from core.vocabulary import DEFENDANT_ROLES, HELD, Custody, Outcome, VerdictResult
+from core.vocabulary import DEFENDANT_ROLES, IN_PRISON, Custody, Outcome, VerdictResult
 
 #: the fields a person writes in words; the report's own (offence, place, narrative) stand in "The report"
 WORDED_KINDS = (FieldKind.text, FieldKind.line, FieldKind.texts)
@@ -113,9 +113,14 @@ def standing(case: CasePublic, party: dict[str, Any]) -> list[tuple[str, str]]:
     elif verdicts:
         shown.append(("verdict", str(verdicts[-1]["result"])))
     custody = str(party.get("custody", Custody.free))
-    if not shown or custody in HELD:
+    if not shown or custody in HELD_AFTER_JUDGMENT:
         shown.append(("custody", custody))
     return shown
+
+
+#: the holds a judged person may still be under: detention pending a challenge, a period expired, the prison (a
+#: police custody left over from before custody followed the person is not one: the verdict says where they stand)
+HELD_AFTER_JUDGMENT = frozenset({Custody.detained, Custody.release_due, *IN_PRISON})
 
 
 def deadlines(case: CasePublic, now: datetime) -> list[DeadlineView]:

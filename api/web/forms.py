@@ -19,7 +19,7 @@ from core.agencies import AgencyTree
 from core.clocks import TRIPOLI
 from core.procedure import ActionRule, FieldKind, FieldSpec
 from core.refusal import Refusal
-from core.vocabulary import PartyRole, VerdictResult, label, label_of
+from core.vocabulary import PartyRole, SentenceKind, VerdictResult, label, label_of
 
 DEFAULT_PARTY_ROWS = 2
 MAX_PARTY_ROWS = 20
@@ -42,6 +42,8 @@ class Widget:
     value: str = ""
     options: list[tuple[str, str]] = field(default_factory=list)
     rows: list[dict[str, str]] = field(default_factory=list)  # parties / verdicts
+    #: a verdicts widget's second choice: the kinds of sentence
+    extra_options: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -130,9 +132,11 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
         widget.rows = [{"party_id": pid, "name": names.get(pid, pid),
                         "result": values.get(f"verdicts-{i}-result", ""),
                         "sentence": values.get(f"verdicts-{i}-sentence", ""),
-                        "in_absentia": values.get(f"verdicts-{i}-in_absentia", "")}
+                        "in_absentia": values.get(f"verdicts-{i}-in_absentia", ""),
+                        **{f"penalty_{k}": values.get(f"verdicts-{i}-penalty-{k}", "") for k in PENALTY_PARTS}}
                        for i, pid in enumerate(allowed)]
         widget.options = [(r.value, label(r, language)) for r in VerdictResult]
+        widget.extra_options = [(k.value, label(k, language)) for k in SentenceKind]
     elif kind is FieldKind.document:
         widget.kind = "document"  # chosen among the case's attached documents, not typed as a reference
         widget.options = list(context.documents)
@@ -225,11 +229,32 @@ def error_field(form: Mapping[str, str], path: str | None) -> str | None:
 
 
 def _verdicts(form: Mapping[str, str]) -> list[dict[str, Any]]:
-    verdicts = []
+    verdicts: list[dict[str, Any]] = []
     i = 0
     while f"verdicts-{i}-party_id" in form:
         verdicts.append({"party_id": form[f"verdicts-{i}-party_id"], "result": form.get(f"verdicts-{i}-result") or None,
                          "sentence": form.get(f"verdicts-{i}-sentence", "").strip() or None,
                          "in_absentia": form.get(f"verdicts-{i}-in_absentia") == "on"})
+        penalty = _penalty(form, f"verdicts-{i}-penalty")
+        if penalty is not None:
+            verdicts[-1]["penalty"] = penalty
         i += 1
     return verdicts
+
+
+#: a sentence as data beside the judge's wording (core.fields checks it): its kind, term and fine
+PENALTY_PARTS = ("kind", "years", "months", "days", "fine")
+
+
+def _penalty(form: Mapping[str, str], prefix: str) -> dict[str, Any] | None:
+    """The sentence's data from a verdict row, when its kind is chosen; a number as typed when it is not one, so
+    that the services refuse it with the field named."""
+    kind = form.get(f"{prefix}-kind", "").strip()
+    if not kind:
+        return None
+    penalty: dict[str, Any] = {"kind": kind}
+    for part in PENALTY_PARTS[1:]:
+        typed = form.get(f"{prefix}-{part}", "").strip()
+        if typed:
+            penalty[part] = int(typed) if typed.isascii() and typed.isdigit() else typed
+    return penalty

@@ -120,6 +120,10 @@ def test_an_unacknowledged_hand_off_is_told_at_once_then_escalated_each_exactly_
     expected = Counter((row.notification_id, row.address) for row in rows)
     assert in_sink == expected, (in_sink, expected)
     assert {"supervisor.tripoli@mizan.example", "chief.tripoli@mizan.example"} <= {row.address for row in rows}
+    # an email names the case as people say its number, never by the machine's
+    number = api.as_("officer.tripoli")("GET", f"/api/v1/cases/{case_id}").json()["number"]
+    subjects = {entry.subject for entry in received(settings) if entry.notification in notification_ids}
+    assert subjects and all(number not in s and f"{int(number.rsplit('/', 1)[1])}/" in s for s in subjects), subjects
 
 
 @pytest.mark.stack

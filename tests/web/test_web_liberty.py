@@ -60,3 +60,32 @@ def test_a_death_sentence_awaiting_confirmation_is_marked(browser: Browser, base
     page.goto(f"{base_url}/web/cases/{case.id}")
     expect(page.locator("#sentence-p1 .badge.warn")).to_contain_text("في انتظار إقرار المحكمة العليا")
     context.close()
+
+
+def test_the_judge_enters_the_sentence_as_data_in_the_verdict_form(browser: Browser, base_url: str,
+                                                                   api: Api) -> None:
+    """The verdict form takes the sentence's kind, term and fine beside the wording: a term missing is refused with
+    its field named (nothing recorded), then the sentence as entered is on the case with its expected release."""
+    case = Case(api).to_trial()
+    case.act("clerk.tripoli", "schedule_hearing", hearing_at=datetime.now(UTC).isoformat())
+    context, page = login(browser, base_url, "judge.tripoli")
+    page.goto(f"{base_url}/web/cases/{case.id}")
+    form = page.locator("#action-record_verdict")
+    form.locator("summary").click()
+    form.locator("select[name='verdicts-0-result']").select_option("convicted")
+    form.locator("[name='verdicts-0-sentence']").fill("الحبس سنتين")
+    form.locator("select[name='verdicts-0-penalty-kind']").select_option("imprisonment")
+    form.locator("button[type=submit]").click()
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_visible()
+    expect(summary.locator("a[href$='-verdicts-0-penalty-years']")).to_have_count(1)
+    assert [e["name"] for e in case.read("judge.tripoli")["timeline"]][-1] == "schedule_hearing"
+    form = page.locator("#action-record_verdict")
+    form.locator("[name='verdicts-0-penalty-years']").fill("2")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#done")).to_be_visible()
+    expect(page.locator("#sentence-p1")).to_contain_text("الحبس أو السجن")
+    penalty = case.read("judge.tripoli")["verdicts"][-1]["penalty"]
+    assert (penalty["kind"], penalty["years"]) == ("imprisonment", 2)
+    shot(page, "case-sentence-as-data-ar")
+    context.close()
