@@ -340,26 +340,25 @@ class CaseWorkflow:
         ])
 
 
+#: each rule revision and its patch, newest first: an Update is decided by the newest whose patch its history has
+#: (a new execution records only the newest's marker)
+REVISION_PATCHES: tuple[tuple[str, transitions.RuleRevision], ...] = (
+    (JUVENILE_ROUTE_PATCH, transitions.RuleRevision.juvenile_route),
+    (SENTENCES_PATCH, transitions.RuleRevision.sentences_and_prison),
+    (CUSTODY_PATCH, transitions.RuleRevision.custody_follows_person),
+    (PER_ACCUSED_PATCH, transitions.RuleRevision.per_accused),
+    (REMAND_PATCH, transitions.RuleRevision.remand_to_quashed_court),
+    (LEGAL_DATES_PATCH, transitions.RuleRevision.legal_dates),
+    (COMPETENT_COURTS_PATCH, transitions.RuleRevision.competent_courts),
+    (SEPARATION_OF_POWERS_PATCH, transitions.RuleRevision.separation_of_powers),
+    (COURTS_ASKED_PATCH, transitions.RuleRevision.courts_asked),
+    (AGENCY_KINDS_PATCH, transitions.RuleRevision.agency_kinds),
+)
+
+
 def _rule_revision() -> transitions.RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
-    if workflow.patched(JUVENILE_ROUTE_PATCH):
-        return transitions.RuleRevision.juvenile_route
-    if workflow.patched(SENTENCES_PATCH):
-        return transitions.RuleRevision.sentences_and_prison
-    if workflow.patched(CUSTODY_PATCH):
-        return transitions.RuleRevision.custody_follows_person
-    if workflow.patched(PER_ACCUSED_PATCH):
-        return transitions.RuleRevision.per_accused
-    if workflow.patched(REMAND_PATCH):
-        return transitions.RuleRevision.remand_to_quashed_court
-    if workflow.patched(LEGAL_DATES_PATCH):
-        return transitions.RuleRevision.legal_dates
-    if workflow.patched(COMPETENT_COURTS_PATCH):
-        return transitions.RuleRevision.competent_courts
-    if workflow.patched(SEPARATION_OF_POWERS_PATCH):
-        return transitions.RuleRevision.separation_of_powers
-    if workflow.patched(COURTS_ASKED_PATCH):
-        return transitions.RuleRevision.courts_asked
-    if workflow.patched(AGENCY_KINDS_PATCH):
-        return transitions.RuleRevision.agency_kinds
+    for patch, revision in REVISION_PATCHES:
+        if workflow.patched(patch):
+            return revision
     return transitions.RuleRevision.original

@@ -30,3 +30,12 @@ async def test_history_replays_with_current_code(path: Path) -> None:
     replayer = Replayer(workflows=[CaseWorkflow], workflow_runner=workflow_runner(), data_converter=DATA_CONVERTER)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
+
+
+def test_every_rule_revision_has_one_patch_newest_first() -> None:
+    """A revision added to core.procedure without its patch would be decided, on replay, as the one before it."""
+    from core.procedure import RuleRevision
+    from workflows.case import REVISION_PATCHES
+    revisions = [revision for _, revision in REVISION_PATCHES]
+    assert revisions == sorted(set(RuleRevision) - {RuleRevision.original}, reverse=True)
+    assert len({patch for patch, _ in REVISION_PATCHES}) == len(REVISION_PATCHES)
