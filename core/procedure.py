@@ -118,6 +118,9 @@ class FieldSpec:
     label_en: str = ""
     #: a required field the law asks for since this revision: an Update replayed from before it may lack it
     required_since: RuleRevision | None = None
+    #: an optional choice's value when none is given, which a form shows chosen (a report's sensitivity); without
+    #: one, leaving the field out means "as it stands" (a requalification's category)
+    default: StrEnum | None = None
 
     def required_under(self, revision: RuleRevision) -> bool:
         return self.required and (self.required_since is None or revision >= self.required_since)
@@ -478,9 +481,9 @@ ACTIONS: tuple[ActionRule, ...] = (
             F("category", K.choice, choices=tuple(Category),
               label_ar="الوصف", label_en="Category"),
             F("sensitivity", K.choice, required=False, choices=tuple(Sensitivity),
-              label_ar="السرية", label_en="Sensitivity"),
+              label_ar="السرية", label_en="Sensitivity", default=Sensitivity.normal),
             F("classification", K.choice, required=False, choices=tuple(OffenceClass),
-              label_ar="طبيعة الجريمة", label_en="Classification"),
+              label_ar="طبيعة الجريمة", label_en="Classification", default=OffenceClass.ordinary),
             F("occurred_at", K.past_datetime, label_ar="تاريخ الواقعة", label_en="Occurred at"),
             F("place", K.line, label_ar="المكان", label_en="Place"),
             F("narrative", K.text, label_ar="ملخص الواقعة", label_en="Narrative"),
@@ -539,7 +542,7 @@ ACTIONS: tuple[ActionRule, ...] = (
         (F("party_id", K.party, label_ar="الشخص", label_en="Person"),
          F("reason", K.text, label_ar="السبب", label_en="Reason"),
          F("terms", K.choice, required=False, choices=tuple(ReleaseTerms), label_ar="نوع الإفراج",
-           label_en="Terms of release")),
+           label_en="Terms of release", default=ReleaseTerms.unconditional)),
         guard="person_held",
         effects=(Release(),),
     ),

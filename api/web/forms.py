@@ -110,8 +110,8 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
     elif kind is FieldKind.choice:
         widget.kind = "select"
         widget.options = [(c.value, label(c, language)) for c in spec.choices]
-        if fresh and not spec.required:
-            widget.value = spec.choices[0]
+        if fresh and spec.default is not None:
+            widget.value = spec.default  # left blank, an optional choice keeps what the case has (a requalification)
     elif kind is FieldKind.agency:
         widget.kind = "select"
         agencies = [a for a in context.tree.by_code.values() if a.code in allowed]

@@ -85,7 +85,10 @@ def test_the_judge_enters_the_sentence_as_data_in_the_verdict_form(browser: Brow
     form.locator("button[type=submit]").click()
     expect(page.locator("#done")).to_be_visible()
     expect(page.locator("#sentence-p1")).to_contain_text("الحبس أو السجن")
-    penalty = case.read("judge.tripoli")["verdicts"][-1]["penalty"]
+    read = case.read("judge.tripoli")
+    penalty = read["verdicts"][-1]["penalty"]
     assert (penalty["kind"], penalty["years"]) == ("imprisonment", 2)
+    # the form's requalification left blank keeps the facts' description (it once sent the first category)
+    assert (read["category"], read["qualifications"]) == ("misdemeanour", [])
     shot(page, "case-sentence-as-data-ar")
     context.close()
