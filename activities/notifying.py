@@ -132,16 +132,18 @@ def _send_batch(settings: Settings, jobs: list[EmailJob], directory: _Directory,
     return True
 
 
-def _lane(settings: Settings, round_: PostRound, directory: _Directory, report: PostReport,
-          stop: threading.Event) -> None:
+def _lane(settings: Settings, round_: PostRound, report: PostReport, stop: threading.Event) -> None:
     """One connection's worth of the round: claim a batch, send it, again, until the round is over."""
     while not stop.is_set():
         claimed_at = time.monotonic()
         with session_scope() as session:  # committed before anything is sent: the claim is on record
             jobs = claim_emails(session, datetime.now(UTC), round_.batch, LEASE)
+            # the agency tree as it is now (a round outlives changes to it: names, short codes)
+            directory = _Directory(load_agency_tree(session)) if jobs else None
         if not jobs:
             stop.wait(round_.idle_poll_seconds)
             continue
+        assert directory is not None
         if not _send_batch(settings, jobs, directory, report, claimed_at, stop):
             stop.wait(RELAY_PAUSE_SECONDS)
 
@@ -154,11 +156,9 @@ def deliver_emails(round_: PostRound) -> PostReport:
     and ends the round."""
     settings = get_settings()
     ends = time.monotonic() + round_.seconds
-    with session_scope() as session:
-        directory = _Directory(load_agency_tree(session))
     stop = threading.Event()
     reports = [PostReport() for _ in range(settings.email_lanes)]
-    lanes = [threading.Thread(target=_lane, args=(settings, round_, directory, report, stop), daemon=True,
+    lanes = [threading.Thread(target=_lane, args=(settings, round_, report, stop), daemon=True,
                               name=f"postman-lane-{number}") for number, report in enumerate(reports)]
     for lane in lanes:
         lane.start()
