@@ -15,7 +15,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.access import Viewer, may_see
@@ -160,15 +160,27 @@ def _one_case(rng: random.Random, now: datetime, rules: RuleBook) -> CaseState:
 
 def stalled_129_days(now: datetime, rules: RuleBook | None = None) -> CaseState:
     """The issue's case: at a Tripoli station, 129 days past its stage's deadline, nothing done since it was
-    opened, and no expiry on record (its workflow has not run since)."""
+    opened, and no expiry on record (its workflow has not run since). Its deadline ends at the end of a Tripoli
+    day, so the day is chosen, not the instant: the end of the day of (now - 130 days + a minute) lies between
+    129 and 130 days before now, whatever the time of day (the time of day once made it 128)."""
     rules = rules or default_rulebook()
-    rng = random.Random(129)
-    probe = open_at("station.tripoli.central", now, rules, rng)
-    sla = next(c for c in probe.clocks if c.name == "stage_sla")
-    length = sla.expires_at - probe.opened_at  # a whole number of Tripoli days, ending at a day's end
-    opened = now - timedelta(days=129, hours=5) - length
-    return open_at("station.tripoli.central", opened, rules, random.Random(129),
-                   case_id=f"gen-129-{uuid.uuid4().hex[:8]}")
+    last_day = (now - timedelta(days=130, minutes=-1)).astimezone(TRIPOLI).date()
+
+    def opened_on(day: date) -> CaseState:
+        return open_at("station.tripoli.central", datetime.combine(day, time(12), TRIPOLI), rules,
+                       random.Random(129), case_id=f"gen-129-{uuid.uuid4().hex[:8]}")
+
+    def deadline_day(state: CaseState) -> date:
+        sla = next(c for c in state.clocks if c.name == "stage_sla")
+        return (sla.expires_at.astimezone(TRIPOLI) - timedelta(microseconds=1)).date()
+
+    day = last_day
+    for _ in range(5):  # a deadline moved past a day the courts do not sit: try the day before
+        state = opened_on(day)
+        if deadline_day(state) == last_day:
+            return state
+        day -= deadline_day(state) - last_day if deadline_day(state) > last_day else timedelta(days=-1)
+    raise AssertionError(f"no opening day puts the stage's deadline on {last_day}")
 
 
 # ---------------------------------------------------------------- the oracle

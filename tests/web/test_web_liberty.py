@@ -4,11 +4,12 @@ and a death sentence awaiting the Supreme Court's confirmation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from core.clocks import TRIPOLI
 from tests.api.test_custody import _actor, _open, _read
 from tests.api.test_law import Case
 from tests.api.test_prison import _final_with_two_convicts
@@ -67,11 +68,17 @@ def test_the_judge_enters_the_sentence_as_data_in_the_verdict_form(browser: Brow
     """The verdict form takes the sentence's kind, term and fine beside the wording: a term missing is refused with
     its field named (nothing recorded), then the sentence as entered is on the case with its expected release."""
     case = Case(api).to_trial()
-    case.act("clerk.tripoli", "schedule_hearing", hearing_at=datetime.now(UTC).isoformat())
+    # a hearing on a whole second just ahead, and the verdict pronounced the second after it (the form's own
+    # default, the time it was drawn to the second, may fall before a hearing entered a moment earlier)
+    held = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+    case.act("clerk.tripoli", "schedule_hearing", hearing_at=held.isoformat())
+    wait_for(lambda: datetime.now(UTC) > held + timedelta(seconds=2), timeout=10)
     context, page = login(browser, base_url, "judge.tripoli")
     page.goto(f"{base_url}/web/cases/{case.id}")
     form = page.locator("#action-record_verdict")
     form.locator("summary").click()
+    form.locator("[name='pronounced_at']").fill(
+        (held + timedelta(seconds=1)).astimezone(TRIPOLI).strftime("%Y-%m-%dT%H:%M:%S"))
     form.locator("select[name='verdicts-0-result']").select_option("convicted")
     form.locator("[name='verdicts-0-sentence']").fill("الحبس سنتين")
     form.locator("select[name='verdicts-0-penalty-kind']").select_option("imprisonment")
