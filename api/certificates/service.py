@@ -182,28 +182,29 @@ def review_queue(who: Requester, session: Session) -> list[Certificate]:
 
 async def decide(who: Requester, certificate_id: str, decision: ReviewDecision, session: Session,
                  temporal: Client) -> Certificate:
-    require_officer(who)
-    row = session.get(Certificate, certificate_id)
-    if row is None:
-        raise _not_found()
-    handle = temporal.get_workflow_handle(certificate_workflow_id(certificate_id))
-    status = await send_update(handle, DECIDE, decision, result_type=CertificateStatus, when_finished=Refusal(
-        "not_in_review", 409, "this certificate request is not awaiting review", "طلب الشهادة هذا ليس قيد المراجعة"))
-    session.refresh(row)
-    assert row.status == status.status
-    return row
+    return await _officers_update(who, certificate_id, DECIDE, decision, Refusal(
+        "not_in_review", 409, "this certificate request is not awaiting review", "طلب الشهادة هذا ليس قيد المراجعة"),
+        session, temporal)
 
 
 async def approve(who: Requester, certificate_id: str, approval: ReviewApproval, session: Session,
                   temporal: Client) -> Certificate:
     """The second records officer approves (or declines) the findings another officer left off."""
+    return await _officers_update(who, certificate_id, APPROVE, approval, Refusal(
+        "not_awaiting_approval", 409, "this certificate is not awaiting approval", "هذه الشهادة ليست بانتظار الموافقة"),
+        session, temporal)
+
+
+async def _officers_update(who: Requester, certificate_id: str, update: str, message: ReviewDecision | ReviewApproval,
+                           when_finished: Refusal, session: Session, temporal: Client) -> Certificate:
+    """A records officer's decision sent to the certificate's workflow (`when_finished`: the answer once it has
+    ended); the row as the workflow left it."""
     require_officer(who)
     row = session.get(Certificate, certificate_id)
     if row is None:
         raise _not_found()
     handle = temporal.get_workflow_handle(certificate_workflow_id(certificate_id))
-    status = await send_update(handle, APPROVE, approval, result_type=CertificateStatus, when_finished=Refusal(
-        "not_awaiting_approval", 409, "this certificate is not awaiting approval", "هذه الشهادة ليست بانتظار الموافقة"))
+    status = await send_update(handle, update, message, result_type=CertificateStatus, when_finished=when_finished)
     session.refresh(row)
     assert row.status == status.status
     return row
