@@ -30,7 +30,10 @@ def get_session() -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: the transaction commits when the route returns, before the answer is sent (scope "function"): FastAPI's
+#: default runs a yield dependency's exit after the response, so a client could be told 200 for a write whose
+#: commit then failed, and its next request could read the database before the write was committed
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_temporal(request: Request) -> Client:
