@@ -321,6 +321,10 @@ STAGE_OWNER_KIND: dict[Stage, frozenset[AgencyKind]] = {
     Stage.closed: frozenset(),
 }
 
+#: the kinds of agency that ever hold a case file; the others (the ministry, a directorate, the CID, the records
+#: office) read or watch files, never hold one
+CASE_HOLDER_KINDS: frozenset[AgencyKind] = frozenset().union(*STAGE_OWNER_KIND.values())
+
 # ---------------------------------------------------------------- labels
 
 #: (Arabic, English) per member, per enum: keyed by the enum too, since members of two enums may share a

@@ -13,12 +13,13 @@ from core.access import viewer_for
 from core.case import Actor
 from core.procedure import OPEN_CASE
 from core.roles import Capability, capabilities
-from core.vocabulary import AgencyKind
+from core.vocabulary import CASE_HOLDER_KINDS
 
 MY_WORK = "/web/"
 MY_CERTIFICATES = "/web/certificates"
 REVIEW_QUEUE = "/web/certificates/reviews"
 SUPERVISION = "/web/supervision"
+SEARCH = "/web/search"
 CRIMINAL_RECORDS = "/web/records"
 
 
@@ -41,6 +42,10 @@ class Offers:
             return SUPERVISION
         if self.my_work:
             return MY_WORK
+        if self.decide_certificates:  # a records officer: the requests waiting for their review
+            return REVIEW_QUEUE
+        if self.search:  # an investigator or an auditor: their agency holds no file, their work is finding one
+            return SEARCH
         if self.certificate_requests:
             return REVIEW_QUEUE
         return MY_CERTIFICATES
@@ -49,10 +54,10 @@ class Offers:
 def offers_for(actor: Actor) -> Offers:
     granted = capabilities(actor.roles)
     sees_cases = not viewer_for(actor).sees_nothing
-    # a records office holds no case: its officers' work is the review queue, not "My work"; nor does a
-    # supervisor's directorate or ministry: theirs is the dashboard of their scope
+    # only police stations, prosecution offices, courts and prisons hold case files: a records officer's work
+    # is the review queue, a supervisor's the dashboard of their scope, an investigator's the search
     oversees = Capability.oversee_scope in granted
-    holds_cases = actor.agency_kind != AgencyKind.records_office and not oversees
+    holds_cases = actor.agency_kind in CASE_HOLDER_KINDS and not oversees
     return Offers(
         my_work=sees_cases and holds_cases,
         open_case=bool(set(OPEN_CASE.roles) & set(actor.roles)),

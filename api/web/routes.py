@@ -229,6 +229,7 @@ async def search(request: Request, db: SessionDep, q: str = "", stage: str | Non
                            detail={"q": q, **filters, "via": "web", "hits": results.total if results else 0})
     extras = list_extras(db, [hit.id for hit in results.items], datetime.now(UTC)) if results else {}
     return page.render("search.html", q=q, filters=filters, results=results, failed=failed, extras=extras,
+                       national=viewer.national,
                        facet_url=lambda name, value: _search_url(q, filters, name, value))
 
 

@@ -28,6 +28,7 @@ from api.web.assets import chartjs_path
 from api.web.forms import FormContext, Widget, widgets_for
 from api.web.pages import Page, error_page, form_values, page_for, posted_form, safe_next
 from api.web.routes import RETURN_TO
+from api.web.views import ListExtras, extras_of, list_extras
 from core.procedure import ACTIONS_BY_NAME, ActionRule
 from core.refusal import Refusal, invalid
 from core.text import clean_text
@@ -156,6 +157,7 @@ class RowExtras:
 
     forms: list[RowForm]
     names: dict[str, str]
+    listed: ListExtras
 
 
 def _row_extras(page: Page, db: Session, items: list[StalledCasePublic], now: datetime) -> dict[str, RowExtras]:
@@ -173,7 +175,7 @@ def _row_extras(page: Page, db: Session, items: list[StalledCasePublic], now: da
                               choices={name: option.choices for name, option in options.items()})
         forms = [RowForm(ACTIONS_BY_NAME[name], widgets_for(ACTIONS_BY_NAME[name], context))
                  for name in ROW_ACTIONS if name in options]
-        extras[item.id] = RowExtras(forms, {p.party_id: p.name for p in state.parties})
+        extras[item.id] = RowExtras(forms, {p.party_id: p.name for p in state.parties}, extras_of(state, now))
     return extras
 
 
@@ -308,18 +310,19 @@ async def counted_cases(request: Request, db: SessionDep) -> Response:
     if not page.offers.stalled:
         return error_page(page, _forbidden())
     detail: dict[str, Any] = {"view": "web.stats.cases"}
+    now = datetime.now(UTC)
     try:
         query = _case_query(request)
         detail.update(query.params())
         pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
-        found = stats_service.case_page(page.actor, db, page.tree, query, datetime.now(UTC), pager.offset, PAGE_SIZE)
+        found = stats_service.case_page(page.actor, db, page.tree, query, now, pager.offset, PAGE_SIZE)
     except Refusal as error:
         audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
     pager.total = found.total
     audit_trail.record(page.actor, request, "case.list", detail={**detail, "page": pager.number, "hits": found.total})
     return page.render("supervision_cases.html", found=found, query=query, pager=pager,
-                       described=_describe(query, page),
+                       described=_describe(query, page), extras=list_extras(db, [i.id for i in found.items], now),
                        csv_url=f"/web/supervision/cases.csv?{urlencode(query.params())}")
 
 

@@ -217,12 +217,13 @@ class ListExtras:
 
 
 def list_extras(session: Session, case_ids: list[str], now: datetime) -> dict[str, ListExtras]:
-    """For cases a list already found the reader may see (a search's hits): their accused and next hearing."""
+    """For cases a list already found the reader may see (a search's hits, a supervisor's list): their accused
+    and next hearing."""
     if not case_ids:
         return {}
     rows = session.scalars(select(Case).where(Case.id.in_(case_ids)))
-    extras = {}
-    for row in rows:
-        state = state_from_json(row.snapshot)
-        extras[row.id] = ListExtras([p.name for p in state.accused()], upcoming_hearing(state, now))
-    return extras
+    return {row.id: extras_of(state_from_json(row.snapshot), now) for row in rows}
+
+
+def extras_of(state: CaseState, now: datetime) -> ListExtras:
+    return ListExtras([p.name for p in state.accused()], upcoming_hearing(state, now))

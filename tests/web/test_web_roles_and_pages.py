@@ -13,7 +13,7 @@ from api.auth import TokenUser
 from api.certificates.schemas import CertificatePublic, CertificateReview, ConvictionPublic, VerificationPublic
 from api.web.pages import page_path_of, safe_next
 from api.web.rendering import render
-from api.web.roles import MY_CERTIFICATES, MY_WORK, REVIEW_QUEUE, offers_for
+from api.web.roles import MY_CERTIFICATES, MY_WORK, REVIEW_QUEUE, SEARCH, SUPERVISION, offers_for
 from core.case import Actor
 from core.vocabulary import CertificateRequestStatus
 from infra.demo import AGENCIES
@@ -33,7 +33,9 @@ def actor(role: str, agency: str = "") -> Actor:
 
 @pytest.mark.parametrize(("role", "agency", "home"), [
     ("citizen", "", MY_CERTIFICATES), ("records_officer", "records", REVIEW_QUEUE),
-    ("police_officer", "station.tripoli.central", MY_WORK), ("auditor", "moi", MY_WORK),
+    ("police_officer", "station.tripoli.central", MY_WORK), ("prosecutor", "pros.tripoli", MY_WORK),
+    ("judge", "court.tripoli", MY_WORK), ("prison_officer", "prison.aljdaida", MY_WORK),
+    ("supervisor", "dir.tripoli", SUPERVISION), ("investigator", "cid", SEARCH), ("auditor", "moi", SEARCH),
 ])
 def test_each_role_lands_on_its_own_work(role: str, agency: str, home: str) -> None:
     assert offers_for(actor(role, agency)).home == home
@@ -50,6 +52,7 @@ def test_records_officers_decide_auditors_only_read_officers_open_cases() -> Non
     records, auditor = offers_for(actor("records_officer", "records")), offers_for(actor("auditor", "moi"))
     assert records.certificate_requests and records.decide_certificates and not records.my_certificates
     assert auditor.certificate_requests and not auditor.decide_certificates and auditor.search
+    assert not auditor.my_work and not offers_for(actor("investigator", "cid")).my_work  # their agencies hold no file
     police = offers_for(actor("police_officer", "station.tripoli.central"))
     assert police.open_case and police.my_work and not police.certificate_requests and not police.my_certificates
     assert offers_for(actor("supervisor", "dir.tripoli")).stalled and not police.stalled

@@ -71,6 +71,10 @@ def test_the_dashboard_in_both_languages_and_its_numbers_lead_to_their_lists(
     cell.click()
     page.wait_for_url(re.compile(r".*/web/supervision/cases.*"))
     assert _count(page, "#cases-total") == total
+    # each case of the list says whom it is against
+    rows = page.locator("#cases-table tbody tr")
+    assert rows.count() > 0 and page.locator("#cases-table tbody tr .hit-extras").count() == rows.count()
+    expect(rows.first.locator(".hit-extras")).to_contain_text("Accused")
     with page.expect_download() as download:
         page.click("#cases-csv")
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").strip().splitlines()
@@ -111,6 +115,11 @@ def test_the_stalled_list_filters_pages_and_sends_a_reminder(browser: Browser, b
     expect(row).to_be_visible()
     expect(row.locator(".not-on-record").first).to_be_visible()
     expect(row).to_contain_text("129")
+    # whom the case is against, under its number (the same line as the search's and the officer's lists)
+    accused = [p.name for p in the_129.accused()]
+    assert accused
+    for name in accused:
+        expect(row.locator(".hit-extras")).to_contain_text(name)
     shot(page, "stalled-filtered-ar")
 
     row.locator(f"#reminder-{the_129.case_id} summary").click()
