@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from core.agencies import AgencyTree
 from core.clocks import TRIPOLI
-from core.procedure import ActionRule, FieldKind, FieldSpec
+from core.procedure import IDENTITY_FIELDS, ActionRule, FieldKind, FieldSpec
 from core.refusal import Refusal
 from core.vocabulary import PartyRole, SentenceKind, VerdictResult, label, label_of
 
 DEFAULT_PARTY_ROWS = 2
 MAX_PARTY_ROWS = 20
+#: what a party row of a report asks first; the rest of a person's identity (core.procedure.IDENTITY_FIELDS:
+#: birth date and place, mother's name, passport) folds out under it
+PARTY_KEYS = ("role", "name", "national_id")
+PARTY_IDENTITY_KEYS = tuple(spec.name for spec in IDENTITY_FIELDS)
 #: to the second: a verdict pronounced right after a hearing must not default to a minute before it
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M:%S"
 
@@ -42,6 +46,8 @@ class Widget:
     value: str = ""
     options: list[tuple[str, str]] = field(default_factory=list)
     rows: list[dict[str, str]] = field(default_factory=list)  # parties / verdicts
+    #: a parties widget's identity fields, one list per row (their names: parties-<row>-<field>)
+    row_widgets: list[list[Widget]] = field(default_factory=list)
     #: a verdicts widget's second choice: the kinds of sentence
     extra_options: list[tuple[str, str]] = field(default_factory=list)
 
@@ -123,8 +129,9 @@ def _widget(spec: FieldSpec, context: FormContext, values: Mapping[str, str], al
     elif kind is FieldKind.parties:
         widget.kind = "parties"
         count = party_row_count(values.get("party_rows"))
-        widget.rows = [{k: values.get(f"parties-{i}-{k}", "") for k in ("role", "name", "national_id")}
-                       for i in range(count)]
+        widget.rows = [{k: values.get(f"parties-{i}-{k}", "") for k in PARTY_KEYS} for i in range(count)]
+        widget.row_widgets = [[_widget(replace(spec, name=f"parties-{i}-{spec.name}"), context, values, (),
+                                       fresh=fresh) for spec in IDENTITY_FIELDS] for i in range(count)]
         widget.options = [(r.value, label(r, language)) for r in PartyRole]
     elif kind is FieldKind.verdicts:
         widget.kind = "verdicts"
@@ -178,14 +185,18 @@ def _filled_party_rows(form: Mapping[str, str]) -> list[int]:
     rows = party_row_count(form.get("party_rows"))
     # an untouched row is not a party
     return [i for i in range(min(rows, MAX_PARTY_ROWS))
-            if any(form.get(f"parties-{i}-{k}", "").strip() for k in ("role", "name", "national_id"))]
+            if any(form.get(f"parties-{i}-{k}", "").strip() for k in (*PARTY_KEYS, *PARTY_IDENTITY_KEYS))]
 
 
 def _parties(form: Mapping[str, str]) -> list[dict[str, str | None]]:
     parties = []
     for i in _filled_party_rows(form):
-        row = {k: form.get(f"parties-{i}-{k}", "").strip() for k in ("role", "name", "national_id")}
-        parties.append({"role": row["role"], "name": row["name"], "national_id": row["national_id"] or None})
+        row = {k: form.get(f"parties-{i}-{k}", "").strip() for k in PARTY_KEYS}
+        party: dict[str, str | None] = {"role": row["role"], "name": row["name"],
+                                        "national_id": row["national_id"] or None}
+        # the identity fields only when given, as the API's JSON would carry them
+        party.update({k: v for k in PARTY_IDENTITY_KEYS if (v := form.get(f"parties-{i}-{k}", "").strip())})
+        parties.append(party)
     return parties
 
 

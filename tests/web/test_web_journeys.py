@@ -191,9 +191,18 @@ def test_police(visit: Any, base_url: str, api: Api, cases: dict[str, str], lang
     page.fill("#open-occurred_at", (datetime.now(TRIPOLI) - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%S"))
     page.fill("#open-place", "طرابلس، الظهرة")
     page.fill("#open-narrative", "سرقت دراجة المشتكي من أمام منزله.")
+    # the suspect with what tells them apart from a namesake: birth date and place, mother's name
+    page.select_option("#open-parties-0-role", "suspect")
+    page.fill("#open-parties-0-name", "سالم علي محمد الفيتوري")
+    page.locator("#open-parties-0-identity summary").click()
+    page.fill("#open-parties-0-birth_date", "1990-05-01")
+    page.fill("#open-parties-0-birth_place", "مصراتة")
+    page.fill("#open-parties-0-mother_name", "فاطمة سالم")
     page.click("#submit-open-case")
     expect(page.locator("#done")).to_be_visible()
     assert in_view(page, "#done")
+    expect(page.locator("#parties .birth-place")).to_contain_text("مصراتة")
+    expect(page.locator("#parties .mother-name")).to_contain_text("فاطمة سالم")
     # an action sent without its details: refused, every missing field listed, and the summary in view
     page.locator("#action-add_party summary").click()
     page.locator("#action-add_party button[type=submit]").click()
@@ -289,6 +298,10 @@ def test_supervisor(visit: Any, base_url: str, language: str, device: str) -> No
 def test_investigator(visit: Any, base_url: str, api: Api, cases: dict[str, str], language: str,
                       device: str) -> None:
     page = visit("investigator", language, device)
+    # the CID holds no file: the investigator's home is the search, saying what it reaches
+    expect(page).to_have_url(re.compile(rf"{re.escape(base_url)}/web/search"))
+    expect(page.locator("#search-scope")).to_be_visible()
+    expect(page.locator("#search-people")).to_be_visible()
     check(page, language, f"investigator-home-{language}-{device}")
     hit = page.locator(f".results li:has(a[href='/web/cases/{cases['at_prosecution']}'])")
 
