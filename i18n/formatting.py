@@ -32,18 +32,28 @@ def local_day(value: datetime | date, language: str) -> str:
 
 
 def duration(seconds: int, language: str) -> str:
-    """A length of time, to the two largest units that matter: "2 d 5 h", "3 h 10 min", "4 min"."""
-    gettext = translations(language).gettext
+    """A length of time, to the two largest units that matter: "2 days 5 hours", "3 hours 10 minutes",
+    "4 minutes", each unit in its language's plural form (Arabic has six: يومان، 3 أيام، 11 يوماً)."""
+    catalog = translations(language)
+    gettext, ngettext = catalog.gettext, catalog.ngettext
     amount = abs(seconds)
     days, rest = divmod(amount, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
+
+    def said(*parts: str) -> str:
+        return parts[0] if len(parts) == 1 else gettext("%(larger)s %(smaller)s") % {"larger": parts[0],
+                                                                                    "smaller": parts[1]}
+
+    day_text = ngettext("%(num)d day", "%(num)d days", days) % {"num": days}
+    hour_text = ngettext("%(num)d hour", "%(num)d hours", hours) % {"num": hours}
+    minute_text = ngettext("%(num)d minute", "%(num)d minutes", minutes) % {"num": minutes}
     if days:
-        return gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+        return said(day_text, hour_text) if hours else said(day_text)
     if hours:
-        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+        return said(hour_text, minute_text) if minutes else said(hour_text)
     if minutes:
-        return gettext("%(minutes)d min") % {"minutes": minutes}
+        return said(minute_text)
     return gettext("under a minute")
 
 

@@ -84,6 +84,13 @@ def test_open_case_form_reads_back_as_the_api_body() -> None:
     assert fields["offence"] == "سرقة"
     assert fields["parties"] == [{"role": "accused", "name": "أحمد عبد الله المبروك", "national_id": "12"},
                                  {"role": "victim", "name": "سالم", "national_id": None}]
+    # the rest of a person's identity, where the clerk filled it in, goes as the API's JSON carries it
+    identity = {"parties-0-role": "accused", "parties-0-name": "سالم علي محمد الفيتوري",
+                "parties-0-birth_date": "1990-05-01", "parties-0-birth_place": " مصراتة ",
+                "parties-0-mother_name": "فاطمة", "parties-0-passport_number": "", "parties-0-nationality": ""}
+    assert fields_from_form(ACTIONS_BY_NAME["open_case"], {**identity, "party_rows": "1"})["parties"] == [
+        {"role": "accused", "name": "سالم علي محمد الفيتوري", "national_id": None, "birth_date": "1990-05-01",
+         "birth_place": "مصراتة", "mother_name": "فاطمة"}]
     # the service counts only the parties sent; the form shows the error on the row the user filled
     assert error_field(form, "parties[0].national_id") == "parties-1-national_id"
     assert error_field(form, "occurred_at") == "occurred_at"
@@ -106,8 +113,14 @@ def test_dates_are_tripoli_time_with_western_digits_in_both_languages() -> None:
     instant = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)  # 00:30 the next day in Tripoli (UTC+2)
     assert local_datetime(instant, "ar") == "02/03/2026 00:30"
     assert local_datetime(instant, "en") == "02/03/2026 00:30"
-    assert time_left(instant + timedelta(hours=5, minutes=3), instant, "en") == "5 h 3 min left"
-    assert time_left(instant - timedelta(days=2, hours=1), instant, "ar") == "انقضى منذ 2 يوم 1 ساعة"
+    assert time_left(instant + timedelta(hours=5, minutes=3), instant, "en") == "5 hours 3 minutes left"
+    assert time_left(instant + timedelta(hours=1, minutes=1), instant, "en") == "1 hour 1 minute left"
+    # each unit in its Arabic plural form: the dual, 3 to 10, 11 to 99, and the unit alone when it is one
+    assert time_left(instant - timedelta(days=2, hours=1), instant, "ar") == "مضى على انقضائه يومان وساعة واحدة"
+    assert time_left(instant + timedelta(days=3, hours=11), instant, "ar") == "متبقٍ 3 أيام و11 ساعة"
+    assert time_left(instant + timedelta(days=12), instant, "ar") == "متبقٍ 12 يوماً"
+    assert time_left(instant + timedelta(days=100), instant, "ar") == "متبقٍ 100 يوم"
+    assert time_left(instant + timedelta(minutes=2), instant, "ar") == "متبقٍ دقيقتان"
 
 
 def test_search_highlights_keep_only_the_mark_tags() -> None:
