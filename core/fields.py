@@ -53,7 +53,7 @@ def _text(value: Any, name: str, required: bool, *, prose: bool) -> str | None:
     text = clean_text(value, name, prose=prose) if value is not None else ""
     if not text:
         if required:
-            raise invalid(name, f"{name} is required", "هذا الحقل مطلوب", "missing_field")
+            raise invalid(name, "this field is required", "هذا الحقل مطلوب", "missing_field")
         return None
     return text
 
@@ -154,7 +154,7 @@ def _check_one(spec: FieldSpec, value: Any, state: CaseState | None, now: dateti
     missing = value is None or value == "" or value == []
     if missing:
         if required:
-            raise invalid(name, f"{name} is required", "هذا الحقل مطلوب", "missing_field")
+            raise invalid(name, "this field is required", "هذا الحقل مطلوب", "missing_field")
         return None
     kind = spec.kind
     if kind in (FieldKind.line, FieldKind.text):
