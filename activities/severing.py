@@ -16,16 +16,16 @@ from config.settings import get_settings
 from core.case import CaseStart
 from core.clocks import TRIPOLI
 from core.transitions import decide_severed_in, new_case
-from store.case_numbers import allocate_number
+from store.case_numbers import number_for_case
 from store.database import session_scope
 from store.models import Case
 from workflows.client import CASE_WORKFLOW, case_workflow_id
 from workflows.messages import START_SEVERED_CASE, SeveredCase
 
 
-def _number(agency: str) -> str:
+def _number(case_id: str, agency: str) -> str:
     with session_scope() as session:
-        return allocate_number(session, agency, datetime.now(TRIPOLI).year)
+        return number_for_case(session, case_id, agency, datetime.now(TRIPOLI).year)
 
 
 def _recorded_number(case_id: str) -> str | None:
@@ -46,14 +46,14 @@ async def _started(handle: WorkflowHandle[object, object]) -> bool:
 
 @activity.defn(name=START_SEVERED_CASE)
 async def start_severed_case(request: SeveredCase) -> str:
-    """Idempotent: the new case's id was decided with the severance, and a second start of its workflow is
-    refused (REJECT_DUPLICATE), so a retry starts nothing twice. A retry after the number was drawn but before
-    the start draws another: a number may be skipped, never given twice."""
+    """Idempotent: the new case's id was decided with the severance, a second start of its workflow is refused
+    (REJECT_DUPLICATE), and its number is reserved by that id, so a retry starts nothing twice and draws no
+    second number (a register's numbers stay consecutive)."""
     client = activity.client()
     handle = client.get_workflow_handle(case_workflow_id(request.case_id))
     if await _started(handle):
         return await asyncio.to_thread(_recorded_number, request.case_id) or ""
-    number = await asyncio.to_thread(_number, request.agency)
+    number = await asyncio.to_thread(_number, request.case_id, request.agency)
     event = decide_severed_in(request.case_id, request.file, datetime.now(UTC))
     state = new_case(request.case_id, number, request.rules, event)
     try:

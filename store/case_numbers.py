@@ -6,7 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store.models import CaseNumber
+from store.models import CaseNumber, CaseNumberReservation
 
 
 def allocate_number(session: Session, agency: str, year: int) -> str:
@@ -24,3 +24,21 @@ def allocate_number(session: Session, agency: str, year: int) -> str:
             last = session.scalar(bump)
     assert last is not None
     return f"{agency}/{year}/{last:05d}"
+
+
+def number_for_case(session: Session, case_id: str, agency: str, year: int) -> str:
+    """The case's number: the one it was given before (a retry of its opening or severance), or the next of the
+    agency's year, reserved for it in the same transaction. A register's numbers are consecutive: a retry never
+    draws a second number and leaves the first one unused."""
+    given = session.get(CaseNumberReservation, case_id)
+    if given is not None:
+        return given.number
+    try:
+        with session.begin_nested():  # the draw and the reservation together, or neither
+            number = allocate_number(session, agency, year)
+            session.add(CaseNumberReservation(case_id=case_id, number=number))
+    except IntegrityError:  # a concurrent retry of the same case reserved first: its number, and ours undrawn
+        reserved = session.get(CaseNumberReservation, case_id)
+        assert reserved is not None
+        return reserved.number
+    return number

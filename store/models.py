@@ -201,6 +201,16 @@ class CaseNumber(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CaseNumberReservation(Base):
+    """The number a case got, by the case's id (decided before its workflow starts): a retried opening or
+    severance finds its number here instead of drawing another, so that no number of a register is skipped."""
+
+    __tablename__ = "case_number_reservations"
+
+    case_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+
+
 class CaseGrant(Base):
     """An explicit grant: the agency may see the case (sealed ones too) without having held it."""
 

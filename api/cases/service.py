@@ -44,7 +44,7 @@ from core.transitions import action_options, decide_open
 from core.vocabulary import Category, ClockStatus, Outcome, Stage
 from store.access import granted_agencies, readable_statement
 from store.agencies import agency_refs, load_agency_tree
-from store.case_numbers import allocate_number
+from store.case_numbers import number_for_case
 from store.codec import state_from_json
 from store.documents import linked, parse_ref, unknown_document
 from store.models import Case, CaseDeadline, CaseEventRow
@@ -130,7 +130,7 @@ async def open_case(actor: Actor, fields: dict[str, Any], idempotency_key: str |
 
 async def _start_case(command: ActionCommand, case_id: str, session: Session, temporal: Client) -> Opened:
     settings = get_settings()
-    number = await run_in_threadpool(_allocate_and_commit, session, command.actor.agency)
+    number = await run_in_threadpool(_reserve_and_commit, session, case_id, command.actor.agency)
     start = WithStartWorkflowOperation(
         CaseWorkflow.run, CaseStart(case_id=case_id, number=number, rules=rulebook(), command=command),
         id=case_workflow_id(case_id), task_queue=settings.task_queue,
@@ -145,13 +145,14 @@ async def _start_case(command: ActionCommand, case_id: str, session: Session, te
         if refused is not None:
             raise refused from None
         raise
-    # a concurrent retry may have started the workflow first, under the number it drew: answer with that one
+    # the number is reserved by the case's id, so a retry that joined the started workflow drew no other; a case
+    # opened before reservations existed answers with the number it has on record
     number = await run_in_threadpool(session.scalar, select(Case.number).where(Case.id == case_id)) or number
     return Opened(result, number)
 
 
-def _allocate_and_commit(session: Session, agency: str) -> str:
-    number = allocate_number(session, agency, datetime.now(TRIPOLI).year)
+def _reserve_and_commit(session: Session, case_id: str, agency: str) -> str:
+    number = number_for_case(session, case_id, agency, datetime.now(TRIPOLI).year)
     session.commit()
     return number
 

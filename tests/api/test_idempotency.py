@@ -55,6 +55,12 @@ def test_concurrent_retries_of_an_opening_answer_the_same_case_and_number(api: A
     case = _case(api, bodies[0]["id"])
     assert case["number"] == bodies[0]["number"]
     assert [e["name"] for e in case["timeline"]] == ["open_case"]
+    # the retries drew no number of their own: the station's next report takes the very next one (this suite
+    # opens its cases one at a time, so no other opening comes between)
+    station, year, serial = case["number"].rsplit("/", 2)
+    following = officer("POST", "/api/v1/cases", json=_report(), headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert following.status_code == 201, following.text
+    assert following.json()["number"] == f"{station}/{year}/{int(serial) + 1:05d}"
 
 
 def test_a_retried_action_returns_the_first_result_and_records_one_event(api: Api) -> None:

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from store.case_numbers import allocate_number
+from store.case_numbers import allocate_number, number_for_case
 
 
 def test_concurrent_openings_draw_distinct_consecutive_numbers(db_engine: Engine) -> None:
@@ -21,3 +21,19 @@ def test_concurrent_openings_draw_distinct_consecutive_numbers(db_engine: Engine
     with Session(db_engine) as session, session.begin():
         assert allocate_number(session, "station.benghazi.central", 2026).endswith("/00001")
         assert allocate_number(session, "station.tripoli.central", 2027).endswith("/2027/00001")
+
+
+def test_a_retried_opening_keeps_its_number_and_skips_none(db_engine: Engine) -> None:
+    """An opening or a severance retried (the same case id) finds the number reserved for it: the register's
+    next number goes to the next case, so no number is left unused."""
+    def reserve(case_id: str) -> str:
+        with Session(db_engine) as session, session.begin():
+            return number_for_case(session, case_id, "station.misrata.central", 2026)
+
+    first = reserve("case-a")
+    with ThreadPoolExecutor(max_workers=8) as pool:  # retries racing each other
+        again = set(pool.map(lambda _: reserve("case-a"), range(16)))
+    assert again == {first} and first.endswith("/2026/00001")
+    assert reserve("case-b").endswith("/2026/00002")
+    with Session(db_engine) as session, session.begin():
+        assert allocate_number(session, "station.misrata.central", 2026).endswith("/00003")
