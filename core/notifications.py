@@ -20,8 +20,8 @@ from core.agencies import AgencyTree
 from core.case import CaseEvent, CaseState, Clock
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS, ACTIONS_BY_NAME, ActionRule, Who
+from core.proceedings import CUSTODY_CLOCKS
 from core.roles import ROLE_CAPABILITIES, Capability
-from core.transitions import CUSTODY_CLOCKS
 from core.vocabulary import AgencyKind, NotificationKind, Role, Stage, SystemEvent
 
 K = NotificationKind

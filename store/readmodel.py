@@ -16,9 +16,10 @@ from core.agencies import AgencyTree
 from core.arabic import normalize_name
 from core.case import CaseEvent, CaseState, Party
 from core.clocks import RuleBook
+from core.effects import apply
 from core.notifications import Notice, notices_for_event
 from core.supervision import Deadline, case_deadlines, closed_at, stage_entered_at
-from core.transitions import apply, new_case
+from core.transitions import new_case
 from core.vocabulary import SystemEvent
 from store.agencies import load_agency_tree
 from store.codec import event_from_row, state_from_json, to_json
