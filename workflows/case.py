@@ -33,7 +33,7 @@ from temporalio.common import SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from core import clock_events, effects, transitions
+    from core import clock_events, effects, severance, transitions
     from core.case import ActionCommand, CaseEvent, CaseStart, CaseState, MergeDelivery
     from core.procedure import RuleRevision
     from core.refusal import Refusal
@@ -207,7 +207,7 @@ class CaseWorkflow:
         effects.apply(self._state, event)
         self._outbox.append(event)
         self._wake = True
-        severed = transitions.severance_of(event)
+        severed = severance.severance_of(event)
         if severed is not None:
             case_id, file = severed
             self._severances.append((event.seq, SeveredCase(case_id, self._state.case_id, self._state.owner_agency,
