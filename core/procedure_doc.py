@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from core.clocks import WEEKDAYS, ClockRule, RuleBook, default_rulebook
+from core.competence import trial_level
 from core.effects import WINDOWS_AFTER, per_accused_rules
+from core.guards import GUARDS
 from core.juveniles import JUVENILE_ROUTE, JUVENILE_RULE
 from core.procedure import ACTIONS, LATEST_REVISION, PROCEDURE_VERSION, ActionRule, RuleRevision, effect_name
 from core.records import default_record_rules
-from core.transitions import GUARDS, trial_level
 from core.vocabulary import (
     HELD,
     SENTENCES_WITH_A_TERM,

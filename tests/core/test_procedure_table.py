@@ -14,9 +14,10 @@ import pytest
 from core.case import ActionCommand, CaseRef, CaseState
 from core.clock_events import due_clock_events
 from core.effects import apply, apply_effect
+from core.guards import GUARDS
 from core.procedure import ACTIONS, Effect, FieldKind, Involve, RuleRevision
 from core.refusal import Refusal
-from core.transitions import GUARDS, decide
+from core.transitions import decide
 from core.vocabulary import STAGE_OWNER_KIND, AgencyKind, Custody, Stage
 from tests.core.conftest import Walked
 from tests.core.test_prison import WARDEN, admitted, committed, final_convicts
