@@ -1,186 +1,39 @@
 """The guards named in the procedure table (`ActionRule.guard`): each a precondition on the case, on each party an
 action names, on the agency it names, or on the values submitted (core.guard_context). `GUARDS` maps the table's
-names to them; `decide()` and its dry run `action_options()` (core.transitions) ask them. Pure, no I/O.
+names to them; `decide()` and its dry run `action_options()` (core.transitions) ask them. The guards on the people
+a case holds are in core.custody_guards, those on competent courts in core.competence. Pure, no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from core.case import AgencyRef, CaseState, Party
+from core.case import AgencyRef, Party
 from core.clocks import TRIPOLI
 from core.competence import _court, competent_appeal_court, competent_court, competent_trial_court, remand_court
-from core.custody import held_parties
+from core.custody_guards import (
+    _held,
+    a_prison,
+    another_prison,
+    arrest_after_report,
+    committable,
+    committed_here,
+    detained_below_cap,
+    ended_after_verdict,
+    executable_conviction,
+    extension_within_limits,
+    imprisoned_here,
+    may_be_detained,
+    not_yet_held,
+    nothing_left_to_execute,
+    sentence_to_end,
+)
 from core.fields import parse_instant
 from core.guard_context import CaseCheck, Guard, GuardContext, PartyCheck
-from core.procedure import ACTIONS_BY_NAME, ActionRule, Close, CloseByVerdicts, Dispose, ExtendDetention, RuleRevision
-from core.proceedings import (
-    CUSTODY_CLOCKS,
-    MERGEABLE_STAGES,
-    accused_at_issue,
-    final_verdicts,
-    hearings_in_stage,
-    seized_since,
-    window_open,
-)
+from core.procedure import RuleRevision
+from core.proceedings import MERGEABLE_STAGES, accused_at_issue, hearings_in_stage, seized_since, window_open
 from core.refusal import Refusal, conflict, forbidden, invalid
 from core.roles import reassign_power
-from core.sentences import death_unconfirmed
-from core.vocabulary import (
-    DEFENDANT_ROLES,
-    HELD,
-    IN_PRISON,
-    AgencyKind,
-    Category,
-    ClockStatus,
-    Custody,
-    Outcome,
-    SentenceKind,
-    Stage,
-    VerdictResult,
-)
+from core.vocabulary import DEFENDANT_ROLES, HELD, AgencyKind, Category, Outcome
 from core.who_may_act import holder_kinds, in_scope
-
-# ---------------------------------------------------------------- arrest and detention
-
-
-def _not_yet_held(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.free:
-        return conflict("already_held", "this person is already held", "الشخص محتجز بالفعل")
-    return None
-
-
-def _arrest_after_report(context: GuardContext) -> Refusal | None:
-    if parse_instant(context.fields["arrested_at"], "arrested_at") < context.state.occurred_at:
-        return invalid("arrested_at", "an arrest cannot precede the reported events",
-                       "لا يمكن أن يسبق القبض تاريخ الواقعة", "arrest_before_report")
-    return None
-
-
-def _held(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody == Custody.free:
-        return conflict("not_held", "this person is not held", "هذا الشخص غير محتجز")
-    if party.custody in IN_PRISON and context.revision >= RuleRevision.sentences_and_prison:
-        return conflict("in_prison", "a prisoner is released by the prison that holds them",
-                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
-    return None
-
-
-def _cap_reached(cap: int) -> Refusal:
-    return invalid("days", f"extensions may not exceed {cap} days in all", f"مجموع مدد المد لا يتجاوز {cap} يوماً",
-                   "extension_cap_reached")
-
-
-def _detained_below_cap(context: GuardContext, party: Party) -> Refusal | None:
-    follows_person = context.revision >= RuleRevision.custody_follows_person
-    if follows_person and (party.custody == Custody.release_due or (
-            party.custody == Custody.detained and not _custody_running(context.state, party))):
-        return _release_due()
-    if party.custody not in (Custody.detained, Custody.release_due) or (
-            party.custody == Custody.release_due and follows_person):
-        return conflict("not_detained", "this person is not in pre-trial detention",
-                        "هذا الشخص ليس محبوساً احتياطياً")
-    clock = extension_clock(context)
-    cap = context.state.rules.clock(clock).cap
-    if cap and _days_extended(party, clock) >= cap:
-        return _cap_reached(cap)
-    return None
-
-
-def _extension_within_limits(context: GuardContext) -> Refusal | None:
-    clock = extension_clock(context)
-    rule = context.state.rules.clock(clock)
-    days = context.fields["days"]
-    if days > rule.length:
-        return invalid("days", f"one extension is at most {rule.length} days",
-                       f"مدة المد لا تتجاوز {rule.length} يوماً", "extension_too_long")
-    party = context.state.party(context.fields["party_id"])
-    if rule.cap and party is not None and _days_extended(party, clock) + days > rule.cap:
-        return _cap_reached(rule.cap)
-    return None
-
-
-# ---------------------------------------------------------------- custody and detention follow the person
-
-
-def _release_due() -> Refusal:
-    return conflict("release_due", "this person's detention has expired: they must be released, and it can no "
-                    "longer be extended", "انتهت مدة حبس هذا الشخص: يجب الإفراج عنه، ولا يجوز مد حبسه بعد انتهائها")
-
-
-def _custody_running(state: CaseState, party: Party) -> bool:
-    """A period still holds this person: one of their custody clocks is open."""
-    return any(c.subject == party.party_id and c.name in CUSTODY_CLOCKS and c.status == ClockStatus.open
-               for c in state.clocks)
-
-
-def extension_clock(context: GuardContext) -> str:
-    """Which period an extension adds to: the trial court's own once it holds the case (since custody follows the
-    person); during the investigation, the judge's, whose cap counts per person."""
-    rule = ACTIONS_BY_NAME["extend_detention"]
-    extension = next(e for e in rule.effects if isinstance(e, ExtendDetention))
-    if (context.revision >= RuleRevision.custody_follows_person and context.state.stage == Stage.trial
-            and extension.trial_clock):
-        return extension.trial_clock
-    return extension.clock
-
-
-def _days_extended(party: Party, clock: str) -> int:
-    if clock == "judicial_detention":
-        return party.detention_days_extended
-    return party.days_extended.get(clock, 0)
-
-
-def _may_be_detained(context: GuardContext, party: Party) -> Refusal | None:
-    """A detention order is for a suspect or an accused, and never restarts a detention already running or
-    expired (only a judge extends it)."""
-    if context.revision < RuleRevision.custody_follows_person:
-        return None
-    if party.role not in DEFENDANT_ROLES:
-        return conflict("not_a_defendant", "only a suspect or an accused can be detained",
-                        "لا يحبس احتياطياً إلا المشتبه به أو المتهم")
-    if party.custody == Custody.release_due:
-        return _release_due()
-    if party.custody == Custody.detained:
-        return conflict("already_detained", "this person is already detained: only a judge extends a detention",
-                        "هذا الشخص محبوس احتياطياً بالفعل: لا يمد الحبس إلا القاضي")
-    return None
-
-
-def closes_case(rule: ActionRule) -> bool:
-    """The action ends the case's hold on its people (a merge carries them to the case it joins instead); a
-    decision for one accused alone (`Dispose` with its party named) ends it for that accused."""
-    return any(isinstance(e, CloseByVerdicts | Dispose) or (isinstance(e, Close) and e.outcome != Outcome.merged)
-               for e in rule.effects)
-
-
-def _disposal(rule: ActionRule) -> Dispose | None:
-    return next((e for e in rule.effects if isinstance(e, Dispose)), None)
-
-
-def nobody_held(rule: ActionRule, state: CaseState, revision: RuleRevision,
-                 fields: Mapping[str, Any] | None = None) -> Refusal | None:
-    """A case does not close while someone is held under it, nor do one accused's proceedings end while the case
-    holds them: each is released first, and the release recorded. With no `fields` (a dry run), an action that
-    may be decided for one accused alone stays open while some accused in the proceedings is free."""
-    if revision < RuleRevision.custody_follows_person or not closes_case(rule):
-        return None
-    held = held_parties(state)
-    disposal = _disposal(rule)
-    if disposal is not None and revision >= RuleRevision.per_accused:
-        if fields is None:
-            if any(p not in held for p in state.active_accused()):
-                return None
-        elif fields.get(disposal.party_field):
-            return None  # one accused alone: their guard (_free_to_dispose) asks whether the case holds them
-    if not held:
-        return None
-    names = "، ".join(p.name for p in held)
-    return Refusal("person_held", 409, f"the case still holds {len(held)} person(s): record their release first",
-                   f"ما زال محتجزاً على ذمة القضية: {names}؛ يجب تسجيل الإفراج أولاً", None,
-                   {"held": [p.party_id for p in held]})
-
 
 # ---------------------------------------------------------------- the case and its proceedings
 
@@ -346,111 +199,6 @@ def _merge_target_open(context: GuardContext) -> Refusal | None:
     return None
 
 
-# ---------------------------------------------------------------- convicts: prison, execution, end of sentence
-
-
-def _finally_convicted(context: GuardContext, party: Party) -> Refusal | None:
-    verdict = context.state.latest_verdict(party.party_id)
-    if verdict is None or verdict.result != VerdictResult.convicted or not verdict.final:
-        return conflict("not_convicted", "this person has no final conviction", "لا يوجد حكم بات بالإدانة")
-    return None
-
-
-def _executable_conviction(context: GuardContext, party: Party) -> Refusal | None:
-    """A final conviction, and (since sentences are data) not a death sentence the Supreme Court has not confirmed."""
-    refusal = _finally_convicted(context, party)
-    if refusal is not None or context.revision < RuleRevision.sentences_and_prison:
-        return refusal
-    verdict = context.state.latest_verdict(party.party_id)
-    if verdict is not None and death_unconfirmed(verdict):
-        return conflict("death_sentence_unconfirmed", "a death sentence is executed only once the Supreme Court has "
-                        "confirmed it", "لا تنفذ عقوبة الإعدام إلا بعد إقرارها من المحكمة العليا")
-    return None
-
-
-def _nothing_left_to_execute(context: GuardContext) -> Refusal | None:
-    state = context.state
-    if state.stage == Stage.final and any(v.result == VerdictResult.convicted for v in final_verdicts(state)):
-        return conflict("execution_pending", "record the execution of the sentences first",
-                        "يجب تسجيل تنفيذ الأحكام أولاً")
-    if context.revision >= RuleRevision.sentences_and_prison:
-        # execution is per convict: the case waits for every one of them, not the first
-        pending = [v.party_id for v in final_verdicts(state) if v.result == VerdictResult.convicted
-                   and v.executed_at is None and v.sentence_ended_at is None]
-        if pending:
-            return Refusal("execution_pending", 409, "record the execution of every convict's sentence first",
-                           "يجب تسجيل تنفيذ العقوبة على كل محكوم عليه أولاً", None, {"pending": pending})
-    return None
-
-
-def _committable(context: GuardContext, party: Party) -> Refusal | None:
-    """A final conviction to imprisonment (or one whose sentence is given in words only), not yet with a prison."""
-    refusal = _executable_conviction(context, party)
-    if refusal is not None:
-        return refusal
-    verdict = context.state.latest_verdict(party.party_id)
-    assert verdict is not None
-    if party.custody in IN_PRISON:
-        return conflict("already_committed", "this convict is already committed to a prison",
-                        "المحكوم عليه مودع بإحدى المؤسسات بالفعل")
-    if verdict.sentence_ended_at is not None:
-        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
-    if verdict.penalty and verdict.penalty.get("kind") != SentenceKind.imprisonment:
-        return conflict("no_custodial_sentence", "this sentence imprisons nobody",
-                        "العقوبة المحكوم بها ليست سالبة للحرية")
-    return None
-
-
-def _a_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    if target.kind != AgencyKind.prison:
-        return invalid("to_agency", "a convict is committed to a prison", "يودع المحكوم عليه مؤسسة إصلاح وتأهيل",
-                       "not_a_prison")
-    return None
-
-
-def _another_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    refusal = _a_prison(context, target)
-    if refusal is None and target.code == context.actor.agency:
-        return conflict("same_prison", "the prisoner is already in this prison", "النزيل في هذه المؤسسة بالفعل")
-    return refusal
-
-
-def _committed_here(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.committed or party.prison != context.actor.agency:
-        return conflict("not_committed_here", "no convict of this case is committed to your prison under this name",
-                        "هذا الشخص غير مودع بمؤسستكم")
-    return None
-
-
-def _imprisoned_here(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.imprisoned or party.prison != context.actor.agency:
-        return conflict("not_imprisoned_here", "this person is not held in your prison", "هذا الشخص ليس نزيلاً بمؤسستكم")
-    return None
-
-
-def _sentence_to_end(context: GuardContext, party: Party) -> Refusal | None:
-    """The prosecution records the end of a sentence served outside a prison (a fine paid, a suspension run) or
-    prescribed; a prisoner's is recorded by their prison when it releases them."""
-    refusal = _finally_convicted(context, party)
-    if refusal is not None:
-        return refusal
-    if party.custody in IN_PRISON:
-        return conflict("in_prison", "a prisoner is released by the prison that holds them",
-                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
-    verdict = context.state.latest_verdict(party.party_id)
-    if verdict is not None and verdict.sentence_ended_at is not None:
-        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
-    return None
-
-
-def _ended_after_verdict(context: GuardContext) -> Refusal | None:
-    verdict = context.state.latest_verdict(context.fields["party_id"])
-    if verdict is not None and parse_instant(context.fields["ended_at"], "ended_at") < verdict.at:
-        return invalid("ended_at", "a sentence cannot end before the verdict", "لا تنقضي العقوبة قبل صدور الحكم",
-                       "ended_before_verdict")
-    return None
-
-
 # ---------------------------------------------------------------- separation of powers: where a case is reassigned
 
 
@@ -525,14 +273,14 @@ def _all_of(*checks: CaseCheck) -> CaseCheck:
 
 
 GUARDS: dict[str, Guard] = {
-    "arrest_after_report": Guard(on_party=_not_yet_held, on_values=_arrest_after_report),
+    "arrest_after_report": Guard(on_party=not_yet_held, on_values=arrest_after_report),
     "person_held": Guard(on_party=_held),
-    "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
-    "may_be_detained": Guard(on_party=_may_be_detained),
-    "committable_convict": Guard(on_party=_committable, on_agency=_a_prison),
-    "committed_here": Guard(on_party=_committed_here),
-    "imprisoned_here": Guard(on_party=_imprisoned_here, on_agency=_another_prison),
-    "sentence_to_end": Guard(on_party=_sentence_to_end, on_values=_ended_after_verdict),
+    "person_detained_within_cap": Guard(on_party=detained_below_cap, on_values=extension_within_limits),
+    "may_be_detained": Guard(on_party=may_be_detained),
+    "committable_convict": Guard(on_party=committable, on_agency=a_prison),
+    "committed_here": Guard(on_party=committed_here),
+    "imprisoned_here": Guard(on_party=imprisoned_here, on_agency=another_prison),
+    "sentence_to_end": Guard(on_party=sentence_to_end, on_values=ended_after_verdict),
     "handoff_pending": Guard(on_case=_handoff_pending),
     "archived": Guard(on_case=_archived),
     "has_accused": Guard(on_case=_has_accused, on_agency=competent_trial_court),
@@ -547,14 +295,14 @@ GUARDS: dict[str, Guard] = {
                                                  "انقضى ميعاد الاستئناف"), on_agency=competent_appeal_court),
     "cassation_window_open": Guard(on_party=_window("cassation_window", "the cassation window is closed",
                                                     "انقضى ميعاد الطعن بالنقض")),
-    "convicted_party": Guard(on_party=_executable_conviction),
-    "nothing_left_to_execute": Guard(on_case=_nothing_left_to_execute),
+    "convicted_party": Guard(on_party=executable_conviction),
+    "nothing_left_to_execute": Guard(on_case=nothing_left_to_execute),
     "reconcilable": Guard(on_case=_reconcilable, on_party=_free_to_dispose),
     "accused_in_proceedings": Guard(on_party=_free_to_dispose),
     "severable": Guard(on_case=_others_remain, on_party=_in_proceedings),
     "merge_target_open": Guard(on_values=_merge_target_open),
     "same_kind_target": Guard(on_agency=_same_kind_target),
-    "detention_before_competent_court": Guard(on_party=_detained_below_cap, on_agency=competent_court),
+    "detention_before_competent_court": Guard(on_party=detained_below_cap, on_agency=competent_court),
     "remand_to_quashed_court": Guard(on_agency=remand_court),
     "identity_to_add": Guard(on_party=_identity_missing, on_values=_identity_added),
 }

@@ -19,6 +19,7 @@ from core.agencies import COURT_KINDS
 from core.case import ActionCommand, Actor, ActorRef, AgencyRef, CaseEvent, CaseState, MergeDelivery
 from core.clocks import RuleBook
 from core.custody import custody_to_carry, held_parties
+from core.custody_guards import extension_clock, nobody_held
 from core.effects import (
     ACKNOWLEDGES_FIELD,
     CUSTODY_CARRIED_FIELD,
@@ -32,7 +33,7 @@ from core.effects import (
 )
 from core.fields import check_fields, parse_instant
 from core.guard_context import Guard, GuardContext
-from core.guards import GUARDS, NO_GUARD, extension_clock, nobody_held
+from core.guards import GUARDS, NO_GUARD
 from core.procedure import (
     ACTIONS,
     ACTIONS_BY_NAME,
