@@ -147,7 +147,7 @@ def _disposal(rule: ActionRule) -> Dispose | None:
 
 
 def nobody_held(rule: ActionRule, state: CaseState, revision: RuleRevision,
-                 fields: Mapping[str, Any] | None = None) -> Refusal | None:
+                fields: Mapping[str, Any] | None = None) -> Refusal | None:
     """A case does not close while someone is held under it, nor do one accused's proceedings end while the case
     holds them: each is released first, and the release recorded. With no `fields` (a dry run), an action that
     may be decided for one accused alone stays open while some accused in the proceedings is free."""

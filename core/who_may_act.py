@@ -55,7 +55,7 @@ def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor,
 
 
 def check_access(rule: ActionRule, state: CaseState | None, actor: Actor,
-                  revision: RuleRevision = LATEST_REVISION) -> Role:
+                 revision: RuleRevision = LATEST_REVISION) -> Role:
     role = _role_for(rule, actor)
     if role is None:
         raise forbidden("forbidden_role", f"your role may not {rule.label_en.lower()}",
