@@ -4,7 +4,8 @@ no I/O.
 
 The workflow and the read-model rebuild both fold the log through it, so a state is always the fold of its event
 log: nothing here may depend on anything but the state and the event. The event fields that `decide()`
-(core.transitions) writes for the fold to read are named here, where they are read.
+(core.transitions) writes for the fold to read are named here, where they are read. What an event does to the
+people held is applied by core.custody_effects; the clocks it starts and stops, by core.case_clocks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any, assert_never
 from core.case import (
     CaseEvent,
     CaseState,
-    Clock,
     Handoff,
     Hearing,
     Party,
@@ -25,8 +25,20 @@ from core.case import (
     SupervisionNote,
     Verdict,
 )
-from core.clocks import Expiry, deadline, warning_instant
+from core.case_clocks import clear_stalled, start_clock, stop_clocks
+from core.clocks import Expiry
 from core.custody import carry_custody
+from core.custody_effects import (
+    admit_to_prison,
+    commit_to_prison,
+    end_held_period,
+    end_sentence,
+    execution_begins,
+    extend_detention,
+    hand_over_custody,
+    hold,
+    release,
+)
 from core.fields import parse_instant
 from core.procedure import (
     ACTIONS,
@@ -65,11 +77,9 @@ from core.procedure import (
     ServeVerdict,
     Sever,
 )
-from core.proceedings import CHALLENGE_WINDOWS, CUSTODY_CLOCKS, final_verdicts
-from core.sentences import held_seconds
+from core.proceedings import CHALLENGE_WINDOWS, final_verdicts
 from core.text import normalize_national_id, normalize_passport_number
 from core.vocabulary import (
-    IN_PRISON,
     AgencyKind,
     Category,
     ClockStatus,
@@ -116,7 +126,7 @@ def apply(state: CaseState, event: CaseEvent) -> None:
     rule = ACTIONS_BY_NAME[event.name]
     if rule.activity:
         state.last_activity_at = event.at
-        _clear_stalled(state, "idle")
+        clear_stalled(state, "idle")
     if event.fields.get(ACKNOWLEDGES_FIELD):
         _acknowledge(state, event.at)
     joins = bool(event.fields.get(JOINS_FIELD))
@@ -150,19 +160,19 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             state.documents.append({"seq": event.seq, "kind": event.name, "case_id": state.case_id,
                                     "title": fields.get(title_field, ""), "document": fields.get(document_field)})
         case Hold():
-            _hold(state, event, effect)
+            hold(state, event, effect)
         case Release(party_field=party_field):
-            _release(state, fields[party_field], event.at)
+            release(state, fields[party_field], event.at)
         case ExtendDetention():
-            _extend_detention(state, event, effect)
+            extend_detention(state, event, effect)
         case HandOverCustody():
-            _hand_over_custody(state, event, effect)
+            hand_over_custody(state, event, effect)
         case CommitToPrison():
-            _commit_to_prison(state, event, effect)
+            commit_to_prison(state, event, effect)
         case AdmitToPrison(party_field=party_field):
-            _admit_to_prison(state, event, fields[party_field])
+            admit_to_prison(state, event, fields[party_field])
         case EndSentence():
-            _end_sentence(state, event, effect)
+            end_sentence(state, event, effect)
         case Acknowledge():
             _acknowledge(state, event.at)
         case RecordCharges(field=name):
@@ -190,7 +200,7 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             verdict = state.latest_verdict(party_id)
             if verdict is not None:
                 verdict.challenged = True
-            _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
+            stop_clocks(state, CHALLENGE_WINDOWS, party_id)
         case Retrial(party_field=party_field):
             if party_field:
                 retried = [fields[party_field]]
@@ -198,7 +208,7 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
                 retried = list(fields.get(REMANDED_FIELD, [p.party_id for p in state.accused()]))
             _retrial(state, retried)
         case RecordExecution(party_field=party_field):
-            _execution_begins(state, fields[party_field], event.at)
+            execution_begins(state, fields[party_field], event.at)
         case JoinCase(field=name):
             state.merged_into = fields[name]
             state.custody_carried = dict(fields.get(CUSTODY_CARRIED_FIELD) or {})
@@ -236,6 +246,9 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             assert_never(effect)
 
 
+# ---------------------------------------------------------------- parties, stages and hand-offs
+
+
 def add_party(state: CaseState, data: Mapping[str, Any]) -> Party:
     # events recorded before national IDs were normalised at the border carry them as they were typed
     national_id = normalize_national_id(data["national_id"]) if data.get("national_id") else None
@@ -269,150 +282,22 @@ def _identify_party(state: CaseState, party_id: str, data: Mapping[str, Any]) ->
         party.mother_name = data["mother_name"]
 
 
-def start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: str | None = None,
-                 length: int | None = None) -> Clock:
-    rule = state.rules.clock(name)
-    if name == "stage_sla":
-        length = state.rules.stage_sla_days.get(state.stage, rule.length)
-    expires = deadline(at, length if length is not None else rule.length, rule.unit, state.rules.calendar,
-                       rule.next_sitting_day)
-    clock = Clock(clock_id=f"{name}-{seq}" + (f"-{subject}" if subject else ""), name=name, started_at=at,
-                  expires_at=expires, warn_at=warning_instant(at, rule, expires), subject=subject)
-    state.clocks.append(clock)
-    return clock
-
-
-def _stop_clocks(state: CaseState, names: tuple[str, ...], subject: str | None = None) -> None:
-    """Stop the matching open clocks; what they (or their expired predecessors) flagged is resolved too."""
-    for clock in state.clocks:
-        if clock.name in names and (subject is None or clock.subject == subject):
-            if clock.status == ClockStatus.open:
-                clock.status = ClockStatus.stopped
-            _clear_stalled(state, clock.name, clock.clock_id)
-
-
-def _clear_stalled(state: CaseState, reason: str, clock_id: str | None = None) -> None:
-    state.stalled = [s for s in state.stalled
-                     if not (s.reason == reason and (clock_id is None or s.clock_id == clock_id))]
-
-
 def _involve(state: CaseState, agency: str) -> None:
     if agency not in state.agencies_involved:
         state.agencies_involved.append(agency)
 
 
 def _enter_stage(state: CaseState, stage: Stage, at: datetime, seq: int) -> None:
-    _stop_clocks(state, ("stage_sla",))
+    stop_clocks(state, ("stage_sla",))
     state.stage = stage
     if stage in state.rules.stage_sla_days:
         start_clock(state, "stage_sla", at, seq)
 
 
-def _hold(state: CaseState, event: CaseEvent, hold: Hold) -> None:
-    subject = event.fields[hold.party_field]
-    since = hold.since_field
-    start = parse_instant(event.fields[since], since) if since else event.at
-    start_clock(state, hold.clock, start, event.seq, subject)
-    party = state.party(subject)
-    if party is not None:
-        party.custody = hold.custody
-        if party.held_since is None:
-            party.held_since = start
-
-
-def _release(state: CaseState, subject: str, at: datetime) -> None:
-    _stop_clocks(state, CUSTODY_CLOCKS, subject)
-    party = state.party(subject)
-    if party is not None:
-        party.custody = Custody.free
-        _end_held_period(party, at)
-
-
-def _end_held_period(party: Party, at: datetime) -> None:
-    """The time the case held this person counts towards their sentence (core.sentences)."""
-    if party.held_since is not None:
-        party.held_seconds += max((at - party.held_since).total_seconds(), 0.0)
-        party.held_since = None
-
-
-def _extend_detention(state: CaseState, event: CaseEvent, extension: ExtendDetention) -> None:
-    subject = event.fields[extension.party_field]
-    days = event.fields[extension.days_field]
-    # an extension logged before the trial court had periods of its own is the judge's
-    clock = event.fields.get(extension.clock_field) or extension.clock
-    _stop_clocks(state, CUSTODY_CLOCKS, subject)  # the extension's period replaces the one running
-    start_clock(state, clock, event.at, event.seq, subject, length=days)
-    party = state.party(subject)
-    if party is not None:
-        if clock == extension.clock:
-            party.detention_days_extended += days
-        else:
-            party.days_extended[clock] = party.days_extended.get(clock, 0) + days
-        if party.custody == Custody.release_due:  # accepted so under the rules before custody followed the person
-            party.custody = Custody.detained
-
-
-def _commit_to_prison(state: CaseState, event: CaseEvent, committal: CommitToPrison) -> None:
-    """The convict goes to the prison named: whatever held them before ends, and that prison's admission is due."""
-    subject = event.fields[committal.party_field]
-    party = state.party(subject)
-    if party is None:
-        return
-    _stop_clocks(state, (*CUSTODY_CLOCKS, committal.clock), subject)
-    start_clock(state, committal.clock, event.at, event.seq, subject)
-    party.prison = event.fields[committal.to_field]
-    party.custody = Custody.committed
-    if party.held_since is None:
-        party.held_since = event.at
-
-
-def _admit_to_prison(state: CaseState, event: CaseEvent, subject: str) -> None:
-    party = state.party(subject)
-    if party is None:
-        return
-    _stop_clocks(state, ("committal_ack",), subject)
-    party.custody = Custody.imprisoned
-    _execution_begins(state, subject, event.at)  # a prisoner's sentence is executed from their admission
-
-
-def _execution_begins(state: CaseState, subject: str, at: datetime) -> None:
-    """The first record of a convict's execution: its instant, and the custody it credits (the time held so far)."""
-    verdict = state.latest_verdict(subject)
-    party = state.party(subject)
-    if verdict is not None and verdict.executed_at is None:
-        verdict.executed_at = at
-        verdict.credit_seconds = held_seconds(party, at) if party is not None else 0.0
-
-
-def _end_sentence(state: CaseState, event: CaseEvent, end: EndSentence) -> None:
-    subject = event.fields[end.party_field]
-    at = parse_instant(event.fields[end.at_field], end.at_field) if end.at_field else event.at
-    verdict = state.latest_verdict(subject)
-    if verdict is not None:
-        verdict.sentence_ended_at = at
-        verdict.sentence_end_ground = event.fields[end.ground_field]
-    party = state.party(subject)
-    if party is not None and party.custody in IN_PRISON:
-        _stop_clocks(state, ("committal_ack",), subject)
-        party.custody = Custody.free
-        _end_held_period(party, event.at)
-
-
-def _hand_over_custody(state: CaseState, event: CaseEvent, handover: HandOverCustody) -> None:
-    """The people the event names go with the file: their custody ends, and the receiver's period starts."""
-    for subject in event.fields.get(handover.field) or []:  # absent from events logged before custody moved
-        party = state.party(subject)
-        if party is None:
-            continue
-        _stop_clocks(state, CUSTODY_CLOCKS, subject)
-        start_clock(state, handover.clock, event.at, event.seq, subject)
-        party.custody = handover.to_custody
-
-
 def _acknowledge(state: CaseState, at: datetime) -> None:
     if state.handoff is not None and state.handoff.acknowledged_at is None:
         state.handoff.acknowledged_at = at
-        _stop_clocks(state, ("handoff_ack",))
+        stop_clocks(state, ("handoff_ack",))
 
 
 def _hand_off(state: CaseState, event: CaseEvent, receiver: str) -> None:
@@ -428,6 +313,9 @@ def _hand_off(state: CaseState, event: CaseEvent, receiver: str) -> None:
     if level:  # absent from hand-offs logged before courts had levels, and from hand-offs to other agencies
         state.court_levels[receiver] = CourtLevel(level)
     _involve(state, receiver)
+
+
+# ---------------------------------------------------------------- verdicts, outcomes and requalification
 
 
 #: which challenge windows a judgment of each level of court opens (DOMAIN.md's appeal ladder): a first-instance
@@ -490,7 +378,7 @@ def _retrial(state: CaseState, party_ids: list[str]) -> None:
         if verdict is not None and not verdict.final:
             verdict.challenged = True
             state.verdicts.remove(verdict)
-        _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
+        stop_clocks(state, CHALLENGE_WINDOWS, party_id)
 
 
 #: which outcome a case takes from its accused's, the first that any of them has (a case with one accused
@@ -530,9 +418,9 @@ def _dispose(state: CaseState, party_id: str, outcome: Outcome, ground: str | No
     for clock in state.clocks:
         if clock.subject == party_id and clock.status == ClockStatus.open:
             clock.status = ClockStatus.stopped
-            _clear_stalled(state, clock.name, clock.clock_id)
+            clear_stalled(state, clock.name, clock.clock_id)
     party.custody = Custody.free  # only a severed accused is still held here: their new case holds them now
-    _end_held_period(party, event.at)
+    end_held_period(party, event.at)
     _settle(state, event.at, event.seq)
 
 
@@ -576,8 +464,11 @@ def _close(state: CaseState, outcome: Outcome, at: datetime) -> None:
     state.stalled = []
     for party in state.parties:
         party.custody = Custody.free
-        _end_held_period(party, at)
+        end_held_period(party, at)
     state.stage = Stage.closed
+
+
+# ---------------------------------------------------------------- a merged case's file arrives
 
 
 def _apply_merged_in(state: CaseState, event: CaseEvent) -> None:
@@ -615,7 +506,7 @@ def _maybe_final(state: CaseState, at: datetime, seq: int) -> None:
         if state.referring_prosecution:
             state.owner_agency = state.referring_prosecution
         state.handoff = None
-        _stop_clocks(state, ("handoff_ack",))
+        stop_clocks(state, ("handoff_ack",))
         _enter_stage(state, Stage.final, at, seq)
 
 

@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from core.case import CaseEvent, CaseState, Hearing, Party, Verdict
+from core.case_clocks import start_clock
 from core.clocks import RuleBook
 from core.custody import carry_custody, custody_to_carry
-from core.effects import add_party, delivered, start_clock
+from core.effects import add_party, delivered
 from core.fields import parse_instant
 from core.procedure import ACTIONS_BY_NAME, Sever
 from core.proceedings import CUSTODY_CLOCKS
