@@ -26,7 +26,7 @@ from core.vocabulary import AgencyKind, NotificationKind, Role, Stage, SystemEve
 
 K = NotificationKind
 
-#: the clock a stalled case's "no activity" reason stands for (core.transitions.idle_deadline)
+#: the clock a stalled case's "no activity" reason stands for (core.clock_events.idle_deadline)
 IDLE = "idle"
 #: how long a case may stay stalled at one level of escalation before the next level up is told
 #: (an administrative rule of the ministry, not a statute; MIZAN_ESCALATION_CLIMB_HOURS overrides it)

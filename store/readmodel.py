@@ -1,5 +1,5 @@
 """The event log and its projection, the read model: events appended once, folded through
-core.transitions.apply into the case's rows, with the notifications the events give rise to (an outbox: kept
+core.effects.apply into the case's rows, with the notifications the events give rise to (an outbox: kept
 in the same transaction as the events, so that they are kept exactly when the events are). Idempotent: a
 repeated fold changes nothing."""
 

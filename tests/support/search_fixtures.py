@@ -1,4 +1,4 @@
-"""Realistic Arabic case files for the search tests, built purely with core.transitions (no Temporal),
+"""Realistic Arabic case files for the search tests, built purely with core.transitions and core.effects (no Temporal),
 projected into the slot's read model and indexed the way the `index_case` activity does."""
 
 from __future__ import annotations
