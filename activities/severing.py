@@ -15,7 +15,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from config.settings import get_settings
 from core.case import CaseStart
 from core.clocks import TRIPOLI
-from core.transitions import decide_severed_in, new_case
+from core.severance import decide_severed_in
+from core.transitions import new_case
 from store.case_numbers import number_for_case
 from store.database import session_scope
 from store.models import Case

@@ -76,7 +76,7 @@ class ActionCommand:
     request_id: str = ""
     cases: dict[str, CaseRef] = field(default_factory=dict)  # case fields, resolved by the API
     #: the courts of the agency tree (and the Supreme Court), as the API knew them, for an action that names an
-    #: agency: which court is competent, and the one a refusal names (core.transitions, competent courts)
+    #: agency: which court is competent, and the one a refusal names (core.competence)
     courts: list[AgencyRef] = field(default_factory=list)
 
 
@@ -116,7 +116,7 @@ class Party:
     mother_name: str | None = None
     aliases: list[str] = field(default_factory=list)  # other names the person goes by
     #: an accused's own outcome: decided for them alone (archive, lapse, reconciliation, severance) or, when the
-    #: case closes, what their final verdict or the case's closing gave them (core.transitions, per accused)
+    #: case closes, what their final verdict or the case's closing gave them (core.effects, per accused)
     outcome: Outcome | None = None
     #: why, where the decision gives a ground (a lapse's ground, an archive's)
     outcome_ground: str | None = None

@@ -20,13 +20,13 @@ from core.agencies import AgencyTree
 from core.case import CaseEvent, CaseState, Clock
 from core.clocks import TRIPOLI
 from core.procedure import ACTIONS, ACTIONS_BY_NAME, ActionRule, Who
+from core.proceedings import CUSTODY_CLOCKS
 from core.roles import ROLE_CAPABILITIES, Capability
-from core.transitions import CUSTODY_CLOCKS
 from core.vocabulary import AgencyKind, NotificationKind, Role, Stage, SystemEvent
 
 K = NotificationKind
 
-#: the clock a stalled case's "no activity" reason stands for (core.transitions.idle_deadline)
+#: the clock a stalled case's "no activity" reason stands for (core.clock_events.idle_deadline)
 IDLE = "idle"
 #: how long a case may stay stalled at one level of escalation before the next level up is told
 #: (an administrative rule of the ministry, not a statute; MIZAN_ESCALATION_CLIMB_HOURS overrides it)

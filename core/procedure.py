@@ -3,8 +3,8 @@ what it changes.
 
 Validators, the API's `allowed_actions`, the web forms and `GET /api/v1/procedure` all read this
 table; no other module hard-codes a stage rule or tests an action's name. A row names its guard (a
-precondition implemented, pure, in `core.transitions.GUARDS`) and declares its effects as data (the
-dataclasses below, applied by `core.transitions.apply`): where a hand-off goes, which clock starts from
+precondition implemented, pure, in `core.guards.GUARDS`) and declares its effects as data (the
+dataclasses below, applied by `core.effects.apply`): where a hand-off goes, which clock starts from
 which field, which party a retrial concerns.
 """
 
@@ -410,8 +410,8 @@ class ActionRule:
     roles: frozenset[Role]
     who: Who
     fields: tuple[FieldSpec, ...] = ()
-    guard: str | None = None  # a named precondition in core.transitions.GUARDS
-    effects: tuple[Effect, ...] = ()  # applied in order by core.transitions.apply
+    guard: str | None = None  # a named precondition in core.guards.GUARDS
+    effects: tuple[Effect, ...] = ()  # applied in order by core.effects.apply
     opens_case: bool = False  # the action that creates a case (it has no state to act on)
     #: the provision of the Code of Criminal Procedure behind it, where confirmed (docs/procedure.md: "verify")
     article: str = ""

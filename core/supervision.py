@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from core.case import Actor, CaseState
+from core.clock_events import idle_deadline
 from core.clocks import TRIPOLI
+from core.proceedings import CUSTODY_CLOCKS
 from core.roles import Capability, may
-from core.transitions import CUSTODY_CLOCKS, idle_deadline
 from core.vocabulary import AgeBucket, ClockStatus, Stage, StallReason, Urgency
 
 DAY = timedelta(days=1)

@@ -1,198 +1,65 @@
-"""Applying the procedure table: pure, deterministic, no I/O.
+"""Deciding on the procedure table: pure, deterministic, no I/O.
 
 `decide()` checks a command against a state and returns the event to record, or raises a `Refusal`: the
 caller's standing (role, stage, agency, a hand-off in transit), the fields, the kind of agency a hand-off
-sends the case to, then the action's named guard. `apply()` folds an event into a state through the
-effects the table declares; the workflow and the read-model rebuild both use it, so a state is always the
-fold of its event log. `action_options()` is `decide()` run dry on the case as it stands: the same checks,
-for every action, with the parties and agencies its fields may name.
+sends the case to, then the action's named guard (core.guards). `action_options()` is `decide()` run dry on the
+case as it stands: the same checks, for every action, with the parties and agencies its fields may name. The
+event's fold into the state is `apply()` (core.effects); a severed accused's case starts in core.severance.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from typing import Any, assert_never
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
 from core.agencies import COURT_KINDS
-from core.case import (
-    ActionCommand,
-    Actor,
-    ActorRef,
-    AgencyRef,
-    CaseEvent,
-    CaseState,
-    Clock,
-    Handoff,
-    Hearing,
-    MergeDelivery,
-    Party,
-    Qualification,
-    StalledReason,
-    SupervisionNote,
-    Verdict,
+from core.case import ActionCommand, Actor, ActorRef, AgencyRef, CaseEvent, CaseState, MergeDelivery
+from core.clocks import RuleBook
+from core.custody import custody_to_carry, held_parties
+from core.custody_guards import extension_clock, nobody_held
+from core.effects import (
+    ACKNOWLEDGES_FIELD,
+    CUSTODY_CARRIED_FIELD,
+    JOINS_FIELD,
+    RECEIVER_FIELD,
+    RECEIVER_KIND_FIELD,
+    RECEIVER_LEVEL_FIELD,
+    REMANDED_FIELD,
+    apply_effect,
+    delivered,
 )
-from core.clocks import TRIPOLI, Expiry, RuleBook, deadline, warning_instant
-from core.custody import carry_custody, custody_to_carry, held_parties
 from core.fields import check_fields, parse_instant
-from core.juveniles import JUVENILE_ROUTE, juvenile_accused
+from core.guard_context import Guard, GuardContext
+from core.guards import GUARDS, NO_GUARD
 from core.procedure import (
     ACTIONS,
     ACTIONS_BY_NAME,
     LATEST_REVISION,
     OPEN_CASE,
-    Acknowledge,
     ActionRule,
-    AddParties,
-    AddParty,
-    AdmitToPrison,
     Challenge,
-    ClearOutcome,
-    Close,
-    CloseByVerdicts,
-    CommitToPrison,
-    Dispose,
-    Effect,
-    EndSentence,
     EnterStage,
     ExtendDetention,
     FieldKind,
     HandOff,
     HandOverCustody,
-    Hold,
-    IdentifyParty,
-    Involve,
     JoinCase,
-    KeepDocument,
-    KeepNote,
-    RecordCharges,
-    RecordExecution,
-    RecordVerdicts,
-    Release,
-    RememberReferringProsecution,
     Requalify,
     Retrial,
     RuleRevision,
-    ScheduleHearing,
-    ServeVerdict,
     Sever,
     Who,
 )
-from core.refusal import Refusal, conflict, forbidden, invalid
-from core.roles import reassign_power
-from core.sentences import death_unconfirmed, held_seconds
-from core.text import normalize_national_id, normalize_passport_number
-from core.vocabulary import (
-    DEFENDANT_ROLES,
-    HELD,
-    IN_PRISON,
-    STAGE_OWNER_KIND,
-    AgencyKind,
-    Category,
-    ClockStatus,
-    CourtLevel,
-    Custody,
-    Outcome,
-    PartyRole,
-    Role,
-    Sensitivity,
-    SentenceKind,
-    Stage,
-    SystemEvent,
-    VerdictResult,
-    label,
-)
+from core.proceedings import CUSTODY_CLOCKS, MERGEABLE_STAGES, accused_at_issue, quashed_judgment
+from core.refusal import Refusal, conflict, invalid
+from core.severance import SEVERED_CASE_NAMESPACE, severed_case, severed_file
+from core.vocabulary import STAGE_OWNER_KIND, Category, Role, Sensitivity, Stage, SystemEvent, label
+from core.who_may_act import OPENING_AGENCY_KIND, check_access
 
-CLOCK_EVENTS = (SystemEvent.clock_warning, SystemEvent.clock_expired)
-MERGEABLE_STAGES = (Stage.police_inquiry, Stage.prosecution)
-#: the clocks that run while a person is held by the case: those the table's custody effects start
-CUSTODY_CLOCKS: tuple[str, ...] = tuple(dict.fromkeys(
-    [e.clock for rule in ACTIONS for e in rule.effects if isinstance(e, Hold | ExtendDetention | HandOverCustody)]
-    + [e.trial_clock for rule in ACTIONS for e in rule.effects if isinstance(e, ExtendDetention) and e.trial_clock]))
-#: a merged case's people held, carried to the case it joins (RuleRevision.custody_follows_person)
-CUSTODY_CARRIED_FIELD = "custody_carried"
-CHALLENGE_WINDOWS = ("appeal_window", "objection_window", "cassation_window")
-#: a hand-off event records the kind of agency it sent the case to, so that the fold knows it
-RECEIVER_FIELD = "to_agency"
-RECEIVER_KIND_FIELD = "to_agency_kind"
-RECEIVER_LEVEL_FIELD = "to_agency_level"
-#: the stage a remand returns the case to, decided with it (RuleRevision.remand_to_quashed_court)
-REMAND_STAGE_FIELD = "remand_stage"
-ACKNOWLEDGES_FIELD = "_acknowledges"
-#: a co-accused's challenge filed where the case already is (the court hearing the others' challenges): it joins
-#: the proceedings there; the case neither moves nor changes stage (RuleRevision.per_accused)
-JOINS_FIELD = "joins"
-#: the accused a remand sends back for retrial, decided with it: those whose judgment it quashes
-REMANDED_FIELD = "remanded"
-#: where a severed accused's new case ids come from: the source case, the accused and the event (deterministic)
-SEVERED_CASE_NAMESPACE = uuid.UUID("5b0f2c1e-7d1a-4b8e-9a51-3c2f7e4d9a10")
-#: a case is opened at a police station (open_case: Who.own_station)
-OPENING_AGENCY_KIND = AgencyKind.police_station
-
-
-# ---------------------------------------------------------------- who may act
-
-
-def _role_for(rule: ActionRule, actor: Actor) -> Role | None:
-    return next((Role(r) for r in actor.roles if r in rule.roles), None)
-
-
-def _in_scope(actor: Actor, agency: str | None) -> bool:
-    """A supervisor's scope is their agency's subtree (national at the root); a chief's, their own agency."""
-    return actor.national or (agency is not None and (agency in actor.scope or agency == actor.agency))
-
-
-
-
-def _agency_may_act(rule: ActionRule, state: CaseState | None, actor: Actor,
-                    revision: RuleRevision = LATEST_REVISION) -> bool:
-    if rule.who is Who.own_station:
-        return actor.agency_kind == OPENING_AGENCY_KIND
-    assert state is not None
-    if rule.who is Who.scope:
-        return _in_scope(actor, state.owner_agency)
-    if rule.who is Who.receiver:
-        return state.handoff is not None and actor.agency == state.handoff.to_agency
-    if rule.who is Who.competent_court:
-        if actor.agency_kind != AgencyKind.court:
-            return False
-        if revision >= RuleRevision.courts_asked:
-            # the court holding the case, or one the prosecution asked (request_detention_extension): either
-            # has held the case, so what its judge may act on, they may also read (core.access)
-            return actor.agency in state.agencies_involved
-        return actor.agency == state.owner_agency or (actor.region is not None and actor.region == state.region)
-    if rule.who is Who.referring_prosecution:
-        return actor.agency == state.referring_prosecution
-    if rule.who is Who.holding_prison:
-        return actor.agency_kind == AgencyKind.prison and actor.agency in {
-            p.prison for p in state.parties if p.custody in IN_PRISON}
-    if rule.who is Who.owner_or_referring_prosecution:
-        if actor.agency == state.owner_agency:
-            return True
-        return Role.prosecutor in actor.roles and actor.agency == state.referring_prosecution
-    return actor.agency == state.owner_agency
-
-
-def _check_access(rule: ActionRule, state: CaseState | None, actor: Actor,
-                  revision: RuleRevision = LATEST_REVISION) -> Role:
-    role = _role_for(rule, actor)
-    if role is None:
-        raise forbidden("forbidden_role", f"your role may not {rule.label_en.lower()}",
-                        f"دورك لا يسمح بإجراء: {rule.label_ar}")
-    # the agency before the stage: a refusal to an agency with no say in the case tells it nothing of it
-    if not _agency_may_act(rule, state, actor, revision):
-        raise forbidden("forbidden_agency", "your agency may not act on this case now",
-                        "جهتك لا تملك التصرف في هذه القضية الآن")
-    if rule.who is Who.scope and state is not None and revision >= RuleRevision.separation_of_powers:
-        refusal = _supervision_refusal(state, actor)
-        if refusal is not None:
-            raise refusal
-    if state is not None and rule.stages and state.stage not in rule.stages:
-        raise conflict("wrong_stage", f"{rule.name} is not allowed in stage {state.stage}",
-                       f"الإجراء «{rule.label_ar}» غير مسموح في هذه المرحلة")
-    return role
+# ---------------------------------------------------------------- standing: may this caller act on this case now
 
 
 @dataclass(frozen=True)
@@ -206,7 +73,7 @@ def _standing(rule: ActionRule, state: CaseState, actor: Actor, revision: RuleRe
     """May this caller take this action on this case now, whatever they submit? Raises why not."""
     if state.stage == Stage.closed and Stage.closed not in rule.stages:
         raise conflict("case_closed", "the case is closed", "القضية مغلقة")
-    role = _check_access(rule, state, actor, revision)
+    role = check_access(rule, state, actor, revision)
     in_transit = state.handoff is not None and state.handoff.acknowledged_at is None
     receives = in_transit and state.handoff is not None and actor.agency == state.handoff.to_agency
     # while the file is in transit only its receiver acts (the acknowledgement itself, or any action of the
@@ -216,754 +83,6 @@ def _standing(rule: ActionRule, state: CaseState, actor: Actor, revision: RuleRe
                        "الملف قيد الإحالة: يجب على الجهة المستلمة تأكيد الاستلام")
     # a supervision of the case (Who.scope) is no sign that the receiver has the file: it acknowledges nothing
     return Standing(role, acknowledges=receives and rule.who not in (Who.receiver, Who.scope))
-
-
-# ---------------------------------------------------------------- guards (named in the table)
-
-
-@dataclass(frozen=True)
-class GuardContext:
-    """What a guard judges: the case as it stands, the command (the actor, and the agencies and cases its
-    fields name, as the API resolved them), the fields as checked (none in a dry run), and the time."""
-
-    state: CaseState
-    command: ActionCommand
-    now: datetime
-    fields: Mapping[str, Any] = field(default_factory=dict)
-    #: older only to replay what was accepted under older rules (workflows.case)
-    revision: RuleRevision = LATEST_REVISION
-
-    @property
-    def actor(self) -> Actor:
-        return self.command.actor
-
-    @property
-    def enforce_agency_kinds(self) -> bool:
-        return self.revision >= RuleRevision.agency_kinds
-
-
-CaseCheck = Callable[[GuardContext], Refusal | None]
-PartyCheck = Callable[[GuardContext, Party], Refusal | None]
-AgencyCheck = Callable[[GuardContext, AgencyRef], Refusal | None]
-
-
-@dataclass(frozen=True)
-class Guard:
-    """A named rule of the table, in parts that can be asked before anything is submitted.
-
-    `on_case` is a precondition on the case as it stands; `on_party` one on each party the action's party
-    field names (the parties it may name are those that pass); `on_agency` one on the agency its agency
-    field names (likewise); `on_values` checks the other values submitted, for which a valid value exists
-    whenever the other parts pass (the dry run relies on it, tests/core/test_allowed_actions.py checks it).
-    """
-
-    on_case: CaseCheck | None = None
-    on_party: PartyCheck | None = None
-    on_agency: AgencyCheck | None = None
-    on_values: CaseCheck | None = None
-
-
-def _not_yet_held(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.free:
-        return conflict("already_held", "this person is already held", "الشخص محتجز بالفعل")
-    return None
-
-
-def _arrest_after_report(context: GuardContext) -> Refusal | None:
-    if parse_instant(context.fields["arrested_at"], "arrested_at") < context.state.occurred_at:
-        return invalid("arrested_at", "an arrest cannot precede the reported events",
-                       "لا يمكن أن يسبق القبض تاريخ الواقعة", "arrest_before_report")
-    return None
-
-
-def _held(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody == Custody.free:
-        return conflict("not_held", "this person is not held", "هذا الشخص غير محتجز")
-    if party.custody in IN_PRISON and context.revision >= RuleRevision.sentences_and_prison:
-        return conflict("in_prison", "a prisoner is released by the prison that holds them",
-                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
-    return None
-
-
-def _cap_reached(cap: int) -> Refusal:
-    return invalid("days", f"extensions may not exceed {cap} days in all", f"مجموع مدد المد لا يتجاوز {cap} يوماً",
-                   "extension_cap_reached")
-
-
-def _detained_below_cap(context: GuardContext, party: Party) -> Refusal | None:
-    follows_person = context.revision >= RuleRevision.custody_follows_person
-    if follows_person and (party.custody == Custody.release_due or (
-            party.custody == Custody.detained and not _custody_running(context.state, party))):
-        return _release_due()
-    if party.custody not in (Custody.detained, Custody.release_due) or (
-            party.custody == Custody.release_due and follows_person):
-        return conflict("not_detained", "this person is not in pre-trial detention",
-                        "هذا الشخص ليس محبوساً احتياطياً")
-    clock = _extension_clock(context)
-    cap = context.state.rules.clock(clock).cap
-    if cap and _days_extended(party, clock) >= cap:
-        return _cap_reached(cap)
-    return None
-
-
-def _extension_within_limits(context: GuardContext) -> Refusal | None:
-    clock = _extension_clock(context)
-    rule = context.state.rules.clock(clock)
-    days = context.fields["days"]
-    if days > rule.length:
-        return invalid("days", f"one extension is at most {rule.length} days",
-                       f"مدة المد لا تتجاوز {rule.length} يوماً", "extension_too_long")
-    party = context.state.party(context.fields["party_id"])
-    if rule.cap and party is not None and _days_extended(party, clock) + days > rule.cap:
-        return _cap_reached(rule.cap)
-    return None
-
-
-# ---------------------------------------------------------------- custody and detention follow the person
-
-
-def _release_due() -> Refusal:
-    return conflict("release_due", "this person's detention has expired: they must be released, and it can no "
-                    "longer be extended", "انتهت مدة حبس هذا الشخص: يجب الإفراج عنه، ولا يجوز مد حبسه بعد انتهائها")
-
-
-def _custody_running(state: CaseState, party: Party) -> bool:
-    """A period still holds this person: one of their custody clocks is open."""
-    return any(c.subject == party.party_id and c.name in CUSTODY_CLOCKS and c.status == ClockStatus.open
-               for c in state.clocks)
-
-
-def _extension_clock(context: GuardContext) -> str:
-    """Which period an extension adds to: the trial court's own once it holds the case (since custody follows the
-    person); during the investigation, the judge's, whose cap counts per person."""
-    rule = ACTIONS_BY_NAME["extend_detention"]
-    extension = next(e for e in rule.effects if isinstance(e, ExtendDetention))
-    if (context.revision >= RuleRevision.custody_follows_person and context.state.stage == Stage.trial
-            and extension.trial_clock):
-        return extension.trial_clock
-    return extension.clock
-
-
-def _days_extended(party: Party, clock: str) -> int:
-    if clock == "judicial_detention":
-        return party.detention_days_extended
-    return party.days_extended.get(clock, 0)
-
-
-def _may_be_detained(context: GuardContext, party: Party) -> Refusal | None:
-    """A detention order is for a suspect or an accused, and never restarts a detention already running or
-    expired (only a judge extends it)."""
-    if context.revision < RuleRevision.custody_follows_person:
-        return None
-    if party.role not in DEFENDANT_ROLES:
-        return conflict("not_a_defendant", "only a suspect or an accused can be detained",
-                        "لا يحبس احتياطياً إلا المشتبه به أو المتهم")
-    if party.custody == Custody.release_due:
-        return _release_due()
-    if party.custody == Custody.detained:
-        return conflict("already_detained", "this person is already detained: only a judge extends a detention",
-                        "هذا الشخص محبوس احتياطياً بالفعل: لا يمد الحبس إلا القاضي")
-    return None
-
-
-def closes_case(rule: ActionRule) -> bool:
-    """The action ends the case's hold on its people (a merge carries them to the case it joins instead); a
-    decision for one accused alone (`Dispose` with its party named) ends it for that accused."""
-    return any(isinstance(e, CloseByVerdicts | Dispose) or (isinstance(e, Close) and e.outcome != Outcome.merged)
-               for e in rule.effects)
-
-
-def _disposal(rule: ActionRule) -> Dispose | None:
-    return next((e for e in rule.effects if isinstance(e, Dispose)), None)
-
-
-def _nobody_held(rule: ActionRule, state: CaseState, revision: RuleRevision,
-                 fields: Mapping[str, Any] | None = None) -> Refusal | None:
-    """A case does not close while someone is held under it, nor do one accused's proceedings end while the case
-    holds them: each is released first, and the release recorded. With no `fields` (a dry run), an action that
-    may be decided for one accused alone stays open while some accused in the proceedings is free."""
-    if revision < RuleRevision.custody_follows_person or not closes_case(rule):
-        return None
-    held = held_parties(state)
-    disposal = _disposal(rule)
-    if disposal is not None and revision >= RuleRevision.per_accused:
-        if fields is None:
-            if any(p not in held for p in state.active_accused()):
-                return None
-        elif fields.get(disposal.party_field):
-            return None  # one accused alone: their guard (_free_to_dispose) asks whether the case holds them
-    if not held:
-        return None
-    names = "، ".join(p.name for p in held)
-    return Refusal("person_held", 409, f"the case still holds {len(held)} person(s): record their release first",
-                   f"ما زال محتجزاً على ذمة القضية: {names}؛ يجب تسجيل الإفراج أولاً", None,
-                   {"held": [p.party_id for p in held]})
-
-
-def _handoff_pending(context: GuardContext) -> Refusal | None:
-    handoff = context.state.handoff
-    if handoff is None or handoff.acknowledged_at is not None:
-        return conflict("no_pending_handoff", "there is no hand-off to acknowledge", "لا توجد إحالة بانتظار الاستلام")
-    return None
-
-
-def _archived(context: GuardContext) -> Refusal | None:
-    if context.state.outcome != Outcome.archived:
-        return conflict("not_archived", "only an archived case can be reopened", "لا يعاد فتح إلا القضايا المحفوظة")
-    return None
-
-
-def _has_accused(context: GuardContext) -> Refusal | None:
-    if not context.state.accused():
-        return conflict("no_accused", "a case goes to court against at least one accused",
-                        "لا إحالة إلى المحكمة دون متهم")
-    return None
-
-
-def _seized_since(state: CaseState, court: str) -> datetime | None:
-    """When the court got the case this time (its hand-off), if the case knows: a round of hearings starts there."""
-    handoff = state.handoff
-    return handoff.at if handoff is not None and handoff.to_agency == court else None
-
-
-def _hearing_after_seizure(context: GuardContext) -> Refusal | None:
-    """A hearing already held may be entered late, never one before the court had the case."""
-    since = _seized_since(context.state, context.state.owner_agency)
-    at = parse_instant(context.fields["hearing_at"], "hearing_at")
-    # by the day in Tripoli: a hearing held on the day the case came to the court is the court's
-    if at <= context.now and since is not None and at.astimezone(TRIPOLI).date() < since.astimezone(TRIPOLI).date():
-        return invalid("hearing_at", "a hearing cannot precede the court's receipt of the case",
-                       "لا تسبق الجلسة إحالة القضية إلى المحكمة", "hearing_before_seizure")
-    return None
-
-
-def _hearing_scheduled(context: GuardContext) -> Refusal | None:
-    if not _hearings_in_stage(context.state, context.revision):
-        return conflict("no_hearing", "no hearing is scheduled", "لا توجد جلسة محددة")
-    return None
-
-
-def _hearing_held(context: GuardContext) -> Refusal | None:
-    hearings = _hearings_in_stage(context.state, context.revision)
-    if context.revision < RuleRevision.legal_dates:
-        if not hearings or hearings[-1].at > context.now:
-            return _no_hearing_held()
-        return None
-    if not any(h.at <= context.now for h in hearings):
-        return _no_hearing_held()
-    return None
-
-
-def _no_hearing_held() -> Refusal:
-    return conflict("no_hearing_held", "a verdict needs a hearing of this court that has taken place",
-                    "لا يصدر حكم قبل انعقاد جلسة أمام هذه المحكمة")
-
-
-def _pronounced_at_a_hearing(context: GuardContext) -> Refusal | None:
-    """A verdict is pronounced at or after a hearing of the court giving it (and, a past date, entered late)."""
-    if context.revision < RuleRevision.legal_dates or "pronounced_at" not in context.fields:
-        return None
-    pronounced = parse_instant(context.fields["pronounced_at"], "pronounced_at")
-    if not any(h.at <= pronounced for h in _hearings_in_stage(context.state, context.revision)):
-        return invalid("pronounced_at", "a verdict cannot be pronounced before a hearing of this court",
-                       "لا ينطق بالحكم قبل انعقاد جلسة أمام المحكمة", "pronounced_before_hearing")
-    return None
-
-
-def _verdict_per_accused() -> Refusal:
-    return invalid("verdicts", "give exactly one verdict for each accused at issue",
-                   "يجب إصدار حكم لكل متهم في الدعوى", "verdict_per_accused")
-
-
-def _at_issue(context: GuardContext, party: Party) -> Refusal | None:
-    if party.party_id not in {p.party_id for p in _accused_at_issue(context.state, context.revision)}:
-        return _verdict_per_accused()
-    return None
-
-
-def _every_accused_at_issue(context: GuardContext) -> Refusal | None:
-    given = {v["party_id"] for v in context.fields["verdicts"]}
-    if given != {p.party_id for p in _accused_at_issue(context.state, context.revision)}:
-        return _verdict_per_accused()
-    return None
-
-
-def _someone_at_issue(context: GuardContext) -> Refusal | None:
-    """Since per-accused decisions, a court rules only on accused before it: once each is judged, nobody is."""
-    if context.revision >= RuleRevision.per_accused and not _accused_at_issue(context.state, context.revision):
-        return conflict("nobody_at_issue", "no accused awaits a verdict of this court",
-                        "لا يوجد متهم ينتظر حكماً من هذه المحكمة")
-    return None
-
-
-def _in_proceedings(context: GuardContext, party: Party) -> Refusal | None:
-    """A decision for one accused alone: a party who is accused here, whose proceedings were not already ended."""
-    if party.role not in DEFENDANT_ROLES:
-        return invalid("party_id", "this party is not an accused", "هذا الطرف ليس متهماً", "not_accused")
-    if party.outcome is not None:
-        return conflict("accused_disposed", "the proceedings against this accused have already ended here",
-                        "انتهت الدعوى بالنسبة لهذا المتهم في هذه القضية")
-    return None
-
-
-def _free_to_dispose(context: GuardContext, party: Party) -> Refusal | None:
-    """A decision that ends one accused's proceedings: an accused still in them, whom the case no longer holds
-    (since custody follows the person, their release is recorded first, as for a whole case's closing)."""
-    refusal = _in_proceedings(context, party)
-    if refusal is not None or context.revision < RuleRevision.custody_follows_person:
-        return refusal
-    if party.custody in HELD:
-        return Refusal("person_held", 409, "the case still holds this person: record their release first",
-                       f"ما زال {party.name} محتجزاً على ذمة القضية؛ يجب تسجيل الإفراج أولاً", "party_id",
-                       {"held": [party.party_id]})
-    return None
-
-
-def _others_remain(context: GuardContext) -> Refusal | None:
-    """A severance leaves at least one accused in the case: severing the last one would only renumber it."""
-    if len(context.state.active_accused()) < 2:
-        return conflict("last_accused", "the case has no other accused to sever from",
-                        "لا يوجد في القضية متهم آخر يفصل عنه")
-    return None
-
-
-def _unserved_in_absentia(context: GuardContext, party: Party) -> Refusal | None:
-    verdict = context.state.latest_verdict(party.party_id)
-    if verdict is None or not verdict.in_absentia or verdict.served_at is not None:
-        return conflict("nothing_to_serve", "no unserved in-absentia verdict for this person",
-                        "لا يوجد حكم غيابي غير معلن لهذا الشخص")
-    return None
-
-
-def _served_after_verdict(context: GuardContext) -> Refusal | None:
-    verdict = context.state.latest_verdict(context.fields["party_id"])
-    if verdict is not None and parse_instant(context.fields["served_at"], "served_at") < verdict.at:
-        return invalid("served_at", "service cannot precede the verdict", "لا يسبق الإعلان صدور الحكم",
-                       "served_before_verdict")
-    return None
-
-
-def _window_open(state: CaseState, name: str, party_id: str) -> bool:
-    return any(c.name == name and c.subject == party_id and c.status == ClockStatus.open for c in state.clocks)
-
-
-def _window(name: str, en: str, ar: str) -> PartyCheck:
-    def check(context: GuardContext, party: Party) -> Refusal | None:
-        if not _window_open(context.state, name, party.party_id):
-            return conflict(f"{name}_closed", en, ar)
-        return None
-
-    return check
-
-
-def _finally_convicted(context: GuardContext, party: Party) -> Refusal | None:
-    verdict = context.state.latest_verdict(party.party_id)
-    if verdict is None or verdict.result != VerdictResult.convicted or not verdict.final:
-        return conflict("not_convicted", "this person has no final conviction", "لا يوجد حكم بات بالإدانة")
-    return None
-
-
-def _executable_conviction(context: GuardContext, party: Party) -> Refusal | None:
-    """A final conviction, and (since sentences are data) not a death sentence the Supreme Court has not confirmed."""
-    refusal = _finally_convicted(context, party)
-    if refusal is not None or context.revision < RuleRevision.sentences_and_prison:
-        return refusal
-    verdict = context.state.latest_verdict(party.party_id)
-    if verdict is not None and death_unconfirmed(verdict):
-        return conflict("death_sentence_unconfirmed", "a death sentence is executed only once the Supreme Court has "
-                        "confirmed it", "لا تنفذ عقوبة الإعدام إلا بعد إقرارها من المحكمة العليا")
-    return None
-
-
-def _nothing_left_to_execute(context: GuardContext) -> Refusal | None:
-    state = context.state
-    if state.stage == Stage.final and any(v.result == VerdictResult.convicted for v in _final_verdicts(state)):
-        return conflict("execution_pending", "record the execution of the sentences first",
-                        "يجب تسجيل تنفيذ الأحكام أولاً")
-    if context.revision >= RuleRevision.sentences_and_prison:
-        # execution is per convict: the case waits for every one of them, not the first
-        pending = [v.party_id for v in _final_verdicts(state) if v.result == VerdictResult.convicted
-                   and v.executed_at is None and v.sentence_ended_at is None]
-        if pending:
-            return Refusal("execution_pending", 409, "record the execution of every convict's sentence first",
-                           "يجب تسجيل تنفيذ العقوبة على كل محكوم عليه أولاً", None, {"pending": pending})
-    return None
-
-
-# ---------------------------------------------------------------- the prison
-
-
-def _committable(context: GuardContext, party: Party) -> Refusal | None:
-    """A final conviction to imprisonment (or one whose sentence is given in words only), not yet with a prison."""
-    refusal = _executable_conviction(context, party)
-    if refusal is not None:
-        return refusal
-    verdict = context.state.latest_verdict(party.party_id)
-    assert verdict is not None
-    if party.custody in IN_PRISON:
-        return conflict("already_committed", "this convict is already committed to a prison",
-                        "المحكوم عليه مودع بإحدى المؤسسات بالفعل")
-    if verdict.sentence_ended_at is not None:
-        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
-    if verdict.penalty and verdict.penalty.get("kind") != SentenceKind.imprisonment:
-        return conflict("no_custodial_sentence", "this sentence imprisons nobody",
-                        "العقوبة المحكوم بها ليست سالبة للحرية")
-    return None
-
-
-def _a_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    if target.kind != AgencyKind.prison:
-        return invalid("to_agency", "a convict is committed to a prison", "يودع المحكوم عليه مؤسسة إصلاح وتأهيل",
-                       "not_a_prison")
-    return None
-
-
-def _another_prison(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    refusal = _a_prison(context, target)
-    if refusal is None and target.code == context.actor.agency:
-        return conflict("same_prison", "the prisoner is already in this prison", "النزيل في هذه المؤسسة بالفعل")
-    return refusal
-
-
-def _committed_here(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.committed or party.prison != context.actor.agency:
-        return conflict("not_committed_here", "no convict of this case is committed to your prison under this name",
-                        "هذا الشخص غير مودع بمؤسستكم")
-    return None
-
-
-def _imprisoned_here(context: GuardContext, party: Party) -> Refusal | None:
-    if party.custody != Custody.imprisoned or party.prison != context.actor.agency:
-        return conflict("not_imprisoned_here", "this person is not held in your prison", "هذا الشخص ليس نزيلاً بمؤسستكم")
-    return None
-
-
-def _sentence_to_end(context: GuardContext, party: Party) -> Refusal | None:
-    """The prosecution records the end of a sentence served outside a prison (a fine paid, a suspension run) or
-    prescribed; a prisoner's is recorded by their prison when it releases them."""
-    refusal = _finally_convicted(context, party)
-    if refusal is not None:
-        return refusal
-    if party.custody in IN_PRISON:
-        return conflict("in_prison", "a prisoner is released by the prison that holds them",
-                        "لا يفرج عن النزيل إلا المؤسسة التي تحتجزه")
-    verdict = context.state.latest_verdict(party.party_id)
-    if verdict is not None and verdict.sentence_ended_at is not None:
-        return conflict("sentence_ended", "this sentence has ended", "انقضت هذه العقوبة")
-    return None
-
-
-def _ended_after_verdict(context: GuardContext) -> Refusal | None:
-    verdict = context.state.latest_verdict(context.fields["party_id"])
-    if verdict is not None and parse_instant(context.fields["ended_at"], "ended_at") < verdict.at:
-        return invalid("ended_at", "a sentence cannot end before the verdict", "لا تنقضي العقوبة قبل صدور الحكم",
-                       "ended_before_verdict")
-    return None
-
-
-def _reconcilable(context: GuardContext) -> Refusal | None:
-    if context.state.category == Category.felony:
-        return conflict("not_reconcilable", "a felony cannot be settled by reconciliation",
-                        "لا يجوز الصلح في الجنايات")
-    return None
-
-
-def _merge_target_open(context: GuardContext) -> Refusal | None:
-    target = context.command.cases.get("target_case_id")
-    if target is None or target.stage not in MERGEABLE_STAGES:
-        return conflict("merge_target_not_open", "a case can only be joined to a case in inquiry or prosecution",
-                        "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
-    return None
-
-
-def holder_kinds(state: CaseState) -> frozenset[AgencyKind]:
-    """The kind of agency holding the case: as its hand-off recorded it, else whatever its stage allows."""
-    kind = state.agency_kinds.get(state.owner_agency)
-    return frozenset({kind}) if kind is not None else STAGE_OWNER_KIND[state.stage]
-
-
-# ---------------------------------------------------------------- competent courts (data in the agency tree)
-
-
-def _court(context: GuardContext, code: str | None) -> AgencyRef | None:
-    """A court as the command's agency tree knows it (ActionCommand.courts)."""
-    return next((c for c in context.command.courts if c.code == code), None)
-
-
-def not_competent(en: str, ar: str, competent: Iterable[AgencyRef], field: str = "to_agency") -> Refusal:
-    """422 not_competent_court, naming the competent courts in both languages (and by code, for a client)."""
-    courts = sorted(competent, key=lambda c: c.code)
-    names_en = ", ".join(c.name("en") for c in courts) or "no court in the agency tree"
-    names_ar = "، ".join(c.name("ar") for c in courts) or "لا توجد محكمة مختصة في شجرة الجهات"
-    return Refusal("not_competent_court", 422, f"{en}: {names_en}", f"{ar}: {names_ar}", field,
-                   {"competent": [c.code for c in courts]})
-
-
-def _of_region(context: GuardContext, court: AgencyRef) -> bool:
-    region = context.state.region
-    return region is None or court.region is None or court.region == region
-
-
-def _competent_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    """A detention is put before a court of the case's region (DOMAIN.md: the court competent for it); since
-    competent courts are data, a first-instance court's judge (CCP Art. 176: the summary judge)."""
-    if context.revision < RuleRevision.competent_courts:
-        if target.kind != AgencyKind.court or target.region != context.state.region:
-            return invalid("to_agency", "ask a court of the case's region", "يقدم الطلب إلى محكمة من دائرة القضية",
-                           "not_competent_court")
-        return None
-    competent = [c for c in context.command.courts if c.level == CourtLevel.first_instance and _of_region(context, c)]
-    fits = target.kind == AgencyKind.court and target.level in (CourtLevel.first_instance, None)
-    if not fits or target.region != context.state.region:
-        return not_competent("a detention is extended by a first-instance court of the case's region",
-                             "يعرض أمر مد الحبس على المحكمة الابتدائية المختصة بدائرة القضية", competent)
-    return None
-
-
-def trial_level(category: Category, juvenile: bool = False) -> CourtLevel:
-    """Which court tries an offence of this category: felonies the felony chamber, the rest a first-instance court;
-    since the juvenile route, a case with a juvenile accused the juvenile court (core.juveniles.JUVENILE_ROUTE)."""
-    if juvenile:
-        return JUVENILE_ROUTE.court_level
-    return CourtLevel.felony_chamber if category == Category.felony else CourtLevel.first_instance
-
-
-def _competent_trial_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    """A case goes to the court of its region that tries its category (the category as the referral states it)."""
-    if context.revision < RuleRevision.competent_courts or target.level is None:
-        return None  # a court whose level the agency tree does not give is judged as before: by its kind
-    category = Category(context.fields.get("category") or context.state.category)
-    juvenile = context.revision >= RuleRevision.juvenile_route and bool(
-        juvenile_accused(context.state.parties, context.state.occurred_at))
-    level = trial_level(category, juvenile)
-    competent = [c for c in context.command.courts if c.level == level and _of_region(context, c)]
-    if target.level != level or not _of_region(context, target):
-        if juvenile:
-            return not_competent("an accused under 18 at the offence is tried by the juvenile court of the case's "
-                                 "region", "يحاكم المتهم الذي لم يبلغ 18 سنة وقت الجريمة أمام محكمة الأحداث المختصة "
-                                 "بدائرة القضية", competent)
-        if level == CourtLevel.felony_chamber:
-            return not_competent("a felony is tried by the felony chamber of the case's region",
-                                 "تنظر الجناية دائرة الجنايات المختصة بدائرة القضية", competent)
-        return not_competent("a misdemeanour or a contravention is tried by a first-instance court of the case's "
-                             "region", "تنظر الجنحة والمخالفة المحكمة الابتدائية المختصة بدائرة القضية", competent)
-    return None
-
-
-def _appellants(context: GuardContext) -> list[str]:
-    """The accused an appeal is for: the one named, or in a dry run each whose appeal window is open."""
-    if "party_id" in context.fields:
-        return [context.fields["party_id"]]
-    return [p.party_id for p in context.state.parties if _window_open(context.state, "appeal_window", p.party_id)]
-
-
-def _competent_appeal_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    """An appeal goes to the court of appeal that the court whose judgment is appealed names (its `appeals_to`);
-    for a court that names none, to a court of appeal."""
-    if context.revision < RuleRevision.competent_courts:
-        return None
-    named: set[str] = set()
-    judging: list[AgencyRef] = []
-    for party_id in _appellants(context):
-        verdict = context.state.latest_verdict(party_id)
-        court = _court(context, verdict.court) if verdict is not None else None
-        if court is not None:
-            judging.append(court)
-            if court.appeals_to:
-                named.add(court.appeals_to)
-    if named:
-        if target.code in named:
-            return None
-        competent = [c for c in context.command.courts if c.code in named]
-    else:
-        if target.level in (CourtLevel.appeal, None):
-            return None
-        competent = [c for c in context.command.courts if c.level == CourtLevel.appeal]
-    judged_by = "، ".join(c.name("ar") for c in judging)
-    return not_competent(f"an appeal from {', '.join(c.name('en') for c in judging) or 'this judgment'} is heard by",
-                         f"يستأنف حكم {judged_by or 'هذه المحكمة'} أمام", competent)
-
-
-def _quashed_judgment(state: CaseState) -> Verdict | None:
-    """The judgment a remand quashes: the latest verdict challenged before the court that holds the case."""
-    return next((v for v in reversed(state.verdicts) if v.challenged and not v.final), None)
-
-
-def _remand_court(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    """A remand returns the case to the court whose judgment is quashed, or to another court of its level."""
-    if context.revision < RuleRevision.remand_to_quashed_court:
-        return None
-    quashed = _quashed_judgment(context.state)
-    if quashed is None or target.code == quashed.court:
-        return None
-    judged_by = _court(context, quashed.court)
-    level = judged_by.level if judged_by is not None else context.state.court_levels.get(quashed.court)
-    if level is not None and target.level == level:
-        return None
-    if level is None and judged_by is None:
-        return None  # a court the tree does not know: judged by its kind, as before
-    competent = [c for c in context.command.courts if c.code == quashed.court or (level and c.level == level)]
-    return not_competent("a remand returns the case to the court whose judgment is quashed, or to a court of its "
-                         "level", "تعاد القضية إلى المحكمة التي نقض حكمها أو إلى محكمة من درجتها", competent)
-
-
-#: who reassigns a case held by each kind of agency (DOMAIN.md, Additions: separation of powers)
-_SUPERVISED_BY: dict[AgencyKind, tuple[str, str]] = {
-    AgencyKind.police_station: ("a police station's case is reassigned by the Ministry of Interior's supervisors",
-                                "يعيد إسناد قضايا مراكز الشرطة مشرفو وزارة الداخلية"),
-    AgencyKind.prosecution_office: ("a case the prosecution holds is reassigned only within the prosecution's "
-                                    "hierarchy (the Attorney General's office)",
-                                    "لا يعاد إسناد قضية لدى النيابة العامة إلا من داخل تسلسلها (مكتب النائب العام)"),
-    AgencyKind.court: ("a case a court holds is reassigned only by that court's president",
-                       "لا يعيد إسناد قضية لدى المحكمة إلا رئيسها"),
-}
-
-
-def _supervision_refusal(state: CaseState, actor: Actor) -> Refusal | None:
-    """The caller's reassigning power must be over the branch holding the case: an executive supervisor never
-    takes a case away from the prosecution or a court."""
-    kinds = holder_kinds(state)
-    if any(reassign_power(actor.roles, kind) is not None for kind in kinds):
-        return None
-    en, ar = next((_SUPERVISED_BY[k] for k in sorted(kinds) if k in _SUPERVISED_BY),
-                  ("nobody reassigns a case held by this agency", "لا يعاد إسناد قضية لدى هذه الجهة"))
-    return forbidden("outside_supervision", en, ar)
-
-
-def _same_kind_target(context: GuardContext, target: AgencyRef) -> Refusal | None:
-    """DOMAIN.md (Additions): a supervisor moves a case within their scope, and never to another kind of
-    agency than the one holding it; a court's president sends a case their court holds to another court."""
-    power = next((p for kind in sorted(holder_kinds(context.state))
-                  if (p := reassign_power(context.actor.roles, kind)) is not None), None)
-    within_scope = power is None or power.within_scope or context.revision < RuleRevision.separation_of_powers
-    if within_scope and not _in_scope(context.actor, target.code):
-        return forbidden("target_out_of_scope", "the new agency is outside your scope", "الجهة الجديدة خارج نطاقك")
-    if target.code == context.state.owner_agency:
-        return conflict("same_agency", "the case is already with that agency", "القضية لدى هذه الجهة بالفعل")
-    if context.enforce_agency_kinds and target.kind not in holder_kinds(context.state):
-        return invalid("to_agency", "a reassignment keeps the case with the same kind of agency",
-                       "لا تغير إعادة الإسناد نوع الجهة التي تحوز القضية", "agency_kind_changes")
-    if context.revision >= RuleRevision.competent_courts and target.kind == AgencyKind.court:
-        holder = context.state.court_levels.get(context.state.owner_agency) or getattr(
-            _court(context, context.state.owner_agency), "level", None)
-        if holder is not None and target.level is not None and target.level != holder:
-            return invalid("to_agency", "a court's case goes to another court of the same level",
-                           "لا تحال القضية إلا إلى محكمة من درجة المحكمة التي تحوزها", "court_level_changes")
-    return None
-
-
-def _all_of(*checks: CaseCheck) -> CaseCheck:
-    """One check of several, the first refusal winning."""
-    def check(context: GuardContext) -> Refusal | None:
-        return next((r for c in checks if (r := c(context)) is not None), None)
-    return check
-
-
-def _identity_missing(context: GuardContext, party: Party) -> Refusal | None:
-    if party.national_id and party.passport_number:
-        return conflict("already_identified", "this party already carries a national ID and a passport",
-                        "هذا الطرف مثبت الهوية بالرقم الوطني وجواز السفر")
-    return None
-
-
-def _identity_added(context: GuardContext) -> Refusal | None:
-    """identify_party adds what is missing: at least one identifier, none replacing one the party carries
-    (a correction is not an identification), none carried by another party of the case (one person, one
-    party)."""
-    fields = context.fields
-    party = context.state.party(fields["party_id"])
-    assert party is not None
-    if not fields.get("national_id") and not fields.get("passport_number"):
-        return invalid("national_id", "give a national ID, or a passport number with its nationality",
-                       "أدخل الرقم الوطني، أو رقم جواز السفر مع الجنسية", "identifier_required")
-    for name, held in (("national_id", party.national_id), ("passport_number", party.passport_number)):
-        given = fields.get(name)
-        if given and held and given != held:
-            return Refusal("already_identified", 409,
-                           f"this party already carries another {name.replace('_', ' ')}",
-                           "يحمل هذا الطرف رقماً آخر من قبل", name)
-    for other in context.state.parties:
-        if other.party_id == party.party_id:
-            continue
-        if (fields.get("national_id") and other.national_id == fields["national_id"]) or (
-                fields.get("passport_number") and other.passport_number == fields["passport_number"]
-                and other.nationality == fields.get("nationality")):
-            return Refusal("identity_in_case", 409, f"{other.party_id} of this case already carries this identifier",
-                           "يحمل طرف آخر في القضية هذا الرقم",
-                           "national_id" if fields.get("national_id") else "passport_number")
-    return None
-
-
-GUARDS: dict[str, Guard] = {
-    "arrest_after_report": Guard(on_party=_not_yet_held, on_values=_arrest_after_report),
-    "person_held": Guard(on_party=_held),
-    "person_detained_within_cap": Guard(on_party=_detained_below_cap, on_values=_extension_within_limits),
-    "may_be_detained": Guard(on_party=_may_be_detained),
-    "committable_convict": Guard(on_party=_committable, on_agency=_a_prison),
-    "committed_here": Guard(on_party=_committed_here),
-    "imprisoned_here": Guard(on_party=_imprisoned_here, on_agency=_another_prison),
-    "sentence_to_end": Guard(on_party=_sentence_to_end, on_values=_ended_after_verdict),
-    "handoff_pending": Guard(on_case=_handoff_pending),
-    "archived": Guard(on_case=_archived),
-    "has_accused": Guard(on_case=_has_accused, on_agency=_competent_trial_court),
-    "hearing_scheduled": Guard(on_case=_hearing_scheduled),
-    "hearing_held": Guard(on_case=_all_of(_hearing_held, _someone_at_issue), on_party=_at_issue,
-                          on_values=_all_of(_every_accused_at_issue, _pronounced_at_a_hearing)),
-    "hearing_while_seized": Guard(on_values=_hearing_after_seizure),
-    "verdict_in_absentia_unserved": Guard(on_party=_unserved_in_absentia, on_values=_served_after_verdict),
-    "objection_window_open": Guard(on_party=_window("objection_window", "the objection window is closed",
-                                                    "انقضى ميعاد المعارضة")),
-    "appeal_window_open": Guard(on_party=_window("appeal_window", "the appeal window is closed",
-                                                 "انقضى ميعاد الاستئناف"), on_agency=_competent_appeal_court),
-    "cassation_window_open": Guard(on_party=_window("cassation_window", "the cassation window is closed",
-                                                    "انقضى ميعاد الطعن بالنقض")),
-    "convicted_party": Guard(on_party=_executable_conviction),
-    "nothing_left_to_execute": Guard(on_case=_nothing_left_to_execute),
-    "reconcilable": Guard(on_case=_reconcilable, on_party=_free_to_dispose),
-    "accused_in_proceedings": Guard(on_party=_free_to_dispose),
-    "severable": Guard(on_case=_others_remain, on_party=_in_proceedings),
-    "merge_target_open": Guard(on_values=_merge_target_open),
-    "same_kind_target": Guard(on_agency=_same_kind_target),
-    "detention_before_competent_court": Guard(on_party=_detained_below_cap, on_agency=_competent_court),
-    "remand_to_quashed_court": Guard(on_agency=_remand_court),
-    "identity_to_add": Guard(on_party=_identity_missing, on_values=_identity_added),
-}
-NO_GUARD = Guard()
-
-
-
-def _guard(rule: ActionRule) -> Guard:
-    return GUARDS[rule.guard] if rule.guard else NO_GUARD
-
-
-def _hearings_in_stage(state: CaseState, revision: RuleRevision = LATEST_REVISION) -> list[Hearing]:
-    """The hearings of the court holding the case; since legal dates, only those since it got the case this time
-    (a retrial after a remand holds a hearing of its own)."""
-    court = state.owner_agency
-    since = _seized_since(state, court) if revision >= RuleRevision.legal_dates else None
-    return [h for h in state.hearings if h.court == court and (since is None or h.at >= since)]
-
-
-def _final_verdicts(state: CaseState) -> list[Verdict]:
-    latest = [state.latest_verdict(p.party_id) for p in state.accused() if p.outcome in (None, Outcome.convicted,
-                                                                                        Outcome.acquitted)]
-    return [v for v in latest if v is not None and v.final]
-
-
-def _accused_at_issue(state: CaseState, revision: RuleRevision = LATEST_REVISION) -> list[Party]:
-    """The accused this court must rule on. Since per-accused decisions: those still in the case's proceedings
-    whose verdict is before it: never judged at this level (a first trial, a retrial after an objection or a
-    remand), or judged and challenged (an appeal, a cassation). A co-accused who did not challenge is not
-    judged again. Before: every accused whose verdict was not yet final."""
-    if revision >= RuleRevision.per_accused:
-        return [p for p in state.active_accused()
-                if (v := state.latest_verdict(p.party_id)) is None or (v.challenged and not v.final)]
-    at_issue = []
-    for party in state.accused():
-        verdict = state.latest_verdict(party.party_id)
-        if verdict is None or not verdict.final:
-            at_issue.append(party)
-    return at_issue
 
 
 # ---------------------------------------------------------------- hand-offs: where the case goes
@@ -995,6 +114,10 @@ def _receiver_refusal(rule: ActionRule, context: GuardContext, receiver: AgencyR
 
 
 # ---------------------------------------------------------------- deciding
+
+
+def _guard(rule: ActionRule) -> Guard:
+    return GUARDS[rule.guard] if rule.guard else NO_GUARD
 
 
 def _parties_named(rule: ActionRule, fields: Mapping[str, Any]) -> list[str]:
@@ -1052,7 +175,7 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         if receiver.level is not None:
             fields[RECEIVER_LEVEL_FIELD] = receiver.level
     _check_guard(rule, context)
-    refusal = _nobody_held(rule, state, revision, fields)
+    refusal = nobody_held(rule, state, revision, fields)
     if refusal is not None:
         raise refusal
     if revision >= RuleRevision.per_accused:
@@ -1061,7 +184,7 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         _decide_custody(rule, context, fields)
     if revision >= RuleRevision.remand_to_quashed_court:
         for effect in rule.effects:
-            quashed = _quashed_judgment(state)
+            quashed = quashed_judgment(state)
             if isinstance(effect, EnterStage) and effect.stage_field and quashed is not None:
                 fields[effect.stage_field] = quashed.level  # the log says which stage the case went back to
     if standing.acknowledges and state.handoff is not None:
@@ -1080,7 +203,7 @@ def _decide_per_accused(rule: ActionRule, context: GuardContext, fields: dict[st
     the case is, the accused a remand retries, a severed accused's new case."""
     state = context.state
     if any(isinstance(e, Challenge) for e in rule.effects) and rule.enters is not None:
-        others = [p.party_id for p in _accused_at_issue(state) if p.party_id != fields.get("party_id")]
+        others = [p.party_id for p in accused_at_issue(state) if p.party_id != fields.get("party_id")]
         if rule.enters == state.stage:
             if fields.get(RECEIVER_FIELD) != state.owner_agency:
                 raise invalid("to_agency", "the co-accused's challenges are already before another court: file "
@@ -1093,7 +216,7 @@ def _decide_per_accused(rule: ActionRule, context: GuardContext, fields: dict[st
                            "first", "ما زال متهمون آخرون ينتظرون حكم هذه المحكمة: تفصل الدعوى بالنسبة لهذا "
                            "المتهم أولاً")
     if any(isinstance(e, Retrial) and e.party_field is None for e in rule.effects):
-        fields[REMANDED_FIELD] = [p.party_id for p in _accused_at_issue(state)]
+        fields[REMANDED_FIELD] = [p.party_id for p in accused_at_issue(state)]
     for effect in rule.effects:
         if isinstance(effect, Sever):
             party = state.party(fields[effect.party_field])
@@ -1101,6 +224,8 @@ def _decide_per_accused(rule: ActionRule, context: GuardContext, fields: dict[st
             fields[effect.case_field] = uuid.uuid5(
                 SEVERED_CASE_NAMESPACE, f"{state.case_id}/{party.party_id}/{state.seq + 1}").hex
             fields[effect.file_field] = severed_file(state, party, fields.get("reason", ""))
+
+
 def _decide_custody(rule: ActionRule, context: GuardContext, fields: dict[str, Any]) -> None:
     """What the action does to the people held, decided with it so that the log says it (and a replay of an older
     event, which lacks it, does what it did then)."""
@@ -1109,14 +234,14 @@ def _decide_custody(rule: ActionRule, context: GuardContext, fields: dict[str, A
         if isinstance(effect, HandOverCustody):
             fields[effect.field] = [p.party_id for p in state.parties if p.custody == effect.from_custody]
         elif isinstance(effect, ExtendDetention) and effect.trial_clock:
-            fields[effect.clock_field] = _extension_clock(context)
+            fields[effect.clock_field] = extension_clock(context)
         elif isinstance(effect, JoinCase):
             carried = {p.party_id: custody_to_carry(state, p.party_id, CUSTODY_CLOCKS) for p in held_parties(state)}
             fields[CUSTODY_CARRIED_FIELD] = {k: v for k, v in carried.items() if v is not None}
 
 
 def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:
-    role = _check_access(OPEN_CASE, None, command.actor)
+    role = check_access(OPEN_CASE, None, command.actor)
     fields = check_fields(OPEN_CASE, command.fields, None, now, command.targets)
     fields.setdefault("sensitivity", Sensitivity.normal)
     fields.setdefault("parties", [])
@@ -1128,7 +253,7 @@ def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:
 
 def new_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> CaseState:
     if event.name == SystemEvent.severed_in:
-        return _severed_case(case_id, number, rules, event)
+        return severed_case(case_id, number, rules, event)
     f = event.fields
     station = f["station"]
     state = CaseState(
@@ -1148,95 +273,17 @@ def new_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> Ca
     return state
 
 
-# ---------------------------------------------------------------- severance: one accused's case of their own
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at is not None else None
-
-
-def severed_file(state: CaseState, accused: Party, reason: str) -> dict[str, Any]:
-    """The file a severed accused's new case starts from, as plain JSON (it is logged in both cases): the facts
-    and their legal description, where the proceedings stand, the accused with their custody and its running
-    clocks (core.custody), their verdicts, the holding court's hearings, the parties who are not accused, the
-    evidence."""
-    others = [p for p in state.parties if p.role not in DEFENDANT_ROLES]
-    carried = {p.party_id: c for p in [accused, *others]
-               if (c := custody_to_carry(state, p.party_id, CUSTODY_CLOCKS)) is not None}
-    return {
-        "source_case_id": state.case_id, "source_number": state.number, "reason": reason,
-        "offence": state.offence, "category": state.category, "sensitivity": state.sensitivity,
-        "occurred_at": state.occurred_at.isoformat(), "place": state.place, "narrative": state.narrative,
-        "charges": list(state.charges), "stage": state.stage, "owner_agency": state.owner_agency,
-        "region": state.region, "opening_station": state.opening_station,
-        "referring_prosecution": state.referring_prosecution, "agencies_involved": list(state.agencies_involved),
-        "agency_kinds": dict(state.agency_kinds), "court_levels": dict(state.court_levels),
-        # the accused's custody as it travels (core.custody): the same state and instants, no clock restarted
-        "parties": [_delivered(p, carried) for p in [accused, *others]],
-        "verdicts": [{"result": v.result, "in_absentia": v.in_absentia, "at": v.at.isoformat(), "court": v.court,
-                      "level": v.level, "sentence": v.sentence, "recorded_at": _iso(v.recorded_at),
-                      "served_at": _iso(v.served_at), "final": v.final, "challenged": v.challenged,
-                      "executed_at": _iso(v.executed_at)}
-                     for v in state.verdicts if v.party_id == accused.party_id],
-        "hearings": [{"at": h.at.isoformat(), "court": h.court, "room": h.room, "entered_late": h.entered_late}
-                     for h in state.hearings if h.court == state.owner_agency],
-        "documents": [dict(d) for d in state.documents],
-    }
-
-
-def _severed_case(case_id: str, number: str, rules: RuleBook, event: CaseEvent) -> CaseState:
-    """A case severed from another: its first event carries the file (severed_file) it starts from."""
-    f = event.fields
-    state = CaseState(
-        case_id=case_id, number=number, stage=Stage(f["stage"]), owner_agency=f["owner_agency"],
-        region=f.get("region"), offence=f["offence"], category=Category(f["category"]),
-        sensitivity=Sensitivity(f["sensitivity"]), opened_at=event.at,
-        occurred_at=parse_instant(f["occurred_at"], "occurred_at"), rules=rules, place=f.get("place", ""),
-        narrative=f.get("narrative", ""), opening_station=f["opening_station"],
-        referring_prosecution=f.get("referring_prosecution"), charges=list(f.get("charges", [])),
-        agencies_involved=list(f["agencies_involved"]),
-        agency_kinds={k: AgencyKind(v) for k, v in f.get("agency_kinds", {}).items()},
-        court_levels={k: CourtLevel(v) for k, v in f.get("court_levels", {}).items()},
-        documents=[dict(d) for d in f.get("documents", [])],
-        severed_from=f["source_case_id"], severed_from_number=f["source_number"],
-    )
-    for data in f["parties"]:
-        party = _add_party(state, data)
-        if data.get("custody"):
-            carry_custody(state, party, data["custody"], event.seq, event.at)
-    accused = state.parties[0].party_id
-    for v in f.get("verdicts", []):
-        state.verdicts.append(Verdict(
-            party_id=accused, result=VerdictResult(v["result"]), in_absentia=v["in_absentia"],
-            at=parse_instant(v["at"], "at"), court=v["court"], level=Stage(v["level"]), sentence=v.get("sentence"),
-            recorded_at=_instant_or_none(v.get("recorded_at")), served_at=_instant_or_none(v.get("served_at")),
-            final=v["final"], challenged=v["challenged"], executed_at=_instant_or_none(v.get("executed_at"))))
-    for h in f.get("hearings", []):
-        state.hearings.append(Hearing(at=parse_instant(h["at"], "at"), court=h["court"], room=h.get("room"),
-                                      entered_late=h.get("entered_late", False)))
-    if state.stage in rules.stage_sla_days:
-        _start_clock(state, "stage_sla", event.at, event.seq)
-    state.seq = event.seq
-    state.last_activity_at = event.at
-    return state
-
-
-def _instant_or_none(value: str | None) -> datetime | None:
-    return parse_instant(value, "at") if value else None
-
-
-def severance_of(event: CaseEvent) -> tuple[str, dict[str, Any]] | None:
-    """A severance's new case: its id and the file it starts from, if `event` severs an accused."""
-    rule = ACTIONS_BY_NAME.get(event.name)
-    sever = next((e for e in rule.effects if isinstance(e, Sever)), None) if rule is not None else None
-    if sever is None or sever.case_field not in event.fields:
-        return None
-    return event.fields[sever.case_field], event.fields[sever.file_field]
-
-
-def decide_severed_in(case_id: str, file: dict[str, Any], now: datetime) -> CaseEvent:
-    """The first event of a severed accused's case: the file the severance carried."""
-    return CaseEvent(seq=1, name=SystemEvent.severed_in, at=now, actor=None, fields=dict(file))
+def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -> CaseEvent:
+    """Validate the arrival of a merged case's file (the merge_into of another case)."""
+    if state.stage not in MERGEABLE_STAGES:
+        raise conflict("merge_target_not_open", "a case can only be joined to a case in inquiry or prosecution",
+                       "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
+    if delivery.source_case_id == state.case_id or delivery.source_case_id in state.merged_from:
+        raise conflict("already_merged", "this case was already joined here", "سبق ضم هذه القضية")
+    return CaseEvent(seq=state.seq + 1, name=SystemEvent.merged_in, at=now, actor=None, fields={
+        "source_case_id": delivery.source_case_id, "source_number": delivery.source_number,
+        "parties": [delivered(p, delivery.custody) for p in delivery.parties],
+        "documents": list(delivery.documents)})
 
 
 # ---------------------------------------------------------------- what a user may do now
@@ -1286,7 +333,7 @@ def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, age
     guard = _guard(rule)
     if guard.on_case is not None and guard.on_case(context) is not None:
         return None
-    if _nobody_held(rule, state, LATEST_REVISION) is not None:
+    if nobody_held(rule, state, LATEST_REVISION) is not None:
         return None
     choices: dict[str, tuple[str, ...]] = {}
     party_spec = rule.party_field
@@ -1312,600 +359,3 @@ def _option(rule: ActionRule, state: CaseState, actor: Actor, now: datetime, age
             return None
         choices[agency_spec.name] = codes
     return ActionOption(rule.name, choices)
-
-
-# ---------------------------------------------------------------- applying
-
-
-def apply(state: CaseState, event: CaseEvent) -> None:
-    """Fold one event into the state (the workflow's and the rebuild's only way to change it)."""
-    if event.seq != state.seq + 1:
-        raise ValueError(f"event {event.seq} does not follow {state.seq}")
-    state.seq = event.seq
-    if event.name in CLOCK_EVENTS:
-        _apply_clock_event(state, event)
-        return
-    if event.name == SystemEvent.merged_in:
-        _apply_merged_in(state, event)
-        return
-    rule = ACTIONS_BY_NAME[event.name]
-    if rule.activity:
-        state.last_activity_at = event.at
-        _clear_stalled(state, "idle")
-    if event.fields.get(ACKNOWLEDGES_FIELD):
-        _acknowledge(state, event.at)
-    joins = bool(event.fields.get(JOINS_FIELD))
-    for effect in rule.effects:
-        if joins and isinstance(effect, EnterStage | HandOff):
-            continue  # a co-accused's challenge joins the proceedings where the case is
-        apply_effect(state, event, effect)
-
-
-def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
-    """One effect of the table, applied for `event` (apply() applies each of its action's, in order)."""
-    fields = event.fields
-    match effect:
-        case AddParties(field=name):
-            for party in fields.get(name, []):
-                _add_party(state, party)
-        case AddParty():
-            _add_party(state, fields)
-        case IdentifyParty(party_field=party_field):
-            _identify_party(state, fields[party_field], fields)
-        case EnterStage(stage=stage, stage_field=stage_field):
-            # an event from before the field existed enters the table's stage
-            named = fields.get(stage_field) if stage_field else None
-            _enter_stage(state, Stage(named) if named else stage, event.at, event.seq)
-        case ClearOutcome():
-            state.outcome = None
-            for party in state.accused():  # a reopened file reopens the proceedings it had archived
-                if party.outcome == Outcome.archived:
-                    party.outcome = None
-        case KeepDocument(title_field=title_field, document_field=document_field):
-            state.documents.append({"seq": event.seq, "kind": event.name, "case_id": state.case_id,
-                                    "title": fields.get(title_field, ""), "document": fields.get(document_field)})
-        case Hold():
-            _hold(state, event, effect)
-        case Release(party_field=party_field):
-            _release(state, fields[party_field], event.at)
-        case ExtendDetention():
-            _extend_detention(state, event, effect)
-        case HandOverCustody():
-            _hand_over_custody(state, event, effect)
-        case CommitToPrison():
-            _commit_to_prison(state, event, effect)
-        case AdmitToPrison(party_field=party_field):
-            _admit_to_prison(state, event, fields[party_field])
-        case EndSentence():
-            _end_sentence(state, event, effect)
-        case Acknowledge():
-            _acknowledge(state, event.at)
-        case RecordCharges(field=name):
-            state.charges = list(fields[name])
-            for party in state.parties:
-                if party.role == PartyRole.suspect:
-                    party.role = PartyRole.accused
-        case RememberReferringProsecution():
-            state.referring_prosecution = state.owner_agency
-        case ScheduleHearing(field=name, room_field=room_field):
-            at = parse_instant(fields[name], name)
-            state.hearings.append(Hearing(at=at, court=state.owner_agency,
-                                          room=fields.get(room_field) if room_field else None,
-                                          entered_late=at <= event.at))
-        case RecordVerdicts(field=name, pronounced_field=pronounced_field):
-            # an Update accepted before the pronouncement date was asked for: pronounced as it was entered
-            pronounced = event.at
-            if pronounced_field is not None and fields.get(pronounced_field):
-                pronounced = parse_instant(fields[pronounced_field], pronounced_field)
-            _record_verdicts(state, event, fields[name], pronounced)
-        case ServeVerdict():
-            _serve_verdict(state, event, effect)
-        case Challenge(party_field=party_field):
-            party_id = fields[party_field]
-            verdict = state.latest_verdict(party_id)
-            if verdict is not None:
-                verdict.challenged = True
-            _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
-        case Retrial(party_field=party_field):
-            if party_field:
-                retried = [fields[party_field]]
-            else:  # a remand: the accused it names (since per-accused decisions), else every accused
-                retried = list(fields.get(REMANDED_FIELD, [p.party_id for p in state.accused()]))
-            _retrial(state, retried)
-        case RecordExecution(party_field=party_field):
-            _execution_begins(state, fields[party_field], event.at)
-        case JoinCase(field=name):
-            state.merged_into = fields[name]
-            state.custody_carried = dict(fields.get(CUSTODY_CARRIED_FIELD) or {})
-        case Close(outcome=outcome):
-            _close(state, outcome, event.at)
-        case CloseByVerdicts():
-            for party in state.active_accused():
-                verdict = state.latest_verdict(party.party_id)
-                if verdict is not None and verdict.final:
-                    party.outcome = Outcome(verdict.result)
-            _close(state, derived_outcome(state), event.at)
-        case Dispose(outcome=outcome, party_field=party_field, ground_field=ground_field):
-            ground = fields.get(ground_field) if ground_field else None
-            if fields.get(party_field):
-                _dispose(state, fields[party_field], outcome, ground, event)
-            else:
-                _close(state, outcome, event.at)
-        case Requalify(category_field=category_field, charges_field=charges_field):
-            _requalify(state, event, fields.get(category_field), fields.get(charges_field))
-        case Sever(party_field=party_field, case_field=case_field):
-            party = state.party(fields[party_field])
-            if party is not None:
-                party.severed_to = fields[case_field]
-                _dispose(state, party.party_id, Outcome.severed, None, event)
-        case Involve(field=name):
-            _involve(state, fields[name])
-        case HandOff():
-            _hand_off(state, event, fields[effect.to_field] if effect.to_field else state.opening_station)
-        case KeepNote(field=name):
-            actor = event.actor
-            state.supervision_notes.append(SupervisionNote(
-                seq=event.seq, at=event.at, by=actor.username if actor else "", agency=actor.agency if actor else "",
-                text=fields[name]))
-        case _:
-            assert_never(effect)
-
-
-def _add_party(state: CaseState, data: Mapping[str, Any]) -> Party:
-    # events recorded before national IDs were normalised at the border carry them as they were typed
-    national_id = normalize_national_id(data["national_id"]) if data.get("national_id") else None
-    party = Party(party_id=f"p{len(state.parties) + 1}", role=PartyRole(data["role"]), name=data["name"],
-                  national_id=national_id,
-                  passport_number=normalize_passport_number(data["passport_number"]) if data.get("passport_number")
-                  else None,
-                  nationality=data.get("nationality") or None, birth_date=data.get("birth_date") or None,
-                  birth_place=data.get("birth_place") or None, mother_name=data.get("mother_name") or None,
-                  aliases=list(data.get("aliases") or []))
-    state.parties.append(party)
-    return party
-
-
-def _identify_party(state: CaseState, party_id: str, data: Mapping[str, Any]) -> None:
-    party = state.party(party_id)
-    if party is None:
-        return
-    if data.get("national_id") and not party.national_id:
-        party.national_id = normalize_national_id(data["national_id"])
-    if data.get("passport_number") and not party.passport_number:
-        party.passport_number = normalize_passport_number(data["passport_number"])
-        party.nationality = data.get("nationality") or party.nationality
-    elif data.get("nationality") and not party.nationality:
-        party.nationality = data["nationality"]
-    if data.get("birth_date") and not party.birth_date:
-        party.birth_date = data["birth_date"]
-    if data.get("birth_place") and not party.birth_place:
-        party.birth_place = data["birth_place"]
-    if data.get("mother_name") and not party.mother_name:
-        party.mother_name = data["mother_name"]
-
-
-def _start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: str | None = None,
-                 length: int | None = None) -> Clock:
-    rule = state.rules.clock(name)
-    if name == "stage_sla":
-        length = state.rules.stage_sla_days.get(state.stage, rule.length)
-    expires = deadline(at, length if length is not None else rule.length, rule.unit, state.rules.calendar,
-                       rule.next_sitting_day)
-    clock = Clock(clock_id=f"{name}-{seq}" + (f"-{subject}" if subject else ""), name=name, started_at=at,
-                  expires_at=expires, warn_at=warning_instant(at, rule, expires), subject=subject)
-    state.clocks.append(clock)
-    return clock
-
-
-def _stop_clocks(state: CaseState, names: tuple[str, ...], subject: str | None = None) -> None:
-    """Stop the matching open clocks; what they (or their expired predecessors) flagged is resolved too."""
-    for clock in state.clocks:
-        if clock.name in names and (subject is None or clock.subject == subject):
-            if clock.status == ClockStatus.open:
-                clock.status = ClockStatus.stopped
-            _clear_stalled(state, clock.name, clock.clock_id)
-
-
-def _clear_stalled(state: CaseState, reason: str, clock_id: str | None = None) -> None:
-    state.stalled = [s for s in state.stalled
-                     if not (s.reason == reason and (clock_id is None or s.clock_id == clock_id))]
-
-
-def _involve(state: CaseState, agency: str) -> None:
-    if agency not in state.agencies_involved:
-        state.agencies_involved.append(agency)
-
-
-def _enter_stage(state: CaseState, stage: Stage, at: datetime, seq: int) -> None:
-    _stop_clocks(state, ("stage_sla",))
-    state.stage = stage
-    if stage in state.rules.stage_sla_days:
-        _start_clock(state, "stage_sla", at, seq)
-
-
-def _hold(state: CaseState, event: CaseEvent, hold: Hold) -> None:
-    subject = event.fields[hold.party_field]
-    since = hold.since_field
-    start = parse_instant(event.fields[since], since) if since else event.at
-    _start_clock(state, hold.clock, start, event.seq, subject)
-    party = state.party(subject)
-    if party is not None:
-        party.custody = hold.custody
-        if party.held_since is None:
-            party.held_since = start
-
-
-def _release(state: CaseState, subject: str, at: datetime) -> None:
-    _stop_clocks(state, CUSTODY_CLOCKS, subject)
-    party = state.party(subject)
-    if party is not None:
-        party.custody = Custody.free
-        _end_held_period(party, at)
-
-
-def _end_held_period(party: Party, at: datetime) -> None:
-    """The time the case held this person counts towards their sentence (core.sentences)."""
-    if party.held_since is not None:
-        party.held_seconds += max((at - party.held_since).total_seconds(), 0.0)
-        party.held_since = None
-
-
-def _extend_detention(state: CaseState, event: CaseEvent, extension: ExtendDetention) -> None:
-    subject = event.fields[extension.party_field]
-    days = event.fields[extension.days_field]
-    # an extension logged before the trial court had periods of its own is the judge's
-    clock = event.fields.get(extension.clock_field) or extension.clock
-    _stop_clocks(state, CUSTODY_CLOCKS, subject)  # the extension's period replaces the one running
-    _start_clock(state, clock, event.at, event.seq, subject, length=days)
-    party = state.party(subject)
-    if party is not None:
-        if clock == extension.clock:
-            party.detention_days_extended += days
-        else:
-            party.days_extended[clock] = party.days_extended.get(clock, 0) + days
-        if party.custody == Custody.release_due:  # accepted so under the rules before custody followed the person
-            party.custody = Custody.detained
-
-
-def _commit_to_prison(state: CaseState, event: CaseEvent, committal: CommitToPrison) -> None:
-    """The convict goes to the prison named: whatever held them before ends, and that prison's admission is due."""
-    subject = event.fields[committal.party_field]
-    party = state.party(subject)
-    if party is None:
-        return
-    _stop_clocks(state, (*CUSTODY_CLOCKS, committal.clock), subject)
-    _start_clock(state, committal.clock, event.at, event.seq, subject)
-    party.prison = event.fields[committal.to_field]
-    party.custody = Custody.committed
-    if party.held_since is None:
-        party.held_since = event.at
-
-
-def _admit_to_prison(state: CaseState, event: CaseEvent, subject: str) -> None:
-    party = state.party(subject)
-    if party is None:
-        return
-    _stop_clocks(state, ("committal_ack",), subject)
-    party.custody = Custody.imprisoned
-    _execution_begins(state, subject, event.at)  # a prisoner's sentence is executed from their admission
-
-
-def _execution_begins(state: CaseState, subject: str, at: datetime) -> None:
-    """The first record of a convict's execution: its instant, and the custody it credits (the time held so far)."""
-    verdict = state.latest_verdict(subject)
-    party = state.party(subject)
-    if verdict is not None and verdict.executed_at is None:
-        verdict.executed_at = at
-        verdict.credit_seconds = held_seconds(party, at) if party is not None else 0.0
-
-
-def _end_sentence(state: CaseState, event: CaseEvent, end: EndSentence) -> None:
-    subject = event.fields[end.party_field]
-    at = parse_instant(event.fields[end.at_field], end.at_field) if end.at_field else event.at
-    verdict = state.latest_verdict(subject)
-    if verdict is not None:
-        verdict.sentence_ended_at = at
-        verdict.sentence_end_ground = event.fields[end.ground_field]
-    party = state.party(subject)
-    if party is not None and party.custody in IN_PRISON:
-        _stop_clocks(state, ("committal_ack",), subject)
-        party.custody = Custody.free
-        _end_held_period(party, event.at)
-
-
-def _hand_over_custody(state: CaseState, event: CaseEvent, handover: HandOverCustody) -> None:
-    """The people the event names go with the file: their custody ends, and the receiver's period starts."""
-    for subject in event.fields.get(handover.field) or []:  # absent from events logged before custody moved
-        party = state.party(subject)
-        if party is None:
-            continue
-        _stop_clocks(state, CUSTODY_CLOCKS, subject)
-        _start_clock(state, handover.clock, event.at, event.seq, subject)
-        party.custody = handover.to_custody
-
-
-def _acknowledge(state: CaseState, at: datetime) -> None:
-    if state.handoff is not None and state.handoff.acknowledged_at is None:
-        state.handoff.acknowledged_at = at
-        _stop_clocks(state, ("handoff_ack",))
-
-
-def _hand_off(state: CaseState, event: CaseEvent, receiver: str) -> None:
-    _acknowledge(state, event.at)  # a new hand-off supersedes an unacknowledged one
-    clock = _start_clock(state, "handoff_ack", event.at, event.seq)
-    state.handoff = Handoff(handoff_id=f"h{event.seq}", action=event.name, from_agency=state.owner_agency,
-                            to_agency=receiver, at=event.at, clock_id=clock.clock_id)
-    state.owner_agency = receiver
-    kind = event.fields.get(RECEIVER_KIND_FIELD)
-    if kind:  # absent from hand-offs logged before the kinds were kept
-        state.agency_kinds[receiver] = AgencyKind(kind)
-    level = event.fields.get(RECEIVER_LEVEL_FIELD)
-    if level:  # absent from hand-offs logged before courts had levels, and from hand-offs to other agencies
-        state.court_levels[receiver] = CourtLevel(level)
-    _involve(state, receiver)
-
-
-#: which challenge windows a judgment of each level of court opens (DOMAIN.md's appeal ladder): a first-instance
-#: judgment is appealed; a felony chamber's and a court of appeal's go to cassation; the Supreme Court's is final
-WINDOWS_AFTER: dict[CourtLevel, tuple[str, ...]] = {
-    CourtLevel.first_instance: ("appeal_window",),
-    CourtLevel.felony_chamber: ("cassation_window",),
-    CourtLevel.appeal: ("cassation_window",),
-    CourtLevel.supreme: (),
-    CourtLevel.juvenile: ("appeal_window",),  # appealed to the court of appeal it names, as a first-instance court
-}
-
-
-def _windows_after(state: CaseState, level: Stage, court: str | None = None) -> tuple[str, ...]:
-    """Which challenge windows a verdict given at `level` by `court` opens: by the court's level where the case
-    knows it, else (courts reached before they had levels) by the stage and the category, as before."""
-    court_level = state.court_levels.get(court) if court else None
-    if court_level is not None:
-        return WINDOWS_AFTER[court_level]
-    if level == Stage.cassation:
-        return ()
-    if level == Stage.trial and state.category != Category.felony:
-        return ("appeal_window",)
-    return ("cassation_window",)
-
-
-def _record_verdicts(state: CaseState, event: CaseEvent, items: list[dict[str, Any]], pronounced: datetime) -> None:
-    """Each verdict as pronounced: its windows run from the pronouncement (CCP Art. 369), however late it is
-    entered; a window already past at entry lapses at once (due_clock_events)."""
-    level = state.stage
-    for item in items:
-        verdict = Verdict(party_id=item["party_id"], result=VerdictResult(item["result"]),
-                          in_absentia=item["in_absentia"], at=pronounced, court=state.owner_agency, level=level,
-                          sentence=item["sentence"], recorded_at=event.at, penalty=item.get("penalty"))
-        state.verdicts.append(verdict)
-        windows = _windows_after(state, level, verdict.court)
-        if not windows:
-            verdict.final = True
-        elif not verdict.in_absentia:
-            for window in windows:
-                _start_clock(state, window, pronounced, event.seq, verdict.party_id)
-    _maybe_final(state, event.at, event.seq)
-
-
-def _serve_verdict(state: CaseState, event: CaseEvent, service: ServeVerdict) -> None:
-    party_id = event.fields[service.party_field]
-    verdict = state.latest_verdict(party_id)
-    assert verdict is not None
-    served = parse_instant(event.fields[service.served_field], service.served_field)
-    verdict.served_at = served
-    _start_clock(state, "objection_window", served, event.seq, party_id)
-    for window in _windows_after(state, verdict.level, verdict.court):
-        _start_clock(state, window, served, event.seq, party_id)
-
-
-def _retrial(state: CaseState, party_ids: list[str]) -> None:
-    """An objection or a remand: the verdicts at issue are set aside; the court hears them again."""
-    for party_id in party_ids:
-        verdict = state.latest_verdict(party_id)
-        if verdict is not None and not verdict.final:
-            verdict.challenged = True
-            state.verdicts.remove(verdict)
-        _stop_clocks(state, CHALLENGE_WINDOWS, party_id)
-
-
-#: which outcome a case takes from its accused's, the first that any of them has (a case with one accused
-#: convicted is a conviction, whatever the others')
-OUTCOME_PRECEDENCE = (Outcome.convicted, Outcome.acquitted, Outcome.reconciled, Outcome.lapsed, Outcome.archived,
-                      Outcome.merged, Outcome.severed)
-
-
-def derived_outcome(state: CaseState) -> Outcome:
-    """The case's outcome from its accused's own: each one's final verdict or the decision taken for them."""
-    had = {p.outcome for p in state.accused() if p.outcome is not None}
-    had |= {Outcome(v.result) for v in _final_verdicts(state)}
-    return next((o for o in OUTCOME_PRECEDENCE if o in had), Outcome.acquitted)
-
-
-def per_accused_rules() -> dict[str, Any]:
-    """The per-accused rules as data, from the table (published at /api/v1/procedure and in docs/procedure.md)."""
-    return {
-        "decisions_for_one_accused": [r.name for r in ACTIONS if any(
-            isinstance(e, Dispose) and any(f.name == e.party_field for f in r.fields) for e in r.effects)],
-        "challenges_joining_the_case": [r.name for r in ACTIONS if any(isinstance(e, Challenge) for e in r.effects)
-                                        and r.enters is not None and r.enters in r.stages],
-        "severance": [r.name for r in ACTIONS if any(isinstance(e, Sever) for e in r.effects)],
-        "requalification": [r.name for r in ACTIONS if any(isinstance(e, Requalify) for e in r.effects)],
-        "outcome_precedence": list(OUTCOME_PRECEDENCE),
-    }
-
-
-def _dispose(state: CaseState, party_id: str, outcome: Outcome, ground: str | None, event: CaseEvent) -> None:
-    """One accused's proceedings end here: their windows and custody clocks stop (nobody is held by a case that
-    no longer prosecutes them); the case goes on for the others, and ends once none is left."""
-    party = state.party(party_id)
-    if party is None:
-        return
-    party.outcome = outcome
-    party.outcome_ground = ground
-    for clock in state.clocks:
-        if clock.subject == party_id and clock.status == ClockStatus.open:
-            clock.status = ClockStatus.stopped
-            _clear_stalled(state, clock.name, clock.clock_id)
-    party.custody = Custody.free  # only a severed accused is still held here: their new case holds them now
-    _end_held_period(party, event.at)
-    _settle(state, event.at, event.seq)
-
-
-def _settle(state: CaseState, at: datetime, seq: int) -> None:
-    """After an accused leaves the proceedings: the case closes when none is left (with the outcome its accused
-    give), or becomes final when every one left has a final verdict."""
-    if state.stage == Stage.closed or not state.accused():
-        return
-    if not state.active_accused():
-        _close(state, derived_outcome(state), at)
-        return
-    _maybe_final(state, at, seq)
-
-
-def _requalify(state: CaseState, event: CaseEvent, category: str | None, charges: list[str] | None) -> None:
-    """A new legal description of the facts, where it changes anything: kept with the one it replaces."""
-    new_category = Category(category) if category else state.category
-    new_charges = list(charges) if charges else list(state.charges)
-    changes_charges = bool(charges) and bool(state.charges) and new_charges != state.charges
-    if new_category == state.category and not changes_charges:
-        return
-    if not state.qualifications:  # the description the case had until now heads the history
-        state.qualifications.append(Qualification(
-            seq=1, at=state.opened_at, category=state.category, charges=list(state.charges),
-            by_agency=state.opening_station, action=OPEN_CASE.name))
-    state.category = new_category
-    state.charges = new_charges
-    state.qualifications.append(Qualification(
-        seq=event.seq, at=event.at, category=new_category, charges=new_charges,
-        by_agency=event.actor.agency if event.actor else state.owner_agency, action=event.name))
-
-
-def _close(state: CaseState, outcome: Outcome, at: datetime) -> None:
-    state.outcome = outcome
-    for party in state.active_accused():
-        party.outcome = outcome
-    state.handoff = None
-    for clock in state.clocks:
-        if clock.status == ClockStatus.open:
-            clock.status = ClockStatus.stopped
-    state.stalled = []
-    for party in state.parties:
-        party.custody = Custody.free
-        _end_held_period(party, at)
-    state.stage = Stage.closed
-
-
-def _apply_merged_in(state: CaseState, event: CaseEvent) -> None:
-    state.last_activity_at = event.at
-    state.merged_from.append(event.fields["source_case_id"])
-    known = {p.national_id: p for p in state.parties if p.national_id}
-    for party in event.fields["parties"]:
-        here = known.get(party["national_id"]) if party.get("national_id") else None
-        if here is None:  # else the same person is already a party here
-            here = _add_party(state, party)
-        carried = party.get("custody")  # held by the merged case: held here, on the same clocks
-        if carried and here.custody == Custody.free:
-            carry_custody(state, here, carried, event.seq, event.at)
-    state.documents.extend(event.fields["documents"])
-
-
-def _delivered(party: Party, custody: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
-    """A merged case's party as the merged_in event carries it (the identity fields only when known, as
-    events logged before they existed have them; the custody of a person the merged case held)."""
-    carried: dict[str, Any] = {"role": party.role, "name": party.name, "national_id": party.national_id}
-    extra = {"passport_number": party.passport_number, "nationality": party.nationality,
-             "birth_date": party.birth_date, "birth_place": party.birth_place, "mother_name": party.mother_name,
-             "aliases": list(party.aliases), "custody": custody.get(party.party_id)}
-    carried.update({k: v for k, v in extra.items() if v})
-    return carried
-
-
-def decide_merged_in(state: CaseState, delivery: MergeDelivery, now: datetime) -> CaseEvent:
-    """Validate the arrival of a merged case's file (the merge_into of another case)."""
-    if state.stage not in MERGEABLE_STAGES:
-        raise conflict("merge_target_not_open", "a case can only be joined to a case in inquiry or prosecution",
-                       "لا يضم ملف إلا إلى قضية في مرحلة الاستدلال أو التحقيق")
-    if delivery.source_case_id == state.case_id or delivery.source_case_id in state.merged_from:
-        raise conflict("already_merged", "this case was already joined here", "سبق ضم هذه القضية")
-    return CaseEvent(seq=state.seq + 1, name=SystemEvent.merged_in, at=now, actor=None, fields={
-        "source_case_id": delivery.source_case_id, "source_number": delivery.source_number,
-        "parties": [_delivered(p, delivery.custody) for p in delivery.parties],
-        "documents": list(delivery.documents)})
-
-
-# ---------------------------------------------------------------- clocks
-
-
-def _maybe_final(state: CaseState, at: datetime, seq: int) -> None:
-    accused = state.active_accused()
-    if state.stage in (Stage.trial, Stage.appeal, Stage.cassation) and accused and all(
-            (v := state.latest_verdict(p.party_id)) is not None and v.final for p in accused):
-        if state.referring_prosecution:
-            state.owner_agency = state.referring_prosecution
-        state.handoff = None
-        _stop_clocks(state, ("handoff_ack",))
-        _enter_stage(state, Stage.final, at, seq)
-
-
-def _apply_clock_event(state: CaseState, event: CaseEvent) -> None:
-    if event.fields["clock_id"] == "idle":
-        state.stalled.append(StalledReason("idle", event.at))
-        return
-    clock = next(c for c in state.clocks if c.clock_id == event.fields["clock_id"])
-    if event.name == SystemEvent.clock_warning:
-        clock.warned = True
-        return
-    clock.status = ClockStatus.expired
-    expiry = state.rules.clock(clock.name).expiry
-    if expiry is Expiry.release_due and clock.subject:
-        party = state.party(clock.subject)
-        if party is not None and party.custody != Custody.free:
-            party.custody = Custody.release_due
-    if state.rules.clock(clock.name).escalates:
-        state.stalled.append(StalledReason(clock.name, event.at, clock.clock_id))
-        if clock.name == "handoff_ack" and state.handoff is not None:
-            state.handoff.escalated = True
-    elif expiry is Expiry.verdict_final and clock.subject:
-        verdict = state.latest_verdict(clock.subject)
-        still_open = [c for c in state.clocks if c.subject == clock.subject and c.status == ClockStatus.open
-                      and c.name in CHALLENGE_WINDOWS]
-        if verdict is not None and not verdict.challenged and not still_open:
-            verdict.final = True
-        _maybe_final(state, event.at, event.seq)
-
-
-def idle_deadline(state: CaseState) -> datetime | None:
-    idle_days = state.rules.idle_days
-    if state.stage == Stage.closed or state.last_activity_at is None or idle_days <= 0:
-        return None
-    if any(s.reason == "idle" for s in state.stalled):
-        return None
-    return state.last_activity_at + timedelta(days=idle_days)
-
-
-def due_clock_events(state: CaseState, now: datetime) -> list[CaseEvent]:
-    """The clock events due at `now`, in order (warnings before expiries)."""
-    events: list[CaseEvent] = []
-    seq = state.seq
-    for clock in sorted(state.open_clocks(), key=lambda c: c.expires_at):
-        if not clock.warned and clock.warn_at <= now < clock.expires_at:
-            seq += 1
-            events.append(CaseEvent(seq, SystemEvent.clock_warning, clock.warn_at, None,
-                                    {"clock_id": clock.clock_id, "clock": clock.name, "subject": clock.subject}))
-        elif clock.expires_at <= now:
-            seq += 1
-            events.append(CaseEvent(seq, SystemEvent.clock_expired, clock.expires_at, None,
-                                    {"clock_id": clock.clock_id, "clock": clock.name, "subject": clock.subject}))
-    idle_at = idle_deadline(state)
-    if idle_at is not None and idle_at <= now:
-        seq += 1
-        events.append(CaseEvent(seq, SystemEvent.clock_expired, idle_at, None, {"clock_id": "idle", "clock": "idle"}))
-    return events
-
-
-def next_clock_instant(state: CaseState) -> datetime | None:
-    instants = [c.expires_at if c.warned else min(c.warn_at, c.expires_at) for c in state.open_clocks()]
-    idle_at = idle_deadline(state)
-    if idle_at is not None:
-        instants.append(idle_at)
-    return min(instants) if instants else None

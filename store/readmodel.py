@@ -1,5 +1,5 @@
 """The event log and its projection, the read model: events appended once, folded through
-core.transitions.apply into the case's rows, with the notifications the events give rise to (an outbox: kept
+core.effects.apply into the case's rows, with the notifications the events give rise to (an outbox: kept
 in the same transaction as the events, so that they are kept exactly when the events are). Idempotent: a
 repeated fold changes nothing."""
 
@@ -16,9 +16,10 @@ from core.agencies import AgencyTree
 from core.arabic import normalize_name
 from core.case import CaseEvent, CaseState, Party
 from core.clocks import RuleBook
+from core.effects import apply
 from core.notifications import Notice, notices_for_event
 from core.supervision import Deadline, case_deadlines, closed_at, stage_entered_at
-from core.transitions import apply, new_case
+from core.transitions import new_case
 from core.vocabulary import SystemEvent
 from store.agencies import load_agency_tree
 from store.codec import event_from_row, state_from_json, to_json

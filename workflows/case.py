@@ -33,8 +33,9 @@ from temporalio.common import SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from core import transitions
+    from core import clock_events, effects, severance, transitions
     from core.case import ActionCommand, CaseEvent, CaseStart, CaseState, MergeDelivery
+    from core.procedure import RuleRevision
     from core.refusal import Refusal
     from core.vocabulary import Outcome, Stage
     from workflows import search_attributes as sa
@@ -116,7 +117,7 @@ class CaseWorkflow:
         # indexing runs beside the event log, so a slow index never holds up the next action
         indexer = asyncio.create_task(self._index_loop())
         while True:
-            for event in transitions.due_clock_events(self._state, workflow.now()):
+            for event in clock_events.due_clock_events(self._state, workflow.now()):
                 self._commit(event)
             await self._record_pending()
             self._upsert_search_attributes()
@@ -137,7 +138,7 @@ class CaseWorkflow:
                     case_id=self._state.case_id, number=self._state.number, rules=self._state.rules,
                     state=self._state, recorded_seq=self._recorded_seq, indexed_seq=self._indexed_seq,
                     history_limit=self._history_limit))
-            due = transitions.next_clock_instant(self._state)
+            due = clock_events.next_clock_instant(self._state)
             if self._record_again_at is not None:
                 due = self._record_again_at if due is None else min(due, self._record_again_at)
             timeout = None if due is None else max((due - workflow.now()).total_seconds(), 0.001)
@@ -203,10 +204,10 @@ class CaseWorkflow:
         return self._state
 
     def _commit(self, event: CaseEvent) -> None:
-        transitions.apply(self._state, event)
+        effects.apply(self._state, event)
         self._outbox.append(event)
         self._wake = True
-        severed = transitions.severance_of(event)
+        severed = severance.severance_of(event)
         if severed is not None:
             case_id, file = severed
             self._severances.append((event.seq, SeveredCase(case_id, self._state.case_id, self._state.owner_agency,
@@ -342,23 +343,23 @@ class CaseWorkflow:
 
 #: each rule revision and its patch, newest first: an Update is decided by the newest whose patch its history has
 #: (a new execution records only the newest's marker)
-REVISION_PATCHES: tuple[tuple[str, transitions.RuleRevision], ...] = (
-    (JUVENILE_ROUTE_PATCH, transitions.RuleRevision.juvenile_route),
-    (SENTENCES_PATCH, transitions.RuleRevision.sentences_and_prison),
-    (CUSTODY_PATCH, transitions.RuleRevision.custody_follows_person),
-    (PER_ACCUSED_PATCH, transitions.RuleRevision.per_accused),
-    (REMAND_PATCH, transitions.RuleRevision.remand_to_quashed_court),
-    (LEGAL_DATES_PATCH, transitions.RuleRevision.legal_dates),
-    (COMPETENT_COURTS_PATCH, transitions.RuleRevision.competent_courts),
-    (SEPARATION_OF_POWERS_PATCH, transitions.RuleRevision.separation_of_powers),
-    (COURTS_ASKED_PATCH, transitions.RuleRevision.courts_asked),
-    (AGENCY_KINDS_PATCH, transitions.RuleRevision.agency_kinds),
+REVISION_PATCHES: tuple[tuple[str, RuleRevision], ...] = (
+    (JUVENILE_ROUTE_PATCH, RuleRevision.juvenile_route),
+    (SENTENCES_PATCH, RuleRevision.sentences_and_prison),
+    (CUSTODY_PATCH, RuleRevision.custody_follows_person),
+    (PER_ACCUSED_PATCH, RuleRevision.per_accused),
+    (REMAND_PATCH, RuleRevision.remand_to_quashed_court),
+    (LEGAL_DATES_PATCH, RuleRevision.legal_dates),
+    (COMPETENT_COURTS_PATCH, RuleRevision.competent_courts),
+    (SEPARATION_OF_POWERS_PATCH, RuleRevision.separation_of_powers),
+    (COURTS_ASKED_PATCH, RuleRevision.courts_asked),
+    (AGENCY_KINDS_PATCH, RuleRevision.agency_kinds),
 )
 
 
-def _rule_revision() -> transitions.RuleRevision:
+def _rule_revision() -> RuleRevision:
     """The rules an Update is decided by: the newest, unless it is replayed from before a revision."""
     for patch, revision in REVISION_PATCHES:
         if workflow.patched(patch):
             return revision
-    return transitions.RuleRevision.original
+    return RuleRevision.original

@@ -19,7 +19,7 @@ from core.vocabulary import Stage
 class RecordEvents:
     """Append events to the case's permanent log and fold them into the read model's state.
 
-    Only the events travel: the projection is the fold of the log (core.transitions.apply), so the
+    Only the events travel: the projection is the fold of the log (core.effects.apply), so the
     read model can always be rebuilt from the log. `number` and `rules` start the fold of a new case.
     """
 

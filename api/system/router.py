@@ -10,8 +10,9 @@ from fastapi import APIRouter
 from api.deps import SessionDep
 from config.rules import rulebook
 from core.agencies import AgencyTree
-from core.procedure import ACTIONS, PROCEDURE_VERSION, ActionRule, effect_name
-from core.transitions import LATEST_REVISION, WINDOWS_AFTER, per_accused_rules, trial_level
+from core.competence import trial_level
+from core.effects import WINDOWS_AFTER, per_accused_rules
+from core.procedure import ACTIONS, LATEST_REVISION, PROCEDURE_VERSION, ActionRule, effect_name
 from core.vocabulary import LABELS, STAGE_OWNER_KIND, Category, Stage, label
 from store.agencies import load_agency_tree
 

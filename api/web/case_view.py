@@ -83,7 +83,7 @@ def recorded(case: CasePublic) -> list[Recorded]:
 
 def hearings(case: CasePublic) -> list[HearingView]:
     """The hearings as scheduled, each adjourned one marked with the date it was put off to and why: each
-    scheduling or adjournment on record added one hearing (core.transitions, ScheduleHearing)."""
+    scheduling or adjournment on record added one hearing (core.effects, ScheduleHearing)."""
     views = [HearingView(_instant(h["at"]), h["court"], h.get("room"), bool(h.get("entered_late")))
              for h in case.hearings]
     made_by = [e for e in case.timeline if e.name in HEARING_ACTIONS]

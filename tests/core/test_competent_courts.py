@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from core.case import Actor, CaseState
+from core.procedure import RuleRevision
 from core.refusal import Refusal
-from core.transitions import RuleRevision, action_options, decide
+from core.transitions import action_options, decide
 from core.vocabulary import CourtLevel, Stage
 from tests.support.procedure import (
     AGENCY_REFS,

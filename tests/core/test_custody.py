@@ -9,17 +9,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from core.case import ActionCommand, CaseRef, CaseState, MergeDelivery
+from core.clock_events import due_clock_events
 from core.clocks import Expiry
 from core.custody import carry_custody, custody_to_carry
-from core.transitions import (
-    CUSTODY_CLOCKS,
-    RuleRevision,
-    allowed_actions,
-    apply,
-    decide,
-    decide_merged_in,
-    due_clock_events,
-)
+from core.effects import apply
+from core.procedure import RuleRevision
+from core.proceedings import CUSTODY_CLOCKS
+from core.transitions import allowed_actions, decide, decide_merged_in
 from core.vocabulary import ClockStatus, Custody, Stage
 from tests.support.procedure import (
     AGENCY_REFS,

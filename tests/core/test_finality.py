@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from core.case import CaseState
+from core.clock_events import due_clock_events
 from core.clocks import Expiry, default_rulebook
-from core.transitions import apply, due_clock_events
+from core.effects import apply
 from core.vocabulary import Stage
 from tests.support.procedure import CLERK, JUDGE, act, open_case, to_trial
 

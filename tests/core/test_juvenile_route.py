@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.case import CaseState
+from core.effects import apply
 from core.juveniles import JUVENILE_ROUTE, juvenile_accused
-from core.transitions import RuleRevision, apply, decide
+from core.procedure import RuleRevision
+from core.transitions import decide
 from core.vocabulary import CourtLevel, Stage
 from tests.support.procedure import CHIEF, CHIEFPROS, PROSECUTOR, T0, act, command, refused
 from tests.support.procedure import open_case as open_adult_case

@@ -9,8 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core.case import CaseState
+from core.clock_events import due_clock_events
 from core.clocks import CourtCalendar, RuleBook, Unit, deadline, last_day, rulebook_with
-from core.transitions import RuleRevision, apply, decide, due_clock_events
+from core.effects import apply
+from core.procedure import RuleRevision
+from core.transitions import decide
 from core.vocabulary import Stage
 from store.codec import decoder_for
 from tests.support.procedure import (

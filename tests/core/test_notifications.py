@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.case import ActionCommand, Actor, CaseState
+from core.clock_events import due_clock_events
+from core.effects import apply
 from core.notifications import (
     AgencyRoles,
     CertificateStep,
@@ -19,7 +21,7 @@ from core.notifications import (
     reminder_notice,
     still_stalled_notices,
 )
-from core.transitions import apply, decide, due_clock_events
+from core.transitions import decide
 from core.vocabulary import AgencyKind, NotificationKind, Role, Stage
 from tests.support.procedure import (
     AGENCIES,

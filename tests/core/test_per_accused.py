@@ -11,15 +11,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from core.case import CaseState
+from core.clock_events import due_clock_events
+from core.effects import apply
 from core.procedure import RuleRevision
-from core.transitions import (
-    apply,
-    decide,
-    decide_severed_in,
-    due_clock_events,
-    new_case,
-    severance_of,
-)
+from core.severance import decide_severed_in, severance_of
+from core.transitions import decide, new_case
 from core.vocabulary import Category, ClockStatus, Custody, Outcome, Stage
 from tests.support.procedure import (
     APPEAL_CLERK,

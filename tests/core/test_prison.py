@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.case import CaseState
-from core.transitions import allowed_actions, apply, due_clock_events
+from core.clock_events import due_clock_events
+from core.effects import apply
+from core.transitions import allowed_actions
 from core.vocabulary import Custody, Stage
 from tests.support.procedure import (
     AGENCY_REFS,

@@ -12,9 +12,12 @@ from typing import get_args
 import pytest
 
 from core.case import ActionCommand, CaseRef, CaseState
-from core.procedure import ACTIONS, Effect, FieldKind, Involve
+from core.clock_events import due_clock_events
+from core.effects import apply, apply_effect
+from core.guards import GUARDS
+from core.procedure import ACTIONS, Effect, FieldKind, Involve, RuleRevision
 from core.refusal import Refusal
-from core.transitions import GUARDS, RuleRevision, apply, apply_effect, decide, due_clock_events
+from core.transitions import decide
 from core.vocabulary import STAGE_OWNER_KIND, AgencyKind, Custody, Stage
 from tests.core.conftest import Walked
 from tests.core.test_prison import WARDEN, admitted, committed, final_convicts
@@ -413,7 +416,7 @@ def test_record_execution_marks_only_that_convicts_verdict() -> None:
 
 
 def test_custody_clocks_come_from_the_table() -> None:
-    from core.transitions import CUSTODY_CLOCKS
+    from core.proceedings import CUSTODY_CLOCKS
 
     assert set(CUSTODY_CLOCKS) == {"police_custody", "prosecution_detention", "judicial_detention",
                                    "prosecution_custody", "trial_detention"}

@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.case import CaseState
-from core.transitions import RuleRevision, action_options, apply, decide
+from core.effects import apply
+from core.procedure import RuleRevision
+from core.transitions import action_options, decide
 from core.vocabulary import Stage
 from tests.support.procedure import (
     AGENCY_REFS,

@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from core.case import CaseState
+from core.clock_events import due_clock_events
+from core.effects import apply
+from core.procedure import RuleRevision
 from core.sentences import sentence_facts
-from core.transitions import RuleRevision, apply, decide, due_clock_events
+from core.transitions import decide
 from core.vocabulary import SentenceKind, Stage
 from tests.support.procedure import (
     CHIEF,

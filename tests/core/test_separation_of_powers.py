@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 
 from core.case import ActionCommand, CaseState
+from core.effects import apply
+from core.procedure import RuleRevision
 from core.refusal import Refusal
-from core.transitions import RuleRevision, action_options, apply, decide
+from core.transitions import action_options, decide
 from core.vocabulary import Stage
 from tests.support.procedure import (
     AGENCIES,

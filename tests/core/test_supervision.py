@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core.case import CaseState
+from core.clock_events import due_clock_events
 from core.clocks import Expiry, default_rulebook
+from core.effects import apply
 from core.supervision import (
     AGE_BUCKETS,
     age_days,
@@ -25,7 +27,6 @@ from core.supervision import (
     week_start,
     week_window,
 )
-from core.transitions import apply, due_clock_events
 from core.vocabulary import AgeBucket, ClockStatus, StallReason, Urgency
 from tests.support.procedure import (
     CHIEF,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.case import ActionCommand, Actor, CaseState
+from core.clock_events import due_clock_events
+from core.effects import apply
 from core.procedure import ACTIONS, ACTIONS_BY_NAME
 from core.refusal import Refusal
-from core.transitions import _agency_may_act, allowed_actions, apply, decide, due_clock_events
+from core.transitions import allowed_actions, decide
 from core.vocabulary import OPEN_STAGES, Role, Stage
+from core.who_may_act import _agency_may_act
 from tests.support.procedure import (
     AGENCIES,
     CHIEF,

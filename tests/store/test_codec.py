@@ -15,7 +15,9 @@ from temporalio.api.common.v1 import Payload
 from temporalio.converter import JSONPlainPayloadConverter, value_to_type
 
 from core.case import ActionCommand, CaseEvent, CaseState
-from core.transitions import apply, decide, due_clock_events
+from core.clock_events import due_clock_events
+from core.effects import apply
+from core.transitions import decide
 from core.vocabulary import Category, PartyRole, Stage, VerdictResult
 from store.codec import decoder_for, state_from_json, to_json
 from tests.support.procedure import CHIEF, JUDGE, OFFICER, T0, act, open_case, to_trial

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from core.access import Viewer
 from core.case import ActionCommand, Actor, CaseEvent, CaseState
+from core.clock_events import due_clock_events
 from core.clocks import default_rulebook
+from core.effects import apply
 from core.refusal import Refusal
-from core.transitions import apply, decide, decide_open, due_clock_events, new_case
+from core.transitions import decide, decide_open, new_case
 from store import people
 from store.codec import state_from_json
 from store.models import Case, PartyRow, Person, PersonDecision

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from core.case import ActionCommand, Actor, AgencyRef, CaseEvent, CaseState
 from core.clocks import default_rulebook
-from core.transitions import apply, decide, decide_open, new_case
+from core.effects import apply
+from core.transitions import decide, decide_open, new_case
 from core.vocabulary import AgencyKind
 from store.codec import state_from_json
 from store.database import ensure_schema, pending_model_changes

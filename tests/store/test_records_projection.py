@@ -9,9 +9,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core.case import ActionCommand, Actor, CaseEvent, CaseState
+from core.clock_events import due_clock_events
 from core.clocks import default_rulebook
+from core.effects import apply
 from core.records import default_record_rules
-from core.transitions import apply, decide, decide_open, due_clock_events, new_case
+from core.transitions import decide, decide_open, new_case
 from store.models import CriminalRecord
 from store.readmodel import fold_events
 from store.records import compute_record

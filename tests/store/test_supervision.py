@@ -22,10 +22,12 @@ from api.stats.service import CaseQuery, case_page, dashboard
 from core.access import may_see, viewer_for
 from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, CaseEvent, CaseState
+from core.clock_events import due_clock_events
 from core.clocks import default_rulebook
+from core.effects import apply
 from core.refusal import Refusal
 from core.supervision import case_deadlines, closed_at, overdue, stage_entered_at, supervision_scope
-from core.transitions import apply, decide, decide_open, due_clock_events, new_case
+from core.transitions import decide, decide_open, new_case
 from core.vocabulary import AgeBucket, SlaBand, Stage, StallReason
 from infra.demo import AGENCIES as DEMO_AGENCIES
 from store.codec import to_json

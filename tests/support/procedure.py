@@ -18,7 +18,9 @@ from api.auth import TokenUser
 from api.deps import actor_for
 from core.agencies import AgencyTree
 from core.case import ActionCommand, Actor, AgencyRef, CaseRef, CaseState
+from core.clock_events import due_clock_events
 from core.clocks import default_rulebook
+from core.effects import apply
 from core.procedure import (
     ACTIONS,
     ACTIONS_BY_NAME,
@@ -36,7 +38,7 @@ from core.procedure import (
     Sever,
 )
 from core.refusal import Refusal
-from core.transitions import apply, decide, decide_open, due_clock_events, new_case
+from core.transitions import decide, decide_open, new_case
 from core.vocabulary import Category, PartyRole, Stage, VerdictResult
 from infra.demo import AGENCIES as DEMO_AGENCIES
 from infra.demo import USERS as DEMO_USERS

@@ -1,4 +1,4 @@
-"""Realistic Arabic case files for the search tests, built purely with core.transitions (no Temporal),
+"""Realistic Arabic case files for the search tests, built purely with core.transitions and core.effects (no Temporal),
 projected into the slot's read model and indexed the way the `index_case` activity does."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from api.auth import TokenUser
 from api.deps import actor_for
 from core.case import ActionCommand, Actor, AgencyRef, CaseState
 from core.clocks import default_rulebook
-from core.transitions import apply, decide, decide_open, new_case
+from core.effects import apply
+from core.transitions import decide, decide_open, new_case
 from infra.demo import AGENCIES, USERS
 from search.indexing import document_for, put_document
 from search.indices import cases_alias

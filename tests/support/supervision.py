@@ -20,10 +20,12 @@ from typing import Any
 
 from core.access import Viewer, may_see
 from core.case import ActionCommand, Actor, CaseState
+from core.clock_events import due_clock_events
 from core.clocks import TRIPOLI, RuleBook, default_rulebook
+from core.effects import apply
 from core.refusal import Refusal
 from core.supervision import SupervisionScope
-from core.transitions import apply, decide, decide_open, due_clock_events, new_case
+from core.transitions import decide, decide_open, new_case
 from tests.support.procedure import AGENCIES, actor
 
 STATION_PROSECUTION = {"station.tripoli.central": "pros.tripoli", "station.tripoli.souq_aljuma": "pros.tripoli",

@@ -16,7 +16,9 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from activities.merging import deliver_merge
 from core.case import ActionCommand, Actor, CaseEvent, CaseRef, CaseStart, CaseState
 from core.clocks import RuleBook, default_rulebook
-from core.transitions import apply, decide_severed_in, new_case
+from core.effects import apply
+from core.severance import decide_severed_in
+from core.transitions import new_case
 from tests.support.procedure import (  # noqa: F401 - the demo actors, for the workflow tests
     AGENCIES,
     APPEAL_CLERK,
