@@ -261,12 +261,6 @@ def _lapsed() -> CaseState:
     return state
 
 
-def _with_witness() -> CaseState:
-    state = _in_prosecution()
-    act(state, PROSECUTOR, "add_party", T0, role="witness", name="شاهد")
-    return state
-
-
 def _one_lapsed() -> CaseState:
     """Two accused, the second's proceedings ended by a lapse for them alone."""
     state = _in_prosecution(parties=2)

@@ -194,8 +194,9 @@ async def test_a_severed_accused_goes_on_in_a_case_of_their_own(env) -> None:  #
     await act(source, PROSECUTOR, "order_detention", party_id="p2", grounds="خشية الهرب")
     await act(source, CHIEFPROS, "sever_accused", party_id="p2", reason="تعذر استكمال التحقيق معه")
     state = await source.query(CaseWorkflow.state)
-    new_id = state.party("p2").severed_to
-    assert new_id is not None
+    severed_party = state.party("p2")
+    assert severed_party is not None and severed_party.severed_to is not None
+    new_id = severed_party.severed_to
     severed = environment.client.get_workflow_handle(case_workflow_id(new_id))
     for _ in range(100):
         if new_id in log.states:
