@@ -12,12 +12,13 @@ from core.vocabulary import ClockStatus
 
 
 def start_clock(state: CaseState, name: str, at: datetime, seq: int, subject: str | None = None,
-                length: int | None = None) -> Clock:
+                length: int | None = None, expires_at: datetime | None = None) -> Clock:
+    """A clock of the rule book; `expires_at` for one whose end is not the table's (a prisoner's own term)."""
     rule = state.rules.clock(name)
     if name == "stage_sla":
         length = state.rules.stage_sla_days.get(state.stage, rule.length)
-    expires = deadline(at, length if length is not None else rule.length, rule.unit, state.rules.calendar,
-                       rule.next_sitting_day)
+    expires = expires_at or deadline(at, length if length is not None else rule.length, rule.unit,
+                                     state.rules.calendar, rule.next_sitting_day)
     clock = Clock(clock_id=f"{name}-{seq}" + (f"-{subject}" if subject else ""), name=name, started_at=at,
                   expires_at=expires, warn_at=warning_instant(at, rule, expires), subject=subject)
     state.clocks.append(clock)

@@ -54,6 +54,8 @@ class ClockRule:
     #: default, so that a rule book written before this existed counts as it did
     next_sitting_day: bool = False
     article: str = ""  # the provision the figure comes from (docs/procedure.md)
+    #: its length is each sentence's own term, less the credit (core.sentences.release_instant), not `length`
+    length_of_sentence: bool = False
 
     @property
     def escalates(self) -> bool:
@@ -179,6 +181,11 @@ DEFAULT_CLOCKS: tuple[ClockRule, ...] = (
     # a convict committed to a prison is admitted by it, or the prosecution's and the prison's supervisors are told
     ClockRule("committal_ack", "استلام المحكوم عليه", "Admission of the convict", "commit_to_prison", 24, Unit.hours,
               Expiry.escalate, warn_before=4, article="administrative"),
+    # a prisoner's term, credit deducted (core.sentences.release_instant): its length is the sentence's own, not
+    # the table's; past it with no release recorded, the person is held unlawfully and it escalates at once
+    ClockRule("sentence_term", "انقضاء مدة العقوبة", "End of the prison term", "admit_to_prison", 0, Unit.days,
+              Expiry.escalate, warn_before=7, article="CCP, execution of custodial sentences (term less the custody "
+              "and detention credited)", length_of_sentence=True),
     ClockRule("handoff_ack", "استلام الملف", "Hand-off acknowledgement", "handoff", 24, Unit.hours,
               Expiry.escalate, warn_before=4, article="administrative"),
     ClockRule("appeal_window", "ميعاد الاستئناف", "Appeal window", "record_verdict", 10, Unit.days,

@@ -13,8 +13,13 @@ from core.case_clocks import start_clock, stop_clocks
 from core.fields import parse_instant
 from core.procedure import CommitToPrison, EndSentence, ExtendDetention, HandOverCustody, Hold
 from core.proceedings import CUSTODY_CLOCKS
-from core.sentences import held_seconds
-from core.vocabulary import IN_PRISON, Custody
+from core.sentences import held_seconds, release_instant
+from core.vocabulary import IN_PRISON, ClockStatus, Custody
+
+#: a prisoner's term as a clock (RuleRevision.sentence_term): an admission decided since says so in the log, and
+#: its fold starts the clock; an admission logged before starts none, as it did not
+SENTENCE_TERM_CLOCK = "sentence_term"
+SENTENCE_TERM_FIELD = "sentence_term"
 
 
 def hold(state: CaseState, event: CaseEvent, hold: Hold) -> None:
@@ -82,6 +87,18 @@ def admit_to_prison(state: CaseState, event: CaseEvent, subject: str) -> None:
     stop_clocks(state, ("committal_ack",), subject)
     party.custody = Custody.imprisoned
     execution_begins(state, subject, event.at)  # a prisoner's sentence is executed from their admission
+    if event.fields.get(SENTENCE_TERM_FIELD):
+        start_sentence_term(state, subject, event)
+
+
+def start_sentence_term(state: CaseState, subject: str, event: CaseEvent) -> None:
+    """The term's clock, at the first admission: a transfer's admission finds it running (the term runs on)."""
+    verdict = state.latest_verdict(subject)
+    ends = release_instant(verdict) if verdict is not None else None
+    if ends is None or any(c.name == SENTENCE_TERM_CLOCK and c.subject == subject and c.status == ClockStatus.open
+                           for c in state.clocks):
+        return
+    start_clock(state, SENTENCE_TERM_CLOCK, event.at, event.seq, subject, expires_at=ends)
 
 
 def execution_begins(state: CaseState, subject: str, at: datetime) -> None:
@@ -102,7 +119,7 @@ def end_sentence(state: CaseState, event: CaseEvent, end: EndSentence) -> None:
         verdict.sentence_end_ground = event.fields[end.ground_field]
     party = state.party(subject)
     if party is not None and party.custody in IN_PRISON:
-        stop_clocks(state, ("committal_ack",), subject)
+        stop_clocks(state, ("committal_ack", SENTENCE_TERM_CLOCK), subject)
         party.custody = Custody.free
         end_held_period(party, event.at)
 

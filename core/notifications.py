@@ -22,7 +22,7 @@ from core.clocks import TRIPOLI
 from core.procedure import ACTIONS, ACTIONS_BY_NAME, ActionRule, Who
 from core.proceedings import CUSTODY_CLOCKS
 from core.roles import ROLE_CAPABILITIES, Capability
-from core.vocabulary import AgencyKind, NotificationKind, Role, Stage, SystemEvent
+from core.vocabulary import IN_PRISON, AgencyKind, NotificationKind, Role, Stage, SystemEvent
 
 K = NotificationKind
 
@@ -234,8 +234,16 @@ def _clock_warning(about: _About) -> list[Notice]:
     if clock is None or not state.rules.clock(clock.name).escalates:
         return []  # a challenge window nearing its end is the parties' to use, not the agencies' to act on
     kind = K.detention_ending if clock.name in CUSTODY_CLOCKS else K.clock_warning
-    return [about.notice(kind, [holders(state)], agency=state.owner_agency, clock=clock.name,
-                         due_at=clock.expires_at)]
+    return [about.notice(kind, [holders(state), *_prison_holding(state, clock)], agency=state.owner_agency,
+                         clock=clock.name, due_at=clock.expires_at)]
+
+
+def _prison_holding(state: CaseState, clock: Clock | None) -> list[Audience]:
+    """The prison that holds the person a clock is about, whose officers must act (admit them, release them)."""
+    party = state.party(clock.subject) if clock is not None and clock.subject else None
+    if party is None or party.prison is None or party.custody not in IN_PRISON:
+        return []
+    return [AgencyRoles(party.prison, frozenset({Role.prison_officer}))]
 
 
 def _clock_expired(about: _About, tree: AgencyTree) -> list[Notice]:
@@ -246,7 +254,8 @@ def _clock_expired(about: _About, tree: AgencyTree) -> list[Notice]:
     clock = None if name == IDLE else _clock(state, event.fields["clock_id"])
     due = clock.expires_at if clock else event.at
     kind = K.handoff_unacknowledged if name == "handoff_ack" else K.clock_expired
-    found = [about.notice(kind, [holders(state)], agency=state.owner_agency, clock=name, due_at=due)]
+    found = [about.notice(kind, [holders(state), *_prison_holding(state, clock)], agency=state.owner_agency,
+                          clock=name, due_at=due)]
     levels = escalation_levels(state.owner_agency, tree)
     if levels:
         found.append(about.notice(kind, [levels[0]], suffix=":L1", agency=state.owner_agency, clock=name,

@@ -66,6 +66,10 @@ class RuleRevision(IntEnum):
     sentences_and_prison = 10
     #: an accused under 18 at the offence is tried by the juvenile court of the case's region (core.juveniles)
     juvenile_route = 11
+    #: a prisoner's term runs as a clock from their admission (the sentence's term less the credit): near its end
+    #: the prison and the prosecution are told, and past it with no release recorded the case is flagged and
+    #: escalated, a person held beyond their sentence being the gravest of delays
+    sentence_term = 12
 
 
 #: the rules of this table; an older revision only replays what was accepted under it

@@ -107,6 +107,11 @@ PRISON_RULES = (
     "The execution of a convict's sentence starts with their admission, per convict. The warden records a transfer "
     "to another prison (`transfer_prisoner`, a new committal) and the release (`release_prisoner`), which ends the "
     "sentence with its ground: served, remitted or prescribed. Only the prison releases a prisoner (`409 in_prison`).",
+    "A prisoner's term runs as a clock from their admission (`sentence_term`, RuleRevision `sentence_term`): its end "
+    "is the term less the custody and detention credited (core.sentences.release_instant), the same day the case "
+    "shows as the expected release. A week before, the prison and the prosecution are told; past it with no release "
+    "recorded, the case is flagged at once as a matter of liberty (the stalled list's first rank) and escalated, the "
+    "prison's officers told with the prosecution. A transfer keeps the term running; the release stops it.",
     "A sentence served outside a prison (a fine paid, a suspension run) or prescribed is ended by the prosecution "
     "(`record_sentence_end`, with the date it ended).",
     "The case closes once every convict's execution is recorded (`409 execution_pending`, naming them) and nobody "
@@ -192,6 +197,8 @@ def _action(rule: ActionRule) -> list[str]:
 
 
 def _clock_length(clock: ClockRule) -> str:
+    if clock.length_of_sentence:
+        return "the sentence's term, less the credit"
     text = f"{clock.length} {clock.unit}"
     return text + (f" (at most {clock.cap} in all)" if clock.cap else "")
 

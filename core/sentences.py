@@ -56,6 +56,15 @@ def term_end(start: datetime, penalty: dict[str, object]) -> datetime:
     return add_months(start, months) + timedelta(days=int(penalty.get("days") or 0))  # type: ignore[call-overload]
 
 
+def release_instant(verdict: Verdict) -> datetime | None:
+    """When a prison term being executed ends: from the start of its execution, the term less the custody and
+    detention credited (each day begun counting). None: not a term of imprisonment, or not being executed."""
+    penalty = verdict.penalty
+    if not penalty or penalty.get("kind") != SentenceKind.imprisonment or verdict.executed_at is None:
+        return None
+    return term_end(verdict.executed_at, penalty) - timedelta(days=_days(verdict.credit_seconds or 0.0))
+
+
 def death_unconfirmed(verdict: Verdict) -> bool:
     """A death sentence not given or confirmed by the Supreme Court (a cassation judgment)."""
     penalty = verdict.penalty or {}
@@ -83,8 +92,8 @@ def sentence_facts(state: CaseState, party_id: str, now: datetime) -> SentenceFa
     custodial = kind == SentenceKind.imprisonment
     expected: date | None = None
     over = False
-    if custodial and verdict.executed_at is not None:
-        end = term_end(verdict.executed_at, penalty) - timedelta(days=credit)
+    end = release_instant(verdict)
+    if end is not None:
         expected = end.astimezone(TRIPOLI).date()
         over = end <= now and held and verdict.sentence_ended_at is None
     elif held and verdict.final:

@@ -34,8 +34,9 @@ WEEK_STARTS_ON = 6
 
 
 def urgency_of(reason: StallReason) -> Urgency:
-    """A person held by the case (the clocks the procedure table's custody effects start), a hand-off, the rest."""
-    if reason.value in CUSTODY_CLOCKS:
+    """A person held by the case (the clocks the procedure table's custody effects start, and a prisoner's term),
+    a hand-off, the rest."""
+    if reason.value in CUSTODY_CLOCKS or reason is StallReason.sentence_term:
         return Urgency.liberty
     if reason is StallReason.handoff_ack:
         return Urgency.handoff

@@ -19,6 +19,7 @@ from core.agencies import COURT_KINDS
 from core.case import ActionCommand, Actor, ActorRef, AgencyRef, CaseEvent, CaseState, MergeDelivery
 from core.clocks import RuleBook
 from core.custody import custody_to_carry, held_parties
+from core.custody_effects import SENTENCE_TERM_FIELD
 from core.custody_guards import extension_clock, nobody_held
 from core.effects import (
     ACKNOWLEDGES_FIELD,
@@ -40,6 +41,7 @@ from core.procedure import (
     LATEST_REVISION,
     OPEN_CASE,
     ActionRule,
+    AdmitToPrison,
     Challenge,
     EnterStage,
     ExtendDetention,
@@ -182,6 +184,8 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         _decide_per_accused(rule, context, fields)
     if revision >= RuleRevision.custody_follows_person:
         _decide_custody(rule, context, fields)
+    if revision >= RuleRevision.sentence_term and any(isinstance(e, AdmitToPrison) for e in rule.effects):
+        fields[SENTENCE_TERM_FIELD] = True  # the admission's fold starts the prisoner's term as a clock
     if revision >= RuleRevision.remand_to_quashed_court:
         for effect in rule.effects:
             quashed = quashed_judgment(state)

@@ -199,6 +199,7 @@ class StallReason(StrEnum):
     prosecution_custody = "prosecution_custody"
     trial_detention = "trial_detention"
     committal_ack = "committal_ack"
+    sentence_term = "sentence_term"  # a prisoner held past the end of their term
     handoff_ack = "handoff_ack"
     stage_sla = "stage_sla"
     idle = "idle"
@@ -458,6 +459,7 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         StallReason.prosecution_custody: ("العرض على النيابة", "Before the prosecution"),
         StallReason.trial_detention: ("الحبس بأمر المحكمة", "Detention by the trial court"),
         StallReason.committal_ack: ("استلام المحكوم عليه", "Admission of the convict"),
+        StallReason.sentence_term: ("محتجز بعد انقضاء مدة العقوبة", "Held past the end of the prison term"),
         StallReason.handoff_ack: ("استلام الملف", "Hand-off acknowledgement"),
         StallReason.stage_sla: ("مهلة المرحلة", "Stage SLA"),
         StallReason.idle: ("توقف الإجراءات مدة طويلة", "No activity for too long"),

@@ -75,6 +75,7 @@ PER_ACCUSED_PATCH = "per-accused-1"
 CUSTODY_PATCH = "custody-follows-person-1"
 SENTENCES_PATCH = "sentences-and-prison-1"
 JUVENILE_ROUTE_PATCH = "juvenile-route-1"
+SENTENCE_TERM_PATCH = "sentence-term-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -344,6 +345,7 @@ class CaseWorkflow:
 #: each rule revision and its patch, newest first: an Update is decided by the newest whose patch its history has
 #: (a new execution records only the newest's marker)
 REVISION_PATCHES: tuple[tuple[str, RuleRevision], ...] = (
+    (SENTENCE_TERM_PATCH, RuleRevision.sentence_term),
     (JUVENILE_ROUTE_PATCH, RuleRevision.juvenile_route),
     (SENTENCES_PATCH, RuleRevision.sentences_and_prison),
     (CUSTODY_PATCH, RuleRevision.custody_follows_person),

@@ -57,3 +57,38 @@ def test_the_warden_admits_and_releases_and_the_case_waits_for_every_convict(api
     assert {v["party_id"]: v["sentence_end_ground"] for v in read["verdicts"]} == {"p1": "served", "p2": "served"}
     case.act("chiefpros.tripoli", "close_case")
     assert case.read("prosecutor.tripoli")["outcome"] == "convicted"
+
+
+def test_a_prisoner_held_past_their_term_is_flagged_at_once_and_the_prison_told(api: Api) -> None:
+    """One day's imprisonment, and a day begun in custody credited: the term is over at the admission. The
+    durable clock fires at once, the case is flagged as a matter of liberty, and the warden is told; the release
+    ends the flag."""
+    case = Case(api).to_trial()
+    held = datetime.now(UTC)
+    case.act("clerk.tripoli", "schedule_hearing", hearing_at=held.isoformat())
+    case.act("judge.tripoli", "record_verdict", pronounced_at=held.isoformat(), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "الحبس يوماً", "in_absentia": False,
+         "penalty": {"kind": "imprisonment", "days": 1}}])
+    wait_for(lambda: case.read("prosecutor.tripoli")["stage"] == "final", timeout=60)
+    case.act("prosecutor.tripoli", "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+    case.act("warden", "admit_to_prison", party_id="p1")
+
+    def flagged() -> dict[str, Any] | None:
+        read = case.read("warden")
+        return read if "sentence_term" in read["stalled_reasons"] else None
+
+    read = wait_for(flagged, timeout=60)
+    assert read["parties"][0]["custody"] == "imprisoned"  # the prison can still release them
+    [facts] = read["sentences"]
+    assert facts["over_detention"] and facts["credited_days"] == 1
+    # the warden's inbox, and the supervisors' list at its first rank: a person's liberty
+    def told() -> bool:
+        inbox = api.as_("warden")("GET", "/api/v1/notifications", params={"limit": 100}).json()["items"]
+        return any(i["case_id"] == case.id and i["kind"] == "clock_expired" for i in inbox)
+
+    wait_for(told, timeout=60)
+    stalled = api.as_("chiefpros.tripoli")("GET", "/api/v1/stalled", params={"reason": "sentence_term"}).json()
+    [row] = [i for i in stalled["items"] if i["id"] == case.id]
+    assert row["urgency"] == "liberty"
+    case.act("warden", "release_prisoner", party_id="p1", ground="served")
+    assert "sentence_term" not in case.read("prosecutor.tripoli")["stalled_reasons"]
