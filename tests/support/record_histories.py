@@ -54,8 +54,10 @@ QUEUE = "histories"
 #: v9 with PER_ACCUSED_PATCH (a lapse and a severance for one accused, a requalifying referral, a co-accused's appeal
 #: joining the court of appeal, a remand retrying only the accused whose judgment it quashes), every scenario
 #: recorded again; v10 with CUSTODY_PATCH, SENTENCES_PATCH and JUVENILE_ROUTE_PATCH (a detention expired into
-#: "release due", a convict through the prison, a juvenile before the juvenile court), every scenario again
-VERSION = "v10"
+#: "release due", a convict through the prison, a juvenile before the juvenile court), every scenario again; v11 with
+#: SENTENCE_TERM_PATCH (the prisoner's term a clock from the admission: warned, past its end before the release,
+#: flagged, then released), every scenario again
+VERSION = "v11"
 
 
 def _number(version: str) -> int:
@@ -265,7 +267,8 @@ async def main() -> None:
         (HISTORIES / "histories" / f"case-release-due-{VERSION}.json").write_text(history.to_json())
 
         # sentences as data and the prison (SENTENCES_PATCH): a term of imprisonment, final, the convict committed
-        # to a prison, admitted by its warden, released at the end of the sentence; then the case closes
+        # to a prison, admitted by its warden, released at the end of the sentence; then the case closes (since
+        # SENTENCE_TERM_PATCH the term runs as a clock from the admission: warned, then past before the release)
         handle = await open_case(environment.client, QUEUE)
         await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
         await act(handle, PROSECUTOR, "acknowledge_receipt")
