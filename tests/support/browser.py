@@ -3,6 +3,8 @@ Keycloak's own page as a demo user, and full-page screenshots into tests/artifac
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, ViewportSize, expect
@@ -20,6 +22,18 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+#: the screenshots the README shows: a run rewrites them only when asked (MIZAN_DOCS_SCREENSHOTS=1), so that the
+#: suite leaves the working tree as it found it; every run writes them to the artifacts folder with the others
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def docs_shot(page: Page, name: str) -> None:
+    shot(page, name)
+    if os.environ.get("MIZAN_DOCS_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ARTIFACTS / f"{name}.png", DOCS_SCREENSHOTS / f"{name}.png")
 
 
 #: what the browser refused on Mizan's pages under their Content-Security-Policy (tests/web/conftest.py fails

@@ -1,14 +1,12 @@
 """The inbox in a real browser: a hand-off to the prosecution puts a badge on the bell of its prosecutors at
 once; the inbox lists it in Arabic and English; opening it goes to the case and marks it read; the
 preferences page keeps an email turned off. Screenshots go to tests/artifacts/web/ and, for the README, to
-docs/screenshots/."""
+docs/screenshots/ when asked (MIZAN_DOCS_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -17,11 +15,10 @@ from core.agencies import AgencyTree
 from core.case_numbers import readable_number
 from infra.demo import AGENCIES
 from tests.support import Api
-from tests.support.browser import ARTIFACTS, login, shot
+from tests.support.browser import docs_shot, login, shot
 
 pytestmark = pytest.mark.stack
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _handed_to_the_prosecution(api: Api) -> tuple[str, str]:
@@ -36,11 +33,6 @@ def _handed_to_the_prosecution(api: Api) -> tuple[str, str]:
     return case["id"], case["number"]
 
 
-def _for_the_docs(name: str) -> None:
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ARTIFACTS / f"{name}.png", DOCS / f"{name}.png")
-
-
 def test_a_hand_off_rings_the_bell_and_opening_it_marks_it_read(browser: Browser, base_url: str, api: Api) -> None:
     case_id, number = _handed_to_the_prosecution(api)
     said = readable_number(number, AgencyTree(AGENCIES))  # the inbox names the case as people say its number
@@ -53,8 +45,7 @@ def test_a_hand_off_rings_the_bell_and_opening_it_marks_it_read(browser: Browser
     # the hand-off itself (on the test profile's 4-second clock, its lateness may be listed above it already)
     card = page.locator("#inbox li.notification.unread", has_text=said).filter(has_text="أحال").first
     expect(card).to_be_visible()
-    shot(page, "inbox-ar")
-    _for_the_docs("inbox-ar")
+    docs_shot(page, "inbox-ar")
 
     card.locator("button[name=open]").click()
     page.wait_for_url(f"{base_url}/web/cases/{case_id}**")
@@ -71,8 +62,7 @@ def test_a_hand_off_rings_the_bell_and_opening_it_marks_it_read(browser: Browser
     expect(page.locator("h1")).to_have_text("Notifications")
     read_card = page.locator("#inbox li.notification", has_text=said).filter(has_text="handed over by").first
     expect(read_card).not_to_have_class(re.compile(r"\bunread\b"))
-    shot(page, "inbox-en")
-    _for_the_docs("inbox-en")
+    docs_shot(page, "inbox-en")
     context.close()
 
 

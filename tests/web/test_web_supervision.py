@@ -1,7 +1,8 @@
 """The supervision pages in Chromium, in Arabic (right to left) and English: a supervisor lands on the dashboard
 of their scope, its charts are drawn (Chart.js, within the Content-Security-Policy) beside their tables, a
 number leads to the list of exactly that many cases, the stalled list filters, pages and sends a reminder to a
-case's holders; a police officer is refused. Screenshots of the dashboard go to docs/screenshots/."""
+case's holders; a police officer is refused. Screenshots of the dashboard go to docs/screenshots/ when asked
+(MIZAN_DOCS_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from config.settings import Settings
 from core.case import CaseState
-from tests.support.browser import login, shot
+from tests.support.browser import docs_shot, login, shot
 from tests.support.supervision import seed_read_model
 
 pytestmark = pytest.mark.stack
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -85,12 +85,11 @@ def test_the_dashboard_in_both_languages_and_its_numbers_lead_to_their_lists(
     context, page = login(browser, base_url, "supervisor")
     expect(page.locator("h1")).to_have_text("الإشراف")
     _charts_drawn(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "supervision-dashboard-ar.png"), full_page=True)
+    docs_shot(page, "supervision-dashboard-ar")
     page.click("a.language-switch")
     expect(page.locator("h1")).to_have_text("Supervision")
     _charts_drawn(page)
-    page.screenshot(path=str(SCREENSHOTS / "supervision-dashboard-en.png"), full_page=True)
+    docs_shot(page, "supervision-dashboard-en")
     context.close()
 
     context, page = login(browser, base_url, "officer.tripoli")
