@@ -7,9 +7,12 @@ Run `.venv/bin/python -m tests.support.record_histories` after an intended, vers
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.worker import workflow_runner
@@ -65,6 +68,27 @@ def _number(version: str) -> int:
     return int(version[1:].split("-")[0])
 
 
+async def _to_the_prosecution(handle: WorkflowHandle[Any, Any]) -> None:
+    """The station refers the report to the Tripoli prosecution, which acknowledges it."""
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+
+
+async def _before_the_court(handle: WorkflowHandle[Any, Any]) -> None:
+    """On to the Tripoli court of first instance, charged with theft, its clerk acknowledging the file."""
+    await _to_the_prosecution(handle)
+    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+    await act(handle, CLERK, "acknowledge_receipt")
+
+
+async def _heard(environment: WorkflowEnvironment, handle: WorkflowHandle[Any, Any]) -> datetime:
+    """A hearing an hour on, held: the instant after it, when the verdict is pronounced."""
+    now = await environment.get_current_time()
+    await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+    await environment.sleep(timedelta(hours=2))
+    return await environment.get_current_time()
+
+
 async def main() -> None:
     environment = await time_skipping()
     log = EventLog()
@@ -74,14 +98,10 @@ async def main() -> None:
         handle = await open_case(environment.client, QUEUE)
         now = await environment.get_current_time()
         await act(handle, OFFICER, "record_arrest", party_id="p1", arrested_at=now.isoformat())
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await _to_the_prosecution(handle)
         await act(handle, PROSECUTOR, "release_person", party_id="p1", reason="كفالة")
         await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
-        now = await environment.get_current_time()
-        await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
-        await environment.sleep(timedelta(hours=2))
-        pronounced = await environment.get_current_time()
+        pronounced = await _heard(environment, handle)
         await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
             {"party_id": "p1", "result": "acquitted", "in_absentia": False}])
         await environment.sleep(timedelta(days=15))  # ten days, moved past a weekend at most
@@ -92,8 +112,7 @@ async def main() -> None:
 
         # archived and reopened, then an unacknowledged hand-off escalated
         handle = await open_case(environment.client, QUEUE)
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await _to_the_prosecution(handle)
         await act(handle, CHIEFPROS, "archive", ground="عدم كفاية الأدلة")
         await act(handle, CHIEFPROS, "reopen", reason="دليل جديد")
         await act(handle, PROSECUTOR, "request_further_inquiry", instructions="سماع الشهود")
@@ -103,8 +122,7 @@ async def main() -> None:
 
         # a detention put before the court, extended by its judge, then released (COURTS_ASKED_PATCH)
         handle = await open_case(environment.client, QUEUE)
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await _to_the_prosecution(handle)
         await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
         await act(handle, PROSECUTOR, "request_detention_extension", party_id="p1", to_agency="court.tripoli",
                   grounds="مقتضيات التحقيق")
@@ -118,10 +136,7 @@ async def main() -> None:
             return
         # a cassation remand of an appeal judgment: back to the court of appeal, in appeal, heard again there
         handle = await open_case(environment.client, QUEUE)
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
-        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
-        await act(handle, CLERK, "acknowledge_receipt")
+        await _before_the_court(handle)
         for clerk, judge, challenge, court in ((CLERK, JUDGE, "file_appeal", "court.appeal.tripoli"),
                                                (APPEAL_CLERK, APPEAL_JUDGE, "file_cassation", "supreme_court")):
             now = await environment.get_current_time()
@@ -144,8 +159,7 @@ async def main() -> None:
         # entered later still and dated by its pronouncement, final when the cassation window lapses (the
         # sentence then awaits its execution)
         handle = await open_case(environment.client, QUEUE, category="felony")
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await _to_the_prosecution(handle)
         await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.appeal.tripoli.felony", charges=["قتل"])
         await act(handle, FELONY_CLERK, "acknowledge_receipt")
         held = await environment.get_current_time()
@@ -160,10 +174,7 @@ async def main() -> None:
 
         # a misdemeanour before Tripoli's court, sent by its president to Benghazi's (separation of powers)
         handle = await open_case(environment.client, QUEUE)
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
-        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
-        await act(handle, CLERK, "acknowledge_receipt")
+        await _before_the_court(handle)
         await act(handle, demo("president.tripoli"), "reassign", to_agency="court.benghazi", reason="تنحي المحكمة")
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-court-reassigned-{VERSION}.json").write_text(history.to_json())
@@ -196,8 +207,7 @@ async def main() -> None:
         # dies before trial (a lapse for them alone), one is severed into a case of their own; the felony chamber
         # convicts the last, whose cassation goes to the Supreme Court
         handle = await open_case(environment.client, QUEUE, accused=3)
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await _to_the_prosecution(handle)
         await act(handle, CHIEFPROS, "declare_lapsed", ground="death", party_id="p3")
         await act(handle, CHIEFPROS, "sever_accused", party_id="p2", reason="تعذر استكمال التحقيق معه")
         await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.appeal.tripoli.felony",
@@ -218,14 +228,8 @@ async def main() -> None:
         # appeal joins it there, and the court of appeal rules on both; a cassation remand retries only the one
         # whose judgment it quashes
         handle = await open_case(environment.client, QUEUE, accused=2)
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
-        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
-        await act(handle, CLERK, "acknowledge_receipt")
-        now = await environment.get_current_time()
-        await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
-        await environment.sleep(timedelta(hours=2))
-        pronounced = await environment.get_current_time()
+        await _before_the_court(handle)
+        pronounced = await _heard(environment, handle)
         await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
             {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False},
             {"party_id": "p2", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": False}])
@@ -255,8 +259,7 @@ async def main() -> None:
         handle = await open_case(environment.client, QUEUE)
         now = await environment.get_current_time()
         await act(handle, OFFICER, "record_arrest", party_id="p1", arrested_at=now.isoformat())
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await _to_the_prosecution(handle)
         await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
         await act(handle, PROSECUTOR, "request_detention_extension", party_id="p1", to_agency="court.tripoli",
                   grounds="مقتضيات التحقيق")
@@ -270,14 +273,8 @@ async def main() -> None:
         # to a prison, admitted by its warden, released at the end of the sentence; then the case closes (since
         # SENTENCE_TERM_PATCH the term runs as a clock from the admission: warned, then past before the release)
         handle = await open_case(environment.client, QUEUE)
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
-        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
-        await act(handle, CLERK, "acknowledge_receipt")
-        now = await environment.get_current_time()
-        await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
-        await environment.sleep(timedelta(hours=2))
-        pronounced = await environment.get_current_time()
+        await _before_the_court(handle)
+        pronounced = await _heard(environment, handle)
         await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
             {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": False,
              "penalty": {"kind": "imprisonment", "months": 6}}])
@@ -296,8 +293,7 @@ async def main() -> None:
         born = (now - timedelta(days=16 * 365)).date().isoformat()
         handle = await open_case(environment.client, QUEUE, parties=[
             {"role": "accused", "name": "حدث متهم", "birth_date": born}])
-        await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-        await act(handle, PROSECUTOR, "acknowledge_receipt")
+        await _to_the_prosecution(handle)
         await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli.juvenile", charges=["سرقة"])
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-juvenile-{VERSION}.json").write_text(history.to_json())
