@@ -276,3 +276,37 @@ async def test_an_unadmitted_committal_is_escalated_until_the_prison_admits(env)
     await act(handle, actor("prison_officer", "prison.aljdaida"), "admit_to_prison", party_id="p1")
     state = await handle.query(CaseWorkflow.state)
     assert not state.stalled and state.party("p1").custody == "imprisoned"  # type: ignore[union-attr]
+
+
+async def test_a_prisoner_s_term_warns_and_is_flagged_past_its_end_until_the_release(env) -> None:  # type: ignore[no-untyped-def]
+    """The prisoner's term as a durable timer (RuleRevision.sentence_term): six months from the admission, less
+    the day begun in custody; the prison is warned a week before, and past the end the case is flagged at once."""
+    environment, _, queue = env
+    warden = actor("prison_officer", "prison.aljdaida")
+    handle = await open_case(environment.client, queue)
+    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
+    await act(handle, PROSECUTOR, "acknowledge_receipt")
+    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+    now = await environment.get_current_time()
+    await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
+    await environment.sleep(timedelta(hours=2))
+    pronounced = await environment.get_current_time()
+    await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+        {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": False,
+         "penalty": {"kind": "imprisonment", "months": 6}}])
+    await environment.sleep(timedelta(days=15))  # the appeal window lapses: final
+    await act(handle, PROSECUTOR, "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+    await act(handle, warden, "admit_to_prison", party_id="p1")
+    state = await handle.query(CaseWorkflow.state)
+    [term] = [c for c in state.clocks if c.name == "sentence_term"]
+    await environment.sleep(term.warn_at - await environment.get_current_time() + timedelta(minutes=1))
+    state = await handle.query(CaseWorkflow.state)
+    [term] = [c for c in state.clocks if c.name == "sentence_term"]
+    assert term.warned and "sentence_term" not in {s.reason for s in state.stalled}
+    await environment.sleep(term.expires_at - await environment.get_current_time() + timedelta(minutes=1))
+    state = await handle.query(CaseWorkflow.state)
+    assert "sentence_term" in {s.reason for s in state.stalled}
+    assert state.party("p1").custody == "imprisoned"  # type: ignore[union-attr]  # the prison still releases them
+    await act(handle, warden, "release_prisoner", party_id="p1", ground="served")
+    state = await handle.query(CaseWorkflow.state)
+    assert "sentence_term" not in {s.reason for s in state.stalled}
