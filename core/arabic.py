@@ -357,7 +357,22 @@ def _latin_key_words(part: Part) -> tuple[str | None, list[str]]:
     return None, [_latin_article_off(text)]
 
 
+#: the digits Arabizi writes letters with (2 ء, 3 ع, 5 خ, 6 ط, 7 ح, 8 ق, 9 ص): "Mo7amed", "5aled", "3a2esha"
+ARABIZI_DIGITS = frozenset("2356789")
+
+
+def _is_code(word: str) -> bool:
+    """A word typed with digits that are not Arabizi letters (0, 1, 4), or with more digits than a name written in
+    Arabizi has (a third of its characters): a reference, a tag, a number."""
+    digits = [ch for ch in word if ch.isdigit()]
+    return bool(digits) and (any(d not in ARABIZI_DIGITS for d in digits) or 3 * len(digits) > len(word))
+
+
 def _keys(part: Part) -> set[str]:
+    # a code or a number is not a name: its sound is no key (a key of its few letters, "F01" of 3f00ee12, is one
+    # letter from another code's, and would match it as a typo)
+    if any(_is_code(word) for word in part.words):
+        return set()
     if part.arabic:
         prefix, rest = _arabic_key_words(part)
         readings = [_arabic_skeleton(rest)]

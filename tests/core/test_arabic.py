@@ -99,3 +99,11 @@ def test_the_latin_article_joined_before_a_vowel_is_read_both_ways() -> None:
     assert names_agree("Zainab Hussein Alagouri", "زينب حسين العقوري")
     # a name that begins with Al is not cut: Alawi is not Awi, Elias is not Ias
     assert not names_agree("Alawi", "Awi") and phonetic_keys("Elias") == [frozenset({"LS"})]
+
+
+@pytest.mark.parametrize("code", ["3f00ee12", "5fca32b8", "8240d99b", "A12345678", "2026"])
+def test_a_code_typed_as_a_name_has_no_sound_to_match(code: str) -> None:
+    """A reference or a tag in a name field (or typed into the search) is no name: no phonetic key, so it finds
+    only itself, never a code one key-letter away; Arabizi's letter digits still read as letters."""
+    assert phonetic_keys(code) == [frozenset()]
+    assert phonetic_keys("Mo7amed") == phonetic_keys("محمد") and phonetic_keys("5aled")[0]

@@ -45,7 +45,9 @@ def test_the_sentences_and_the_prison_are_shown_on_the_case(browser: Browser, ba
     expect(page.locator("#party-p1")).to_contain_text("نزيل مؤسسة الإصلاح")
     expect(page.locator("#party-p1")).to_contain_text("مؤسسة الإصلاح والتأهيل الجديدة")
     expect(page.locator("#sentence-p1")).to_contain_text("الحبس أو السجن")
-    expect(page.locator("#sentence-p1 bdi")).to_have_count(1)  # the expected release date, once admitted
+    # the expected release date, once admitted, as every day on the page is written (not ISO)
+    expect(page.locator("#sentence-p1 .expected-release time")).to_have_count(1)
+    assert "-" not in page.locator("#sentence-p1 .expected-release").inner_text()
     shot(page, "case-prisoner-ar")
     context.close()
 
