@@ -22,8 +22,9 @@ from api.deps import SessionDep
 from api.notifications import service as notifications_service
 from api.params import MAX_OFFSET
 from api.stalled import service as stalled_service
-from api.stalled.schemas import StalledCasePublic
+from api.stalled.schemas import StalledCasePublic, StalledPage
 from api.stats import service as stats_service
+from api.stats.schemas import CaseRowPage, CaseRowPublic
 from api.web.assets import chartjs_path
 from api.web.forms import FormContext, Widget, widgets_for
 from api.web.pages import Page, error_page, form_values, page_for, posted_form, safe_next
@@ -108,6 +109,11 @@ class Pager:
         return f"{path}?{urlencode({**self.base, 'page': str(number)})}"
 
 
+def _paged(pager: Pager) -> dict[str, Any]:
+    """What a paged list adds to its audit record: which page, and how many cases in all."""
+    return {"page": pager.number, "hits": pager.total}
+
+
 def _here(request: Request) -> str:
     """This list's own address, without what was just done: where a form on it comes back to."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in NOTICE_PARAMS[:3]]
@@ -131,13 +137,12 @@ async def dashboard(request: Request, db: SessionDep) -> Response:
     if not page.offers.stalled:
         return error_page(page, _forbidden())
     try:
-        board = stats_service.dashboard(page.actor, db, page.tree, datetime.now(UTC), "web")
+        board = audit_trail.audited(
+            page.actor, request, "stats.read", {"figure": "dashboard", "via": "web"},
+            lambda: stats_service.dashboard(page.actor, db, page.tree, datetime.now(UTC), "web"),
+            adds=lambda found: {"national": found.scope.national})
     except Refusal as error:
-        audit_trail.record(page.actor, request, "stats.read", outcome=audit_trail.refused(error),
-                           detail={"figure": "dashboard", "via": "web"})
         return error_page(page, error)
-    audit_trail.record(page.actor, request, "stats.read", detail={"figure": "dashboard", "via": "web",
-                                                                  "national": board.scope.national})
     return page.render("supervision.html", board=board, chartjs=chartjs_url())
 
 
@@ -194,16 +199,20 @@ async def stalled(request: Request, db: SessionDep) -> Response:
         return error_page(page, _forbidden())
     now = datetime.now(UTC)
     detail: dict[str, Any] = {"view": "web.stalled"}
-    try:
+
+    def listed() -> tuple[stalled_service.StalledQuery, Pager, StalledPage]:
         query = _stalled_query(request)
-        detail.update(query.params())
+        detail.update(query.params())  # a refusal of the query itself is audited without it
         pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
         found = stalled_service.page(page.actor, db, page.tree, query, now, pager.offset, PAGE_SIZE)
+        pager.total = found.total
+        return query, pager, found
+
+    try:
+        query, pager, found = audit_trail.audited(page.actor, request, "case.list", detail, listed,
+                                                  adds=lambda done: _paged(done[1]))
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    pager.total = found.total
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "page": pager.number, "hits": found.total})
     done = request.query_params.get("done")
     sent = request.query_params.get("sent", "")
     return page.render(
@@ -250,14 +259,17 @@ async def stalled_csv(request: Request, db: SessionDep) -> Response:
     if not page.offers.stalled:
         return error_page(page, _forbidden())
     detail: dict[str, Any] = {"view": "web.stalled.csv"}
-    try:
+
+    def rows() -> list[StalledCasePublic]:
         query = _stalled_query(request)
-        detail.update(query.params())
-        items = list(stalled_service.export_rows(page.actor, db, page.tree, query, datetime.now(UTC)))
+        detail.update(query.params())  # a refusal of the query itself is audited without it
+        return list(stalled_service.export_rows(page.actor, db, page.tree, query, datetime.now(UTC)))
+
+    try:
+        items = audit_trail.audited(page.actor, request, "case.list", detail, rows,
+                                    adds=lambda found: {"hits": len(found)})
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "hits": len(items)})
     return _csv(stalled_service.csv_export(items, page.tree, page.language), "stalled-cases.csv")
 
 
@@ -311,16 +323,20 @@ async def counted_cases(request: Request, db: SessionDep) -> Response:
         return error_page(page, _forbidden())
     detail: dict[str, Any] = {"view": "web.stats.cases"}
     now = datetime.now(UTC)
-    try:
+
+    def listed() -> tuple[stats_service.CaseQuery, Pager, CaseRowPage]:
         query = _case_query(request)
-        detail.update(query.params())
+        detail.update(query.params())  # a refusal of the query itself is audited without it
         pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
         found = stats_service.case_page(page.actor, db, page.tree, query, now, pager.offset, PAGE_SIZE)
+        pager.total = found.total
+        return query, pager, found
+
+    try:
+        query, pager, found = audit_trail.audited(page.actor, request, "case.list", detail, listed,
+                                                  adds=lambda done: _paged(done[1]))
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    pager.total = found.total
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "page": pager.number, "hits": found.total})
     return page.render("supervision_cases.html", found=found, query=query, pager=pager,
                        described=_describe(query, page), extras=list_extras(db, [i.id for i in found.items], now),
                        csv_url=f"/web/supervision/cases.csv?{urlencode(query.params())}")
@@ -332,13 +348,16 @@ async def counted_cases_csv(request: Request, db: SessionDep) -> Response:
     if not page.offers.stalled:
         return error_page(page, _forbidden())
     detail: dict[str, Any] = {"view": "web.stats.cases.csv"}
-    try:
+
+    def rows() -> list[CaseRowPublic]:
         query = _case_query(request)
-        detail.update(query.params())
-        items = stats_service.export_cases(page.actor, db, page.tree, query, datetime.now(UTC))
+        detail.update(query.params())  # a refusal of the query itself is audited without it
+        return stats_service.export_cases(page.actor, db, page.tree, query, datetime.now(UTC))
+
+    try:
+        items = audit_trail.audited(page.actor, request, "case.list", detail, rows,
+                                    adds=lambda found: {"hits": len(found)})
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "hits": len(items)})
     return _csv(stats_service.cases_csv(items, page.tree, page.language), "cases.csv")
 
