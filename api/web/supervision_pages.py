@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -22,9 +23,8 @@ from api.deps import SessionDep
 from api.notifications import service as notifications_service
 from api.params import MAX_OFFSET
 from api.stalled import service as stalled_service
-from api.stalled.schemas import StalledCasePublic, StalledPage
+from api.stalled.schemas import StalledCasePublic
 from api.stats import service as stats_service
-from api.stats.schemas import CaseRowPage, CaseRowPublic
 from api.web.assets import chartjs_path
 from api.web.forms import FormContext, Widget, widgets_for
 from api.web.pages import Page, error_page, form_values, page_for, posted_form, safe_next
@@ -109,9 +109,50 @@ class Pager:
         return f"{path}?{urlencode({**self.base, 'page': str(number)})}"
 
 
-def _paged(pager: Pager) -> dict[str, Any]:
-    """What a paged list adds to its audit record: which page, and how many cases in all."""
-    return {"page": pager.number, "hits": pager.total}
+class Filters(Protocol):
+    """A list's filters, read from the request (stalled or counted cases)."""
+
+    def params(self) -> dict[str, str]: ...
+
+
+class Counted(Protocol):
+    total: int
+
+
+Query = TypeVar("Query", bound=Filters)
+Listed = TypeVar("Listed", bound=Counted)
+Row = TypeVar("Row")
+
+
+def _listed(page: Page, request: Request, view: str, filters: Callable[[Request], Query],
+            fetch: Callable[[Query, int], Listed]) -> tuple[Query, Pager, Listed]:
+    """A page of a case list, audited like the API's lists (`case.list`: the view, its filters, then the page
+    and the hits); filters the request got wrong are refused, and audited, without them."""
+    detail: dict[str, Any] = {"view": view}
+
+    def run() -> tuple[Query, Pager, Listed]:
+        query = filters(request)
+        detail.update(query.params())
+        pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
+        found = fetch(query, pager.offset)
+        pager.total = found.total
+        return query, pager, found
+
+    return audit_trail.audited(page.actor, request, "case.list", detail, run,
+                               adds=lambda done: {"page": done[1].number, "hits": done[1].total})
+
+
+def _exported(page: Page, request: Request, view: str, filters: Callable[[Request], Query],
+              fetch: Callable[[Query], list[Row]]) -> list[Row]:
+    """A whole case list for its CSV, audited like `_listed` (the view, its filters, then the hits)."""
+    detail: dict[str, Any] = {"view": view}
+
+    def run() -> list[Row]:
+        query = filters(request)
+        detail.update(query.params())
+        return fetch(query)
+
+    return audit_trail.audited(page.actor, request, "case.list", detail, run, adds=lambda rows: {"hits": len(rows)})
 
 
 def _here(request: Request) -> str:
@@ -198,19 +239,10 @@ async def stalled(request: Request, db: SessionDep) -> Response:
     if not page.offers.stalled:
         return error_page(page, _forbidden())
     now = datetime.now(UTC)
-    detail: dict[str, Any] = {"view": "web.stalled"}
-
-    def listed() -> tuple[stalled_service.StalledQuery, Pager, StalledPage]:
-        query = _stalled_query(request)
-        detail.update(query.params())  # a refusal of the query itself is audited without it
-        pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
-        found = stalled_service.page(page.actor, db, page.tree, query, now, pager.offset, PAGE_SIZE)
-        pager.total = found.total
-        return query, pager, found
-
     try:
-        query, pager, found = audit_trail.audited(page.actor, request, "case.list", detail, listed,
-                                                  adds=lambda done: _paged(done[1]))
+        query, pager, found = _listed(
+            page, request, "web.stalled", _stalled_query,
+            lambda query, offset: stalled_service.page(page.actor, db, page.tree, query, now, offset, PAGE_SIZE))
     except Refusal as error:
         return error_page(page, error)
     done = request.query_params.get("done")
@@ -258,16 +290,10 @@ async def stalled_csv(request: Request, db: SessionDep) -> Response:
     page = await page_for(request, db)
     if not page.offers.stalled:
         return error_page(page, _forbidden())
-    detail: dict[str, Any] = {"view": "web.stalled.csv"}
-
-    def rows() -> list[StalledCasePublic]:
-        query = _stalled_query(request)
-        detail.update(query.params())  # a refusal of the query itself is audited without it
-        return list(stalled_service.export_rows(page.actor, db, page.tree, query, datetime.now(UTC)))
-
     try:
-        items = audit_trail.audited(page.actor, request, "case.list", detail, rows,
-                                    adds=lambda found: {"hits": len(found)})
+        items = _exported(
+            page, request, "web.stalled.csv", _stalled_query,
+            lambda query: list(stalled_service.export_rows(page.actor, db, page.tree, query, datetime.now(UTC))))
     except Refusal as error:
         return error_page(page, error)
     return _csv(stalled_service.csv_export(items, page.tree, page.language), "stalled-cases.csv")
@@ -321,20 +347,11 @@ async def counted_cases(request: Request, db: SessionDep) -> Response:
     page = await page_for(request, db)
     if not page.offers.stalled:
         return error_page(page, _forbidden())
-    detail: dict[str, Any] = {"view": "web.stats.cases"}
     now = datetime.now(UTC)
-
-    def listed() -> tuple[stats_service.CaseQuery, Pager, CaseRowPage]:
-        query = _case_query(request)
-        detail.update(query.params())  # a refusal of the query itself is audited without it
-        pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
-        found = stats_service.case_page(page.actor, db, page.tree, query, now, pager.offset, PAGE_SIZE)
-        pager.total = found.total
-        return query, pager, found
-
     try:
-        query, pager, found = audit_trail.audited(page.actor, request, "case.list", detail, listed,
-                                                  adds=lambda done: _paged(done[1]))
+        query, pager, found = _listed(
+            page, request, "web.stats.cases", _case_query,
+            lambda query, offset: stats_service.case_page(page.actor, db, page.tree, query, now, offset, PAGE_SIZE))
     except Refusal as error:
         return error_page(page, error)
     return page.render("supervision_cases.html", found=found, query=query, pager=pager,
@@ -347,16 +364,9 @@ async def counted_cases_csv(request: Request, db: SessionDep) -> Response:
     page = await page_for(request, db)
     if not page.offers.stalled:
         return error_page(page, _forbidden())
-    detail: dict[str, Any] = {"view": "web.stats.cases.csv"}
-
-    def rows() -> list[CaseRowPublic]:
-        query = _case_query(request)
-        detail.update(query.params())  # a refusal of the query itself is audited without it
-        return stats_service.export_cases(page.actor, db, page.tree, query, datetime.now(UTC))
-
     try:
-        items = audit_trail.audited(page.actor, request, "case.list", detail, rows,
-                                    adds=lambda found: {"hits": len(found)})
+        items = _exported(page, request, "web.stats.cases.csv", _case_query,
+                          lambda query: stats_service.export_cases(page.actor, db, page.tree, query, datetime.now(UTC)))
     except Refusal as error:
         return error_page(page, error)
     return _csv(stats_service.cases_csv(items, page.tree, page.language), "cases.csv")
