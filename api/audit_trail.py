@@ -6,7 +6,8 @@ still on record.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -16,6 +17,8 @@ from core.refusal import Refusal
 from core.roles import primary_role
 from store.audit import Who, audit
 from store.database import session_scope
+
+Found = TypeVar("Found")
 
 
 def who(actor: Actor, request: Request | None) -> Who:
@@ -40,3 +43,22 @@ def refused(refusal: Refusal) -> str:
     """A refusal as the audit's outcome. The audit, unlike the caller, learns when "no such case" was said of a
     case that exists but is hidden from them."""
     return f"refused:{refusal.audit_code}"
+
+
+def audited(actor: Actor, request: Request | None, action: str, detail: dict[str, Any] | None,
+            run: Callable[[], Found], *, adds: Callable[[Found], dict[str, Any]] | None = None,
+            case_id: str | None = None) -> Found:
+    """`run()`, audited either way: a refusal is recorded with `detail` as it stands when raised (`run` may
+    fill it in) and raised again; an answer is recorded with `detail` followed by what `adds` takes from it
+    (a list's hits, say), and returned. Whatever `run` does, a commit included, comes before its record.
+
+    Why: every read is on record, refused or answered, and the pair of records was written out as the same
+    try block at endpoint after endpoint; written once here, the pair stays alike."""
+    try:
+        found = run()
+    except Refusal as error:
+        record(actor, request, action, case_id=case_id, outcome=refused(error), detail=detail)
+        raise
+    record(actor, request, action, case_id=case_id,
+           detail=detail if adds is None else {**(detail or {}), **adds(found)})
+    return found

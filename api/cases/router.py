@@ -61,13 +61,8 @@ def list_cases(user: CurrentUser, session: SessionDep, request: Request, stage: 
 
 @router.get("/{case_id}", response_model=CasePublic, operation_id="get_case")
 def get_case(case_id: str, user: CurrentUser, session: SessionDep, request: Request) -> CasePublic:
-    try:
-        case = cases_service.get_case(user, case_id, session)
-    except Refusal as error:
-        audit_trail.record(user, request, "case.read", case_id=case_id, outcome=audit_trail.refused(error))
-        raise
-    audit_trail.record(user, request, "case.read", case_id=case_id)
-    return case
+    return audit_trail.audited(user, request, "case.read", None, lambda: cases_service.get_case(user, case_id, session),
+                               case_id=case_id)
 
 
 @router.post("/{case_id}/actions/{action}", response_model=ActionPublic, operation_id="take_action")

@@ -24,6 +24,7 @@ from api.certificates.schemas import (
 )
 from api.deps import CurrentUser, SessionDep, TemporalDep, get_token_user
 from core.refusal import Refusal
+from store.models import Certificate
 from workflows.messages import ReviewApproval, ReviewDecision
 
 router = APIRouter(prefix="/api/v1/certificates", tags=["certificates"])
@@ -67,28 +68,20 @@ def list_certificate_reviews(who: RequesterDep, session: SessionDep, request: Re
             operation_id="get_certificate")
 def get_certificate(certificate_id: str, who: RequesterDep, session: SessionDep,
                     request: Request) -> CertificatePublic:
-    try:
-        row = service.visible_certificate(who, certificate_id, session)
-    except Refusal as error:
-        audit_trail.record(who.actor, request, "certificate.read", outcome=audit_trail.refused(error),
-                           detail={"certificate_id": certificate_id})
-        raise
-    audit_trail.record(who.actor, request, "certificate.read", detail={"certificate_id": certificate_id})
+    row = audit_trail.audited(who.actor, request, "certificate.read", {"certificate_id": certificate_id},
+                              lambda: service.visible_certificate(who, certificate_id, session))
     return service.certificate_view(who, row)
 
 
 @router.get("/{certificate_id}/pdf", operation_id="download_certificate",
             responses={200: {"content": {"application/pdf": {}}}})
 def download_certificate(certificate_id: str, who: RequesterDep, session: SessionDep, request: Request) -> Response:
-    try:
+    def issued() -> tuple[Certificate, bytes]:
         row = service.visible_certificate(who, certificate_id, session)
-        pdf = service.issued_pdf(row)
-    except Refusal as error:
-        audit_trail.record(who.actor, request, "certificate.download", outcome=audit_trail.refused(error),
-                           detail={"certificate_id": certificate_id})
-        raise
-    audit_trail.record(who.actor, request, "certificate.download",
-                       detail={"certificate_id": certificate_id, "sha256": row.pdf_sha256})
+        return row, service.issued_pdf(row)
+
+    row, pdf = audit_trail.audited(who.actor, request, "certificate.download", {"certificate_id": certificate_id},
+                                   issued, adds=lambda found: {"sha256": found[0].pdf_sha256})
     filename = f"certificate-{row.verification_code}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

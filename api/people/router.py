@@ -52,14 +52,9 @@ def search_people(user: CurrentUser, request: Request, session: SessionDep,
 @router.get("/{person_id}", response_model=PersonPublic, operation_id="get_person")
 def get_person(person_id: RowId, user: CurrentUser, session: SessionDep, request: Request) -> PersonPublic:
     refuse_if_blind(user, request, "person.read", {"person_id": person_id})
-    try:
-        found = service.person_public(session, user, person_id)
-    except Refusal as error:
-        audit_trail.record(user, request, "person.read", outcome=audit_trail.refused(error),
-                           detail={"person_id": person_id})
-        raise
-    audit_trail.record(user, request, "person.read", detail={"person_id": person_id, "parties": len(found.parties)})
-    return found
+    return audit_trail.audited(user, request, "person.read", {"person_id": person_id},
+                               lambda: service.person_public(session, user, person_id),
+                               adds=lambda found: {"parties": len(found.parties)})
 
 
 def decided(user: Actor, request: Request, session: Session, action: str, detail: dict[str, Any],

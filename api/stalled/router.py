@@ -14,8 +14,7 @@ from api import audit_trail
 from api.deps import CurrentUser, SessionDep
 from api.params import Offset
 from api.stalled import service
-from api.stalled.schemas import StalledPage
-from core.refusal import Refusal
+from api.stalled.schemas import StalledCasePublic, StalledPage
 from core.vocabulary import AgeBucket, Stage, StallReason
 from store.agencies import load_agency_tree
 
@@ -35,13 +34,10 @@ def list_stalled_cases(user: CurrentUser, session: SessionDep, request: Request,
                        limit: Annotated[int, Query(ge=1, le=200)] = 50) -> StalledPage:
     query = service.StalledQuery(reason, agency, age, stage, holder)
     detail: dict[str, object] = {"view": "stalled", **query.params(), "offset": offset}
-    try:
-        found = service.page(user, session, load_agency_tree(session), query, datetime.now(UTC), offset, limit)
-    except Refusal as error:
-        audit_trail.record(user, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
-        raise
-    audit_trail.record(user, request, "case.list", detail={**detail, "hits": found.total})
-    return found
+    return audit_trail.audited(
+        user, request, "case.list", detail,
+        lambda: service.page(user, session, load_agency_tree(session), query, datetime.now(UTC), offset, limit),
+        adds=lambda found: {"hits": found.total})
 
 
 @router.get(".csv", operation_id="export_stalled_cases", response_class=StreamingResponse,
@@ -52,13 +48,12 @@ def export_stalled_cases(user: CurrentUser, session: SessionDep, request: Reques
     query = service.StalledQuery(reason, agency, age, stage, holder)
     detail: dict[str, object] = {"view": "stalled.csv", **query.params()}
     tree = load_agency_tree(session)
-    try:
+
+    def rows() -> list[StalledCasePublic]:
         service.scope_of(user)
-        items = list(service.export_rows(user, session, tree, query, datetime.now(UTC)))
-    except Refusal as error:
-        audit_trail.record(user, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
-        raise
-    audit_trail.record(user, request, "case.list", detail={**detail, "hits": len(items)})
+        return list(service.export_rows(user, session, tree, query, datetime.now(UTC)))
+
+    items = audit_trail.audited(user, request, "case.list", detail, rows, adds=lambda found: {"hits": len(found)})
     return StreamingResponse(service.csv_export(items, tree, lang), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="stalled-cases.csv"',
                                       "Cache-Control": "no-store"})

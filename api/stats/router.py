@@ -30,7 +30,6 @@ from api.stats.schemas import (
     StalledFiguresPublic,
 )
 from core.case import Actor
-from core.refusal import Refusal
 from core.vocabulary import AgeBucket, SlaBand, Stage, StallReason
 from store.agencies import load_agency_tree
 from store.supervision import CaseStatus
@@ -43,13 +42,10 @@ Part = TypeVar("Part")
 def _read(user: Actor, session: Session, request: Request, figure: str,
           part: Callable[[DashboardPublic], Part]) -> Part:
     """The dashboard's figures for the caller, audited (`stats.read`, which figure), refusals too."""
-    try:
-        found = service.dashboard(user, session, load_agency_tree(session), datetime.now(UTC), "api")
-    except Refusal as error:
-        audit_trail.record(user, request, "stats.read", outcome=audit_trail.refused(error), detail={"figure": figure})
-        raise
-    audit_trail.record(user, request, "stats.read", detail={"figure": figure, "national": found.scope.national,
-                                                            "agencies": found.scope.agencies})
+    found = audit_trail.audited(
+        user, request, "stats.read", {"figure": figure},
+        lambda: service.dashboard(user, session, load_agency_tree(session), datetime.now(UTC), "api"),
+        adds=lambda board: {"national": board.scope.national, "agencies": board.scope.agencies})
     return part(found)
 
 
@@ -136,13 +132,10 @@ def list_counted_cases(user: CurrentUser, session: SessionDep, request: Request,
     query = _case_query(status, stage, agency, holder, pendency, sla, waiting, ending_within_hours, reason,
                         opened_week, closed_week)
     detail: dict[str, object] = {"view": "stats.cases", **query.params(), "offset": offset}
-    try:
-        found = service.case_page(user, session, load_agency_tree(session), query, datetime.now(UTC), offset, limit)
-    except Refusal as error:
-        audit_trail.record(user, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
-        raise
-    audit_trail.record(user, request, "case.list", detail={**detail, "hits": found.total})
-    return found
+    return audit_trail.audited(
+        user, request, "case.list", detail,
+        lambda: service.case_page(user, session, load_agency_tree(session), query, datetime.now(UTC), offset, limit),
+        adds=lambda found: {"hits": found.total})
 
 
 @router.get("/cases.csv", operation_id="export_counted_cases", response_class=StreamingResponse,
@@ -157,12 +150,9 @@ def export_counted_cases(user: CurrentUser, session: SessionDep, request: Reques
                         opened_week, closed_week)
     detail: dict[str, object] = {"view": "stats.cases.csv", **query.params()}
     tree = load_agency_tree(session)
-    try:
-        items = service.export_cases(user, session, tree, query, datetime.now(UTC))
-    except Refusal as error:
-        audit_trail.record(user, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
-        raise
-    audit_trail.record(user, request, "case.list", detail={**detail, "hits": len(items)})
+    items = audit_trail.audited(user, request, "case.list", detail,
+                                lambda: service.export_cases(user, session, tree, query, datetime.now(UTC)),
+                                adds=lambda found: {"hits": len(found)})
     return StreamingResponse(service.cases_csv(items, tree, lang), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="cases.csv"',
                                       "Cache-Control": "no-store"})

@@ -138,13 +138,11 @@ def _read(page: Page, certificate_id: str, db: Session) -> CertificatePublic | H
     refusal's page."""
     who = _requester(page)
     try:
-        row = service.visible_certificate(who, certificate_id, db)
+        row = audit_trail.audited(page.actor, page.request, "certificate.read",
+                                  {"certificate_id": certificate_id, "via": "web"},
+                                  lambda: service.visible_certificate(who, certificate_id, db))
     except Refusal as error:
-        audit_trail.record(page.actor, page.request, "certificate.read", outcome=audit_trail.refused(error),
-                           detail={"certificate_id": certificate_id, "via": "web"})
         return error_page(page, error)
-    audit_trail.record(page.actor, page.request, "certificate.read",
-                       detail={"certificate_id": certificate_id, "via": "web"})
     return service.certificate_view(who, row)
 
 

@@ -352,13 +352,10 @@ def _identities(page: Page, case: CasePublic, db: Session) -> tuple[dict[str, li
 
 def _read_case(page: Page, case_id: str, db: SessionDep) -> CasePublic | HTMLResponse:
     try:
-        case = cases_service.get_case(page.actor, case_id, db)
+        return audit_trail.audited(page.actor, page.request, "case.read", {"via": "web"},
+                                   lambda: cases_service.get_case(page.actor, case_id, db), case_id=case_id)
     except Refusal as error:
-        audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, outcome=audit_trail.refused(error),
-                           detail={"via": "web"})
         return error_page(page, error)
-    audit_trail.record(page.actor, page.request, "case.read", case_id=case_id, detail={"via": "web"})
-    return case
 
 
 @router.get("/cases/{case_id}")

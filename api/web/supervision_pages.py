@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -108,6 +109,52 @@ class Pager:
         return f"{path}?{urlencode({**self.base, 'page': str(number)})}"
 
 
+class Filters(Protocol):
+    """A list's filters, read from the request (stalled or counted cases)."""
+
+    def params(self) -> dict[str, str]: ...
+
+
+class Counted(Protocol):
+    total: int
+
+
+Query = TypeVar("Query", bound=Filters)
+Listed = TypeVar("Listed", bound=Counted)
+Row = TypeVar("Row")
+
+
+def _listed(page: Page, request: Request, view: str, filters: Callable[[Request], Query],
+            fetch: Callable[[Query, int], Listed]) -> tuple[Query, Pager, Listed]:
+    """A page of a case list, audited like the API's lists (`case.list`: the view, its filters, then the page
+    and the hits); filters the request got wrong are refused, and audited, without them."""
+    detail: dict[str, Any] = {"view": view}
+
+    def run() -> tuple[Query, Pager, Listed]:
+        query = filters(request)
+        detail.update(query.params())
+        pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
+        found = fetch(query, pager.offset)
+        pager.total = found.total
+        return query, pager, found
+
+    return audit_trail.audited(page.actor, request, "case.list", detail, run,
+                               adds=lambda done: {"page": done[1].number, "hits": done[1].total})
+
+
+def _exported(page: Page, request: Request, view: str, filters: Callable[[Request], Query],
+              fetch: Callable[[Query], list[Row]]) -> list[Row]:
+    """A whole case list for its CSV, audited like `_listed` (the view, its filters, then the hits)."""
+    detail: dict[str, Any] = {"view": view}
+
+    def run() -> list[Row]:
+        query = filters(request)
+        detail.update(query.params())
+        return fetch(query)
+
+    return audit_trail.audited(page.actor, request, "case.list", detail, run, adds=lambda rows: {"hits": len(rows)})
+
+
 def _here(request: Request) -> str:
     """This list's own address, without what was just done: where a form on it comes back to."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in NOTICE_PARAMS[:3]]
@@ -131,13 +178,12 @@ async def dashboard(request: Request, db: SessionDep) -> Response:
     if not page.offers.stalled:
         return error_page(page, _forbidden())
     try:
-        board = stats_service.dashboard(page.actor, db, page.tree, datetime.now(UTC), "web")
+        board = audit_trail.audited(
+            page.actor, request, "stats.read", {"figure": "dashboard", "via": "web"},
+            lambda: stats_service.dashboard(page.actor, db, page.tree, datetime.now(UTC), "web"),
+            adds=lambda found: {"national": found.scope.national})
     except Refusal as error:
-        audit_trail.record(page.actor, request, "stats.read", outcome=audit_trail.refused(error),
-                           detail={"figure": "dashboard", "via": "web"})
         return error_page(page, error)
-    audit_trail.record(page.actor, request, "stats.read", detail={"figure": "dashboard", "via": "web",
-                                                                  "national": board.scope.national})
     return page.render("supervision.html", board=board, chartjs=chartjs_url())
 
 
@@ -193,17 +239,12 @@ async def stalled(request: Request, db: SessionDep) -> Response:
     if not page.offers.stalled:
         return error_page(page, _forbidden())
     now = datetime.now(UTC)
-    detail: dict[str, Any] = {"view": "web.stalled"}
     try:
-        query = _stalled_query(request)
-        detail.update(query.params())
-        pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
-        found = stalled_service.page(page.actor, db, page.tree, query, now, pager.offset, PAGE_SIZE)
+        query, pager, found = _listed(
+            page, request, "web.stalled", _stalled_query,
+            lambda query, offset: stalled_service.page(page.actor, db, page.tree, query, now, offset, PAGE_SIZE))
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    pager.total = found.total
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "page": pager.number, "hits": found.total})
     done = request.query_params.get("done")
     sent = request.query_params.get("sent", "")
     return page.render(
@@ -249,15 +290,12 @@ async def stalled_csv(request: Request, db: SessionDep) -> Response:
     page = await page_for(request, db)
     if not page.offers.stalled:
         return error_page(page, _forbidden())
-    detail: dict[str, Any] = {"view": "web.stalled.csv"}
     try:
-        query = _stalled_query(request)
-        detail.update(query.params())
-        items = list(stalled_service.export_rows(page.actor, db, page.tree, query, datetime.now(UTC)))
+        items = _exported(
+            page, request, "web.stalled.csv", _stalled_query,
+            lambda query: list(stalled_service.export_rows(page.actor, db, page.tree, query, datetime.now(UTC))))
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "hits": len(items)})
     return _csv(stalled_service.csv_export(items, page.tree, page.language), "stalled-cases.csv")
 
 
@@ -309,18 +347,13 @@ async def counted_cases(request: Request, db: SessionDep) -> Response:
     page = await page_for(request, db)
     if not page.offers.stalled:
         return error_page(page, _forbidden())
-    detail: dict[str, Any] = {"view": "web.stats.cases"}
     now = datetime.now(UTC)
     try:
-        query = _case_query(request)
-        detail.update(query.params())
-        pager = Pager(_page_number(request.query_params.get("page")), 0, query.params())
-        found = stats_service.case_page(page.actor, db, page.tree, query, now, pager.offset, PAGE_SIZE)
+        query, pager, found = _listed(
+            page, request, "web.stats.cases", _case_query,
+            lambda query, offset: stats_service.case_page(page.actor, db, page.tree, query, now, offset, PAGE_SIZE))
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    pager.total = found.total
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "page": pager.number, "hits": found.total})
     return page.render("supervision_cases.html", found=found, query=query, pager=pager,
                        described=_describe(query, page), extras=list_extras(db, [i.id for i in found.items], now),
                        csv_url=f"/web/supervision/cases.csv?{urlencode(query.params())}")
@@ -331,14 +364,10 @@ async def counted_cases_csv(request: Request, db: SessionDep) -> Response:
     page = await page_for(request, db)
     if not page.offers.stalled:
         return error_page(page, _forbidden())
-    detail: dict[str, Any] = {"view": "web.stats.cases.csv"}
     try:
-        query = _case_query(request)
-        detail.update(query.params())
-        items = stats_service.export_cases(page.actor, db, page.tree, query, datetime.now(UTC))
+        items = _exported(page, request, "web.stats.cases.csv", _case_query,
+                          lambda query: stats_service.export_cases(page.actor, db, page.tree, query, datetime.now(UTC)))
     except Refusal as error:
-        audit_trail.record(page.actor, request, "case.list", outcome=audit_trail.refused(error), detail=detail)
         return error_page(page, error)
-    audit_trail.record(page.actor, request, "case.list", detail={**detail, "hits": len(items)})
     return _csv(stats_service.cases_csv(items, page.tree, page.language), "cases.csv")
 
