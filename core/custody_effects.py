@@ -20,6 +20,9 @@ from core.vocabulary import IN_PRISON, ClockStatus, Custody
 #: its fold starts the clock; an admission logged before starts none, as it did not
 SENTENCE_TERM_CLOCK = "sentence_term"
 SENTENCE_TERM_FIELD = "sentence_term"
+#: the accused a verdict frees (RuleRevision.released_by_judgment): held under the case, acquitted or sentenced to
+#: no imprisonment; decided with the verdict, so that its fold releases them as it was decided
+RELEASED_FIELD = "released"
 
 
 def hold(state: CaseState, event: CaseEvent, hold: Hold) -> None:

@@ -29,6 +29,7 @@ from core.case_clocks import clear_stalled, start_clock, stop_clocks
 from core.clocks import Expiry
 from core.custody import carry_custody
 from core.custody_effects import (
+    RELEASED_FIELD,
     admit_to_prison,
     commit_to_prison,
     end_held_period,
@@ -193,6 +194,8 @@ def apply_effect(state: CaseState, event: CaseEvent, effect: Effect) -> None:
             if pronounced_field is not None and fields.get(pronounced_field):
                 pronounced = parse_instant(fields[pronounced_field], pronounced_field)
             _record_verdicts(state, event, fields[name], pronounced)
+            for party_id in fields.get(RELEASED_FIELD) or []:  # the judgment releases them as it is pronounced
+                release(state, party_id, pronounced)
         case ServeVerdict():
             _serve_verdict(state, event, effect)
         case Challenge(party_field=party_field):

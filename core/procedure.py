@@ -70,6 +70,10 @@ class RuleRevision(IntEnum):
     #: the prison and the prosecution are told, and past it with no release recorded the case is flagged and
     #: escalated, a person held beyond their sentence being the gravest of delays
     sentence_term = 12
+    #: a judgment that acquits, or sentences to no imprisonment (a fine, a suspended sentence, community service,
+    #: confiscation), releases the accused it holds in custody or detention at once: the verdict records the
+    #: release, the custody clocks stop (they ran on until their own expiry before)
+    released_by_judgment = 13
 
 
 #: the rules of this table; an older revision only replays what was accepted under it

@@ -73,6 +73,11 @@ CUSTODY_RULES = (
     "\"detention expired — release due\": the case is flagged stalled at once (urgency: a person's liberty; "
     "marked release due on the stalled list and on the case page) and "
     "every later extension or detention order is refused (`409 release_due`) until the release is recorded.",
+    "A judgment that acquits an accused held under the case, or sentences them to no imprisonment (a fine, a "
+    "suspended sentence, community service, confiscation), releases them as it is pronounced: the verdict's event "
+    "names them (`released`), their custody clocks stop and the time held ends at the pronouncement (RuleRevision "
+    "`released_by_judgment`). A conviction to imprisonment or death keeps them held pending the challenges; one "
+    "given in the judge's words only is left to the prosecution to release.",
     "A release (`release_person`) is recorded with its reason and terms: "
     + ", ".join(f"`{t}` ({label(t, 'en').lower()})" for t in ReleaseTerms) + ".",
     "No case closes (archive, lapse, reconciliation, close) while it holds someone (`409 person_held`, naming "

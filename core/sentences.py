@@ -56,6 +56,22 @@ def term_end(start: datetime, penalty: dict[str, object]) -> datetime:
     return add_months(start, months) + timedelta(days=int(penalty.get("days") or 0))  # type: ignore[call-overload]
 
 
+#: the sentences that imprison nobody: a judgment giving one (or an acquittal) frees an accused held under the case
+NON_CUSTODIAL: frozenset[SentenceKind] = frozenset(
+    {SentenceKind.fine, SentenceKind.suspended, SentenceKind.community_service, SentenceKind.confiscation})
+
+
+def frees_the_accused(verdict: dict[str, object]) -> bool:
+    """A verdict as the court enters it (`record_verdict`'s item) that leaves no ground to hold the accused: an
+    acquittal, or a conviction whose sentence, as data, imprisons nobody. A conviction in words only is not
+    read: the prosecution releases such a person itself."""
+    if verdict.get("result") == VerdictResult.acquitted:
+        return True
+    penalty = verdict.get("penalty")
+    return (verdict.get("result") == VerdictResult.convicted and isinstance(penalty, dict)
+            and penalty.get("kind") in NON_CUSTODIAL)
+
+
 def release_instant(verdict: Verdict) -> datetime | None:
     """When a prison term being executed ends: from the start of its execution, the term less the custody and
     detention credited (each day begun counting). None: not a term of imprisonment, or not being executed."""

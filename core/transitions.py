@@ -19,7 +19,7 @@ from core.agencies import COURT_KINDS
 from core.case import ActionCommand, Actor, ActorRef, AgencyRef, CaseEvent, CaseState, MergeDelivery
 from core.clocks import RuleBook
 from core.custody import custody_to_carry, held_parties
-from core.custody_effects import SENTENCE_TERM_FIELD
+from core.custody_effects import RELEASED_FIELD, SENTENCE_TERM_FIELD
 from core.custody_guards import extension_clock, nobody_held
 from core.effects import (
     ACKNOWLEDGES_FIELD,
@@ -49,6 +49,7 @@ from core.procedure import (
     HandOff,
     HandOverCustody,
     JoinCase,
+    RecordVerdicts,
     Requalify,
     Retrial,
     RuleRevision,
@@ -57,8 +58,9 @@ from core.procedure import (
 )
 from core.proceedings import CUSTODY_CLOCKS, MERGEABLE_STAGES, accused_at_issue, quashed_judgment
 from core.refusal import Refusal, conflict, invalid
+from core.sentences import frees_the_accused
 from core.severance import SEVERED_CASE_NAMESPACE, severed_case, severed_file
-from core.vocabulary import STAGE_OWNER_KIND, Category, Role, Sensitivity, Stage, SystemEvent, label
+from core.vocabulary import HELD, IN_PRISON, STAGE_OWNER_KIND, Category, Role, Sensitivity, Stage, SystemEvent, label
 from core.who_may_act import OPENING_AGENCY_KIND, check_access
 
 # ---------------------------------------------------------------- standing: may this caller act on this case now
@@ -186,6 +188,10 @@ def decide(state: CaseState, command: ActionCommand, now: datetime, *, revision:
         _decide_custody(rule, context, fields)
     if revision >= RuleRevision.sentence_term and any(isinstance(e, AdmitToPrison) for e in rule.effects):
         fields[SENTENCE_TERM_FIELD] = True  # the admission's fold starts the prisoner's term as a clock
+    if revision >= RuleRevision.released_by_judgment:
+        for effect in rule.effects:
+            if isinstance(effect, RecordVerdicts) and (freed := _freed_by(state, fields[effect.field])):
+                fields[RELEASED_FIELD] = freed
     if revision >= RuleRevision.remand_to_quashed_court:
         for effect in rule.effects:
             quashed = quashed_judgment(state)
@@ -242,6 +248,18 @@ def _decide_custody(rule: ActionRule, context: GuardContext, fields: dict[str, A
         elif isinstance(effect, JoinCase):
             carried = {p.party_id: custody_to_carry(state, p.party_id, CUSTODY_CLOCKS) for p in held_parties(state)}
             fields[CUSTODY_CARRIED_FIELD] = {k: v for k, v in carried.items() if v is not None}
+
+
+def _freed_by(state: CaseState, verdicts: list[dict[str, Any]]) -> list[str]:
+    """The accused a judgment frees: held under the case (in custody or detention, not serving a sentence in a
+    prison) and acquitted, or sentenced to no imprisonment (core.sentences.frees_the_accused)."""
+    freed = []
+    for verdict in verdicts:
+        party = state.party(str(verdict.get("party_id")))
+        if party is not None and party.custody in HELD and party.custody not in IN_PRISON and frees_the_accused(
+                verdict):
+            freed.append(party.party_id)
+    return freed
 
 
 def decide_open(command: ActionCommand, now: datetime) -> CaseEvent:

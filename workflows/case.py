@@ -76,6 +76,7 @@ CUSTODY_PATCH = "custody-follows-person-1"
 SENTENCES_PATCH = "sentences-and-prison-1"
 JUVENILE_ROUTE_PATCH = "juvenile-route-1"
 SENTENCE_TERM_PATCH = "sentence-term-1"
+RELEASED_BY_JUDGMENT_PATCH = "released-by-judgment-1"
 
 
 @workflow.defn(name=CASE_WORKFLOW)
@@ -345,6 +346,7 @@ class CaseWorkflow:
 #: each rule revision and its patch, newest first: an Update is decided by the newest whose patch its history has
 #: (a new execution records only the newest's marker)
 REVISION_PATCHES: tuple[tuple[str, RuleRevision], ...] = (
+    (RELEASED_BY_JUDGMENT_PATCH, RuleRevision.released_by_judgment),
     (SENTENCE_TERM_PATCH, RuleRevision.sentence_term),
     (JUVENILE_ROUTE_PATCH, RuleRevision.juvenile_route),
     (SENTENCES_PATCH, RuleRevision.sentences_and_prison),

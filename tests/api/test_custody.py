@@ -147,3 +147,28 @@ def test_a_state_security_case_runs_on_its_regimes_periods(api: Api) -> None:
     bad = dict(report, classification="treason")
     refused = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=bad)
     assert refused.status_code == 422
+
+
+def test_an_acquittal_releases_the_detained_accused_and_a_prison_sentence_keeps_the_other(api: Api) -> None:
+    case_id = _open(api, [{"role": "suspect", "name": "خالد مفتاح"}, {"role": "suspect", "name": "سالم علي"}])
+    act = _actor(api, case_id)
+    assert act("chief.tripoli", "refer_to_prosecution", {"to_agency": "pros.tripoli"}).status_code == 200
+    assert act("prosecutor.tripoli", "acknowledge_receipt", {}).status_code == 200
+    for party_id in ("p1", "p2"):
+        ordered = act("prosecutor.tripoli", "order_detention", {"party_id": party_id, "grounds": "خشية الهرب"})
+        assert ordered.status_code == 200, ordered.text
+    referred = act("chiefpros.tripoli", "refer_to_court", {"to_agency": "court.tripoli", "charges": ["سرقة"]})
+    assert referred.status_code == 200, referred.text
+    held = datetime.now(UTC)
+    assert act("clerk.tripoli", "schedule_hearing", {"hearing_at": held.isoformat()}).status_code == 200
+    verdict = act("judge.tripoli", "record_verdict", {"pronounced_at": held.isoformat(), "verdicts": [
+        {"party_id": "p1", "result": "acquitted", "in_absentia": False},
+        {"party_id": "p2", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False,
+         "penalty": {"kind": "imprisonment", "years": 1}}]})
+    assert verdict.status_code == 200, verdict.text
+    read = _read(api, case_id, "judge.tripoli")
+    [recorded] = [e for e in read["timeline"] if e["name"] == "record_verdict"]
+    assert recorded["fields"]["released"] == ["p1"]  # the case's log says whom the judgment released
+    custody = {p["party_id"]: p["custody"] for p in read["parties"]}
+    assert custody == {"p1": "free", "p2": "detained"}
+    assert {c["subject"] for c in read["open_clocks"] if c["name"].endswith("detention")} == {"p2"}

@@ -21,6 +21,7 @@ from tests.support.procedure import (
     AGENCY_REFS,
     CHIEF,
     CHIEFPROS,
+    CLERK,
     JUDGE,
     OFFICER,
     PROSECUTOR,
@@ -218,3 +219,54 @@ def test_to_trial_is_unchanged_for_a_free_accused() -> None:
     state = open_case()
     to_trial(state)
     assert state.stage == Stage.trial
+
+
+# ---------------------------------------------------------------- released by the judgment (RuleRevision 13)
+
+
+def _both_detained_before_the_court() -> tuple[CaseState, datetime]:
+    """Two accused detained by the prosecution, referred to the court, heard: the instant the verdict is given."""
+    state = _in_prosecution(parties=2)
+    for party_id in ("p1", "p2"):
+        act(state, PROSECUTOR, "order_detention", T0, party_id=party_id, grounds="خشية الهرب")
+    act(state, CHIEFPROS, "refer_to_court", T0, to_agency="court.tripoli", charges=["سرقة"])
+    act(state, CLERK, "acknowledge_receipt", T0)
+    act(state, CLERK, "schedule_hearing", T0, hearing_at=(T0 + timedelta(hours=2)).isoformat())
+    return state, T0 + timedelta(hours=3)
+
+
+def _verdict(party_id: str, result: str, penalty: dict[str, object] | None = None) -> dict[str, object]:
+    return {"party_id": party_id, "result": result, "sentence": "…" if result == "convicted" else None,
+            "in_absentia": False, **({"penalty": penalty} if penalty else {})}
+
+
+def test_an_acquittal_releases_the_detained_accused_at_once_and_a_prison_sentence_keeps_them() -> None:
+    state, at = _both_detained_before_the_court()
+    event = decide(state, command("record_verdict", JUDGE, {"pronounced_at": at.isoformat(), "verdicts": [
+        _verdict("p1", "acquitted"), _verdict("p2", "convicted", {"kind": "imprisonment", "years": 1})]}), at)
+    assert event.fields["released"] == ["p1"]
+    apply(state, event)
+    acquitted, convicted = state.party("p1"), state.party("p2")
+    assert acquitted is not None and convicted is not None
+    assert acquitted.custody == Custody.free and not _open_custody(state, "p1")
+    assert acquitted.held_since is None and acquitted.held_seconds == (at - T0).total_seconds()
+    assert convicted.custody == Custody.detained and _open_custody(state, "p2")  # held pending the challenges
+    # nothing expires later for the person released: no "release due" a month on
+    _run_clocks(state, at + timedelta(days=60))
+    assert acquitted.custody == Custody.free
+
+
+def test_a_sentence_that_imprisons_nobody_releases_and_one_in_words_only_does_not() -> None:
+    state, at = _both_detained_before_the_court()
+    act(state, JUDGE, "record_verdict", at, pronounced_at=at.isoformat(), verdicts=[
+        _verdict("p1", "convicted", {"kind": "fine", "fine": 500}), _verdict("p2", "convicted")])
+    assert [p.custody for p in state.parties] == [Custody.free, Custody.detained]
+
+
+def test_before_the_rule_a_verdict_replays_without_releasing_anyone() -> None:
+    state, at = _both_detained_before_the_court()
+    event = decide(state, command("record_verdict", JUDGE, {"pronounced_at": at.isoformat(), "verdicts": [
+        _verdict("p1", "acquitted"), _verdict("p2", "acquitted")]}), at, revision=RuleRevision.sentence_term)
+    assert "released" not in event.fields
+    apply(state, event)
+    assert [p.custody for p in state.parties] == [Custody.detained, Custody.detained]

@@ -12,7 +12,7 @@ from core.effects import apply
 from core.procedure import RuleRevision
 from core.sentences import sentence_facts
 from core.transitions import decide
-from core.vocabulary import SentenceKind, Stage
+from core.vocabulary import Custody, SentenceKind, Stage
 from tests.support.procedure import (
     CHIEF,
     CHIEFPROS,
@@ -101,7 +101,7 @@ def test_custody_and_detention_are_credited_and_the_release_date_computed() -> N
     assert facts is not None and not facts.over_detention and facts.credited_days == 4
 
 
-def test_a_person_still_held_past_a_fine_is_over_detained() -> None:
+def _detained_before_the_court() -> tuple[CaseState, datetime]:
     state = open_case()
     act(state, CHIEF, "refer_to_prosecution", T0, to_agency="pros.tripoli")
     act(state, PROSECUTOR, "acknowledge_receipt", T0)
@@ -110,14 +110,25 @@ def test_a_person_still_held_past_a_fine_is_over_detained() -> None:
     act(state, JUDGE, "acknowledge_receipt", T0)
     act(state, JUDGE, "extend_detention", T0, party_id="p1", days=45, grounds="…")
     hearing = T0 + timedelta(days=3)
-    act(state, CLERK, "schedule_hearing", T0,
-        hearing_at=hearing.isoformat())
-    act(state, JUDGE, "record_verdict", hearing + timedelta(hours=1),
-        verdicts=[_verdict({"kind": "fine", "fine": 500})])
-    for event in due_clock_events(state, hearing + timedelta(days=20)):
-        apply(state, event)
-    facts = sentence_facts(state, "p1", hearing + timedelta(days=20))
-    assert facts is not None and facts.over_detention and facts.kind == SentenceKind.fine
+    act(state, CLERK, "schedule_hearing", T0, hearing_at=hearing.isoformat())
+    return state, hearing + timedelta(hours=1)
+
+
+def test_a_fine_releases_the_person_held_and_before_that_rule_they_were_flagged_over_detained() -> None:
+    state, at = _detained_before_the_court()
+    act(state, JUDGE, "record_verdict", at, verdicts=[_verdict({"kind": "fine", "fine": 500})])
+    facts = sentence_facts(state, "p1", at + timedelta(days=20))
+    assert facts is not None and not facts.over_detention and facts.kind == SentenceKind.fine
+    assert state.party("p1").custody == Custody.free  # type: ignore[union-attr]
+    # a verdict accepted before RuleRevision.released_by_judgment left them held: past the fine, over-detained
+    older, at = _detained_before_the_court()
+    apply(older, decide(older, command("record_verdict", JUDGE, {
+        "pronounced_at": at.isoformat(), "verdicts": [_verdict({"kind": "fine", "fine": 500})]}), at,
+        revision=RuleRevision.sentence_term))
+    for event in due_clock_events(older, at + timedelta(days=20)):
+        apply(older, event)
+    facts = sentence_facts(older, "p1", at + timedelta(days=20))
+    assert facts is not None and facts.over_detention
 
 
 def test_a_death_sentence_awaits_the_supreme_courts_confirmation() -> None:
