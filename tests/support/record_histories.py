@@ -59,8 +59,9 @@ QUEUE = "histories"
 #: recorded again; v10 with CUSTODY_PATCH, SENTENCES_PATCH and JUVENILE_ROUTE_PATCH (a detention expired into
 #: "release due", a convict through the prison, a juvenile before the juvenile court), every scenario again; v11 with
 #: SENTENCE_TERM_PATCH (the prisoner's term a clock from the admission: warned, past its end before the release,
-#: flagged, then released), every scenario again
-VERSION = "v11"
+#: flagged, then released), every scenario again; v12 with RELEASED_BY_JUDGMENT_PATCH (a detained accused acquitted
+#: and released by the verdict), every scenario again
+VERSION = "v12"
 
 
 def _number(version: str) -> int:
@@ -297,6 +298,22 @@ async def main() -> None:
         await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli.juvenile", charges=["سرقة"])
         history = await handle.fetch_history()
         (HISTORIES / "histories" / f"case-juvenile-{VERSION}.json").write_text(history.to_json())
+
+        if _number(VERSION) < 12:
+            return
+        # released by the judgment (RELEASED_BY_JUDGMENT_PATCH): a detained accused acquitted, released as the
+        # verdict is pronounced; their detention's timer never fires
+        handle = await open_case(environment.client, QUEUE)
+        await _to_the_prosecution(handle)
+        await act(handle, PROSECUTOR, "order_detention", party_id="p1", grounds="خشية الهرب")
+        await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
+        await act(handle, CLERK, "acknowledge_receipt")
+        pronounced = await _heard(environment, handle)
+        await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
+            {"party_id": "p1", "result": "acquitted", "in_absentia": False}])
+        await environment.sleep(timedelta(days=15))
+        history = await handle.fetch_history()
+        (HISTORIES / "histories" / f"case-released-by-judgment-{VERSION}.json").write_text(history.to_json())
 
 
 if __name__ == "__main__":
