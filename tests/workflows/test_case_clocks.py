@@ -252,9 +252,8 @@ async def test_trial_detention_expires_into_release_due(env) -> None:  # type: i
     assert "trial_detention" in [s.reason for s in state.stalled]
 
 
-async def test_an_unadmitted_committal_is_escalated_until_the_prison_admits(env) -> None:  # type: ignore[no-untyped-def]
-    """Issue 13, Deliver 3: the committal is a hand-off of the person: 24 hours unacknowledged, escalated."""
-    environment, _, queue = env
+async def _committed(environment, queue: str, penalty: dict[str, object]):  # type: ignore[no-untyped-def]
+    """A case to a final conviction to this sentence (the appeal window lapsed), its convict committed to a prison."""
     handle = await open_case(environment.client, queue)
     await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
     await act(handle, PROSECUTOR, "acknowledge_receipt")
@@ -264,10 +263,16 @@ async def test_an_unadmitted_committal_is_escalated_until_the_prison_admits(env)
     await environment.sleep(timedelta(hours=2))
     pronounced = await environment.get_current_time()
     await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
-        {"party_id": "p1", "result": "convicted", "sentence": "الحبس سنة", "in_absentia": False,
-         "penalty": {"kind": "imprisonment", "years": 1}}])
+        {"party_id": "p1", "result": "convicted", "sentence": "الحبس", "in_absentia": False, "penalty": penalty}])
     await environment.sleep(timedelta(days=15))  # the appeal window lapses: final
     await act(handle, PROSECUTOR, "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+    return handle
+
+
+async def test_an_unadmitted_committal_is_escalated_until_the_prison_admits(env) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, Deliver 3: the committal is a hand-off of the person: 24 hours unacknowledged, escalated."""
+    environment, _, queue = env
+    handle = await _committed(environment, queue, {"kind": "imprisonment", "years": 1})
     await environment.sleep(timedelta(hours=23))
     assert not (await handle.query(CaseWorkflow.state)).stalled
     await environment.sleep(timedelta(hours=2))
@@ -283,19 +288,7 @@ async def test_a_prisoner_s_term_warns_and_is_flagged_past_its_end_until_the_rel
     the day begun in custody; the prison is warned a week before, and past the end the case is flagged at once."""
     environment, _, queue = env
     warden = actor("prison_officer", "prison.aljdaida")
-    handle = await open_case(environment.client, queue)
-    await act(handle, CHIEF, "refer_to_prosecution", to_agency="pros.tripoli")
-    await act(handle, PROSECUTOR, "acknowledge_receipt")
-    await act(handle, CHIEFPROS, "refer_to_court", to_agency="court.tripoli", charges=["سرقة"])
-    now = await environment.get_current_time()
-    await act(handle, CLERK, "schedule_hearing", hearing_at=(now + timedelta(hours=1)).isoformat())
-    await environment.sleep(timedelta(hours=2))
-    pronounced = await environment.get_current_time()
-    await act(handle, JUDGE, "record_verdict", pronounced_at=pronounced.isoformat(), verdicts=[
-        {"party_id": "p1", "result": "convicted", "sentence": "الحبس ستة أشهر", "in_absentia": False,
-         "penalty": {"kind": "imprisonment", "months": 6}}])
-    await environment.sleep(timedelta(days=15))  # the appeal window lapses: final
-    await act(handle, PROSECUTOR, "commit_to_prison", party_id="p1", to_agency="prison.aljdaida")
+    handle = await _committed(environment, queue, {"kind": "imprisonment", "months": 6})
     await act(handle, warden, "admit_to_prison", party_id="p1")
     state = await handle.query(CaseWorkflow.state)
     [term] = [c for c in state.clocks if c.name == "sentence_term"]
