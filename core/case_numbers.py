@@ -6,10 +6,16 @@ machine's: in addresses, the API and the search index."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from core.agencies import AgencyTree
+from core.text import ascii_digits
 
 MACHINE_NUMBER = re.compile(r"(?P<agency>[^/]+)/(?P<year>\d{4})/(?P<serial>\d+)")
+#: a number as people say it, typed in: the short code, the serial and the year ("ش.ط.م 70/2026", "ش.ط.م ٧٠/٢٠٢٦")
+SAID_NUMBER = re.compile(r"(?P<code>\S+)\s+(?P<serial>\d{1,9})\s*/\s*(?P<year>\d{4})")
+#: the width of a stored number's serial (store.case_numbers)
+SERIAL_WIDTH = 5
 
 
 def readable_number(number: str, tree: AgencyTree) -> str:
@@ -21,3 +27,16 @@ def readable_number(number: str, tree: AgencyTree) -> str:
     if agency is None or not agency.short_code:
         return number
     return f"{agency.short_code} {int(match['serial'])}/{match['year']}"
+
+
+def machine_number(said: str, tree: AgencyTree) -> str | None:
+    """The stored number a number people say names ("ش.ط.م 70/2026" → station.tripoli.central/2026/00070), for
+    a search that is typed as it is read off a paper; None when the text is not one, or no agency has its code."""
+    match = SAID_NUMBER.fullmatch(ascii_digits(unicodedata.normalize("NFKC", said)).strip())
+    if match is None:
+        return None
+    agency = next((a for a in tree.by_code.values()
+                   if a.short_code and unicodedata.normalize("NFKC", a.short_code) == match["code"]), None)
+    if agency is None:
+        return None
+    return f"{agency.code}/{match['year']}/{int(match['serial']):0{SERIAL_WIDTH}d}"

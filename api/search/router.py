@@ -9,15 +9,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from api import audit_trail
-from api.deps import CurrentUser
+from api.deps import CurrentUser, SessionDep
 from core.access import viewer_for
 from core.case import Actor
+from core.case_numbers import machine_number
 from core.refusal import Refusal
 from core.vocabulary import Category, Stage
 from search.client import get_client
 from search.query import MAX_WINDOW, CaseQuery
 from search.results import SearchPage
 from search.service import search_cases as run_search
+from store.agencies import load_agency_tree
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
@@ -31,7 +33,7 @@ def refuse_if_blind(user: Actor, request: Request, action: str, detail: dict[str
 
 
 @router.get("/search", response_model=SearchPage, operation_id="search_cases")
-def search_cases(user: CurrentUser, request: Request,
+def search_cases(user: CurrentUser, request: Request, session: SessionDep,
                  q: Annotated[str, Query(max_length=200, description="number, national ID, name or free text")] = "",
                  stage: Stage | None = None, category: Category | None = None,
                  agency: Annotated[str | None, Query(description="an agency that has held the case")] = None,
@@ -41,7 +43,9 @@ def search_cases(user: CurrentUser, request: Request,
                  sort: Literal["relevance", "newest", "oldest", "updated"] = "relevance",
                  offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchPage:
-    query = CaseQuery(text=q, stage=stage, category=category, agency=agency, directorate=directorate,
+    # a number typed as people say it ("ش.ط.م 70/2026") is searched as the number stored
+    text = (machine_number(q, load_agency_tree(session)) or q) if "/" in q else q
+    query = CaseQuery(text=text, stage=stage, category=category, agency=agency, directorate=directorate,
                       date_field=date_field, date_from=date_from, date_to=date_to, sort=sort, offset=offset,
                       limit=limit)
     detail: dict[str, object] = {"q": q, "stage": stage, "category": category, "agency": agency,

@@ -10,6 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from core.agencies import AgencyTree
+from core.case_numbers import readable_number
+from infra.demo import AGENCIES
 from store.audit import AuditRecord
 from store.database import session_scope
 from tests.support import Api, wait_for
@@ -142,3 +145,21 @@ def test_a_person_is_never_named_as_a_case_hidden_from_the_caller_spells_it(api:
     assert identity["name"] == f"محمد عبد الله الورفلي {tag}"
     assert "المختوم" not in str(identity)
     assert [c["case_id"] for c in identity["cases"]] == [normal.json()["id"]]
+
+
+def test_a_case_is_found_by_its_number_as_people_say_it(api: Api) -> None:
+    """A clerk types the number off a paper, as every page writes it ("ش.ط.م 70/2026"), in either digits."""
+    tag = uuid.uuid4().hex[:8]
+    opened = api.as_("officer.tripoli")("POST", "/api/v1/cases", json=_report(tag, f"2{int(tag, 16) % 10**11:011d}"))
+    assert opened.status_code == 201, opened.text
+    case_id, number = opened.json()["id"], opened.json()["number"]
+    said = readable_number(number, AgencyTree(AGENCIES))
+    assert said != number and "/" in said
+    arabic_digits = said.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for typed in (said, arabic_digits):
+        def found(typed: str = typed) -> dict | None:
+            page = _search(api, "investigator", q=typed)
+            return page if page["items"] else None
+
+        page = wait_for(found)
+        assert page["items"][0]["id"] == case_id, (typed, page["items"][:2])
