@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from core.agencies import AgencyTree
 from core.text import ascii_digits
@@ -14,8 +15,13 @@ from core.text import ascii_digits
 MACHINE_NUMBER = re.compile(r"(?P<agency>[^/]+)/(?P<year>\d{4})/(?P<serial>\d+)")
 #: a number as people say it, typed in: the short code, the serial and the year ("ش.ط.م 70/2026", "ش.ط.م ٧٠/٢٠٢٦")
 SAID_NUMBER = re.compile(r"(?P<code>\S+)\s+(?P<serial>\d{1,9})\s*/\s*(?P<year>\d{4})")
-#: the width of a stored number's serial (store.case_numbers)
+#: the width of a stored number's serial
 SERIAL_WIDTH = 5
+
+
+def stored_number(agency: str, year: int | str, serial: int) -> str:
+    """A number as it is stored and drawn (store.case_numbers): `<agency code>/<year>/<serial>`."""
+    return f"{agency}/{year}/{serial:0{SERIAL_WIDTH}d}"
 
 
 def readable_number(number: str, tree: AgencyTree) -> str:
@@ -39,4 +45,12 @@ def machine_number(said: str, tree: AgencyTree) -> str | None:
                    if a.short_code and unicodedata.normalize("NFKC", a.short_code) == match["code"]), None)
     if agency is None:
         return None
-    return f"{agency.code}/{match['year']}/{int(match['serial']):0{SERIAL_WIDTH}d}"
+    return stored_number(agency.code, match["year"], int(match["serial"]))
+
+
+def searched_text(typed: str, tree: Callable[[], AgencyTree]) -> str:
+    """What a search looks for: a number typed as people say it is the stored number it names; any other text
+    stays as typed (the agency tree is read only for a text that may be such a number)."""
+    if "/" not in typed:
+        return typed
+    return machine_number(typed, tree()) or typed

@@ -6,6 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.case_numbers import stored_number
 from store.models import CaseNumber, CaseNumberReservation
 
 
@@ -23,7 +24,7 @@ def allocate_number(session: Session, agency: str, year: int) -> str:
         except IntegrityError:  # another opening created the counter first
             last = session.scalar(bump)
     assert last is not None
-    return f"{agency}/{year}/{last:05d}"
+    return stored_number(agency, year, last)
 
 
 def number_for_case(session: Session, case_id: str, agency: str, year: int) -> str:

@@ -12,7 +12,7 @@ from api import audit_trail
 from api.deps import CurrentUser, SessionDep
 from core.access import viewer_for
 from core.case import Actor
-from core.case_numbers import machine_number
+from core.case_numbers import searched_text
 from core.refusal import Refusal
 from core.vocabulary import Category, Stage
 from search.client import get_client
@@ -44,10 +44,9 @@ def search_cases(user: CurrentUser, request: Request, session: SessionDep,
                  offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchPage:
     # a number typed as people say it ("ش.ط.م 70/2026") is searched as the number stored
-    text = (machine_number(q, load_agency_tree(session)) or q) if "/" in q else q
-    query = CaseQuery(text=text, stage=stage, category=category, agency=agency, directorate=directorate,
-                      date_field=date_field, date_from=date_from, date_to=date_to, sort=sort, offset=offset,
-                      limit=limit)
+    query = CaseQuery(text=searched_text(q, lambda: load_agency_tree(session)), stage=stage, category=category,
+                      agency=agency, directorate=directorate, date_field=date_field, date_from=date_from,
+                      date_to=date_to, sort=sort, offset=offset, limit=limit)
     detail: dict[str, object] = {"q": q, "stage": stage, "category": category, "agency": agency,
                                  "directorate": directorate, "date_field": date_field,
                                  "date_from": date_from.isoformat() if date_from else None,

@@ -57,7 +57,7 @@ from api.web.sessions import SESSION_COOKIE, STASH_COOKIE, STORE, StashedForm, s
 from api.web.views import SORTS, STATUSES, WorkFilter, list_extras, my_work
 from config.settings import get_settings
 from core.access import viewer_for
-from core.case_numbers import machine_number
+from core.case_numbers import searched_text
 from core.procedure import ACTIONS_BY_NAME, OPEN_CASE, ActionRule
 from core.refusal import Refusal
 from core.vocabulary import AgencyKind, Stage
@@ -220,10 +220,8 @@ async def search(request: Request, db: SessionDep, q: str = "", stage: str | Non
     results: SearchPage | None = None
     failed = False
     if q.strip() or any(filters.values()):
-        text = q.strip()[:200]
-        text = (machine_number(text, page.tree) or text) if "/" in text else text  # as people say it, or stored
-        query = CaseQuery(text=text, stage=filters["stage"], category=filters["category"],
-                          agency=filters["agency"], limit=50)
+        query = CaseQuery(text=searched_text(q.strip()[:200], lambda: page.tree), stage=filters["stage"],
+                          category=filters["category"], agency=filters["agency"], limit=50)
         try:
             results = run_search(get_search_client(), viewer, query)
         except Exception:  # the index being down must not take the page down with it

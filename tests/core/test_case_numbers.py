@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.agencies import Agency, AgencyTree
-from core.case_numbers import machine_number, readable_number
+from core.case_numbers import machine_number, readable_number, searched_text
 from core.vocabulary import AgencyKind
 
 TREE = AgencyTree([
@@ -30,3 +30,12 @@ def test_a_number_typed_as_it_is_said_finds_the_stored_one() -> None:
         "station.tripoli.central/2026/12345"  # the two ways round agree
     for other in ("ن.ط 70/2026", "ش.ط.م 70", "محمد 70/2026", "station.tripoli.central/2026/00070", ""):
         assert machine_number(other, TREE) is None, other
+
+
+def test_a_search_reads_the_tree_only_for_what_may_be_a_number() -> None:
+    def no_tree() -> AgencyTree:
+        raise AssertionError("the agency tree was read for a text that cannot be a number")
+
+    assert searched_text("محمد عبد الله", no_tree) == "محمد عبد الله"
+    assert searched_text("ش.ط.م 70/2026", lambda: TREE) == "station.tripoli.central/2026/00070"
+    assert searched_text("1/2 سرقة", lambda: TREE) == "1/2 سرقة"
